@@ -1,0 +1,143 @@
+# trustbench: single non-recursive Makefile.
+#   make            build build/trustbench and build/refdevice
+#   make check      unit tests under ASan+UBSan, fuzz-corpus replay, suite and
+#                   profile validation, integration tests in an isolated lab
+#   make demo       the ETSI suite against each reference device in the lab
+#   make coverage   lcov HTML report in build-cov/html
+#   make bench      tcp-exposure sweep against nmap -sT in the same lab
+#   make fuzz       libFuzzer targets (clang); make fuzz-smoke runs each briefly
+#   make install PREFIX=/usr/local
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+DATADIR ?= $(PREFIX)/share/trustbench
+CC ?= cc
+PKGS := yaml-0.1 libxml-2.0 libssl libcrypto libpcap
+DEPS := harness/tools/ensure-deps.sh
+
+WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Werror \
+	-D_DEFAULT_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+SRC := $(filter-out harness/src/main.c,$(wildcard harness/src/*.c harness/src/check/*.c harness/src/proto/*.c))
+TESTS := $(wildcard harness/tests/unit/check_*.c)
+FUZZ := $(wildcard harness/fuzz/fuzz_*.c)
+
+# Variants: build/ (release), build-asan/ (ASan+UBSan), build-cov/ (coverage).
+CFLAGS_build := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS_build-asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+CFLAGS_build-cov := -O0 -g --coverage
+LDFLAGS_build-asan := -fsanitize=address,undefined
+LDFLAGS_build-cov := --coverage
+
+.PHONY: all deps check unit integration validate-files fuzz-replay demo coverage bench \
+	fuzz fuzz-smoke install clean lint
+all: deps build/trustbench build/refdevice
+
+deps:
+	@$(DEPS) build
+
+define variant
+$(1)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(WARN) $$(CFLAGS_$(1)) $$(PKG_CFLAGS) $$(CHECK_CFLAGS) -DTB_DATADIR='"$$(DATADIR)"' $(if $(filter build,$(1)),,-DTB_UNITTESTS) -MMD -MP -c $$< -o $$@
+$(1)/trustbench: $$(patsubst %.c,$(1)/obj/%.o,$$(SRC) harness/src/main.c)
+	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
+$(1)/suites.inc: $$(TESTS)
+	@mkdir -p $(1)
+	@sed -n 's/^Suite \*\([a-z0-9_]*\)_suite(void)$$$$/TB_SUITE(\1)/p' $$(TESTS) > $$@.tmp && mv $$@.tmp $$@
+$(1)/obj/harness/tests/unit/run_unit.o: $(1)/suites.inc
+$(1)/unit-tests: $$(patsubst %.c,$(1)/obj/%.o,$$(SRC) $$(TESTS) harness/tests/unit/run_unit.c)
+	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS) $$(CHECK_LIBS)
+$(1)/fuzz-replay-%: $(1)/obj/harness/fuzz/fuzz_%.o $(1)/obj/harness/fuzz/standalone.o $$(patsubst %.c,$(1)/obj/%.o,$$(SRC))
+	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach v,build build-asan build-cov,$(eval $(call variant,$(v))))
+# The suites.inc include path: each variant's runner finds its own file.
+build/obj/harness/tests/unit/run_unit.o: WARN += -Ibuild
+build-asan/obj/harness/tests/unit/run_unit.o: WARN += -Ibuild-asan
+build-cov/obj/harness/tests/unit/run_unit.o: WARN += -Ibuild-cov
+
+build/refdevice: fixtures/refdevice/refdevice.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -g -o $@ $<
+
+-include $(shell find build build-asan build-cov -name '*.d' 2>/dev/null)
+
+FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(FUZZ))
+
+check: unit fuzz-replay validate-files integration
+	@echo "make check: all passed"
+
+unit:
+	@$(DEPS) check
+	$(MAKE) --no-print-directory build-asan/unit-tests
+	CK_DEFAULT_TIMEOUT=30 build-asan/unit-tests
+
+fuzz-replay:
+	@$(DEPS) check
+	$(MAKE) --no-print-directory $(addprefix build-asan/fuzz-replay-,$(FUZZ_NAMES))
+	@for t in $(FUZZ_NAMES); do \
+	  build-asan/fuzz-replay-$$t harness/fuzz/corpus/$$t || exit 1; done
+
+validate-files: all
+	build/trustbench validate testsuites/*.yaml profiles/*.yaml
+
+integration:
+	@$(DEPS) check
+	$(MAKE) --no-print-directory build-asan/trustbench build/refdevice
+	harness/tests/integration/run.sh build-asan/trustbench
+
+demo: all
+	fixtures/lab/lab.sh run -- harness/tools/demo.sh build/trustbench
+
+coverage:
+	@$(DEPS) coverage
+	$(MAKE) --no-print-directory build-cov/unit-tests build-cov/trustbench build/refdevice
+	find build-cov -name '*.gcda' -delete
+	build-cov/unit-tests
+	harness/tests/integration/run.sh build-cov/trustbench
+	lcov --quiet --rc lcov_branch_coverage=1 --capture --directory build-cov --output-file build-cov/all.info
+	lcov --quiet --rc lcov_branch_coverage=1 --remove build-cov/all.info '*/tests/*' '*/fuzz/*' '/usr/*' --output-file build-cov/coverage.info
+	genhtml --quiet --branch-coverage -o build-cov/html build-cov/coverage.info
+	lcov --rc lcov_branch_coverage=1 --summary build-cov/coverage.info
+	@echo "coverage report: build-cov/html/index.html"
+
+bench: all
+	@$(DEPS) bench
+	fixtures/lab/lab.sh run --only legacy -- harness/tools/bench.sh build/trustbench
+
+FUZZ_CC ?= clang
+fuzz:
+	@$(DEPS) fuzz
+	@mkdir -p build-fuzz
+	@for t in $(FUZZ_NAMES); do \
+	  $(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $(PKG_CFLAGS) -Iharness/src harness/fuzz/fuzz_$$t.c $(SRC) -o build-fuzz/fuzz_$$t $(PKG_LIBS) || exit 1; \
+	done
+
+FUZZ_SECONDS ?= 20
+fuzz-smoke: fuzz
+	@for t in $(FUZZ_NAMES); do \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    build-fuzz/corpus-$$t harness/fuzz/corpus/$$t 2>build-fuzz/$$t.log || { tail -40 build-fuzz/$$t.log; exit 1; }; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/testsuites/data \
+	  $(DESTDIR)$(DATADIR)/reports/schema $(DESTDIR)$(DATADIR)/profiles
+	install -m 0755 build/trustbench $(DESTDIR)$(PREFIX)/bin/trustbench
+	install -m 0644 testsuites/*.yaml $(DESTDIR)$(DATADIR)/testsuites/
+	install -m 0644 testsuites/data/* $(DESTDIR)$(DATADIR)/testsuites/data/
+	install -m 0644 reports/schema/*.xsd $(DESTDIR)$(DATADIR)/reports/schema/
+	install -m 0644 profiles/template.yaml $(DESTDIR)$(DATADIR)/profiles/
+
+lint:
+	clang-format --dry-run --Werror harness/src/*.[ch] harness/src/*/*.[ch]
+
+clean:
+	rm -rf build build-asan build-cov build-fuzz

@@ -1,0 +1,293 @@
+/* main.c: the trustbench command line.  Orchestration only. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decisions.h"
+#include "profile.h"
+#include "report.h"
+#include "runner.h"
+#include "suite.h"
+#include "yamlx.h"
+
+#ifndef TB_DATADIR
+#define TB_DATADIR "/usr/local/share/trustbench"
+#endif
+
+#define SCHEMA_REL "reports/schema/trustbench-report.xsd"
+
+static const char usage[] =
+	"usage:\n"
+	"  trustbench run --suite FILE --profile FILE --out DIR [--decisions FILE]\n"
+	"                 [--only ID[,ID...]] [--force] [--quiet]\n"
+	"  trustbench validate FILE...     suites, profiles (YAML) or reports (XML)\n"
+	"  trustbench list [--suite FILE]  check families, or a suite's test cases\n"
+	"  trustbench --help | --version\n"
+	"\n"
+	"run: runs every test case of the suite against the device the profile\n"
+	"describes and writes DIR/report.xml (rewritten after each test case; it says\n"
+	"status=\"partial\" until the run ends) and DIR/evidence/.\n"
+	"  --decisions FILE  examiner decisions for test cases that need a human\n"
+	"  --only IDS        run only these test cases (comma-separated ids)\n"
+	"  --force           replace an existing report in DIR\n"
+	"  --quiet           no progress lines\n"
+	"\n"
+	"exit codes:\n"
+	"  0  every applicable test case passed\n"
+	"  1  bad usage or bad input files (nothing is run, nothing half-written)\n"
+	"  2  at least one test case FAILED: the device does not conform\n"
+	"  3  no FAIL, but some test cases are inconclusive, error or await an examiner\n"
+	"     (also for a run interrupted by SIGINT/SIGTERM: its report is partial)\n"
+	"\n"
+	"The harness only connects to addresses inside the profile's lab.scope.\n"
+	"Environment: TRUSTBENCH_DATADIR overrides where the report schema is found.\n";
+
+static int file_exists(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+/* The report schema: $TRUSTBENCH_DATADIR, the source tree next to the
+ * binary (build/../reports), or the installed data directory. */
+static const char *schema_path(void)
+{
+	static char buf[PATH_MAX + 64];
+	const char *env = getenv("TRUSTBENCH_DATADIR");
+	if (env && *env) {
+		snprintf(buf, sizeof buf, "%s/%s", env, SCHEMA_REL);
+		return buf;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(buf, sizeof buf, "%s/../%s", dirname(exe), SCHEMA_REL);
+		if (file_exists(buf))
+			return buf;
+	}
+	snprintf(buf, sizeof buf, "%s/%s", TB_DATADIR, SCHEMA_REL);
+	return buf;
+}
+
+static void print_diag(const struct tb_diag *d)
+{
+	char msg[1024];
+	tb_diag_format(d, msg, sizeof msg);
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* Split "a,b,c" into a new array of strings. */
+static char **split_ids(const char *s, size_t *n)
+{
+	char **v = NULL;
+	*n = 0;
+	char *copy = tb_xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		v = tb_xrealloc(v, *n + 1, sizeof *v);
+		v[(*n)++] = tb_xstrdup(t);
+	}
+	free(copy);
+	return v;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *suite_path = NULL, *profile_path = NULL, *decisions_path = NULL, *only = NULL;
+	struct tb_run_opts o = { 0 };
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int has_val = i + 1 < argc;
+		if (strcmp(a, "--suite") == 0 && has_val)
+			suite_path = argv[++i];
+		else if (strcmp(a, "--profile") == 0 && has_val)
+			profile_path = argv[++i];
+		else if (strcmp(a, "--out") == 0 && has_val)
+			o.outdir = argv[++i];
+		else if (strcmp(a, "--decisions") == 0 && has_val)
+			decisions_path = argv[++i];
+		else if (strcmp(a, "--only") == 0 && has_val)
+			only = argv[++i];
+		else if (strcmp(a, "--force") == 0)
+			o.force = 1;
+		else if (strcmp(a, "--quiet") == 0)
+			o.quiet = 1;
+		else {
+			fprintf(stderr, "trustbench run: unexpected argument '%s'\n%s", a, usage);
+			return TB_EXIT_USAGE;
+		}
+	}
+	if (!suite_path || !profile_path || !o.outdir) {
+		fprintf(stderr, "trustbench run: --suite, --profile and --out are required\n%s", usage);
+		return TB_EXIT_USAGE;
+	}
+	struct tb_diag d = { 0 };
+	struct tb_suite *suite = NULL;
+	struct tb_profile *profile = NULL;
+	struct tb_decisions *ds = NULL;
+	int rc = TB_EXIT_USAGE;
+	if (tb_suite_load(suite_path, &suite, &d) != TB_OK ||
+	    tb_profile_load(profile_path, &profile, &d) != TB_OK ||
+	    (decisions_path && tb_decisions_load(decisions_path, suite, &ds, &d) != TB_OK)) {
+		print_diag(&d);
+		goto out;
+	}
+	if (only) {
+		o.only = split_ids(only, &o.nonly);
+		for (size_t i = 0; i < o.nonly; i++)
+			if (!tb_suite_find_case(suite, o.only[i])) {
+				fprintf(stderr, "trustbench run: --only: the suite has no test case '%s'\n",
+					o.only[i]);
+				goto out;
+			}
+	}
+	const char *schema = schema_path();
+	o.schema_path = file_exists(schema) ? schema : NULL;
+	rc = tb_run(suite, profile, ds, &o);
+out:
+	for (size_t i = 0; i < o.nonly; i++)
+		free(o.only[i]);
+	free(o.only);
+	tb_decisions_free(ds);
+	tb_profile_free(profile);
+	tb_suite_free(suite);
+	return rc;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Validate one file: XML reports against the schema, YAML by its top key. */
+static int validate_one(const char *path)
+{
+	struct tb_diag d = { 0 };
+	enum tb_err e;
+	const char *what;
+	if (ends_with(path, ".xml")) {
+		what = "report";
+		e = tb_report_validate(path, schema_path(), &d);
+	} else {
+		struct tb_ydoc *doc;
+		e = tb_yaml_load(path, &doc, &d);
+		int is_profile = !e && tb_y_get(doc->root, "profile") != NULL;
+		tb_ydoc_free(doc);
+		if (!e && is_profile) {
+			struct tb_profile *p;
+			what = "profile";
+			e = tb_profile_load(path, &p, &d);
+			tb_profile_free(p);
+		} else if (!e) {
+			struct tb_suite *s;
+			what = "suite";
+			e = tb_suite_load(path, &s, &d);
+			tb_suite_free(s);
+		} else {
+			what = "file";
+		}
+	}
+	if (e) {
+		print_diag(&d);
+		return 1;
+	}
+	printf("%s: valid %s\n", path, what);
+	return 0;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	if (argc == 0) {
+		fprintf(stderr, "trustbench validate: name at least one file\n%s", usage);
+		return TB_EXIT_USAGE;
+	}
+	int bad = 0;
+	for (int i = 0; i < argc; i++)
+		bad += validate_one(argv[i]);
+	return bad ? TB_EXIT_USAGE : 0;
+}
+
+static const char *ptype_name(enum tb_ptype t)
+{
+	switch (t) {
+	case TB_P_STR: return "string";
+	case TB_P_INT: return "integer";
+	case TB_P_BOOL: return "boolean";
+	case TB_P_STRLIST: return "list of strings";
+	case TB_P_INTLIST: return "list of integers";
+	}
+	return "?";
+}
+
+static void list_families(void)
+{
+	printf("check families:\n");
+	for (size_t i = 0; i < tb_nfamilies; i++) {
+		const struct tb_check_family *f = tb_families[i];
+		printf("  %-20s %s%s\n", f->name, f->summary,
+		       f->flags & TB_FAM_INTRUSIVE ? " [intrusive: needs lab.intrusive: true]" : "");
+		for (size_t j = 0; j < f->nparams; j++)
+			printf("      %s%s (%s): %s\n", f->params[j].name,
+			       f->params[j].required ? "*" : "", ptype_name(f->params[j].type),
+			       f->params[j].help);
+	}
+	printf("features usable in applies-when and declarations.features:\n ");
+	for (const char *const *n = tb_feature_names; *n; n++)
+		printf(" %s", *n);
+	printf("\n");
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	if (argc == 0) {
+		list_families();
+		return 0;
+	}
+	if (argc != 2 || strcmp(argv[0], "--suite") != 0) {
+		fprintf(stderr, "trustbench list: usage: trustbench list [--suite FILE]\n");
+		return TB_EXIT_USAGE;
+	}
+	struct tb_diag d = { 0 };
+	struct tb_suite *s;
+	if (tb_suite_load(argv[1], &s, &d) != TB_OK) {
+		print_diag(&d);
+		return TB_EXIT_USAGE;
+	}
+	printf("%s: %s (%zu groups, %zu test cases)\n", s->id, s->title, s->ngroups, s->ncases);
+	for (size_t i = 0; i < s->ncases; i++) {
+		const struct tb_case *c = &s->cases[i];
+		printf("  %-10s %-22s %-20s %s\n", c->id, tb_kind_name(c->kind), c->family->name,
+		       c->title);
+	}
+	tb_suite_free(s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return TB_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("trustbench %s\n", TB_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(cmd, "validate") == 0)
+		return cmd_validate(argc - 2, argv + 2);
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list(argc - 2, argv + 2);
+	fprintf(stderr, "trustbench: unknown command '%s'\n%s", cmd, usage);
+	return TB_EXIT_USAGE;
+}

@@ -1,0 +1,118 @@
+/* util.c: errors, diagnostics and allocation wrappers. */
+#include "tb.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *tb_strerror(enum tb_err e)
+{
+	switch (e) {
+	case TB_OK: return "success";
+	case TB_E_INTERNAL: return "internal error";
+	case TB_E_NOMEM: return "out of memory";
+	case TB_E_TRUNC: return "truncated input";
+	case TB_E_FORMAT: return "malformed input";
+	case TB_E_TOOBIG: return "size limit reached";
+	case TB_E_TIMEOUT: return "deadline passed";
+	case TB_E_IO: return "input/output error";
+	case TB_E_SCOPE: return "target outside the lab scope";
+	case TB_E_CONFIG: return "bad configuration";
+	case TB_E_REFUSED: return "connection refused";
+	}
+	return "unknown error";
+}
+
+static void diag_vset(struct tb_diag *d, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+	if (n < 0)
+		d->msg[0] = '\0';
+}
+
+enum tb_err tb_diag_set(struct tb_diag *d, enum tb_err err, const char *fmt, ...)
+{
+	if (!d)
+		return err;
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vset(d, fmt, ap);
+	va_end(ap);
+	d->file = NULL;
+	d->line = d->col = 0;
+	return err;
+}
+
+enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
+		       unsigned long line, unsigned long col, const char *fmt, ...)
+{
+	if (!d)
+		return err;
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vset(d, fmt, ap);
+	va_end(ap);
+	d->file = file;
+	d->line = line;
+	d->col = col;
+	return err;
+}
+
+void tb_diag_format(const struct tb_diag *d, char *out, size_t outlen)
+{
+	int n;
+	if (d->file && d->line)
+		n = snprintf(out, outlen, "%s:%lu:%lu: %s", d->file, d->line, d->col, d->msg);
+	else if (d->file)
+		n = snprintf(out, outlen, "%s: %s", d->file, d->msg);
+	else
+		n = snprintf(out, outlen, "%s", d->msg);
+	if (n < 0 && outlen)
+		out[0] = '\0';
+}
+
+static void oom(void)
+{
+	fputs("trustbench: out of memory\n", stderr);
+	abort();
+}
+
+void *tb_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *tb_xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *tb_xrealloc(void *p, size_t n, size_t sz)
+{
+	if (sz && n > SIZE_MAX / sz)
+		oom();
+	void *q = realloc(p, n * sz ? n * sz : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *tb_xstrdup(const char *s)
+{
+	return tb_xstrndup(s, strlen(s));
+}
+
+char *tb_xstrndup(const char *s, size_t n)
+{
+	char *p = tb_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# ensure-deps.sh: make sure the Debian packages trustbench needs are present.
+# As root, installs what is missing (apt-get update first); otherwise prints
+# the exact apt-get line and fails.  Usage: ensure-deps.sh [build|check|demo|bench|coverage|fuzz]
+set -euo pipefail
+what=${1:-build}
+pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev libxslt1-dev
+      libxml2-utils iproute2 util-linux)
+case "$what" in
+  check) pkgs+=(check) ;;
+  coverage) pkgs+=(check lcov) ;;
+  bench) pkgs+=(nmap) ;;
+  fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "trustbench needs these Debian packages; install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
