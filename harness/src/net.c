@@ -79,12 +79,6 @@ enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port,
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return tb_diag_set(d, TB_E_IO, "socket: %s", strerror(errno));
-	/* Close with RST rather than lingering in TIME_WAIT: a sweep opens
-	 * tens of thousands of sockets. */
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	(void)setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	int one = 1;
-	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(addr) };
 	if (connect(s, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS) {
@@ -99,6 +93,15 @@ enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port,
 	}
 	*fd = s;
 	return TB_OK;
+}
+
+void tb_net_abortive_close(int fd)
+{
+	/* RST instead of FIN: no TIME_WAIT left behind by a sweep that opens
+	 * tens of thousands of connections. */
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
 }
 
 int tb_net_connect_result(int fd)
@@ -145,6 +148,8 @@ enum tb_err tb_net_connect(struct tb_net *n, uint32_t addr, uint16_t port, int *
 		return tb_diag_set(d, err == ECONNREFUSED ? TB_E_REFUSED : TB_E_IO, "connect: %s",
 				   strerror(err));
 	}
+	int one = 1;
+	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	*fd = s;
 	return TB_OK;
 }

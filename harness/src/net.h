@@ -50,5 +50,7 @@ TB_WUR enum tb_err tb_net_send_all(int fd, const void *buf, size_t len, int64_t 
  * TB_OK with *got == 0 means the peer closed.  TB_E_TIMEOUT at the deadline. */
 TB_WUR enum tb_err tb_net_recv(int fd, void *buf, size_t cap, size_t *got, int64_t deadline_ms);
 void tb_net_close(int *fd);
+/* Close an established connection with a reset (no TIME_WAIT). */
+void tb_net_abortive_close(int fd);
 
 #endif

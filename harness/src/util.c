@@ -98,7 +98,8 @@ void *tb_xrealloc(void *p, size_t n, size_t sz)
 {
 	if (sz && n > SIZE_MAX / sz)
 		oom();
-	void *q = realloc(p, n * sz ? n * sz : 1);
+	size_t total = n * sz;
+	void *q = realloc(p, total ? total : 1);
 	if (!q)
 		oom();
 	return q;

@@ -1,0 +1,620 @@
+/* chk_default_credentials.c: try well-known default credentials against the
+ * device's telnet and HTTP Basic logins (EN 303 645 5.1-1, 5.1-2; UK CoP 1).
+ *
+ * Intrusive: runs only with lab.intrusive: true.  A login counts only when
+ * confirmed: on telnet a command we send is evaluated by the device (the
+ * output of `echo TB$((A+B))` contains the sum, which an echo of our own
+ * input would not); over HTTP a resource that answered 401 without
+ * credentials answers 2xx with them.  Where the profile declares a test
+ * credential for an interface, it is tried first as a positive control:
+ * if it does not log in, rejections of guesses prove little and the verdict
+ * is INCONCLUSIVE.  Declared credentials are never shown in evidence.
+ */
+#include <errno.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../httpc.h"
+#include "../proto/p_telnet.h"
+#include "../result.h"
+
+#define TEXT_MAX 8192
+#define TRANSCRIPT_MAX (128 * 1024)
+#define STEP_MS 4000
+#define ATTEMPT_MS 15000
+#define LIST_MAX_BYTES (256 * 1024)
+#define LIST_MAX_ENTRIES 4096
+
+static const char *const service_names[] = { "telnet", "http", NULL };
+
+static const struct tb_param_def params[] = {
+	{ .name = "services", .type = TB_P_STRLIST, .choices = service_names,
+	  .help = "interfaces to try: telnet, http (default both)" },
+	{ .name = "telnet-ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
+	  .help = "telnet ports to try besides declared ones (default 23, 2323)" },
+	{ .name = "list", .type = TB_P_STR,
+	  .help = "credential list, relative to the suite (default data/mirai-default-credentials.tsv)" },
+	{ .name = "max-attempts", .type = TB_P_INT, .min = 1, .max = 10000,
+	  .help = "most guesses per interface (default 100)" },
+	{ .name = "attempt-delay-ms", .type = TB_P_INT, .min = 0, .max = 60000,
+	  .help = "pause between guesses (default 50)" },
+};
+
+/* ---- credential list ---- */
+
+struct cred {
+	char *user, *pass;
+	int control; /* the profile's declared test credential: kept secret */
+};
+
+struct credlist {
+	struct cred *v;
+	size_t n;
+};
+
+static void credlist_free(struct credlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].user);
+		free(l->v[i].pass);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int credlist_has(const struct credlist *l, const char *u, const char *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].user, u) == 0 && strcmp(l->v[i].pass, p) == 0)
+			return 1;
+	return 0;
+}
+
+static void credlist_add(struct credlist *l, const char *u, size_t ul, const char *p, size_t pl,
+			 int control)
+{
+	char *user = tb_xstrndup(u, ul), *pass = tb_xstrndup(p, pl);
+	if (credlist_has(l, user, pass)) {
+		free(user);
+		free(pass);
+		return;
+	}
+	l->v = tb_xrealloc(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = (struct cred){ .user = user, .pass = pass, .control = control };
+}
+
+/* Parse "user<TAB>password[<TAB>weight]" lines; '#' starts a comment line;
+ * a header line "username<TAB>password..." is skipped; duplicates dropped.
+ * Returns 0, or -1 with the line number in why. */
+TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out, char *why,
+			       size_t whylen)
+{
+	size_t line = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		size_t n = (size_t)(eol - p);
+		line++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		const char *tab = memchr(p, '\t', n);
+		int skip = n == 0 || p[0] == '#' || (n >= 9 && memcmp(p, "username\t", 9) == 0);
+		if (!skip) {
+			if (!tab || tab == p || memchr(p, '\0', n) || out->n >= LIST_MAX_ENTRIES) {
+				snprintf(why, whylen, "line %zu: expected username<TAB>password", line);
+				return -1;
+			}
+			const char *pw = tab + 1;
+			const char *pwend = memchr(pw, '\t', (size_t)(p + n - pw));
+			if (!pwend)
+				pwend = p + n;
+			credlist_add(out, p, (size_t)(tab - p), pw, (size_t)(pwend - pw), 0);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static int load_credlist(const struct tb_ctx *ctx, const char *rel, struct credlist *out,
+			 char *why, size_t whylen)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", ctx->suite->dir, rel);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(why, whylen, "cannot open the credential list %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char *buf = tb_xmalloc(LIST_MAX_BYTES + 1);
+	size_t n = fread(buf, 1, LIST_MAX_BYTES + 1, f);
+	fclose(f);
+	int r = -1;
+	if (n > LIST_MAX_BYTES)
+		snprintf(why, whylen, "the credential list %s is larger than %d bytes", path, LIST_MAX_BYTES);
+	else
+		r = parse_credlist(buf, n, out, why, whylen);
+	free(buf);
+	return r;
+}
+
+/* ---- one attempt ---- */
+
+enum outcome { ATT_REJECTED, ATT_ACCEPTED, ATT_UNCONFIRMED, ATT_NOCONNECT };
+
+static const char *outcome_name(enum outcome o)
+{
+	switch (o) {
+	case ATT_REJECTED: return "rejected";
+	case ATT_ACCEPTED: return "ACCEPTED";
+	case ATT_UNCONFIRMED: return "unconfirmed";
+	case ATT_NOCONNECT: return "no connection";
+	}
+	return "?";
+}
+
+/* Bounded log of what went each way, for the evidence file. */
+struct transcript {
+	char *buf;
+	size_t len;
+	int full;
+};
+
+static void tr_add(struct transcript *t, const char *dir, const void *data, size_t len)
+{
+	if (!t->buf)
+		t->buf = tb_xmalloc(TRANSCRIPT_MAX);
+	char *safe = tb_xmalloc(len * 4 + 1);
+	size_t o = 0;
+	const uint8_t *b = data;
+	for (size_t i = 0; i < len; i++) {
+		if (b[i] == '\n' || b[i] == '\t' || (b[i] >= 0x20 && b[i] < 0x7f))
+			safe[o++] = (char)b[i];
+		else if (b[i] != '\r')
+			o += (size_t)snprintf(safe + o, 5, "\\x%02x", b[i]);
+	}
+	safe[o] = '\0';
+	int w = snprintf(t->buf + t->len, TRANSCRIPT_MAX - t->len, "%s %s\n", dir, safe);
+	free(safe);
+	if (w < 0 || (size_t)w >= TRANSCRIPT_MAX - t->len) {
+		t->full = 1;
+		t->len = TRANSCRIPT_MAX - 1;
+	} else {
+		t->len += (size_t)w;
+	}
+}
+
+struct tn_session {
+	int fd;
+	struct tb_telnet_state st;
+	uint8_t text[TEXT_MAX]; /* device text since our last line */
+	size_t tlen;
+	int64_t end;            /* overall deadline of the attempt */
+	struct transcript *tr;
+	uint8_t sent[TB_EV_INLINE_MAX], got[TB_EV_INLINE_MAX];
+	size_t sentlen, gotlen;
+};
+
+static void keep(uint8_t *dst, size_t *dlen, const void *src, size_t n)
+{
+	size_t room = TB_EV_INLINE_MAX - *dlen;
+	if (n > room)
+		n = room;
+	memcpy(dst + *dlen, src, n);
+	*dlen += n;
+}
+
+/* Send a line; secret lines are logged as withheld. */
+static enum tb_err tn_send(struct tn_session *s, const char *line, int secret)
+{
+	char buf[600];
+	int n = snprintf(buf, sizeof buf, "%s\r\n", line);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		return TB_E_TOOBIG;
+	s->tlen = 0;
+	const char *shown = secret ? "<declared credential withheld>\r\n" : buf;
+	tr_add(s->tr, ">>", shown, strlen(shown));
+	keep(s->sent, &s->sentlen, shown, strlen(shown));
+	return tb_net_send_all(s->fd, buf, (size_t)n, s->end);
+}
+
+/* Read one chunk: filter telnet commands, answer them, append the text.
+ * Returns TB_OK, TB_E_TIMEOUT at the step deadline, TB_E_REFUSED on close. */
+static enum tb_err tn_read(struct tn_session *s, int64_t step_deadline)
+{
+	uint8_t in[2048], data[2048], reply[1024];
+	size_t got, dlen, rlen;
+	int64_t dl = step_deadline < s->end ? step_deadline : s->end;
+	enum tb_err e = tb_net_recv(s->fd, in, sizeof in, &got, dl);
+	if (e)
+		return e;
+	if (got == 0)
+		return TB_E_REFUSED;
+	(void)tb_p_telnet_filter(&s->st, in, got, data, sizeof data, &dlen, reply, sizeof reply, &rlen);
+	if (rlen && tb_net_send_all(s->fd, reply, rlen, s->end) != TB_OK)
+		return TB_E_REFUSED;
+	tr_add(s->tr, "<<", data, dlen);
+	keep(s->got, &s->gotlen, data, dlen);
+	/* Keep the tail: prompts are at the end.  dlen < TEXT_MAX always. */
+	if (s->tlen + dlen > TEXT_MAX) {
+		size_t drop = s->tlen + dlen - TEXT_MAX;
+		memmove(s->text, s->text + drop, s->tlen - drop);
+		s->tlen -= drop;
+	}
+	memcpy(s->text + s->tlen, data, dlen);
+	s->tlen += dlen;
+	return TB_OK;
+}
+
+enum tn_phase { PH_WAIT_PROMPT, PH_SENT_USER, PH_SENT_PASS, PH_SENT_CMD };
+
+static enum outcome tn_step(struct tn_session *s, enum tn_phase *ph, const struct cred *c,
+			    const char *marker, const char *cmd, char *detail, size_t dl)
+{
+	enum tb_telnet_prompt pr = tb_p_telnet_prompt(s->text, s->tlen);
+	switch (*ph) {
+	case PH_WAIT_PROMPT:
+		if (pr == TB_TN_LOGIN) {
+			*ph = PH_SENT_USER;
+			return tn_send(s, c->user, 0) ? ATT_UNCONFIRMED : (enum outcome)-1;
+		}
+		if (pr == TB_TN_PASSWORD) {
+			*ph = PH_SENT_PASS;
+			return tn_send(s, c->pass, c->control) ? ATT_UNCONFIRMED : (enum outcome)-1;
+		}
+		break;
+	case PH_SENT_USER:
+		if (pr == TB_TN_PASSWORD) {
+			*ph = PH_SENT_PASS;
+			return tn_send(s, c->pass, c->control) ? ATT_UNCONFIRMED : (enum outcome)-1;
+		}
+		if (pr == TB_TN_FAILED || pr == TB_TN_LOGIN) {
+			snprintf(detail, dl, "login refused after the user name");
+			return ATT_REJECTED;
+		}
+		break;
+	case PH_SENT_PASS:
+		if (pr == TB_TN_FAILED || pr == TB_TN_LOGIN || pr == TB_TN_PASSWORD) {
+			snprintf(detail, dl, "the device refused the password");
+			return ATT_REJECTED;
+		}
+		if (pr == TB_TN_SHELL) {
+			*ph = PH_SENT_CMD;
+			return tn_send(s, cmd, 0) ? ATT_UNCONFIRMED : (enum outcome)-1;
+		}
+		break;
+	case PH_SENT_CMD:
+		if (tb_p_memfind(s->text, s->tlen, (const uint8_t *)marker, strlen(marker))) {
+			snprintf(detail, dl, "logged in: the device evaluated `%s` and printed %s", cmd, marker);
+			return ATT_ACCEPTED;
+		}
+		break;
+	}
+	return (enum outcome)-1;
+}
+
+static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const struct cred *c,
+				   struct transcript *tr, struct tb_result *res, char *detail,
+				   size_t dl)
+{
+	struct tn_session s = { .fd = -1, .tr = tr };
+	struct tb_diag d;
+	tb_p_telnet_init(&s.st);
+	if (tb_net_connect(&ctx->net, ctx->profile->address, port, &s.fd, &d) != TB_OK) {
+		snprintf(detail, dl, "%s", d.msg);
+		return ATT_NOCONNECT;
+	}
+	unsigned char rnd[4] = { 0 };
+	(void)RAND_bytes(rnd, sizeof rnd);
+	unsigned a = 10000u + ((unsigned)rnd[0] << 8 | rnd[1]) % 80000u;
+	unsigned b = 10000u + ((unsigned)rnd[2] << 8 | rnd[3]) % 80000u;
+	char cmd[64], marker[32];
+	snprintf(cmd, sizeof cmd, "echo TB$((%u+%u))", a, b);
+	snprintf(marker, sizeof marker, "TB%u", a + b);
+	s.end = tb_now_ms() + ATTEMPT_MS;
+	enum tn_phase ph = PH_WAIT_PROMPT;
+	enum outcome o = (enum outcome)-1;
+	int nudged = 0;
+	tr_add(tr, "--", "new connection", 14);
+	while ((int)o < 0) {
+		enum tb_err e = tn_read(&s, tb_now_ms() + STEP_MS);
+		if (e == TB_OK) {
+			o = tn_step(&s, &ph, c, marker, cmd, detail, dl);
+		} else if (e == TB_E_TIMEOUT && ph == PH_SENT_PASS && !nudged && tb_now_ms() < s.end) {
+			/* Quiet after the password with no prompt we recognise: ask the
+			 * shell directly; only its answer can confirm a login. */
+			nudged = 1;
+			ph = PH_SENT_CMD;
+			if (tn_send(&s, cmd, 0) != TB_OK)
+				o = ATT_UNCONFIRMED;
+		} else {
+			static const char *const where[] = { "before a login prompt", "after the user name",
+							     "after the password", "after the test command" };
+			snprintf(detail, dl, "%s %s", e == TB_E_TIMEOUT ? "no recognisable answer" :
+				 "connection closed", where[ph]);
+			o = ATT_UNCONFIRMED;
+		}
+	}
+	if (o == ATT_ACCEPTED) {
+		char label[160];
+		snprintf(label, sizeof label, "telnet/%u login as %s", port, c->user);
+		tb_ev_exchange(res, label, s.sent, s.sentlen, s.got, s.gotlen);
+	}
+	tb_net_close(&s.fd);
+	return o;
+}
+
+static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, const struct cred *c,
+				 struct transcript *tr, struct tb_result *res, char *detail, size_t dl)
+{
+	char auth[700];
+	tb_http_basic_auth(c->user, c->pass, auth, sizeof auth);
+	struct tb_http_req rq = { .addr = ctx->profile->address, .port = (uint16_t)a->port,
+				  .path = a->path, .authorization = auth, .timeout_ms = 5000 };
+	struct tb_http_res hr;
+	tb_http_get(&ctx->net, &rq, &hr);
+	tr_add(tr, ">>", c->control ? "GET (declared credential withheld)" : hr.request,
+	       c->control ? 34 : hr.reqlen);
+	tr_add(tr, "<<", hr.raw, hr.rawlen > 512 ? 512 : hr.rawlen);
+	enum outcome o;
+	if (hr.err) {
+		snprintf(detail, dl, "%s", hr.why);
+		o = hr.err == TB_E_REFUSED && !hr.rawlen ? ATT_NOCONNECT : ATT_UNCONFIRMED;
+	} else if (hr.resp.status >= 200 && hr.resp.status < 300) {
+		snprintf(detail, dl, "HTTP %d with the credential where it was 401 without", hr.resp.status);
+		o = ATT_ACCEPTED;
+		char label[160];
+		snprintf(label, sizeof label, "http/%ld %s login as %s", a->port, a->path, c->user);
+		if (!c->control)
+			tb_ev_exchange(res, label, hr.request, hr.reqlen, hr.raw, hr.resp.header_len);
+	} else if (hr.resp.status == 401 || hr.resp.status == 403) {
+		snprintf(detail, dl, "HTTP %d", hr.resp.status);
+		o = ATT_REJECTED;
+	} else {
+		snprintf(detail, dl, "HTTP %d neither grants nor refuses", hr.resp.status);
+		o = ATT_UNCONFIRMED;
+	}
+	tb_http_res_free(&hr);
+	return o;
+}
+
+/* ---- targets ---- */
+
+enum target_kind { T_TELNET, T_HTTP };
+
+struct target {
+	enum target_kind kind;
+	uint16_t port;
+	const struct tb_auth *auth; /* http-basic resource, or a declared telnet mechanism */
+	char name[96];
+	int guessed, rejected, unconfirmed, control_ok, control_tried;
+	char first_guess[160];
+};
+
+struct dc {
+	struct tb_ctx *ctx;
+	struct tb_result *res;
+	struct credlist list;
+	int max_attempts, delay_ms;
+};
+
+static void pause_ms(int ms)
+{
+	if (ms <= 0)
+		return;
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static enum outcome attempt(struct dc *dc, struct target *t, const struct cred *c,
+			    struct transcript *tr)
+{
+	char detail[256] = "";
+	enum outcome o = t->kind == T_TELNET
+		? telnet_attempt(dc->ctx, t->port, c, tr, dc->res, detail, sizeof detail)
+		: http_attempt(dc->ctx, t->auth, c, tr, dc->res, detail, sizeof detail);
+	tb_ev_note(dc->res, t->name, "%s/%s: %s (%s)", c->user,
+		   c->control ? "<declared credential>" : (c->pass[0] ? c->pass : "<empty>"),
+		   outcome_name(o), detail);
+	return o;
+}
+
+static const struct tb_auth *control_for(const struct tb_profile *p, const struct target *t)
+{
+	for (size_t i = 0; i < p->nauths; i++) {
+		const struct tb_auth *a = &p->auths[i];
+		int same = t->kind == T_HTTP ? a == t->auth
+					     : strcmp(a->protocol, "telnet") == 0 &&
+						       (a->port == 0 ? 23 : a->port) == t->port;
+		if (same && a->test_user)
+			return a;
+	}
+	return NULL;
+}
+
+static void try_target(struct dc *dc, struct target *t)
+{
+	struct transcript tr = { 0 };
+	const struct tb_auth *ctl = control_for(dc->ctx->profile, t);
+	if (ctl) {
+		struct cred c = { .user = ctl->test_user, .pass = ctl->test_pass, .control = 1 };
+		t->control_tried = 1;
+		t->control_ok = attempt(dc, t, &c, &tr) == ATT_ACCEPTED;
+		pause_ms(dc->delay_ms);
+	}
+	for (size_t i = 0; i < dc->list.n && (int)i < dc->max_attempts; i++) {
+		const struct cred *c = &dc->list.v[i];
+		enum outcome o = attempt(dc, t, c, &tr);
+		if (o == ATT_ACCEPTED) {
+			t->guessed++;
+			snprintf(t->first_guess, sizeof t->first_guess, "%s as %s/%s", t->name, c->user,
+				 c->pass[0] ? c->pass : "<empty>");
+			break; /* one confirmed login is enough; stop hammering */
+		}
+		if (o == ATT_REJECTED)
+			t->rejected++;
+		else
+			t->unconfirmed++;
+		pause_ms(dc->delay_ms);
+	}
+	char fname[64];
+	snprintf(fname, sizeof fname, "%s-%u.log", t->kind == T_TELNET ? "telnet" : "http", t->port);
+	if (tr.full)
+		tr_add(&tr, "--", "transcript truncated", 20);
+	if (tr.buf && tb_ev_file(dc->ctx, dc->res, fname, tr.buf, tr.len) != TB_OK)
+		tb_ev_note(dc->res, t->name, "could not write %s", fname);
+	free(tr.buf);
+}
+
+static int wants(const struct tb_params *p, const char *svc)
+{
+	const struct tb_param *v = tb_param_get(p, "services");
+	if (!v)
+		return 1;
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->sl[i], svc) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t add_telnet_port(struct target *ts, size_t n, long port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ts[i].kind == T_TELNET && ts[i].port == port)
+			return n;
+	ts[n] = (struct target){ .kind = T_TELNET, .port = (uint16_t)port };
+	snprintf(ts[n].name, sizeof ts[n].name, "telnet/%ld", port);
+	return n + 1;
+}
+
+/* Telnet ports that accept a connection: declared ones and the usual ones. */
+static size_t telnet_targets(struct dc *dc, const struct tb_case *tc, struct target *ts, size_t n)
+{
+	const struct tb_profile *p = dc->ctx->profile;
+	for (size_t i = 0; i < p->nservices; i++)
+		if (strcmp(p->services[i].protocol, "telnet") == 0)
+			n = add_telnet_port(ts, n, p->services[i].port);
+	for (size_t i = 0; i < p->nauths; i++)
+		if (strcmp(p->auths[i].protocol, "telnet") == 0)
+			n = add_telnet_port(ts, n, p->auths[i].port ? p->auths[i].port : 23);
+	const struct tb_param *tp = tb_param_get(&tc->params, "telnet-ports");
+	if (tp)
+		for (size_t i = 0; i < tp->n && n < 64; i++)
+			n = add_telnet_port(ts, n, tp->il[i]);
+	else {
+		n = add_telnet_port(ts, n, 23);
+		n = add_telnet_port(ts, n, 2323);
+	}
+	/* Keep the ports where something listens. */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		int fd;
+		struct tb_diag d;
+		if (ts[i].kind == T_TELNET &&
+		    tb_net_connect(&dc->ctx->net, p->address, ts[i].port, &fd, &d) != TB_OK) {
+			tb_ev_note(dc->res, ts[i].name, "not tried: %s", d.msg);
+			continue;
+		}
+		if (ts[i].kind == T_TELNET)
+			tb_net_close(&fd);
+		ts[kept++] = ts[i];
+	}
+	return kept;
+}
+
+/* HTTP Basic resources: declared ones that really answer 401 without credentials. */
+static size_t http_targets(struct dc *dc, struct target *ts, size_t n)
+{
+	const struct tb_profile *p = dc->ctx->profile;
+	for (size_t i = 0; i < p->nauths && n < 64; i++) {
+		const struct tb_auth *a = &p->auths[i];
+		if (strcmp(a->protocol, "http-basic") != 0)
+			continue;
+		struct target t = { .kind = T_HTTP, .port = (uint16_t)a->port, .auth = a };
+		snprintf(t.name, sizeof t.name, "http/%ld%s", a->port, a->path);
+		struct tb_http_req rq = { .addr = p->address, .port = (uint16_t)a->port, .path = a->path,
+					  .timeout_ms = 5000 };
+		struct tb_http_res hr;
+		tb_http_get(&dc->ctx->net, &rq, &hr);
+		tb_ev_exchange(dc->res, t.name, hr.request, hr.reqlen, hr.raw,
+			       hr.err ? hr.rawlen : hr.resp.header_len);
+		if (hr.err)
+			tb_ev_note(dc->res, t.name, "not tried: %s", hr.why);
+		else if (hr.resp.status != 401)
+			tb_ev_note(dc->res, t.name,
+				   "not tried: answered HTTP %d without credentials (not a Basic login)",
+				   hr.resp.status);
+		else
+			ts[n++] = t;
+		tb_http_res_free(&hr);
+	}
+	return n;
+}
+
+static void judge(struct dc *dc, struct target *ts, size_t n)
+{
+	char guessed[1024] = "", unsure[1024] = "";
+	int rejected = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct target *t = &ts[i];
+		size_t gl = strlen(guessed), ul = strlen(unsure);
+		if (t->guessed)
+			snprintf(guessed + gl, sizeof guessed - gl, "%s%s", gl ? "; " : "", t->first_guess);
+		else if (t->control_tried && !t->control_ok)
+			snprintf(unsure + ul, sizeof unsure - ul,
+				 "%s%s: the declared test credential did not log in either", ul ? "; " : "",
+				 t->name);
+		else if (t->unconfirmed)
+			snprintf(unsure + ul, sizeof unsure - ul, "%s%s: %d attempts got no clear answer",
+				 ul ? "; " : "", t->name, t->unconfirmed);
+		rejected += t->rejected;
+	}
+	if (guessed[0])
+		tb_result_set(dc->res, TB_V_FAIL, "confirmed login with a well-known default credential: %s",
+			      guessed);
+	else if (n == 0)
+		tb_result_set(dc->res, TB_V_INCONCLUSIVE,
+			      "no password login to test: no telnet port accepted a connection and no "
+			      "declared HTTP Basic resource asked for credentials");
+	else if (unsure[0])
+		tb_result_set(dc->res, TB_V_INCONCLUSIVE, "%s", unsure);
+	else
+		tb_result_set(dc->res, TB_V_PASS,
+			      "all %d guesses were explicitly refused on %zu login interfaces", rejected, n);
+}
+
+static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
+{
+	struct dc dc = { .ctx = ctx, .res = res };
+	char why[300];
+	dc.max_attempts = (int)tb_param_int(&tc->params, "max-attempts", 100);
+	dc.delay_ms = (int)tb_param_int(&tc->params, "attempt-delay-ms", 50);
+	if (load_credlist(ctx, tb_param_str(&tc->params, "list", "data/mirai-default-credentials.tsv"),
+			  &dc.list, why, sizeof why) != 0) {
+		tb_result_set(res, TB_V_ERROR, "%s", why);
+		credlist_free(&dc.list);
+		return;
+	}
+	struct target ts[128];
+	size_t n = 0;
+	if (wants(&tc->params, "telnet"))
+		n = telnet_targets(&dc, tc, ts, n);
+	if (wants(&tc->params, "http"))
+		n = http_targets(&dc, ts, n);
+	for (size_t i = 0; i < n; i++)
+		try_target(&dc, &ts[i]);
+	judge(&dc, ts, n);
+	credlist_free(&dc.list);
+}
+
+const struct tb_check_family tb_check_default_credentials = {
+	.name = "default-credentials",
+	.summary = "tries the Mirai default credentials on telnet and HTTP Basic; confirmed logins fail",
+	.params = params,
+	.nparams = sizeof params / sizeof params[0],
+	.flags = TB_FAM_INTRUSIVE,
+	.run = run,
+};
