@@ -1,7 +1,7 @@
 /* registry.c: the table of check families, expanded from checks.def. */
 #include <string.h>
 
-#include "check.h"
+#include "family.h"
 
 #define TB_CHECK(name) extern const struct tb_check_family tb_check_##name;
 #include "checks.def"

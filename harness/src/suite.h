@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "check.h"
+#include "family.h"
 #include "tb.h"
 
 /* Frameworks a test case can map to. */

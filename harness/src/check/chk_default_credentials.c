@@ -23,7 +23,7 @@
 #define TEXT_MAX 8192
 #define TRANSCRIPT_MAX (128 * 1024)
 #define STEP_MS 4000
-#define ATTEMPT_MS 15000
+#define ATTEMPT_MS 10000
 #define LIST_MAX_BYTES (256 * 1024)
 #define LIST_MAX_ENTRIES 4096
 
@@ -40,6 +40,8 @@ static const struct tb_param_def params[] = {
 	  .help = "most guesses per interface (default 100)" },
 	{ .name = "attempt-delay-ms", .type = TB_P_INT, .min = 0, .max = 60000,
 	  .help = "pause between guesses (default 50)" },
+	{ .name = "time-budget-s", .type = TB_P_INT, .min = 1, .max = 86400,
+	  .help = "stop guessing after this long; the verdict is then inconclusive (default 300)" },
 };
 
 /* ---- credential list ---- */
@@ -225,7 +227,7 @@ static enum tb_err tn_send(struct tn_session *s, const char *line, int secret)
  * Returns TB_OK, TB_E_TIMEOUT at the step deadline, TB_E_REFUSED on close. */
 static enum tb_err tn_read(struct tn_session *s, int64_t step_deadline)
 {
-	uint8_t in[2048], data[2048], reply[1024];
+	uint8_t in[2048], data[2048], reply[2048]; /* a reply is never longer than its request */
 	size_t got, dlen, rlen;
 	int64_t dl = step_deadline < s->end ? step_deadline : s->end;
 	enum tb_err e = tb_net_recv(s->fd, in, sizeof in, &got, dl);
@@ -347,6 +349,20 @@ static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const stru
 	return o;
 }
 
+static void pause_ms(int ms)
+{
+	if (ms <= 0)
+		return;
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+#define THROTTLE_RETRIES 3
+#define THROTTLE_MAX_S 10
+
+/* One GET with the credential.  A 429/503 answer is the device throttling
+ * guesses (brute-force protection, evidence for 5.1-5): wait as long as its
+ * Retry-After asks (at most THROTTLE_MAX_S) and ask again. */
 static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, const struct cred *c,
 				 struct transcript *tr, struct tb_result *res, char *detail, size_t dl)
 {
@@ -355,10 +371,23 @@ static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, co
 	struct tb_http_req rq = { .addr = ctx->profile->address, .port = (uint16_t)a->port,
 				  .path = a->path, .authorization = auth, .timeout_ms = 5000 };
 	struct tb_http_res hr;
-	tb_http_get(&ctx->net, &rq, &hr);
-	tr_add(tr, ">>", c->control ? "GET (declared credential withheld)" : hr.request,
-	       c->control ? 34 : hr.reqlen);
-	tr_add(tr, "<<", hr.raw, hr.rawlen > 512 ? 512 : hr.rawlen);
+	for (int tries = 0;; tries++) {
+		tb_http_get(&ctx->net, &rq, &hr);
+		tr_add(tr, ">>", c->control ? "GET (declared credential withheld)" : hr.request,
+		       c->control ? 34 : hr.reqlen);
+		tr_add(tr, "<<", hr.raw, hr.rawlen > 512 ? 512 : hr.rawlen);
+		int throttled = !hr.err && (hr.resp.status == 429 || hr.resp.status == 503);
+		if (!throttled || tries == THROTTLE_RETRIES)
+			break;
+		const uint8_t *v;
+		size_t vn;
+		long wait = tb_p_http_header(hr.raw, hr.resp.header_len, "retry-after", &v, &vn)
+			? tb_p_http_retry_after(v, vn, 1, THROTTLE_MAX_S) : 1;
+		tb_ev_note(res, "throttling", "HTTP %d: the device throttles guessing; waiting %ld s",
+			   hr.resp.status, wait);
+		tb_http_res_free(&hr);
+		pause_ms((int)(wait ? wait : 1) * 1000);
+	}
 	enum outcome o;
 	if (hr.err) {
 		snprintf(detail, dl, "%s", hr.why);
@@ -399,15 +428,13 @@ struct dc {
 	struct tb_result *res;
 	struct credlist list;
 	int max_attempts, delay_ms;
+	int64_t budget_end; /* tb_now_ms() deadline for the whole check */
+	int out_of_time;
 };
 
-static void pause_ms(int ms)
-{
-	if (ms <= 0)
-		return;
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
+/* An interface that gave no clear answer this many times in a row is not
+ * offering a usable login: stop guessing there. */
+#define MAX_UNANSWERED_IN_A_ROW 3
 
 static enum outcome attempt(struct dc *dc, struct target *t, const struct cred *c,
 			    struct transcript *tr)
@@ -445,9 +472,22 @@ static void try_target(struct dc *dc, struct target *t)
 		t->control_ok = attempt(dc, t, &c, &tr) == ATT_ACCEPTED;
 		pause_ms(dc->delay_ms);
 	}
+	int in_a_row = 0;
 	for (size_t i = 0; i < dc->list.n && (int)i < dc->max_attempts; i++) {
 		const struct cred *c = &dc->list.v[i];
+		if (tb_now_ms() > dc->budget_end) {
+			dc->out_of_time = 1;
+			t->unconfirmed++;
+			tb_ev_note(dc->res, t->name, "stopped: the check's time budget ran out");
+			break;
+		}
+		if (in_a_row >= MAX_UNANSWERED_IN_A_ROW) {
+			tb_ev_note(dc->res, t->name, "stopped after %d attempts in a row without a clear answer",
+				   in_a_row);
+			break;
+		}
 		enum outcome o = attempt(dc, t, c, &tr);
+		in_a_row = o == ATT_UNCONFIRMED || o == ATT_NOCONNECT ? in_a_row + 1 : 0;
 		if (o == ATT_ACCEPTED) {
 			t->guessed++;
 			snprintf(t->first_guess, sizeof t->first_guess, "%s as %s/%s", t->name, c->user,
@@ -592,6 +632,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	char why[300];
 	dc.max_attempts = (int)tb_param_int(&tc->params, "max-attempts", 100);
 	dc.delay_ms = (int)tb_param_int(&tc->params, "attempt-delay-ms", 50);
+	dc.budget_end = tb_now_ms() + 1000 * tb_param_int(&tc->params, "time-budget-s", 300);
 	if (load_credlist(ctx, tb_param_str(&tc->params, "list", "data/mirai-default-credentials.tsv"),
 			  &dc.list, why, sizeof why) != 0) {
 		tb_result_set(res, TB_V_ERROR, "%s", why);

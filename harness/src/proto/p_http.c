@@ -417,3 +417,45 @@ fail:
 	*consumed = done;
 	return err;
 }
+
+int tb_p_http_header(const uint8_t *buf, size_t header_len, const char *name,
+		     const uint8_t **val, size_t *vlen)
+{
+	size_t nlen = strlen(name), i = 0;
+	*val = NULL;
+	*vlen = 0;
+	/* Skip the status line. */
+	while (i < header_len && buf[i] != '\n')
+		i++;
+	while (++i < header_len) {
+		size_t start = i;
+		while (i < header_len && buf[i] != '\n')
+			i++;
+		size_t n = i - start;
+		const uint8_t *l = buf + start;
+		if (n && l[n - 1] == '\r')
+			n--;
+		if (n > nlen && l[nlen] == ':' && eq_ci(l, nlen, name)) {
+			const uint8_t *v = l + nlen + 1;
+			size_t vn = n - nlen - 1;
+			trim(&v, &vn);
+			*val = v;
+			*vlen = vn;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+long tb_p_http_retry_after(const uint8_t *val, size_t vlen, long dflt, long max_s)
+{
+	long v = 0;
+	if (!val || vlen == 0 || vlen > 9)
+		return dflt;
+	for (size_t i = 0; i < vlen; i++) {
+		if (!is_digit(val[i]))
+			return dflt;
+		v = v * 10 + (val[i] - '0');
+	}
+	return v > max_s ? max_s : v;
+}

@@ -53,4 +53,15 @@ enum tb_err tb_p_http_response(const uint8_t *buf, size_t len, struct tb_http_re
 enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
 			      size_t *outlen, size_t *consumed);
 
+/* Find the first header field called name (given in lower case; matched
+ * case-insensitively) in a header
+ * block buf[0..header_len) already accepted by tb_p_http_response.  Returns 1
+ * and a trimmed view of its value, or 0 when absent. */
+int tb_p_http_header(const uint8_t *buf, size_t header_len, const char *name,
+		     const uint8_t **val, size_t *vlen);
+
+/* Retry-After as delta-seconds (RFC 9110 10.2.3), clamped to max_s.  An
+ * HTTP-date or a malformed value gives dflt. */
+long tb_p_http_retry_after(const uint8_t *val, size_t vlen, long dflt, long max_s);
+
 #endif

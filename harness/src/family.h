@@ -1,12 +1,12 @@
-/* check.h: the contract for one check family.
+/* family.h: the contract for one check family.
  *
  * A family is a file harness/src/check/chk_<name>.c that ends with a
  * designated-initializer `const struct tb_check_family tb_check_<name>` and is
  * listed once in checks.def.  The suite loader validates a test case's params
  * against the family's param table; no check code runs at load time.
  */
-#ifndef TB_CHECK_H
-#define TB_CHECK_H
+#ifndef TB_FAMILY_H
+#define TB_FAMILY_H
 
 #include <stddef.h>
 

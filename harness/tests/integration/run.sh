@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Integration tests: run trustbench against the reference devices in an
+# isolated lab (fixtures/lab/lab.sh) and assert what a lab would see.
+# Usage: harness/tests/integration/run.sh PATH/TO/trustbench
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$root"
+exec fixtures/lab/lab.sh run -- "$here/lab-tests.sh" "$bin"
