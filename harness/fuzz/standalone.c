@@ -14,6 +14,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static unsigned long replayed;
+
 static int run_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -60,7 +62,10 @@ static int run_file(const char *path)
 	if (len)
 		memcpy(exact, buf, len);
 	free(buf);
-	fprintf(stderr, "running %s (%zu bytes)\n", path, len);
+	/* A crash report names the input when this is set. */
+	if (getenv("TB_FUZZ_VERBOSE"))
+		fprintf(stderr, "running %s (%zu bytes)\n", path, len);
+	replayed++;
 	LLVMFuzzerTestOneInput(exact, len);
 	free(exact);
 	return 0;
@@ -114,5 +119,6 @@ int main(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++)
 		bad |= run_path(argv[i]);
+	fprintf(stderr, "%s: replayed %lu inputs\n", argv[0], replayed);
 	return bad;
 }

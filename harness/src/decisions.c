@@ -34,7 +34,7 @@ static enum tb_err load_one(const struct tb_ydoc *doc, const struct tb_ynode *m,
 		return tb_y_errd(d, doc, tb_y_get(m, "verdict"),
 				 "verdict must be pass, fail, not-applicable or inconclusive, not '%s'",
 				 verdict);
-	if (strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+	if (!tb_date_valid(date))
 		return tb_y_errd(d, doc, tb_y_get(m, "date"), "date must be YYYY-MM-DD, not '%s'", date);
 	struct tb_decision *x = &ds->v[ds->n++];
 	x->case_id = tb_xstrdup(id);
@@ -64,6 +64,8 @@ enum tb_err tb_decisions_parse(const char *name, const void *buf, size_t len,
 		ds->v = tb_xcalloc(list->nkids + 1, sizeof *ds->v);
 	for (size_t i = 0; !e && i < list->nkids; i++)
 		e = load_one(doc, list->kids[i], suite, ds, d);
+	if (e && d && d->file == doc->name)
+		d->file = name; /* doc->name dies with doc */
 	tb_ydoc_free(doc);
 	if (e) {
 		tb_decisions_free(ds);

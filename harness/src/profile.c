@@ -358,22 +358,6 @@ static enum tb_err load_vdp(struct ploader *L, const struct tb_ynode *m)
 	return e;
 }
 
-/* YYYY-MM-DD with a real day of month. */
-static int date_valid(const char *s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
-
 static enum tb_err load_support(struct ploader *L, const struct tb_ynode *m)
 {
 	static const char *const req[] = { "end", NULL };
@@ -383,7 +367,7 @@ static enum tb_err load_support(struct ploader *L, const struct tb_ynode *m)
 	s->present = 1;
 	if (!e)
 		e = req_str(L, m, "end", "support-period.end", &s->end);
-	if (!e && !date_valid(s->end))
+	if (!e && !tb_date_valid(s->end))
 		e = tb_y_errd(L->d, L->doc, tb_y_get(m, "end"),
 			      "support-period.end '%s' is not a date YYYY-MM-DD", s->end);
 	if (!e)
@@ -436,6 +420,8 @@ enum tb_err tb_profile_parse(const char *name, const void *buf, size_t len,
 	struct tb_profile *p = tb_xcalloc(1, sizeof *p);
 	struct ploader L = { .doc = doc, .d = d, .p = p };
 	e = load_profile_doc(&L);
+	if (e && d && d->file == doc->name)
+		d->file = name; /* doc->name dies with doc */
 	tb_ydoc_free(doc);
 	if (e) {
 		tb_profile_free(p);

@@ -339,13 +339,15 @@ static enum tb_err load_param_value(struct loader *L, const struct tb_ynode *n,
 		const struct tb_ynode *item = n->kids[i];
 		if (def->type == TB_P_INTLIST) {
 			e = tb_y_int(L->doc, item, def->name, def->min, def->max, &p->il[i], L->d);
+			if (!e)
+				p->n++;
 		} else {
 			p->sl[i] = dup_str(L, item, def->name, &e);
+			if (p->sl[i])
+				p->n = i + 1; /* owned from here on, even if refused below */
 			if (!e && !choice_ok(def, p->sl[i]))
 				e = bad_choice(L, item, def);
 		}
-		if (!e)
-			p->n++;
 	}
 	return e;
 }
@@ -521,6 +523,8 @@ enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len, struct
 	struct tb_suite *s = tb_xcalloc(1, sizeof *s);
 	struct loader L = { .doc = doc, .d = d, .s = s };
 	e = load_doc(&L);
+	if (e && d && d->file == doc->name)
+		d->file = name; /* doc->name dies with doc */
 	tb_ydoc_free(doc);
 	if (e) {
 		tb_suite_free(s);

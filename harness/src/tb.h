@@ -61,6 +61,9 @@ enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
 /* "file:line:col: msg" (or just msg when there is no position) into out. */
 void tb_diag_format(const struct tb_diag *d, char *out, size_t outlen);
 
+/* Is s a real calendar date YYYY-MM-DD (1970 or later)? */
+int tb_date_valid(const char *s);
+
 /* Allocation wrappers: out of memory is fatal in a lab tool. */
 void *tb_xmalloc(size_t n);
 void *tb_xcalloc(size_t n, size_t sz);

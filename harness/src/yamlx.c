@@ -78,7 +78,7 @@ static enum tb_err attach(struct builder *b, struct tb_ynode *n, yaml_mark_t m)
 			char where[64];
 			snprintf(where, sizeof where, "%lu:%lu", prev->line, prev->col);
 			enum tb_err e = tb_diag_at(b->d, TB_E_CONFIG, b->name, n->line, n->col,
-						   "duplicate key '%s' (first at line %s)", n->str, where);
+						   "duplicate key '%s' (first at %s)", n->str, where);
 			node_free(n);
 			return e;
 		}

@@ -53,8 +53,8 @@ TB_UNITTEST int parse_location(const uint8_t *loc, size_t len, uint32_t *addr, u
 		*port = 80;
 		if (*p == ':') {
 			char *end;
-			long pv = strtol(p + 1, &end, 10);
-			if (end == p + 1 || pv < 1 || pv > 65535) {
+			long pv = (p[1] >= '0' && p[1] <= '9') ? strtol(p + 1, &end, 10) : -1;
+			if (pv < 1 || pv > 65535 || (*end != '\0' && *end != '/')) {
 				snprintf(why, whylen, "redirect with a bad port");
 				return -1;
 			}

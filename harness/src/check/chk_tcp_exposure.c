@@ -25,7 +25,7 @@
 static const struct tb_param_def params[] = {
 	{ .name = "ports", .type = TB_P_STR, .help = "ports to sweep, e.g. \"1-65535\" or \"22,80,8000-8100\"" },
 	{ .name = "concurrency", .type = TB_P_INT, .min = 1, .max = MAX_CONCURRENCY,
-	  .help = "connections in flight at once (default 512)" },
+	  .help = "connections in flight at once (default 256)" },
 	{ .name = "banner-timeout-ms", .type = TB_P_INT, .min = 0, .max = 30000,
 	  .help = "how long to wait for an open port's banner (default 1000)" },
 };
@@ -57,7 +57,7 @@ TB_UNITTEST long parse_ports(const char *spec, uint8_t map[8192], char *why, siz
 				map[port >> 3] |= (uint8_t)(1u << (port & 7));
 				count++;
 			}
-		if (*p == ',')
+		if (*p == ',' && p[1])
 			p++;
 		else if (*p)
 			goto bad;
@@ -360,7 +360,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		return;
 	}
 	struct sweep s = { .ctx = ctx, .map = map, .next = 1 };
-	s.nslots = (size_t)tb_param_int(&tc->params, "concurrency", 512);
+	s.nslots = (size_t)tb_param_int(&tc->params, "concurrency", 256);
 	s.banner_ms = (int)tb_param_int(&tc->params, "banner-timeout-ms", 1000);
 	s.slots = tb_xcalloc(s.nslots, sizeof *s.slots);
 	s.free = tb_xcalloc(s.nslots, sizeof *s.free);

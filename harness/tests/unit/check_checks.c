@@ -1,0 +1,301 @@
+/* check_checks.c: unit tests for the parsers inside the check families
+ * (exposed with TB_UNITTEST). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+/* File-local in chk_default_credentials.c: identical copies. */
+struct cred {
+	char *user, *pass;
+	int control;
+};
+struct credlist {
+	struct cred *v;
+	size_t n;
+};
+
+long parse_ports(const char *spec, uint8_t map[8192], char *why, size_t whylen);
+int parse_credlist(const char *text, size_t len, struct credlist *out, char *why, size_t whylen);
+int parse_location(const uint8_t *loc, size_t len, uint32_t *addr, uint16_t *port, char *path,
+		   size_t pathlen, char *why, size_t whylen);
+
+static int has_port(const uint8_t map[8192], long p)
+{
+	return (map[p >> 3] >> (p & 7)) & 1;
+}
+
+static long ports(const char *spec, uint8_t map[8192])
+{
+	char why[200] = "";
+	long n = parse_ports(spec, map, why, sizeof why);
+	if (n < 0)
+		ck_assert_msg(strstr(why, "bad port list"), "%s: %s", spec, why);
+	return n;
+}
+
+START_TEST(ports_valid)
+{
+	static uint8_t map[8192];
+	ck_assert_int_eq(ports("1-65535", map), 65535);
+	ck_assert(!has_port(map, 0));
+	ck_assert(has_port(map, 1));
+	ck_assert(has_port(map, 65535));
+
+	ck_assert_int_eq(ports("22,80,8000-8002", map), 5);
+	ck_assert(has_port(map, 22));
+	ck_assert(has_port(map, 80));
+	ck_assert(has_port(map, 8000));
+	ck_assert(has_port(map, 8002));
+	ck_assert(!has_port(map, 8003));
+	ck_assert(!has_port(map, 23));
+
+	ck_assert_int_eq(ports("80,80,80", map), 1);
+	ck_assert_int_eq(ports("1-100,50-150", map), 150);
+	ck_assert_int_eq(ports("10-20,15,20-20", map), 11);
+	ck_assert_int_eq(ports("65535", map), 1);
+	ck_assert_int_eq(ports("7-7", map), 1);
+	/* The map is reset on every call. */
+	ck_assert(!has_port(map, 80));
+	ck_assert(has_port(map, 7));
+}
+END_TEST
+
+START_TEST(ports_invalid)
+{
+	static uint8_t map[8192];
+	static const char *const bad[] = { "0",      "65536", "5-3",  "",        "a",     "80-",
+					   "-80",    ",80",   "80,,81", "80;81",  "1-65536", "0-10",
+					   "80 x",   "99999999999999999999", "80-x", NULL };
+	for (int i = 0; bad[i]; i++)
+		ck_assert_msg(ports(bad[i], map) == -1, "'%s' accepted", bad[i]);
+	char why[200];
+	ck_assert_int_eq(parse_ports("5-3", map, why, sizeof why), -1);
+	ck_assert_str_eq(why, "bad port list '5-3' (use e.g. 1-65535 or 22,80,8000-8100)");
+}
+END_TEST
+
+/* BUG: a trailing comma ends the loop with the ports seen so far, so "80,"
+ * is taken for "80" instead of being refused like ",80" and "80,,81". */
+START_TEST(ports_trailing_comma)
+{
+	static uint8_t map[8192];
+	ck_assert_msg(ports("80,", map) == -1, "'80,' accepted");
+	ck_assert_msg(ports("22,80-90,", map) == -1, "'22,80-90,' accepted");
+}
+END_TEST
+
+static void credlist_free(struct credlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].user);
+		free(l->v[i].pass);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int cred_has(const struct credlist *l, const char *u, const char *p)
+{
+	int n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		n += strcmp(l->v[i].user, u) == 0 && strcmp(l->v[i].pass, p) == 0;
+	return n;
+}
+
+START_TEST(credlist_real_file)
+{
+	FILE *f = fopen("testsuites/data/mirai-default-credentials.tsv", "rb");
+	ck_assert_ptr_nonnull(f);
+	static char buf[1 << 18];
+	size_t len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	/* 64 lines: one comment, one header, 62 pairs of which one repeats. */
+	size_t lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += buf[i] == '\n';
+	ck_assert_uint_eq(lines, 64);
+
+	struct credlist l = { 0 };
+	char why[200] = "";
+	ck_assert_int_eq(parse_credlist(buf, len, &l, why, sizeof why), 0);
+	ck_assert_uint_eq(l.n, 61);
+	ck_assert_str_eq(l.v[0].user, "root");
+	ck_assert_str_eq(l.v[0].pass, "xc3511"); /* weight column dropped */
+	ck_assert_int_eq(l.v[0].control, 0);
+	ck_assert_int_eq(cred_has(&l, "guest", "12345"), 1);
+	ck_assert_int_eq(cred_has(&l, "root", ""), 1);
+	ck_assert_int_eq(cred_has(&l, "admin", ""), 1);
+	ck_assert_int_eq(cred_has(&l, "mother", "fucker"), 1);
+	ck_assert_int_eq(cred_has(&l, "username", "password"), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		ck_assert_ptr_null(strchr(l.v[i].user, '#'));
+		ck_assert_ptr_null(strchr(l.v[i].pass, '\t'));
+		ck_assert_ptr_null(strchr(l.v[i].pass, '\r'));
+	}
+	credlist_free(&l);
+}
+END_TEST
+
+START_TEST(credlist_formats)
+{
+	static const char crlf[] = "# comment\r\nusername\tpassword\r\nroot\tpass\r\nadmin\t\r\n"
+				   "\r\nuser\tpw\t7\r\nlast\tline";
+	struct credlist l = { 0 };
+	char why[200] = "";
+	ck_assert_int_eq(parse_credlist(crlf, strlen(crlf), &l, why, sizeof why), 0);
+	ck_assert_uint_eq(l.n, 4);
+	ck_assert_str_eq(l.v[0].user, "root");
+	ck_assert_str_eq(l.v[0].pass, "pass");
+	ck_assert_str_eq(l.v[1].user, "admin");
+	ck_assert_str_eq(l.v[1].pass, "");
+	ck_assert_str_eq(l.v[2].pass, "pw");
+	ck_assert_str_eq(l.v[3].user, "last");
+	ck_assert_str_eq(l.v[3].pass, "line");
+	credlist_free(&l);
+
+	/* Empty input is an empty list. */
+	ck_assert_int_eq(parse_credlist("", 0, &l, why, sizeof why), 0);
+	ck_assert_uint_eq(l.n, 0);
+	/* Passwords may contain spaces and '#'. */
+	ck_assert_int_eq(parse_credlist("a\tb c#d\n", 8, &l, why, sizeof why), 0);
+	ck_assert_str_eq(l.v[0].pass, "b c#d");
+	credlist_free(&l);
+}
+END_TEST
+
+static void credlist_bad(const char *text, size_t len, const char *line_phrase)
+{
+	struct credlist l = { 0 };
+	char why[200] = "";
+	ck_assert_int_eq(parse_credlist(text, len, &l, why, sizeof why), -1);
+	ck_assert_msg(strstr(why, line_phrase), "'%s' not in '%s'", line_phrase, why);
+	ck_assert_msg(strstr(why, "expected username<TAB>password"), "%s", why);
+	credlist_free(&l);
+}
+
+START_TEST(credlist_errors)
+{
+	static const char notab[] = "# c\nroot\tx\nnotab\nadmin\tadmin\n";
+	credlist_bad(notab, strlen(notab), "line 3:");
+	static const char crlf[] = "root\tx\r\nno tab here\r\n";
+	credlist_bad(crlf, strlen(crlf), "line 2:");
+	static const char nouser[] = "root\tx\n\tpass\n";
+	credlist_bad(nouser, strlen(nouser), "line 2:");
+	static const char nul[] = "root\tx\nad\0min\tpw\n";
+	credlist_bad(nul, sizeof nul - 1, "line 2:");
+}
+END_TEST
+
+static int loc(const char *s, uint32_t *addr, uint16_t *port, char *path, char *why)
+{
+	return parse_location((const uint8_t *)s, strlen(s), addr, port, path, 600, why, 200);
+}
+
+START_TEST(location_valid)
+{
+	uint32_t addr = 0x01020304;
+	uint16_t port = 1234;
+	char path[600], why[200];
+	ck_assert_int_eq(loc("/login.htm?next=/", &addr, &port, path, why), 0);
+	ck_assert_str_eq(path, "/login.htm?next=/");
+	ck_assert_uint_eq(addr, 0x01020304); /* relative: same target */
+	ck_assert_uint_eq(port, 1234);
+
+	ck_assert_int_eq(loc("http://198.18.1.10:8080/x", &addr, &port, path, why), 0);
+	ck_assert_uint_eq(addr, 0xc612010a);
+	ck_assert_uint_eq(port, 8080);
+	ck_assert_str_eq(path, "/x");
+
+	ck_assert_int_eq(loc("http://198.18.1.10", &addr, &port, path, why), 0);
+	ck_assert_uint_eq(port, 80);
+	ck_assert_str_eq(path, "/");
+
+	ck_assert_int_eq(loc("http://198.18.1.11:81", &addr, &port, path, why), 0);
+	ck_assert_uint_eq(addr, 0xc612010b);
+	ck_assert_uint_eq(port, 81);
+	ck_assert_str_eq(path, "/");
+
+	ck_assert_int_eq(loc("http://198.18.1.10/a/b", &addr, &port, path, why), 0);
+	ck_assert_uint_eq(port, 80);
+	ck_assert_str_eq(path, "/a/b");
+}
+END_TEST
+
+static void loc_bad(const char *s, const char *phrase)
+{
+	uint32_t addr = 0;
+	uint16_t port = 0;
+	char path[600] = "", why[200] = "";
+	ck_assert_msg(loc(s, &addr, &port, path, why) == -1, "'%s' accepted (path '%s')", s, path);
+	ck_assert_msg(strstr(why, phrase), "'%s': '%s' not in '%s'", s, phrase, why);
+}
+
+START_TEST(location_refused)
+{
+	loc_bad("http://example.com/", "redirect to host name 'example.com' refused");
+	loc_bad("http://localhost:8080/", "host name 'localhost' refused");
+	loc_bad("http://198.18.1.010/", "host name '198.18.1.010' refused");
+	loc_bad("http://user@198.18.1.10/", "refused");
+	loc_bad("https://198.18.1.10/", "not http:// on a lab address");
+	loc_bad("//evil.example/x", "not http:// on a lab address");
+	loc_bad("//198.18.1.10/x", "not http:// on a lab address");
+	loc_bad("login.htm", "not http:// on a lab address");
+	loc_bad("HTTP://198.18.1.10/", "not http://");
+	loc_bad("http:///x", "unusable host");
+	loc_bad("http://198.18.1.10:99999/", "bad port");
+	loc_bad("http://198.18.1.10:0/", "bad port");
+	loc_bad("http://198.18.1.10:/", "bad port");
+	loc_bad("http://198.18.1.10:abc/", "bad port");
+	loc_bad("", "unusable Location");
+	uint32_t a;
+	uint16_t p;
+	char path[600], why[200];
+	ck_assert_int_eq(parse_location((const uint8_t *)"/a\0b", 4, &a, &p, path, sizeof path, why,
+					sizeof why),
+			 -1);
+	/* A path that does not fit is refused, not cut. */
+	ck_assert_int_eq(parse_location((const uint8_t *)"/abcdef", 7, &a, &p, path, 4, why,
+					sizeof why),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(why, "too long"));
+	static char huge[700];
+	memset(huge, 'a', sizeof huge - 1);
+	huge[0] = '/';
+	loc_bad(huge, "unusable Location");
+}
+END_TEST
+
+/* BUG: after the port number anything is taken as the path, so a port
+ * followed by junk is accepted and the junk becomes a path that does not
+ * start with '/'. */
+START_TEST(location_port_junk)
+{
+	loc_bad("http://198.18.1.10:80x/", "bad port");
+	loc_bad("http://198.18.1.10:80:81/", "bad port");
+}
+END_TEST
+
+Suite *checks_suite(void)
+{
+	Suite *s = suite_create("checks");
+	TCase *tc = tcase_create("tcp-exposure");
+	tcase_add_test(tc, ports_valid);
+	tcase_add_test(tc, ports_invalid);
+	tcase_add_test(tc, ports_trailing_comma);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("default-credentials");
+	tcase_add_test(tc, credlist_real_file);
+	tcase_add_test(tc, credlist_formats);
+	tcase_add_test(tc, credlist_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("security-txt");
+	tcase_add_test(tc, location_valid);
+	tcase_add_test(tc, location_refused);
+	tcase_add_test(tc, location_port_junk);
+	suite_add_tcase(s, tc);
+	return s;
+}
