@@ -435,16 +435,12 @@ enum tb_err tb_profile_parse(const char *name, const void *buf, size_t len,
 
 enum tb_err tb_profile_load(const char *path, struct tb_profile **out, struct tb_diag *d)
 {
+	char *buf;
+	size_t n;
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return tb_diag_at(d, TB_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-	char *buf = tb_xmalloc(TB_YAML_MAX_BYTES + 1);
-	size_t n = fread(buf, 1, TB_YAML_MAX_BYTES + 1, f);
-	int rerr = ferror(f);
-	fclose(f);
-	enum tb_err e = rerr ? tb_diag_at(d, TB_E_IO, path, 0, 0, "read error")
-			     : tb_profile_parse(path, buf, n, out, d);
+	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	if (!e)
+		e = tb_profile_parse(path, buf, n, out, d);
 	free(buf);
 	return e;
 }

@@ -152,36 +152,6 @@ void tb_sha256_mem(const void *buf, size_t len, uint8_t out[32])
 		memset(out, 0, 32);
 }
 
-enum tb_err tb_sha256_file(const char *path, uint8_t out[32], struct tb_diag *d)
-{
-	memset(out, 0, 32);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return tb_diag_at(d, TB_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	enum tb_err e = TB_E_INTERNAL;
-	unsigned char buf[65536];
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		goto out;
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		if (!EVP_DigestUpdate(ctx, buf, n))
-			goto out;
-	if (ferror(f)) {
-		e = tb_diag_at(d, TB_E_IO, path, 0, 0, "read error");
-		goto out;
-	}
-	unsigned int len = 32;
-	if (EVP_DigestFinal_ex(ctx, out, &len))
-		e = TB_OK;
-out:
-	if (e == TB_E_INTERNAL)
-		tb_diag_at(d, e, path, 0, 0, "SHA-256 failed");
-	EVP_MD_CTX_free(ctx);
-	fclose(f);
-	return e;
-}
-
 /* ---- loading ---- */
 
 struct loader {
@@ -541,16 +511,12 @@ enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len, struct
 
 enum tb_err tb_suite_load(const char *path, struct tb_suite **out, struct tb_diag *d)
 {
+	char *buf;
+	size_t n;
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return tb_diag_at(d, TB_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-	char *buf = tb_xmalloc(TB_YAML_MAX_BYTES + 1);
-	size_t n = fread(buf, 1, TB_YAML_MAX_BYTES + 1, f);
-	int rerr = ferror(f);
-	fclose(f);
-	enum tb_err e = rerr ? tb_diag_at(d, TB_E_IO, path, 0, 0, "read error")
-			     : tb_suite_parse(path, buf, n, out, d);
+	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	if (!e)
+		e = tb_suite_parse(path, buf, n, out, d);
 	free(buf);
 	return e;
 }

@@ -76,8 +76,6 @@ int tb_status_conditional(const char *status);
 /* Is status mandatory ("M" or "M C(..)")? */
 int tb_status_mandatory(const char *status);
 
-/* SHA-256 of a file (streamed). */
-TB_WUR enum tb_err tb_sha256_file(const char *path, uint8_t out[32], struct tb_diag *d);
 void tb_sha256_hex(const uint8_t sum[32], char hex[65]);
 void tb_sha256_mem(const void *buf, size_t len, uint8_t out[32]);
 

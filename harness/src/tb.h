@@ -61,6 +61,12 @@ enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
 /* "file:line:col: msg" (or just msg when there is no position) into out. */
 void tb_diag_format(const struct tb_diag *d, char *out, size_t outlen);
 
+/* Read at most max bytes of a file into a new buffer (*buf, *len); a
+ * caller that passes its limit + 1 can tell a file that is too large.
+ * *buf is NULL on failure. */
+TB_WUR enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len,
+				struct tb_diag *d);
+
 /* Is s a real calendar date YYYY-MM-DD (1970 or later)? */
 int tb_date_valid(const char *s);
 

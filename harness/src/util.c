@@ -2,6 +2,7 @@
 #include "tb.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,4 +134,26 @@ int tb_date_valid(const char *s)
 		return 0;
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	return !(m == 2 && d == 29 && !leap);
+}
+
+enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len,
+			 struct tb_diag *d)
+{
+	*buf = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return tb_diag_at(d, TB_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+	char *b = tb_xmalloc(max + 1);
+	size_t n = fread(b, 1, max, f);
+	int rerr = ferror(f);
+	fclose(f);
+	if (rerr) {
+		free(b);
+		return tb_diag_at(d, TB_E_IO, path, 0, 0, "read error");
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return TB_OK;
 }

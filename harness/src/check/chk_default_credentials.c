@@ -126,16 +126,13 @@ static int load_credlist(const struct tb_ctx *ctx, const char *rel, struct credl
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", ctx->suite->dir, rel);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(why, whylen, "cannot open the credential list %s: %s", path, strerror(errno));
-		return -1;
-	}
-	char *buf = tb_xmalloc(LIST_MAX_BYTES + 1);
-	size_t n = fread(buf, 1, LIST_MAX_BYTES + 1, f);
-	fclose(f);
+	char *buf;
+	size_t n;
+	struct tb_diag d;
 	int r = -1;
-	if (n > LIST_MAX_BYTES)
+	if (tb_file_read(path, LIST_MAX_BYTES + 1, &buf, &n, &d) != TB_OK)
+		snprintf(why, whylen, "the credential list %s: %s", path, d.msg);
+	else if (n > LIST_MAX_BYTES)
 		snprintf(why, whylen, "the credential list %s is larger than %d bytes", path, LIST_MAX_BYTES);
 	else
 		r = parse_credlist(buf, n, out, why, whylen);
