@@ -8,6 +8,11 @@
 #   make fuzz       libFuzzer targets (clang); make fuzz-smoke runs each briefly
 #   make install PREFIX=/usr/local
 SHELL := /bin/bash
+# O=DIR/ puts every build directory under DIR (parallel builds of one tree).
+O ?=
+B := $(O)build
+BA := $(O)build-asan
+BC := $(O)build-cov
 PREFIX ?= /usr/local
 DATADIR ?= $(PREFIX)/share/trustbench
 CC ?= cc
@@ -36,38 +41,39 @@ LDFLAGS_build-cov := --coverage
 
 .PHONY: all deps check unit integration validate-files fuzz-replay demo coverage bench \
 	fuzz fuzz-smoke install clean lint
-all: deps build/trustbench build/refdevice
+all: deps $(B)/trustbench $(B)/refdevice
 
 deps:
 	@$(DEPS) build
 
 define variant
-$(1)/obj/%.o: %.c
+$(O)$(1)/obj/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC $$<"
 	@$$(CC) $$(WARN) $$(CFLAGS_$(1)) $$(PKG_CFLAGS) $$(CHECK_CFLAGS) -DTB_DATADIR='"$$(DATADIR)"' $(if $(filter build,$(1)),,-DTB_UNITTESTS) -MMD -MP -c $$< -o $$@
-$(1)/trustbench: $$(patsubst %.c,$(1)/obj/%.o,$$(SRC) harness/src/main.c)
+$(O)$(1)/trustbench: $$(patsubst %.c,$(O)$(1)/obj/%.o,$$(SRC) harness/src/main.c)
 	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
-$(1)/suites.inc: $$(TESTS)
-	@mkdir -p $(1)
+$(O)$(1)/suites.inc: $$(TESTS)
+	@mkdir -p $(O)$(1)
 	@sed -n 's/^Suite \*\([a-z0-9_]*\)_suite(void)$$$$/TB_SUITE(\1)/p' $$(TESTS) > $$@.tmp && mv $$@.tmp $$@
-$(1)/obj/harness/tests/unit/run_unit.o: $(1)/suites.inc
-$(1)/unit-tests: $$(patsubst %.c,$(1)/obj/%.o,$$(SRC) $$(TESTS) harness/tests/unit/run_unit.c)
+$(O)$(1)/obj/harness/tests/unit/run_unit.o: $(O)$(1)/suites.inc
+$(O)$(1)/unit-tests: $$(patsubst %.c,$(O)$(1)/obj/%.o,$$(SRC) $$(TESTS) harness/tests/unit/run_unit.c)
 	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS) $$(CHECK_LIBS)
-$(1)/fuzz-replay-%: $(1)/obj/harness/fuzz/fuzz_%.o $(1)/obj/harness/fuzz/standalone.o $$(patsubst %.c,$(1)/obj/%.o,$$(SRC))
+$(O)$(1)/fuzz-replay-%: $(O)$(1)/obj/harness/fuzz/fuzz_%.o $(O)$(1)/obj/harness/fuzz/standalone.o $$(patsubst %.c,$(O)$(1)/obj/%.o,$$(SRC))
 	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
 endef
 $(foreach v,build build-asan build-cov,$(eval $(call variant,$(v))))
 # The suites.inc include path: each variant's runner finds its own file.
-build/obj/harness/tests/unit/run_unit.o: WARN += -Ibuild
-build-asan/obj/harness/tests/unit/run_unit.o: WARN += -Ibuild-asan
-build-cov/obj/harness/tests/unit/run_unit.o: WARN += -Ibuild-cov
+$(B)/obj/harness/tests/unit/run_unit.o: WARN += -I$(B)
+$(B)/obj/harness/tests/unit/run_unit.o: WARN += -I$(B)
+$(BA)/obj/harness/tests/unit/run_unit.o: WARN += -I$(BA)
+$(BC)/obj/harness/tests/unit/run_unit.o: WARN += -I$(BC)
 
-build/refdevice: fixtures/refdevice/refdevice.c
-	@mkdir -p build
+$(B)/refdevice: fixtures/refdevice/refdevice.c
+	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $<
 
--include $(shell find build build-asan build-cov -name '*.d' 2>/dev/null)
+-include $(shell find $(B) $(BA) $(BC) -name '*.d' 2>/dev/null)
 
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(FUZZ))
 
@@ -76,41 +82,41 @@ check: unit fuzz-replay validate-files integration
 
 unit:
 	@$(DEPS) check
-	$(MAKE) --no-print-directory build-asan/unit-tests
-	CK_DEFAULT_TIMEOUT=30 build-asan/unit-tests
+	$(MAKE) --no-print-directory $(BA)/unit-tests
+	CK_DEFAULT_TIMEOUT=30 $(BA)/unit-tests
 
 fuzz-replay:
 	@$(DEPS) check
-	$(MAKE) --no-print-directory $(addprefix build-asan/fuzz-replay-,$(FUZZ_NAMES))
+	$(MAKE) --no-print-directory $(addprefix $(BA)/fuzz-replay-,$(FUZZ_NAMES))
 	@for t in $(FUZZ_NAMES); do \
-	  build-asan/fuzz-replay-$$t harness/fuzz/corpus/$$t || exit 1; done
+	  $(BA)/fuzz-replay-$$t harness/fuzz/corpus/$$t || exit 1; done
 
 validate-files: all
-	build/trustbench validate testsuites/*.yaml profiles/*.yaml
+	$(B)/trustbench validate testsuites/*.yaml profiles/*.yaml
 
 integration:
 	@$(DEPS) check
-	$(MAKE) --no-print-directory build-asan/trustbench build/refdevice
-	harness/tests/integration/run.sh build-asan/trustbench
+	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice
+	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/run.sh $(BA)/trustbench
 
 demo: all
-	fixtures/lab/lab.sh run -- harness/tools/demo.sh build/trustbench
+	fixtures/lab/lab.sh run --refdevice $(B)/refdevice -- harness/tools/demo.sh $(B)/trustbench
 
 coverage:
 	@$(DEPS) coverage
-	$(MAKE) --no-print-directory build-cov/unit-tests build-cov/trustbench build/refdevice
-	find build-cov -name '*.gcda' -delete
-	build-cov/unit-tests
-	harness/tests/integration/run.sh build-cov/trustbench
-	lcov --quiet --rc lcov_branch_coverage=1 --capture --directory build-cov --output-file build-cov/all.info
-	lcov --quiet --rc lcov_branch_coverage=1 --remove build-cov/all.info '*/tests/*' '*/fuzz/*' '/usr/*' --output-file build-cov/coverage.info
-	genhtml --quiet --branch-coverage -o build-cov/html build-cov/coverage.info
-	lcov --rc lcov_branch_coverage=1 --summary build-cov/coverage.info
-	@echo "coverage report: build-cov/html/index.html"
+	$(MAKE) --no-print-directory $(BC)/unit-tests $(BC)/trustbench $(B)/refdevice
+	find $(BC) -name '*.gcda' -delete
+	$(BC)/unit-tests
+	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/run.sh $(BC)/trustbench
+	lcov --quiet --rc lcov_branch_coverage=1 --capture --directory $(BC) --output-file $(BC)/all.info
+	lcov --quiet --rc lcov_branch_coverage=1 --remove $(BC)/all.info '*/tests/*' '*/fuzz/*' '/usr/*' --output-file $(BC)/coverage.info
+	genhtml --quiet --branch-coverage -o $(BC)/html $(BC)/coverage.info
+	lcov --rc lcov_branch_coverage=1 --summary $(BC)/coverage.info
+	@echo "coverage report: $(BC)/html/index.html"
 
 bench: all
 	@$(DEPS) bench
-	fixtures/lab/lab.sh run --only legacy -- harness/tools/bench.sh build/trustbench
+	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench.sh $(B)/trustbench
 
 FUZZ_CC ?= clang
 fuzz:
@@ -133,7 +139,7 @@ fuzz-smoke: fuzz
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/testsuites/data \
 	  $(DESTDIR)$(DATADIR)/reports/schema $(DESTDIR)$(DATADIR)/profiles
-	install -m 0755 build/trustbench $(DESTDIR)$(PREFIX)/bin/trustbench
+	install -m 0755 $(B)/trustbench $(DESTDIR)$(PREFIX)/bin/trustbench
 	install -m 0644 testsuites/*.yaml $(DESTDIR)$(DATADIR)/testsuites/
 	install -m 0644 testsuites/data/* $(DESTDIR)$(DATADIR)/testsuites/data/
 	install -m 0644 reports/schema/*.xsd $(DESTDIR)$(DATADIR)/reports/schema/

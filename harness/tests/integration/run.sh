@@ -7,4 +7,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$root"
-exec fixtures/lab/lab.sh run -- "$here/lab-tests.sh" "$bin"
+exec fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/lab-tests.sh" "$bin"
