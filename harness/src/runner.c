@@ -129,12 +129,14 @@ static void run_case(struct tb_ctx *ctx, const struct tb_decisions *ds, const st
 	r->duration_ms = tb_now_ms() - t0;
 }
 
-static void progress(const struct tb_run_opts *o, size_t i, size_t n, const struct tb_result *r)
+static void progress(const struct tb_run_opts *o, size_t i, size_t n, const struct tb_result *r,
+		     int64_t run_t0)
 {
 	if (o->quiet)
 		return;
-	fprintf(stderr, "[%3zu/%zu] %-10s %-20s %-15s %6.1fs\n", i, n, r->tc->id,
-		r->tc->family->name, tb_verdict_name(r->verdict), (double)r->duration_ms / 1000.0);
+	fprintf(stderr, "[%3zu/%zu] %-10s %-20s %-15s %6.1fs  (elapsed %.1fs)\n", i, n, r->tc->id,
+		r->tc->family->name, tb_verdict_name(r->verdict), (double)r->duration_ms / 1000.0,
+		(double)(tb_now_ms() - run_t0) / 1000.0);
 }
 
 static void print_summary(const struct tb_run_info *ri, const unsigned counts[TB_V_COUNT],
@@ -186,6 +188,7 @@ int tb_run(const struct tb_suite *suite, const struct tb_profile *profile,
 	if (tb_report_write(&ri, report_path, &d) != TB_OK)
 		goto write_failed;
 	unsigned counts[TB_V_COUNT] = { 0 };
+	int64_t run_t0 = tb_now_ms();
 	for (size_t i = 0; i < suite->ncases && !stop_requested; i++) {
 		if (!selected(opts, suite->cases[i].id))
 			continue;
@@ -193,7 +196,7 @@ int tb_run(const struct tb_suite *suite, const struct tb_profile *profile,
 		run_case(&ctx, decisions, &suite->cases[i], r);
 		ri.nresults++;
 		counts[r->verdict]++;
-		progress(opts, ri.nresults, total, r);
+		progress(opts, ri.nresults, total, r, run_t0);
 		if (tb_report_write(&ri, report_path, &d) != TB_OK)
 			goto write_failed;
 	}
