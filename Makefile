@@ -16,7 +16,7 @@ BC := $(O)build-cov
 PREFIX ?= /usr/local
 DATADIR ?= $(PREFIX)/share/trustbench
 CC ?= cc
-PKGS := yaml-0.1 libxml-2.0 libssl libcrypto libpcap
+PKGS := yaml-0.1 libxml-2.0 libssl libcrypto libpcap libxslt
 DEPS := harness/tools/ensure-deps.sh
 
 # -Wno-format-truncation: snprintf truncation is how we bound device-derived
@@ -40,8 +40,8 @@ LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov := --coverage
 
 .PHONY: all deps check unit integration validate-files fuzz-replay demo coverage bench \
-	fuzz fuzz-smoke install clean lint
-all: deps $(B)/trustbench $(B)/refdevice
+	fuzz fuzz-smoke install clean lint sign-verify-tests
+all: deps $(B)/trustbench $(B)/refdevice $(B)/refsvc $(B)/phonehome $(B)/cloud
 
 deps:
 	@$(DEPS) build
@@ -69,15 +69,36 @@ $(B)/obj/harness/tests/unit/run_unit.o: WARN += -I$(B)
 $(BA)/obj/harness/tests/unit/run_unit.o: WARN += -I$(BA)
 $(BC)/obj/harness/tests/unit/run_unit.o: WARN += -I$(BC)
 
-$(B)/refdevice: fixtures/refdevice/refdevice.c
+# The reference devices' cloud traffic (phonehome) and the lab cloud (cloud).
+$(B)/phonehome: fixtures/refdevice/phonehome.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O2 -g -o $@ $< -lssl -lcrypto
+$(B)/cloud: fixtures/refdevice/cloud.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O2 -g -o $@ $< -lssl -lcrypto
+# Capture generator (regression pcaps, bench) and a bare libpcap read loop.
+$(B)/pcapgen: fixtures/pcaps/pcapgen.c
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $<
+$(B)/pcaploop: harness/tools/pcaploop.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O2 -g -o $@ $< -lpcap
+
+$(B)/refdevice: fixtures/refdevice/refdevice.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O2 -g -o $@ $< -lcrypto
+
+# refsvc: the reference device's TLS, SSH and MQTT services (lab.sh starts
+# it beside refdevice when it sits next to it).
+$(B)/refsvc: fixtures/refdevice/refsvc.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O2 -g -o $@ $< $(shell pkg-config --libs libssl libcrypto 2>/dev/null)
 
 -include $(shell find $(B) $(BA) $(BC) -name '*.d' 2>/dev/null)
 
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(FUZZ))
 
-check: unit fuzz-replay validate-files integration
+check: unit fuzz-replay validate-files integration sign-verify-tests render-tests
 	@echo "make check: all passed"
 
 unit:
@@ -92,14 +113,35 @@ fuzz-replay:
 	  $(BA)/fuzz-replay-$$t harness/fuzz/corpus/$$t || exit 1; done
 
 validate-files: all
-	$(B)/trustbench validate testsuites/*.yaml profiles/*.yaml
+	$(B)/trustbench validate testsuites/*.yaml profiles/*.yaml profiles/policies/*.yaml
+
+# sign/verify end to end: a test PKI, one short lab run, tampering of every part.
+sign-verify-tests:
+	@$(DEPS) check
+	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice
+	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/sign-verify.sh $(BA)/trustbench
 
 integration:
 	@$(DEPS) check
-	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice
+	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice $(B)/refsvc $(B)/phonehome $(B)/cloud
 	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/run.sh $(BA)/trustbench
 
+# render (XHTML, PDF), run --junit and diff, on reports made in the lab.
+.PHONY: render-tests pdf
+render-tests:
+	@$(DEPS) check
+	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice
+	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/render.sh $(BA)/trustbench
+
+# make pdf REPORT=reports/out/legacy/report.xml writes report.pdf beside it.
+pdf: all
+	@$(DEPS) pdf
+	@test -n "$(REPORT)" || { echo "usage: make pdf REPORT=path/to/report.xml" >&2; exit 1; }
+	TRUSTBENCH_DATADIR=$${TRUSTBENCH_DATADIR:-$(CURDIR)} \
+	  $(B)/trustbench render $(REPORT) --pdf $(basename $(REPORT)).pdf
+
 demo: all
+	@$(DEPS) demo
 	fixtures/lab/lab.sh run --refdevice $(B)/refdevice -- harness/tools/demo.sh $(B)/trustbench
 
 coverage:
@@ -114,9 +156,28 @@ coverage:
 	lcov --rc lcov_branch_coverage=1 --summary $(BC)/coverage.info
 	@echo "coverage report: $(BC)/html/index.html"
 
-bench: all
+bench: all bench-tls bench-firmware bench-capture
 	@$(DEPS) bench
 	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench.sh $(B)/trustbench
+
+# One TLS endpoint: trustbench's tls check against testssl.sh, same run.
+# trustbench analyze vs tshark and a bare libpcap loop on a generated
+# capture of 2 million packets (BENCH_PACKETS), and its peak memory.
+.PHONY: bench-capture
+bench-capture: $(B)/trustbench $(B)/pcapgen $(B)/pcaploop
+	@$(DEPS) bench
+	harness/tools/bench-capture.sh $(B)
+
+.PHONY: bench-tls
+bench-tls: all
+	@$(DEPS) bench
+	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench-tls.sh $(B)/trustbench
+
+# Firmware verification: a 1 GiB image against openssl dgst -verify (no lab needed).
+.PHONY: bench-firmware
+bench-firmware: $(B)/trustbench
+	@$(DEPS) bench
+	harness/tools/bench-firmware.sh $(B)/trustbench
 
 FUZZ_CC ?= clang
 fuzz:
@@ -138,11 +199,13 @@ fuzz-smoke: fuzz
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/testsuites/data \
-	  $(DESTDIR)$(DATADIR)/reports/schema $(DESTDIR)$(DATADIR)/profiles
+	  $(DESTDIR)$(DATADIR)/reports/schema $(DESTDIR)$(DATADIR)/profiles \
+	  $(DESTDIR)$(DATADIR)/reports/xsl
 	install -m 0755 $(B)/trustbench $(DESTDIR)$(PREFIX)/bin/trustbench
 	install -m 0644 testsuites/*.yaml $(DESTDIR)$(DATADIR)/testsuites/
 	install -m 0644 testsuites/data/* $(DESTDIR)$(DATADIR)/testsuites/data/
 	install -m 0644 reports/schema/*.xsd $(DESTDIR)$(DATADIR)/reports/schema/
+	install -m 0644 reports/xsl/*.xsl $(DESTDIR)$(DATADIR)/reports/xsl/
 	install -m 0644 profiles/template.yaml $(DESTDIR)$(DATADIR)/profiles/
 
 lint:

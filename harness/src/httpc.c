@@ -143,6 +143,71 @@ void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_htt
 	tb_net_close(&fd);
 }
 
+#define POST_PIECE (64 * 1024)
+
+/* Stream the body; TB_OK when all of it went out. */
+static enum tb_err send_body(int fd, struct tb_http_body *b, int64_t deadline, struct tb_http_res *res)
+{
+	uint8_t *buf = tb_xmalloc(POST_PIECE);
+	enum tb_err e = TB_OK;
+	b->sent = 0;
+	while (!e && b->sent < b->length) {
+		size_t want = b->length - b->sent < POST_PIECE ? (size_t)(b->length - b->sent) : POST_PIECE;
+		long n = b->read(b->arg, buf, want);
+		if (n <= 0) {
+			fail(res, TB_E_INTERNAL, "the request body ended before its Content-Length");
+			e = TB_E_INTERNAL;
+			break;
+		}
+		e = tb_net_send_all(fd, buf, (size_t)n, deadline);
+		if (e == TB_OK)
+			b->sent += (uint64_t)n;
+	}
+	free(buf);
+	return e;
+}
+
+void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_body *body,
+		  struct tb_http_res *res)
+{
+	memset(res, 0, sizeof *res);
+	res->err = TB_E_INTERNAL;
+	if (!path_ok(rq->path))
+		return fail(res, TB_E_CONFIG, "refused to send a malformed request path");
+	char host[16];
+	tb_ipv4_format(rq->addr, host);
+	int n = snprintf(res->request, sizeof res->request,
+			 "POST %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: trustbench/" TB_VERSION
+			 "\r\nAccept: */*\r\nConnection: close\r\nContent-Type: %s\r\n"
+			 "Content-Length: %llu\r\n%s%s%s\r\n",
+			 rq->path, host, rq->port, body->content_type,
+			 (unsigned long long)body->length, rq->authorization ? "Authorization: " : "",
+			 rq->authorization ? rq->authorization : "", rq->authorization ? "\r\n" : "");
+	if (n < 0 || (size_t)n >= sizeof res->request)
+		return fail(res, TB_E_TOOBIG, "request too long");
+	res->reqlen = (size_t)n;
+	int64_t deadline = tb_now_ms() + (rq->timeout_ms > 0 ? rq->timeout_ms : 5000);
+	int fd;
+	struct tb_diag d;
+	enum tb_err e = tb_net_connect(net, rq->addr, rq->port, &fd, &d);
+	if (e)
+		return fail(res, e, d.msg);
+	e = tb_net_send_all(fd, res->request, res->reqlen, deadline);
+	if (!e)
+		e = send_body(fd, body, deadline, res);
+	if (e == TB_E_INTERNAL) {
+		/* fail() already said why */
+	} else if (e == TB_E_TIMEOUT) {
+		fail(res, e, "the device stopped taking the request body before the deadline");
+	} else {
+		/* Complete, or refused mid-body: either way read what it answers. */
+		read_response(fd, res, deadline);
+		if (e && res->err)
+			fail(res, e, "the device closed the connection while the body was being sent");
+	}
+	tb_net_close(&fd);
+}
+
 void tb_http_res_free(struct tb_http_res *res)
 {
 	free(res->raw);

@@ -34,6 +34,23 @@ struct tb_http_res {
 
 /* Perform the GET.  Never fails hard: the outcome is in res->err/why. */
 void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_res *res);
+/* Body source for tb_http_post: fill buf with up to cap bytes; return the
+ * count, 0 at the end, or -1 on a local error. */
+typedef long (*tb_http_body_fn)(void *arg, uint8_t *buf, size_t cap);
+
+struct tb_http_body {
+	const char *content_type; /* e.g. "application/octet-stream" */
+	uint64_t length;          /* Content-Length; the source must yield exactly this */
+	tb_http_body_fn read;
+	void *arg;
+	uint64_t sent;            /* out: body bytes the peer took */
+};
+
+/* POST the body, streamed in 64 KiB pieces, under the same single deadline
+ * and response cap as tb_http_get.  If the peer stops taking the body, its
+ * early answer (e.g. 413) is still read.  Outcome in res->err/why. */
+void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_body *body,
+		  struct tb_http_res *res);
 void tb_http_res_free(struct tb_http_res *res);
 /* "Basic base64(user:pass)" into out. */
 void tb_http_basic_auth(const char *user, const char *pass, char *out, size_t outlen);

@@ -7,10 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_render.h"
+#include "cli_sign.h"
+#include "cli_firmware.h"
 #include "decisions.h"
+#include "policy.h"
 #include "profile.h"
 #include "report.h"
 #include "runner.h"
+#include "cli_analyze.h"
 #include "suite.h"
 #include "yamlx.h"
 
@@ -23,9 +28,19 @@
 static const char usage[] =
 	"usage:\n"
 	"  trustbench run --suite FILE --profile FILE --out DIR [--decisions FILE]\n"
-	"                 [--only ID[,ID...]] [--force] [--quiet]\n"
+	"                 [--only ID[,ID...]] [--force] [--quiet] [--junit FILE]\n"
+	"                 [--assessor-role vendor|lab] [--assessor-name NAME]\n"
+	"  trustbench sign REPORT.xml --key KEY.pem --cert CERT.pem [--chain CHAIN.pem]\n"
+	"  trustbench verify REPORT.xml --ca CA.pem [--sig FILE] [--evidence DIR]\n"
+	"                 [--policy POLICY.yaml]\n"
 	"  trustbench validate FILE...     suites, profiles (YAML) or reports (XML)\n"
 	"  trustbench list [--suite FILE]  check families, or a suite's test cases\n"
+	"  trustbench analyze FILE.pcap [--profile P] [--dut ADDR] [--out DIR]\n"
+	"                                  traffic evidence from any capture\n"
+	"  trustbench firmware verify IMAGE --profile FILE --sig FILE [--manifest FILE]\n"
+	"                 [--current-version V]   verify an update against the declared anchor\n"
+	"  trustbench render REPORT.xml [--html OUT.html] [--pdf OUT.pdf]\n"
+	"  trustbench diff OLD.xml NEW.xml verdict changes; exit 2 when something got worse\n"
 	"  trustbench --help | --version\n"
 	"\n"
 	"run: runs every test case of the suite against the device the profile\n"
@@ -35,6 +50,12 @@ static const char usage[] =
 	"  --only IDS        run only these test cases (comma-separated ids)\n"
 	"  --force           replace an existing report in DIR\n"
 	"  --quiet           no progress lines\n"
+	"  --user NAME       as root: the user to drop to once the capture is open\n"
+	"                    (default nobody)\n"
+	"  --junit FILE      also write JUnit XML for CI (rewritten after each test case)\n"
+	"  --assessor-role vendor|lab  who runs it: a self-assessment or a test lab\n"
+	"                    (recorded as \"unspecified\" when not given)\n"
+	"  --assessor-name NAME        the vendor or lab, recorded in the report\n"
 	"\n"
 	"exit codes:\n"
 	"  0  every applicable test case passed\n"
@@ -115,6 +136,14 @@ static int cmd_run(int argc, char **argv)
 			o.force = 1;
 		else if (strcmp(a, "--quiet") == 0)
 			o.quiet = 1;
+		else if (strcmp(a, "--user") == 0 && has_val)
+			o.user = argv[++i];
+		else if (strcmp(a, "--junit") == 0 && has_val)
+			o.junit_path = argv[++i];
+		else if (strcmp(a, "--assessor-role") == 0 && has_val)
+			o.assessor_role = argv[++i];
+		else if (strcmp(a, "--assessor-name") == 0 && has_val)
+			o.assessor_name = argv[++i];
 		else {
 			fprintf(stderr, "trustbench run: unexpected argument '%s'\n%s", a, usage);
 			return TB_EXIT_USAGE;
@@ -122,6 +151,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!suite_path || !profile_path || !o.outdir) {
 		fprintf(stderr, "trustbench run: --suite, --profile and --out are required\n%s", usage);
+		return TB_EXIT_USAGE;
+	}
+	if (o.assessor_role && strcmp(o.assessor_role, "vendor") != 0 &&
+	    strcmp(o.assessor_role, "lab") != 0) {
+		fprintf(stderr, "trustbench run: --assessor-role must be vendor or lab, not '%s'\n",
+			o.assessor_role);
 		return TB_EXIT_USAGE;
 	}
 	struct tb_diag d = { 0 };
@@ -176,8 +211,14 @@ static int validate_one(const char *path)
 		struct tb_ydoc *doc;
 		e = tb_yaml_load(path, &doc, &d);
 		int is_profile = !e && tb_y_get(doc->root, "profile") != NULL;
+		int is_policy = !e && tb_y_get(doc->root, "policy") != NULL;
 		tb_ydoc_free(doc);
-		if (!e && is_profile) {
+		if (!e && is_policy) {
+			struct tb_policy *pol;
+			what = "policy";
+			e = tb_policy_load(path, &pol, &d);
+			tb_policy_free(pol);
+		} else if (!e && is_profile) {
 			struct tb_profile *p;
 			what = "profile";
 			e = tb_profile_load(path, &p, &d);
@@ -288,6 +329,18 @@ int main(int argc, char **argv)
 		return cmd_validate(argc - 2, argv + 2);
 	if (strcmp(cmd, "list") == 0)
 		return cmd_list(argc - 2, argv + 2);
+	if (strcmp(cmd, "analyze") == 0)
+		return tb_cmd_analyze(argc - 2, argv + 2, schema_path());
+	if (strcmp(cmd, "firmware") == 0)
+		return tb_cli_firmware(argc - 2, argv + 2);
+	if (strcmp(cmd, "sign") == 0)
+		return tb_cmd_sign(argc - 2, argv + 2);
+	if (strcmp(cmd, "verify") == 0)
+		return tb_cmd_verify(argc - 2, argv + 2, schema_path());
+	if (strcmp(cmd, "render") == 0)
+		return tb_cmd_render(argc - 2, argv + 2);
+	if (strcmp(cmd, "diff") == 0)
+		return tb_cmd_diff(argc - 2, argv + 2);
 	fprintf(stderr, "trustbench: unknown command '%s'\n%s", cmd, usage);
 	return TB_EXIT_USAGE;
 }

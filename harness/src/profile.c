@@ -133,7 +133,7 @@ static int ifname_valid(const char *s)
 static enum tb_err load_lab(struct ploader *L, const struct tb_ynode *m)
 {
 	static const char *const req[] = { "scope", "interface", "intrusive", NULL };
-	static const char *const opt[] = { "rate-limit", "connect-timeout-ms", NULL };
+	static const char *const opt[] = { "rate-limit", "connect-timeout-ms", "observe-seconds", NULL };
 	struct tb_profile *p = L->p;
 	enum tb_err e = tb_y_keys(L->doc, m, "lab", opt, req, L->d);
 	if (e)
@@ -173,6 +173,12 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_ynode *m)
 			  60000, &v, L->d)))
 		return e;
 	p->connect_timeout_ms = (long)v;
+	v = 0;
+	if (tb_y_get(m, "observe-seconds") &&
+	    (e = tb_y_int(L->doc, tb_y_get(m, "observe-seconds"), "lab.observe-seconds", 0, 3600,
+			  &v, L->d)))
+		return e;
+	p->observe_seconds = (long)v;
 	return TB_OK;
 }
 
@@ -231,7 +237,7 @@ static enum tb_err load_ics(struct ploader *L, const struct tb_ynode *m)
 static enum tb_err load_service(struct ploader *L, const struct tb_ynode *m, struct tb_service *s)
 {
 	static const char *const req[] = { "port", "transport", "protocol", NULL };
-	static const char *const opt[] = { "description", "purpose", "in-use", NULL };
+	static const char *const opt[] = { "description", "purpose", "in-use", "tls", NULL };
 	static const char *const transports[] = { "tcp", "udp", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "a declared service", opt, req, L->d);
 	long long port;
@@ -252,6 +258,8 @@ static enum tb_err load_service(struct ploader *L, const struct tb_ynode *m, str
 		e = opt_str(L, m, "purpose", "service purpose", &s->purpose);
 	if (!e && tb_y_get(m, "in-use"))
 		e = tb_y_bool(L->doc, tb_y_get(m, "in-use"), "service in-use", &s->in_use, L->d);
+	if (!e && tb_y_get(m, "tls"))
+		e = tb_y_bool(L->doc, tb_y_get(m, "tls"), "service tls", &s->tls, L->d);
 	return e;
 }
 
@@ -375,10 +383,107 @@ static enum tb_err load_support(struct ploader *L, const struct tb_ynode *m)
 	return e;
 }
 
+/* A path relative to the profile file's directory (absolute paths kept). */
+static char *profile_relative(const char *profile_path, const char *rel)
+{
+	if (rel[0] == '/')
+		return tb_xstrdup(rel);
+	const char *slash = strrchr(profile_path, '/');
+	size_t dl = slash ? (size_t)(slash - profile_path) + 1 : 0;
+	size_t rl = strlen(rel);
+	char *out = tb_xmalloc(dl + rl + 1);
+	memcpy(out, profile_path, dl);
+	memcpy(out + dl, rel, rl + 1);
+	return out;
+}
+
+static enum tb_err opt_path(struct ploader *L, const struct tb_ynode *m, const char *key,
+			    const char *what, char **out)
+{
+	char *v;
+	enum tb_err e = opt_str(L, m, key, what, &v);
+	*out = NULL;
+	if (!e && v) {
+		*out = profile_relative(L->doc->name, v);
+		free(v);
+	}
+	return e;
+}
+
+static enum tb_err load_fw_artefact(struct ploader *L, const struct tb_ynode *m, const char *what,
+				    struct tb_fw_artefact *a)
+{
+	static const char *const req[] = { "image", "signature", NULL };
+	static const char *const opt[] = { "manifest", NULL };
+	enum tb_err e = tb_y_keys(L->doc, m, what, opt, req, L->d);
+	a->present = 1;
+	if (!e)
+		e = opt_path(L, m, "image", "test image", &a->image);
+	if (!e)
+		e = opt_path(L, m, "signature", "test image signature", &a->signature);
+	if (!e)
+		e = opt_path(L, m, "manifest", "test image manifest", &a->manifest);
+	return e;
+}
+
+static enum tb_err load_update_endpoint(struct ploader *L, const struct tb_ynode *m)
+{
+	static const char *const req[] = { "port", "path", "version-path", NULL };
+	struct tb_update_decl *u = &L->p->update;
+	long long port;
+	enum tb_err e = tb_y_keys(L->doc, m, "declarations.update.endpoint", NULL, req, L->d);
+	if (!e)
+		e = tb_y_int(L->doc, tb_y_get(m, "port"), "update endpoint port", 1, 65535, &port, L->d);
+	if (!e)
+		e = req_str(L, m, "path", "update endpoint path", &u->path);
+	if (!e)
+		e = req_str(L, m, "version-path", "update endpoint version-path", &u->version_path);
+	if (e)
+		return e;
+	u->port = (long)port;
+	if (u->path[0] != '/' || u->version_path[0] != '/')
+		return tb_y_errd(L->d, L->doc, m, "update endpoint paths must start with /");
+	return TB_OK;
+}
+
+/* declarations.update (IXIT 7-UpdMech): the vendor's trust anchor, how
+ * updates are delivered, and signed test updates for the push test. */
+static enum tb_err load_update(struct ploader *L, const struct tb_ynode *m)
+{
+	static const char *const req[] = { "trust-anchor", NULL };
+	static const char *const opt[] = { "update-url", "delivery", "current-version", "endpoint",
+					   "test-updates", NULL };
+	static const char *const deliveries[] = { "https", "http", "other", NULL };
+	static const char *const treq[] = { "newer", "older", NULL };
+	struct tb_update_decl *u = &L->p->update;
+	enum tb_err e = tb_y_keys(L->doc, m, "declarations.update", opt, req, L->d);
+	int idx;
+	u->present = 1;
+	if (!e)
+		e = opt_path(L, m, "trust-anchor", "update trust-anchor", &u->trust_anchor);
+	if (!e)
+		e = opt_str(L, m, "update-url", "update-url", &u->update_url);
+	if (!e && tb_y_get(m, "delivery") &&
+	    !(e = req_choice(L, m, "delivery", "update delivery", deliveries, &idx)))
+		u->delivery = tb_xstrdup(deliveries[idx]);
+	if (!e)
+		e = opt_str(L, m, "current-version", "update current-version", &u->current_version);
+	if (!e && tb_y_get(m, "endpoint"))
+		e = load_update_endpoint(L, tb_y_get(m, "endpoint"));
+	const struct tb_ynode *t = tb_y_get(m, "test-updates");
+	if (!e && t)
+		e = tb_y_keys(L->doc, t, "declarations.update.test-updates", NULL, treq, L->d);
+	if (!e && t)
+		e = load_fw_artefact(L, tb_y_get(t, "newer"), "test-updates.newer", &u->newer);
+	if (!e && t)
+		e = load_fw_artefact(L, tb_y_get(t, "older"), "test-updates.older", &u->older);
+	return e;
+}
+
 static enum tb_err load_declarations(struct ploader *L, const struct tb_ynode *m)
 {
 	static const char *const opt[] = { "features", "ics", "services", "authentication",
-					   "vulnerability-disclosure", "support-period", NULL };
+					   "vulnerability-disclosure", "support-period", "update", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "declarations", opt, NULL, L->d);
 	if (!e && tb_y_get(m, "features"))
 		e = load_features(L, tb_y_get(m, "features"));
@@ -392,6 +497,8 @@ static enum tb_err load_declarations(struct ploader *L, const struct tb_ynode *m
 		e = load_vdp(L, tb_y_get(m, "vulnerability-disclosure"));
 	if (!e && tb_y_get(m, "support-period"))
 		e = load_support(L, tb_y_get(m, "support-period"));
+	if (!e && tb_y_get(m, "update"))
+		e = load_update(L, tb_y_get(m, "update"));
 	return e;
 }
 
@@ -445,6 +552,25 @@ enum tb_err tb_profile_load(const char *path, struct tb_profile **out, struct tb
 	return e;
 }
 
+static void fw_artefact_free(struct tb_fw_artefact *a)
+{
+	free(a->image);
+	free(a->manifest);
+	free(a->signature);
+}
+
+static void tb_update_decl_free(struct tb_update_decl *u)
+{
+	free(u->trust_anchor);
+	free(u->update_url);
+	free(u->delivery);
+	free(u->current_version);
+	free(u->path);
+	free(u->version_path);
+	fw_artefact_free(&u->newer);
+	fw_artefact_free(&u->older);
+}
+
 void tb_profile_free(struct tb_profile *p)
 {
 	if (!p)
@@ -483,6 +609,7 @@ void tb_profile_free(struct tb_profile *p)
 	free(p->vdp.status_updates);
 	free(p->support.end);
 	free(p->support.published_at);
+	tb_update_decl_free(&p->update);
 	free(p->scope.v);
 	free(p->path);
 	free(p->id);

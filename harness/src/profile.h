@@ -34,6 +34,7 @@ struct tb_service {
 	long port;
 	char *transport, *protocol, *description, *purpose; /* purpose may be NULL */
 	int in_use;
+	int tls; /* the service speaks TLS (optional `tls: true`) */
 };
 
 struct tb_auth {
@@ -57,6 +58,25 @@ struct tb_support_period {
 	char *published_at; /* may be NULL */
 };
 
+/* One vendor-supplied update artefact (paths resolved against the profile's
+ * directory).  manifest NULL: signature is a detached CMS over the image. */
+struct tb_fw_artefact {
+	int present;
+	char *image, *manifest, *signature;
+};
+
+/* declarations.update (IXIT 7-UpdMech). */
+struct tb_update_decl {
+	int present;
+	char *trust_anchor;    /* PEM public key or CA certificate(s), resolved path */
+	char *update_url;      /* may be NULL */
+	char *delivery;        /* https | http | other, or NULL */
+	char *current_version; /* may be NULL: dut.firmware is used */
+	long port;             /* update endpoint for the push test; 0 when none */
+	char *path, *version_path;
+	struct tb_fw_artefact newer, older; /* vendor test updates (signed) */
+};
+
 struct tb_profile {
 	char *path;
 	uint8_t sha256[32];
@@ -69,6 +89,7 @@ struct tb_profile {
 	int intrusive;
 	long rate_limit;         /* new connections per second */
 	long connect_timeout_ms;
+	long observe_seconds;     /* idle observation before and after the tests */
 	struct tb_feature *features;
 	size_t nfeatures;
 	struct tb_ics *ics;
@@ -80,6 +101,7 @@ struct tb_profile {
 	size_t nauths;
 	struct tb_vdp vdp;
 	struct tb_support_period support;
+	struct tb_update_decl update;
 };
 
 #define TB_DEFAULT_RATE_LIMIT 20000

@@ -1,6 +1,8 @@
 /* report.c: build the XML report with the libxml2 DOM (see report.h). */
 #include "report.h"
 
+#include "analyze.h"
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
@@ -294,12 +296,19 @@ static xmlDocPtr report_to_dom(const struct tb_run_info *ri)
 	attr(run, "started", ri->started);
 	if (ri->finished)
 		attr(run, "finished", ri->finished);
+	/* Who ran it: unspecified unless the command line said so. */
+	xmlNodePtr as = xmlNewChild(root, NULL, X("assessor"), NULL);
+	attr(as, "role", ri->assessor_role ? ri->assessor_role : "unspecified");
+	if (ri->assessor_name)
+		attr(as, "name", ri->assessor_name);
 	inputs_to_dom(ri, root);
 	dut_to_dom(ri, root);
 	xmlNodePtr rs = xmlNewChild(root, NULL, X("results"), NULL);
 	for (size_t i = 0; i < ri->nresults; i++)
 		result_to_dom(ri->suite, &ri->results[i], rs);
 	summary_to_dom(ri, root);
+	if (ri->capture)
+		tb_traffic_to_dom(ri->capture, ri->traffic, root);
 	return doc;
 }
 

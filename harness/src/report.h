@@ -9,6 +9,9 @@
 
 #include "result.h"
 
+struct tb_capture_info;
+struct tb_an;
+
 #define TB_REPORT_NS "urn:trustbench:report:1"
 
 struct tb_run_info {
@@ -19,8 +22,12 @@ struct tb_run_info {
 	int complete;
 	const char *decisions_path;     /* NULL when no examiner decisions file */
 	uint8_t decisions_sha256[32];
+	const char *assessor_role;     /* vendor, lab; NULL: unspecified */
+	const char *assessor_name;     /* NULL when not given */
 	const struct tb_result *results; /* in run order */
 	size_t nresults;
+	const struct tb_capture_info *capture; /* NULL: no <traffic> section */
+	const struct tb_an *traffic;           /* the capture's analysis, once done */
 };
 
 /* Build the report and write it atomically to path. */

@@ -49,12 +49,15 @@ struct tb_result {
 	char *examiner, *decided_on, *rationale;
 };
 
+struct tb_capture;
+
 struct tb_ctx {
 	const struct tb_suite *suite;
 	const struct tb_profile *profile;
 	struct tb_net net;
 	const char *outdir;
 	time_t now; /* wall-clock time at the start of the run */
+	struct tb_capture *capture; /* the run's live capture, NULL when none */
 };
 
 /* Set verdict and reason (printf style, truncated at TB_REASON_MAX). */

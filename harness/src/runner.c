@@ -10,7 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "junit.h"
 #include "report.h"
+#include "runcap.h"
+#include "runcap.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -169,7 +172,9 @@ int tb_run(const struct tb_suite *suite, const struct tb_profile *profile,
 	struct tb_result *results = tb_xcalloc(suite->ncases, sizeof *results);
 	tb_utc_now(started);
 	struct tb_run_info ri = { .suite = suite, .profile = profile, .net = &ctx.net,
-				  .started = started, .results = results };
+				  .started = started, .results = results,
+				  .assessor_role = opts->assessor_role,
+				  .assessor_name = opts->assessor_name };
 	if (decisions) {
 		ri.decisions_path = decisions->path;
 		memcpy(ri.decisions_sha256, decisions->sha256, 32);
@@ -185,8 +190,16 @@ int tb_run(const struct tb_suite *suite, const struct tb_profile *profile,
 	stop_requested = 0;
 
 	int rc = TB_EXIT_USAGE;
-	if (tb_report_write(&ri, report_path, &d) != TB_OK)
+	/* Capture first, then give up privileges, before any device byte. */
+	struct tb_runcap rcap;
+	if (tb_runcap_begin(&rcap, profile, opts->outdir, opts->user, opts->quiet) != 0)
+		goto out;
+	ctx.capture = rcap.cap.active ? &rcap.cap : NULL;
+	ri.capture = &rcap.info;
+	if (tb_report_write(&ri, report_path, &d) != TB_OK ||
+	    tb_junit_write(&ri, opts->junit_path, &d) != TB_OK)
 		goto write_failed;
+	tb_runcap_observe(&rcap, 0, &stop_requested, opts->quiet);
 	unsigned counts[TB_V_COUNT] = { 0 };
 	int64_t run_t0 = tb_now_ms();
 	for (size_t i = 0; i < suite->ncases && !stop_requested; i++) {
@@ -197,13 +210,18 @@ int tb_run(const struct tb_suite *suite, const struct tb_profile *profile,
 		ri.nresults++;
 		counts[r->verdict]++;
 		progress(opts, ri.nresults, total, r, run_t0);
-		if (tb_report_write(&ri, report_path, &d) != TB_OK)
+		if (tb_report_write(&ri, report_path, &d) != TB_OK ||
+		    tb_junit_write(&ri, opts->junit_path, &d) != TB_OK)
 			goto write_failed;
 	}
+	tb_runcap_observe(&rcap, 1, &stop_requested, opts->quiet);
+	tb_runcap_end(&rcap);
+	ri.traffic = rcap.an;
 	ri.complete = !stop_requested;
 	tb_utc_now(finished);
 	ri.finished = finished;
-	if (tb_report_write(&ri, report_path, &d) != TB_OK)
+	if (tb_report_write(&ri, report_path, &d) != TB_OK ||
+	    tb_junit_write(&ri, opts->junit_path, &d) != TB_OK)
 		goto write_failed;
 	if (opts->schema_path && tb_report_validate(report_path, opts->schema_path, &d) != TB_OK) {
 		char msg[768];
@@ -222,6 +240,7 @@ write_failed: {
 	rc = TB_EXIT_USAGE;
 }
 out:
+	tb_runcap_free(&rcap);
 	for (size_t i = 0; i < ri.nresults; i++)
 		tb_result_cleanup(&results[i]);
 	free(results);

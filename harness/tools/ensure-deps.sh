@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # ensure-deps.sh: make sure the Debian packages trustbench needs are present.
 # As root, installs what is missing (apt-get update first); otherwise prints
-# the exact apt-get line and fails.  Usage: ensure-deps.sh [build|check|demo|bench|coverage|fuzz]
+# the exact apt-get line and fails.  Usage: ensure-deps.sh [build|check|demo|pdf|bench|coverage|fuzz]
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev libxslt1-dev
-      libxml2-utils iproute2 util-linux)
+      libxml2-utils iproute2 util-linux openssl)
 case "$what" in
   check) pkgs+=(check) ;;
   coverage) pkgs+=(check lcov) ;;
-  bench) pkgs+=(nmap) ;;
+  bench) pkgs+=(nmap testssl.sh tshark time)
+    pkgs+=(time) ;; # /usr/bin/time -v: peak memory in bench-firmware.sh
   fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
+esac
+# PDF reports: weasyprint typesets the XHTML; the render tests also need
+# pdfinfo/pdftotext (poppler-utils) and the XHTML 1.0 DTDs (w3c-sgml-lib).
+case "$what" in
+  demo|pdf) pkgs+=(weasyprint) ;;
+  check) pkgs+=(weasyprint poppler-utils w3c-sgml-lib) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

@@ -146,6 +146,34 @@ def decl(rule):
 
 DEFAULT_CREDS = {"family": "default-credentials", "params": {"services": ["telnet", "http"]}}
 
+# The TLS verdict rule table (best practice as the suite defines it): TLS 1.2+,
+# forward-secret AEAD suites only, RSA >= 2048 or EC >= 256 bits, no MD5/SHA-1
+# signatures, valid dates, a SAN naming the address, no compression and no
+# insecure renegotiation.  Self-signed device certificates are accepted.
+TLS_RULES = {"family": "tls", "params": {
+    "ports": [443, 8883], "min-version": "1.2", "allowed-groups": ["aead-fs"],
+    "min-rsa-bits": 2048, "min-ec-bits": 256, "allow-weak-signature-hash": False,
+    "require-valid-dates": True, "allow-self-signed": True, "require-san-match": True,
+    "allow-compression": False, "allow-insecure-renegotiation": False}}
+SSH_RULES = {"family": "ssh", "params": {
+    "ports": [22],
+    "forbidden-kex": ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1",
+                      "diffie-hellman-group-exchange-sha1", "rsa1024-sha1"],
+    "forbidden-hostkey": ["ssh-dss", "ssh-rsa", "ssh-dss-cert-v01@openssh.com",
+                          "ssh-rsa-cert-v01@openssh.com"],
+    "forbidden-ciphers": ["none", "des-cbc", "3des-cbc", "arcfour", "arcfour128", "arcfour256",
+                          "blowfish-cbc", "cast128-cbc", "rijndael-cbc@lysator.liu.se"],
+    "forbidden-macs": ["none", "hmac-md5", "hmac-md5-96", "hmac-md5-etm@openssh.com",
+                       "hmac-md5-96-etm@openssh.com", "hmac-sha1-96", "hmac-ripemd160"]}}
+MQTT_ANON = {"family": "mqtt", "params": {"ports": [1883], "tls-ports": [8883]}}
+# Firmware updates (issue 5): the declared update artefact verified against the
+# declared trust anchor, and the device's own update endpoint fed signed,
+# byte-flipped, unsigned and older updates.
+FW_IMAGE = {"family": "firmware-image", "params": {"artefact": "newer"}}
+FW_PUSH = {"family": "firmware-update-push", "params": {"timeout-ms": 15000}}
+HTTP_AUTH = {"family": "http-auth", "params": {
+    "paths": ["/admin", "/config", "/settings", "/setup", "/cgi-bin/admin"]}}
+
 GROUPS = [
     # --- 4 Reporting implementation -------------------------------------
     ("4-1", "M", "Record a justification for each recommendation treated as not applicable or not met", [
@@ -174,9 +202,7 @@ GROUPS = [
             "For every entry in IXIT 1-AuthMech, check that Cryptographic Details name algorithms, key sizes and "
             "protocols found in a recognised best-practice catalogue and that the claimed Security Guarantees follow from them.")),
         ("f", "Observed authentication exchanges match the declared cryptography",
-         ex(["1-AuthMech"],
-            "Exercise each mechanism of IXIT 1-AuthMech against the DUT, capture the exchange and confirm protocol, "
-            "cipher suites and credential protection match Cryptographic Details (no password sent in clear).")),
+         SSH_RULES),
     ]),
     ("5.1-4", "M C(8)", "Users have a simple way to change the authentication value", [
         ("c", "A simple change procedure is documented for every user authentication value",
@@ -235,10 +261,7 @@ GROUPS = [
          ex(["7-UpdMech"],
             "Using Description and Security Guarantees in IXIT 7-UpdMech, assess whether at least one update "
             "mechanism exists and whether its design stops an attacker installing altered or unauthorised software.")),
-        ("f", "The DUT refuses a manipulated update delivered through its mechanism",
-         ex(["7-UpdMech"],
-            "Offer the DUT an altered update (e.g. one changed byte or a broken signature) through each mechanism in "
-            "IXIT 7-UpdMech and confirm it is refused and the current software keeps running.")),
+        ("f", "The DUT refuses a manipulated update delivered through its mechanism", FW_PUSH),
     ]),
     ("5.3-3", "M C(12)", "Updates are simple for the user to apply", [
         ("c", "Declared update interaction requires little user effort",
@@ -269,10 +292,7 @@ GROUPS = [
             "disable, re-enable and postpone them as IXIT 7-UpdMech describes.")),
     ]),
     ("5.3-7", "M C(12)", "The update mechanism uses best-practice cryptography", [
-        ("c", "Declared update cryptography is best practice",
-         ex(["7-UpdMech"],
-            "Review Cryptographic Details in IXIT 7-UpdMech (signature scheme, hash, key lengths, transport protection) "
-            "against a recognised best-practice catalogue and flag deprecated or home-grown primitives.")),
+        ("c", "Declared update cryptography is best practice", FW_IMAGE),
     ]),
     ("5.3-8", "M C(12)", "Security updates are delivered in a timely manner", [
         ("c", "Declared update procedures ship security fixes in good time",
@@ -281,16 +301,10 @@ GROUPS = [
             "judge whether the time from a known vulnerability to a deployed fix suits its severity.")),
     ]),
     ("5.3-9", "R C(12)", "The device itself verifies update authenticity and integrity", [
-        ("c", "Verification of updates takes place on the device",
-         ex(["7-UpdMech"],
-            "Confirm from Security Guarantees in IXIT 7-UpdMech that signature or integrity verification of each update "
-            "is done by the DUT itself, not only by the app or the cloud service.")),
+        ("c", "Verification of updates takes place on the device", FW_PUSH),
     ]),
     ("5.3-10", "M C(11,12)", "Updates received over a network are verified through a trust relationship", [
-        ("cf", "Network-delivered updates are accepted only from a trusted source and unaltered",
-         ex(["7-UpdMech"],
-            "Using IXIT 7-UpdMech, confirm network-delivered updates are authenticated via a trust relationship (signing "
-            "keys or an authenticated channel to a known server); then serve the DUT an update from an untrusted source and check it is rejected.")),
+        ("cf", "Network-delivered updates are accepted only from a trusted source and unaltered", FW_PUSH),
     ]),
     ("5.3-11", "R C(12)", "Users are told that a security update is needed and what risk it addresses", [
         ("c", "Declared update notices explain the need and the risk addressed",
@@ -388,9 +402,7 @@ GROUPS = [
             "For each mechanism in IXIT 11-ComMech, check that Cryptographic Details (protocols, versions, cipher "
             "suites, key sizes) are best practice and support the Security Guarantees claimed.")),
         ("f", "Observed traffic uses the declared secure protocols",
-         ex(["11-ComMech"],
-            "Capture the DUT's traffic to associated services and local clients and confirm each mechanism of "
-            "IXIT 11-ComMech negotiates the declared versions and cipher suites with no plaintext fallback.")),
+         TLS_RULES),
     ]),
     ("5.5-2", "R", "Network and security functions use reviewed or evaluated implementations", [
         ("c", "Declared network and security implementations have been reviewed or evaluated",
@@ -414,9 +426,7 @@ GROUPS = [
             "For every network-reachable service in IXIT 13-SoftServ, verify its Authentication Mechanism requires "
             "authentication in the initialized state, or that any exception is justified.")),
         ("f", "Network services refuse unauthenticated use of device functions",
-         ex(["13-SoftServ"],
-            "In the initialized state, contact each network service of IXIT 13-SoftServ without credentials and confirm "
-            "no device function is usable before authenticating.")),
+         MQTT_ANON),
     ]),
     ("5.5-5", "M", "Security-relevant configuration over a network requires authentication", [
         ("c", "Declared configuration services require authentication",
@@ -424,9 +434,7 @@ GROUPS = [
             "For services in IXIT 13-SoftServ marked Allows Configuration, check security-relevant settings change only "
             "after authentication, apart from network protocols the device relies on that cannot be authenticated.")),
         ("f", "Security-relevant settings cannot be changed over the network unauthenticated",
-         ex(["13-SoftServ"],
-            "Try to change security-relevant settings (passwords, remote access, update source) through each "
-            "configuration-capable service of IXIT 13-SoftServ without authenticating; every attempt must be refused.")),
+         HTTP_AUTH),
     ]),
     ("5.5-6", "R", "Critical security parameters are encrypted in transit", [
         ("c", "Declared transport protection of critical parameters fits technology, risk and use",
@@ -434,9 +442,7 @@ GROUPS = [
             "For each critical parameter in IXIT 10-SecParam that leaves the device, check that the mechanism in "
             "IXIT 11-ComMech encrypts it in a way suited to the technology, risk and use.")),
         ("f", "Critical parameters are never seen in clear on the wire",
-         ex(["10-SecParam"],
-            "Capture the DUT's traffic during provisioning, pairing and normal use and confirm none of the critical "
-            "parameters declared in IXIT 10-SecParam appears unencrypted.")),
+         {"family": "traffic", "params": {"rule": "no-cleartext-secrets"}}),
     ]),
     ("5.5-7", "M", "Critical parameters sent over remotely accessible interfaces stay confidential", [
         ("c", "Declared confidentiality on remotely accessible interfaces is adequate",
@@ -444,9 +450,7 @@ GROUPS = [
             "For critical parameters in IXIT 10-SecParam exchanged over remotely accessible interfaces, confirm the "
             "matching mechanism in IXIT 11-ComMech gives confidentiality with best-practice cryptography.")),
         ("f", "Remotely accessible interfaces keep critical parameters confidential in practice",
-         ex(["10-SecParam", "11-ComMech"],
-            "Exercise each remotely accessible interface of IXIT 11-ComMech carrying parameters from IXIT 10-SecParam and "
-            "verify from captures that they stay confidential, including when a protocol downgrade is attempted.")),
+         TLS_RULES),
     ]),
     ("5.5-8", "M", "Critical security parameters of the device are managed by secure processes", [
         ("c", "Declared management of critical parameters over their life is secure",
@@ -552,9 +556,7 @@ GROUPS = [
             "For personal data in IXIT 21-PersData sent to associated services, confirm the matching mechanism in "
             "IXIT 11-ComMech protects its confidentiality with best-practice cryptography.")),
         ("f", "Personal data does not travel unencrypted",
-         ex(["21-PersData"],
-            "Capture traffic between the DUT and its associated services while generating personal data (account "
-            "details, recordings) and confirm no item listed in IXIT 21-PersData is visible in clear.")),
+         {"family": "traffic", "params": {"rule": "outbound-encrypted"}}),
     ]),
     ("5.8-2", "M", "Sensitive personal data between device and associated services is kept confidential", [
         ("c", "Declared protection of sensitive personal data in transit is adequate",
@@ -562,9 +564,7 @@ GROUPS = [
             "For items marked Sensitive in IXIT 21-PersData, verify the corresponding mechanism in IXIT 11-ComMech gives "
             "confidentiality with cryptography suited to the technology and use.")),
         ("f", "Sensitive personal data is protected on the wire",
-         ex(["21-PersData"],
-            "While the DUT handles data marked Sensitive in IXIT 21-PersData (video, audio, health data), capture its "
-            "traffic to associated services and confirm that data never appears in clear.")),
+         {"family": "traffic", "params": {"rule": "outbound-encrypted"}}),
     ]),
     ("5.8-3", "M", "All external sensing capabilities are documented clearly and accessibly", [
         ("f", "User documentation describes every external sensor of the DUT",
@@ -741,7 +741,20 @@ FAMILY_PARAMS = {
     "default-credentials": {"services": list, "telnet-ports": list},
     "tcp-exposure": {"ports": str},
     "security-txt": {"path": str},
+    "firmware-image": {"artefact": str},
+    "firmware-update-push": {"timeout-ms": int},
 }
+FAMILY_PARAMS.update({
+    "traffic": {"rule": str},
+    "tls": {"ports": list, "min-version": str, "allowed-groups": list, "min-rsa-bits": int,
+            "min-ec-bits": int, "allow-weak-signature-hash": bool, "require-valid-dates": bool,
+            "allow-self-signed": bool, "require-san-match": bool, "allow-compression": bool,
+            "allow-insecure-renegotiation": bool, "timeout-ms": int},
+    "ssh": {"ports": list, "forbidden-kex": list, "forbidden-hostkey": list,
+            "forbidden-ciphers": list, "forbidden-macs": list, "timeout-ms": int},
+    "mqtt": {"ports": list, "tls-ports": list, "timeout-ms": int},
+    "http-auth": {"paths": list, "timeout-ms": int},
+})
 DECLARATION_RULES = {"justifications", "passwords", "disclosure-policy", "support-period", "services"}
 
 # ---------------------------------------------------------------------------
@@ -866,6 +879,11 @@ def self_check(groups):
         "4-1-1": "declarations", "5.1-1-1": "declarations", "5.1-1-2": "default-credentials",
         "5.1-2-2": "default-credentials", "5.2-1-1": "declarations", "5.2-1-2": "security-txt",
         "5.3-13-1": "declarations", "5.6-1-1": "declarations", "5.6-1-2": "tcp-exposure",
+        "5.1-3-2": "ssh", "5.5-1-2": "tls", "5.5-4-2": "mqtt", "5.5-5-2": "http-auth",
+        "5.5-7-2": "tls",
+        "5.5-6-2": "traffic", "5.8-1-2": "traffic", "5.8-2-2": "traffic",
+        "5.3-2-2": "firmware-update-push", "5.3-7-1": "firmware-image",
+        "5.3-9-1": "firmware-update-push", "5.3-10-1": "firmware-update-push",
     }, automated
     return {
         "groups": len(groups), "cases": len(cases),

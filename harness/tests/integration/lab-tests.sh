@@ -117,7 +117,8 @@ echo "# a killed run leaves a valid partial report"
 "$TB" run --quiet --suite "$SUITE" --profile profiles/refdevice-legacy.yaml --out "$work/killed" \
   --only 4-1-1,5.6-1-2,5.1-1-2 2>/dev/null &
 pid=$!
-for _ in $(seq 1 50); do
+# up to 10 s: the profile's observation window (lab.observe-seconds) comes first
+for _ in $(seq 1 100); do
   [ "$(xp "$work/killed/report.xml" 'string(/*/@completed-cases)')" = 1 ] && break
   sleep 0.1
 done
@@ -137,6 +138,177 @@ else bad "bad profile: message was: $(cat "$work/bad.err")"; fi
 if [ -e "$work/none" ]; then bad "bad profile: output directory created"; else ok "bad profile: nothing written"; fi
 "$TB" run --suite "$SUITE" 2>/dev/null
 expect_eq "missing arguments: exit code 1" 1 "$?"
+
+echo "# firmware updates (issue 5): static verification and the update push test"
+FW=build/test-firmware
+FWCASES=5.3-2-2,5.3-7-1,5.3-9-1,5.3-10-1
+run_tb "$work/fw-legacy" profiles/refdevice-legacy.yaml --only "$FWCASES"
+R=$work/fw-legacy/report.xml
+valid "$R"
+expect_eq "fw legacy: exit code 2" 2 "$rc"
+expect_eq "fw legacy: 5.3-2-2 push test fails" fail "$(verdict "$R" 5.3-2-2)"
+expect_eq "fw legacy: 5.3-10-1 push test fails" fail "$(verdict "$R" 5.3-10-1)"
+expect_eq "fw legacy: 5.3-7-1 plain HTTP delivery fails" fail "$(verdict "$R" 5.3-7-1)"
+reason=$(xp "$R" "string(//*[local-name()='result'][@id='5.3-2-2']/*[local-name()='reason'])")
+case "$reason" in *byte-flipped*unsigned*signed-older*) ok "fw legacy: names the three bad updates it installed" ;;
+  *) bad "fw legacy: reason: $reason" ;; esac
+fsha=$(xp "$R" "string(//*[local-name()='result'][@id='5.3-2-2']//*[local-name()='file'][contains(@path,'2-byte-flipped.body')]/@sha256)")
+fpath=$(xp "$R" "string(//*[local-name()='result'][@id='5.3-2-2']//*[local-name()='file'][contains(@path,'2-byte-flipped.body')]/@path)")
+if [ -n "$fsha" ] && [ "$fsha" = "$(sha256sum "$work/fw-legacy/$fpath" 2>/dev/null | cut -d' ' -f1)" ]; then
+  ok "fw legacy: the pushed artefact is evidence with its SHA-256"
+else bad "fw legacy: pushed artefact evidence missing or digest wrong ($fpath $fsha)"; fi
+nresp=$(xp "$R" "count(//*[local-name()='result'][@id='5.3-2-2']//*[local-name()='file'][contains(@path,'.response')])")
+expect_eq "fw legacy: the four device answers are evidence" 4 "$nresp"
+run_tb "$work/fw-hardened" profiles/refdevice-hardened.yaml --only "$FWCASES"
+R=$work/fw-hardened/report.xml
+valid "$R"
+expect_eq "fw hardened: exit code 0" 0 "$rc"
+for c in 5.3-2-2 5.3-7-1 5.3-9-1 5.3-10-1; do
+  expect_eq "fw hardened: $c passes" pass "$(verdict "$R" "$c")"
+done
+# A device that hangs during the push: INCONCLUSIVE within the deadline.
+sed 's/timeout-ms: 15000/timeout-ms: 1500/' "$SUITE" > "$work/fw-suite.yaml"
+sed -e 's/port: 80, path: "\/update"/port: 8080, path: "\/update"/' profiles/refdevice-hardened.yaml |
+  sed -e "s/198\.18\.2\.10/${TB_LAB_HOSTILE:-198.18.3.10}/g" -e 's/tb-hrd0/tb-hos0/' > "$work/fw-hang.yaml"
+sed -i "s#\.\./build/test-firmware#$PWD/$FW#g" "$work/fw-hang.yaml"
+start=$SECONDS
+"$TB" run --quiet --suite "$work/fw-suite.yaml" --profile "$work/fw-hang.yaml" --out "$work/fw-hang" --only 5.3-2-2,5.3-7-1 2>"$work/fw-hang.log"
+rc=$?
+took=$((SECONDS - start))
+expect_eq "fw hang: exit code 3" 3 "$rc"
+expect_eq "fw hang: push inconclusive" inconclusive "$(verdict "$work/fw-hang/report.xml" 5.3-2-2)"
+expect_eq "fw hang: the run goes on to the next case" pass "$(verdict "$work/fw-hang/report.xml" 5.3-7-1)"
+if [ "$took" -lt 40 ]; then ok "fw hang: finished in ${took}s"; else bad "fw hang: took ${took}s"; fi
+# trustbench firmware verify on the generated artefacts.
+fwv() { # expected-rc name profile sig [manifest] [image]
+  local want=$1 name=$2 prof=$3 sig=$4 man=${5:-} img=${6:-fw-newer.bin} out
+  out=$("$TB" firmware verify "$FW/$img" --profile "$FW/profile-$prof.yaml" --sig "$FW/$sig" ${man:+--manifest "$FW/$man"} 2>&1)
+  local got=$?
+  if [ "$got" = "$want" ]; then ok "firmware verify: $name (exit $got)"; else bad "firmware verify: $name: exit $got: $out"; fi
+}
+fwv 0 "ECDSA P-256 good" ecdsa fw-newer.sig fw-newer.manifest
+fwv 0 "Ed25519 good" ed25519 fw-newer.ed25519.sig fw-newer.manifest
+fwv 0 "RSA-3072 PSS good" rsa3072 fw-newer.rsa3072.sig fw-newer.manifest
+fwv 2 "RSA-1024 refused" rsa1024 fw-newer.rsa1024.sig fw-newer.manifest
+fwv 2 "flipped image" ecdsa fw-newer.sig fw-newer.manifest fw-newer.flipped.bin
+fwv 2 "truncated signature" ecdsa fw-newer.truncated.sig fw-newer.manifest
+fwv 2 "rollback" ecdsa fw-older.sig fw-older.manifest fw-older.bin
+fwv 2 "plain HTTP delivery" ecdsa-http fw-newer.sig fw-newer.manifest
+fwv 3 "CMS good (no authenticated version)" cms fw-newer.p7s
+fwv 2 "CMS from another CA" cms fw-newer.rogue.p7s
+fwv 2 "CMS truncated" cms fw-newer.truncated.p7s
+fwv 2 "CMS flipped image" cms fw-newer.p7s "" fw-newer.flipped.bin
+
+echo "# TLS, SSH and MQTT (refsvc beside refdevice)"
+COMMS=5.1-3-2,5.5-1-2,5.5-4-2,5.5-5-2,5.5-7-2
+note_has() { # report case text: does an evidence note of the case contain text?
+  xp "$1" "//*[local-name()='result'][@id='$2']//*[local-name()='note']/text()" | grep -qF -- "$3"
+}
+expect_note() { # name report case text
+  if note_has "$2" "$3" "$4"; then ok "$1"; else bad "$1: no note with '$4' in $3"; fi
+}
+run_tb "$work/comms-leg" profiles/refdevice-legacy.yaml --only "$COMMS"
+R=$work/comms-leg/report.xml
+valid "$R"
+expect_eq "legacy: 5.5-1-2 TLS fails" fail "$(verdict "$R" 5.5-1-2)"
+expect_note "legacy: TLS 1.0 accepted, beside its rule" "$R" 5.5-1-2 "TLS 1.0 accepted — rule min-version 1.2: broken"
+expect_note "legacy: a NULL-encryption suite is accepted" "$R" 5.5-1-2 "NULL-SHA (broken) accepted"
+expect_note "legacy: an anonymous suite is accepted" "$R" 5.5-1-2 "AECDH-AES128-SHA (broken) accepted"
+expect_note "legacy: RSA-1024 certificate breaks min-rsa-bits" "$R" 5.5-1-2 "1024 bits — rule min-rsa-bits 2048: broken"
+expect_note "legacy: SHA-1 certificate signature" "$R" 5.5-1-2 "sha1WithRSAEncryption — rule allow-weak-signature-hash: broken"
+expect_eq "legacy: 5.5-7-2 TLS on MQTT too" fail "$(verdict "$R" 5.5-7-2)"
+expect_note "legacy: 8883 probed" "$R" 5.5-7-2 "TLS 1.0 accepted"
+expect_eq "legacy: 5.1-3-2 weak SSH" fail "$(verdict "$R" 5.1-3-2)"
+expect_note "legacy: diffie-hellman-group1-sha1 flagged" "$R" 5.1-3-2 "diffie-hellman-group1-sha1 offered — rule forbidden-kex: broken"
+expect_note "legacy: 3des-cbc flagged" "$R" 5.1-3-2 "3des-cbc offered — rule forbidden-ciphers: broken"
+expect_note "legacy: hmac-md5 flagged" "$R" 5.1-3-2 "hmac-md5 offered — rule forbidden-macs: broken"
+expect_note "legacy: password auth honestly not determined" "$R" 5.1-3-2 "password authentication offered: not determined"
+expect_eq "legacy: 5.5-4-2 anonymous MQTT" fail "$(verdict "$R" 5.5-4-2)"
+expect_note "legacy: anonymous CONNECT accepted on 1883" "$R" 5.5-4-2 "CONNACK return code 0 (accepted)"
+expect_note "legacy: anonymous SUBSCRIBE '#' granted" "$R" 5.5-4-2 "granted: every topic readable"
+expect_eq "legacy: 5.5-5-2 /admin asks for authentication" pass "$(verdict "$R" 5.5-5-2)"
+
+run_tb "$work/comms-hrd" profiles/refdevice-hardened.yaml --only "$COMMS"
+expect_eq "hardened: exit code 0 on the comms cases" 0 "$rc"
+R=$work/comms-hrd/report.xml
+for c in 5.1-3-2 5.5-1-2 5.5-4-2 5.5-5-2 5.5-7-2; do
+  expect_eq "hardened: $c" pass "$(verdict "$R" $c)"
+done
+expect_note "hardened: TLS 1.1 refused" "$R" 5.5-1-2 "TLS 1.1 refused"
+expect_note "hardened: anonymous MQTT refused" "$R" 5.5-4-2 "CONNACK return code 5 (refused)"
+
+# The hostile device's stalling, flooding and garbage ports as TLS, SSH and
+# MQTT endpoints: never PASS, and within the checks' deadlines.
+sed -e 's/ports: \[443, 8883\]/ports: [5555, 8080]/' -e 's/ports: \[22\]/ports: [5555, 80]/' \
+  -e 's/ports: \[1883\]/ports: [5555]/' -e 's/tls-ports: \[8883\]/tls-ports: [8080]/' \
+  "$SUITE" > "$work/comms-hostile.yaml"
+start=$(date +%s)
+"$TB" run --quiet --suite "$work/comms-hostile.yaml" --profile profiles/refdevice-hostile.yaml \
+  --out "$work/comms-hos" --only 5.1-3-2,5.5-1-2,5.5-4-2 2>/dev/null
+took=$(( $(date +%s) - start ))
+R=$work/comms-hos/report.xml
+if [ "$took" -lt 120 ]; then ok "hostile comms: finished in ${took}s"; else bad "hostile comms: took ${took}s"; fi
+for c in 5.1-3-2 5.5-1-2 5.5-4-2; do
+  v=$(verdict "$R" $c)
+  case "$v" in inconclusive) ok "hostile: $c is inconclusive" ;; *) bad "hostile: $c gave '$v'" ;; esac
+done
+
+echo "# traffic capture (issue 3): each device's own cloud traffic, live and offline"
+TRAFFIC=5.5-6-2,5.8-1-2,5.8-2-2
+tx() { # report xpath-under-analysis
+  xp "$1" "$2"
+}
+for dev in legacy hardened; do
+  run_tb "$work/tr-$dev" "profiles/refdevice-$dev.yaml" --only "$TRAFFIC"
+  R=$work/tr-$dev/report.xml
+  valid "$R"
+  cap=$work/tr-$dev/evidence/capture.pcap
+  expect_eq "$dev: capture recorded" recorded "$(tx "$R" "string(//*[local-name()='capture']/@status)")"
+  expect_eq "$dev: capture digest in the report" \
+    "$(sha256sum "$cap" 2>/dev/null | cut -d' ' -f1)" "$(tx "$R" "string(//*[local-name()='capture']/@sha256)")"
+  case "$(tx "$R" "string(//*[local-name()='capture']/@privileges)")" in
+    *dropped*) ok "$dev: privileges dropped once the capture was open" ;;
+    *) bad "$dev: no privilege drop recorded" ;; esac
+  expect_eq "$dev: cloud named from the device's DNS answer" cloud.trustbench.lab \
+    "$(tx "$R" "string(//*[local-name()='name'][@address='198.18.9.1']/@name)")"
+  "$TB" analyze "$cap" --profile "profiles/refdevice-$dev.yaml" --out "$work/off-$dev" 2>/dev/null
+  O=$work/off-$dev/traffic.xml
+  if xmllint --noout --schema "$XSD" "$O" 2>/dev/null; then ok "$dev: offline analysis validates"
+  else bad "$dev: offline analysis does not validate"; fi
+  expect_eq "$dev: offline and live analyses agree on secrets" \
+    "$(tx "$R" "count(//*[local-name()='secret'][@sender='dut'])")" \
+    "$(tx "$O" "count(//*[local-name()='secret'][@sender='dut'])")"
+done
+R=$work/tr-legacy/report.xml
+for c in 5.5-6-2 5.8-1-2 5.8-2-2; do expect_eq "legacy: $c" fail "$(verdict "$R" $c)"; done
+expect_eq "legacy: HTTP token seen, masked" "d***" \
+  "$(tx "$R" "string(//*[local-name()='secret'][@kind='http-token'][@sender='dut']/@masked)")"
+expect_eq "legacy: MQTT password seen, masked" "m***" \
+  "$(tx "$R" "string(//*[local-name()='secret'][@kind='mqtt-password'][@sender='dut']/@masked)")"
+expect_eq "legacy: cleartext HTTP to the cloud" 1 \
+  "$(tx "$R" "count(//*[local-name()='cleartext'][@protocol='http']/*[starts-with(@flow,'198.18.9.1:80/')])")"
+if grep -rqe 'dtk-7f3a9c01e4b2d8556a10' -e 'mq-Pa55w0rd-legacy' "$work/tr-legacy/report.xml" "$work/off-legacy"; then
+  bad "legacy: a secret's value leaked into the report"
+else ok "legacy: secret values are not in the report"; fi
+R=$work/tr-hardened/report.xml
+for c in 5.5-6-2 5.8-1-2 5.8-2-2; do expect_eq "hardened: $c" pass "$(verdict "$R" $c)"; done
+expect_eq "hardened: TLS with SNI to the cloud" cloud.trustbench.lab \
+  "$(tx "$R" "string(//*[local-name()='tls'][@initiator='dut']/@sni)")"
+expect_eq "hardened: no secret sent by the device" 0 \
+  "$(tx "$R" "count(//*[local-name()='secret'][@sender='dut'])")"
+run_tb "$work/tr-hostile" profiles/refdevice-hostile.yaml --only "$TRAFFIC"
+expect_eq "hostile (no cloud traffic): 5.8-1-2 inconclusive" inconclusive "$(verdict "$work/tr-hostile/report.xml" 5.8-1-2)"
+TBNOCAP=$work/nocap.yaml
+sed 's/interface: "tb-leg0"/interface: "tb-none0"/' profiles/refdevice-legacy.yaml >"$TBNOCAP"
+run_tb "$work/tr-nocap" "$TBNOCAP" --only 5.8-1-2
+R=$work/tr-nocap/report.xml
+expect_eq "no such interface: capture missing" missing "$(tx "$R" "string(//*[local-name()='capture']/@status)")"
+case "$(tx "$R" "string(//*[local-name()='capture']/@reason)")" in
+  *tb-none0*) ok "no such interface: the reason names it" ;; *) bad "no such interface: no reason" ;; esac
+expect_eq "no capture: 5.8-1-2 inconclusive" inconclusive "$(verdict "$R" 5.8-1-2)"
+"$TB" analyze fixtures/pcaps/legacy.pcap --out "$work/fx" 2>/dev/null
+expect_eq "regression pcap: token and MQTT password found" 2 \
+  "$(xp "$work/fx/traffic.xml" "count(//*[local-name()='secret'][@sender='dut'][@kind='http-token' or @kind='mqtt-password'])")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,32 @@
+/* fuzz_analyze.c: whole frames through every analyzer; data[0] picks the
+ * link type, the rest is split into frames by a length byte each. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "analyze.h"
+#include "proto/p_pkt.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const int links[] = { TB_DLT_EN10MB, TB_DLT_RAW_LT, TB_DLT_LINUX_SLL2 };
+	if (size < 1)
+		return 0;
+	struct tb_an *a = tb_an_new(0xc612010a);
+	int dlt = links[data[0] % 3];
+	size_t off = 1;
+	double ts = 1.0;
+	while (off < size) {
+		size_t n = data[off++] * 4u;
+		if (n > size - off)
+			n = size - off;
+		tb_an_frame(a, dlt, ts, data + off, n, n);
+		off += n;
+		ts += 0.5;
+	}
+	if (a->nflows > TB_AN_MAX_FLOWS || a->nsecrets > TB_AN_MAX_SECRETS)
+		abort();
+	tb_an_free(a);
+	return 0;
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# render.sh: `trustbench render` (XHTML, PDF), `run --junit` and `trustbench
+# diff`, on reports made by running trustbench against the reference devices
+# in the lab.  Usage: harness/tests/integration/render.sh PATH/TO/trustbench
+# It re-runs itself inside fixtures/lab/lab.sh.  Each test prints ok/FAIL;
+# the last line is "N passed, N failed".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+if [ -z "${TB_LAB:-}" ]; then
+  bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+  cd "$root"
+  exec fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" \
+    --only legacy --only hardened -- "$here/render.sh" "$bin"
+fi
+TB=$1
+cd "$root"
+export TRUSTBENCH_DATADIR=$root
+SUITE=testsuites/etsi-en-303-645.yaml
+XHTML_DTD=/usr/share/xml/w3c-sgml-lib/schema/dtd/REC-xhtml1-20020801/xhtml1-strict.dtd
+# Automated cases that need no port sweep, plus examiner and n/a cases.
+# (5.1-2-2 would repeat 5.1-1-2's 15 s of throttled guessing on hardened.)
+CASES=4-1-1,5.1-1-1,5.1-1-2,5.2-1-1,5.2-1-2,5.3-13-1,5.6-1-1,5.2-2-1,5.3-2-1,5.5-1-1
+NCASES=10
+work=$(mktemp -d)
+[ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+expect_eq() { # name expected actual
+  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
+}
+expect_in() { # name min max actual
+  if [ "$4" -ge "$2" ] 2>/dev/null && [ "$4" -le "$3" ]; then ok "$1 ($4)"
+  else bad "$1: expected $2..$3, got '$4'"; fi
+}
+has() { # name file text
+  if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $2"; fi
+}
+xp() { xmllint --xpath "$2" "$1" 2>/dev/null || true; }
+nverdict() { # report verdict -> number of results with it
+  xp "$1" "count(//*[local-name()='result'][@verdict='$2'])"
+}
+
+echo "# reports from the lab, with --junit"
+"$TB" run --quiet --suite "$SUITE" --profile profiles/refdevice-legacy.yaml --out "$work/legacy" \
+  --only "$CASES" --junit "$work/legacy.junit.xml" 2>"$work/legacy.log"
+expect_eq "legacy run: exit 2" 2 $?
+"$TB" run --quiet --suite "$SUITE" --profile profiles/refdevice-hardened.yaml --out "$work/hardened" \
+  --only "$CASES" --junit "$work/hardened.junit.xml" 2>"$work/hardened.log"
+expect_eq "hardened run: exit 3 (examiner cases)" 3 $?
+L=$work/legacy/report.xml
+H=$work/hardened/report.xml
+
+echo "     (lab runs done after ${SECONDS} s)"
+echo "# JUnit"
+for dev in legacy hardened; do
+  J=$work/$dev.junit.xml R=$work/$dev/report.xml
+  if xmllint --noout "$J" 2>/dev/null; then ok "$dev: JUnit file is well-formed XML"
+  else bad "$dev: JUnit file does not parse"; fi
+  expect_eq "$dev: one testcase per test case" "$NCASES" "$(xp "$J" 'count(//testcase)')"
+  expect_eq "$dev: failures = fail verdicts" "$(nverdict "$R" fail)" "$(xp "$J" 'string(/testsuites/@failures)')"
+  expect_eq "$dev: errors = error + inconclusive" \
+    "$(( $(nverdict "$R" error) + $(nverdict "$R" inconclusive) ))" "$(xp "$J" 'string(/testsuites/@errors)')"
+  expect_eq "$dev: skipped = needs-examiner + not-applicable" \
+    "$(( $(nverdict "$R" needs-examiner) + $(nverdict "$R" not-applicable) ))" "$(xp "$J" 'string(/testsuites/@skipped)')"
+  expect_eq "$dev: passed testcases = pass verdicts" "$(nverdict "$R" pass)" "$(xp "$J" 'count(//testcase[not(*)])')"
+done
+J=$work/legacy.junit.xml
+expect_eq "legacy: 5.1-1-2 is a failure in class 5.1-1" "5.1-1" \
+  "$(xp "$J" "string(//testcase[failure][starts-with(@name,'5.1-1-2 ')]/@classname)")"
+msg=$(xp "$J" "string(//testcase[starts-with(@name,'5.1-1-2 ')]/failure/@message)")
+case "$msg" in fail:*root/xmhdipc*) ok "legacy: the failure message names the login" ;;
+  *) bad "legacy: failure message: $msg" ;; esac
+expect_eq "legacy: examiner cases are skipped with their verdict" "needs-examiner:" \
+  "$(xp "$J" "substring(//testcase[starts-with(@name,'5.2-2-1 ')]/skipped/@message, 1, 15)")"
+
+echo "# HTML"
+"$TB" render "$L" --html "$work/legacy.html" >/dev/null
+expect_eq "render --html: exit 0" 0 $?
+if [ -r "$XHTML_DTD" ]; then
+  if xmllint --noout --nonet --dtdvalid "$XHTML_DTD" "$work/legacy.html" 2>"$work/dtd.err"; then
+    ok "HTML validates against XHTML 1.0 Strict"
+  else bad "HTML is not valid XHTML 1.0 Strict: $(head -3 "$work/dtd.err")"; fi
+else
+  bad "the XHTML 1.0 Strict DTD is missing (install w3c-sgml-lib)"
+fi
+expect_eq "HTML: summary first" Summary "$(xp "$work/legacy.html" "string((//*[local-name()='h2'])[1])")"
+expect_eq "HTML: one section per test case" "$NCASES" "$(xp "$work/legacy.html" "count(//*[local-name()='div'][@class='case'])")"
+expect_eq "HTML: provision 5.1-1 is red" "v v-fail" \
+  "$(xp "$work/legacy.html" "string(//*[local-name()='tr'][*[1]='5.1-1']/*[3]/@class)")"
+sha=$(sha256sum "$L" | cut -d' ' -f1)
+has "HTML: shows the report's SHA-256" "$work/legacy.html" "$sha"
+has "HTML: unsigned report says so" "$work/legacy.html" "Signature: unsigned"
+: >"$L.p7s"
+"$TB" render "$L" --html "$work/signed.html" >/dev/null
+has "HTML: a .p7s beside the report is mentioned" "$work/signed.html" "signature file present"
+rm -f "$L.p7s"
+
+echo "# PDF"
+start=$(date +%s%N)
+"$TB" render "$H" --html "$work/hardened.html" --pdf "$work/hardened.pdf" >/dev/null
+expect_eq "render --html --pdf: exit 0" 0 $?
+"$TB" render "$L" --pdf "$work/legacy.pdf" >/dev/null
+expect_eq "render --pdf: exit 0" 0 $?
+echo "     (two PDFs in $(( ($(date +%s%N) - start) / 1000000 )) ms)"
+pages=$(pdfinfo "$work/legacy.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+expect_in "legacy PDF: pdfinfo reads it, page count" 5 14 "${pages:-0}"
+expect_eq "legacy PDF: A4" "595.276 x 841.89 pts (A4)" \
+  "$(pdfinfo "$work/legacy.pdf" 2>/dev/null | sed -n 's/^Page size: *//p')"
+pdftotext "$work/legacy.pdf" "$work/legacy.txt" 2>/dev/null
+has "legacy PDF: footer has the report SHA-256" "$work/legacy.txt" "$sha"
+has "legacy PDF: page numbers" "$work/legacy.txt" "Page 2 of $pages"
+has "legacy PDF: footer has the signature status" "$work/legacy.txt" "Signature: unsigned"
+pages=$(pdfinfo "$work/hardened.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+expect_in "hardened PDF: page count" 5 14 "${pages:-0}"
+ls "$work"/*.src.*.html >/dev/null 2>&1 && bad "render left its temporary HTML behind" || ok "no temporary files left"
+
+echo "# bad input to render"
+printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<report xmlns="urn:trustbench:report:1">&x;</report>\n' >"$work/xxe.xml"
+"$TB" render "$work/xxe.xml" --html "$work/xxe.html" 2>"$work/xxe.err"
+expect_eq "a report with a DTD is refused (exit 1)" 1 $?
+[ -e "$work/xxe.html" ] && bad "refused report still produced HTML" || ok "refused report produced nothing"
+"$TB" render "$work/missing.xml" --html "$work/m.html" 2>/dev/null
+expect_eq "missing report: exit 1" 1 $?
+
+echo "# diff"
+"$TB" diff "$L" "$L" >"$work/d0.txt"
+expect_eq "diff of a report with itself: exit 0" 0 $?
+has "diff of a report with itself: nothing changed" "$work/d0.txt" "0 worse, 0 better, 0 changed otherwise, 0 added, 0 dropped"
+"$TB" diff "$H" "$L" >"$work/d1.txt"
+expect_eq "hardened -> legacy: exit 2 (regressed)" 2 $?
+has "hardened -> legacy: 5.1-1-2 got worse" "$work/d1.txt" "$(printf '%-16s%s' worse 5.1-1-2)  pass -> fail"
+has "hardened -> legacy: profile change by digest" "$work/d1.txt" \
+  "profile:   changed: refdevice-hardened sha256 $(sha256sum profiles/refdevice-hardened.yaml | cut -d' ' -f1) -> refdevice-legacy"
+has "hardened -> legacy: same suite" "$work/d1.txt" "suite:     unchanged: etsi-en-303-645"
+"$TB" diff "$L" "$H" >"$work/d2.txt"
+expect_eq "legacy -> hardened: exit 0 (only fixes)" 0 $?
+has "legacy -> hardened: 5.1-1-2 got better" "$work/d2.txt" "$(printf '%-16s%s' better 5.1-1-2)  fail -> pass"
+has "legacy -> hardened: firmware change shown" "$work/d2.txt" "firmware 1.0.3 -> 2.4.0"
+has "legacy -> hardened: counts" "$work/d2.txt" "0 worse, 6 better, 0 changed otherwise, 0 added, 0 dropped"
+"$TB" run --quiet --suite "$SUITE" --profile profiles/refdevice-legacy.yaml --out "$work/fewer" \
+  --only 4-1-1,5.1-1-1 2>/dev/null
+"$TB" diff "$L" "$work/fewer/report.xml" >"$work/d3.txt"
+expect_eq "same suite, cases not run: exit 2" 2 $?
+has "cases not run are dropped" "$work/d3.txt" "$(( NCASES - 2 )) dropped"
+"$TB" diff "$L" "$work/xxe.xml" >/dev/null 2>&1
+expect_eq "diff of a refused report: exit 1" 1 $?
+"$TB" diff "$L" >/dev/null 2>&1
+expect_eq "diff with one report: exit 1" 1 $?
+
+echo "     (${SECONDS} s in the lab)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,130 @@
+/* check_p_cleartext.c: HTTP, FTP and telnet credentials, cut at every offset. */
+#include <check.h>
+#include <string.h>
+
+#include "proto/p_cleartext.h"
+
+#define S(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
+
+static const char basic[] = "GET /admin HTTP/1.1\r\nHost: cam\r\n"
+			    "Authorization: Basic YWRtaW46aHVudGVyMg==\r\n\r\n";
+static const char token[] = "POST /t HTTP/1.1\r\nX-Device-Token: abc123\r\n\r\n";
+
+START_TEST(http_basic_decoded)
+{
+	struct tb_http_req r;
+	ck_assert_int_eq(tb_p_http_request(S(basic), &r), TB_OK);
+	ck_assert_str_eq(r.method, "GET");
+	ck_assert_str_eq(r.path, "/admin");
+	ck_assert_str_eq(r.host, "cam");
+	ck_assert(r.has_basic);
+	ck_assert_uint_eq(r.user_len, 5);
+	ck_assert(memcmp(r.user, "admin", 5) == 0);
+	ck_assert_uint_eq(r.secret_len, 7);
+	ck_assert(memcmp(r.secret, "hunter2", 7) == 0);
+}
+END_TEST
+
+START_TEST(http_token_header)
+{
+	struct tb_http_req r;
+	ck_assert_int_eq(tb_p_http_request(S(token), &r), TB_OK);
+	ck_assert(r.has_token && !r.has_basic);
+	ck_assert_str_eq(r.token_header, "X-Device-Token");
+	ck_assert_uint_eq(r.secret_len, 6);
+}
+END_TEST
+
+START_TEST(http_every_truncation)
+{
+	for (size_t i = 0; i < sizeof basic - 1; i++) {
+		struct tb_http_req r;
+		ck_assert_int_eq(tb_p_http_request((const uint8_t *)basic, i, &r), TB_E_TRUNC);
+	}
+	struct tb_http_req r;
+	ck_assert_int_eq(tb_p_http_request(S("HTTP/1.1 200 OK\r\n\r\n"), &r), TB_E_FORMAT);
+	ck_assert_int_eq(tb_p_http_request(S("GET / FTP/1.0\r\n\r\n"), &r), TB_E_FORMAT);
+}
+END_TEST
+
+START_TEST(ftp_commands)
+{
+	static const char cmd[] = "PASS s3cret\r\n";
+	char verb[5];
+	uint8_t arg[64];
+	size_t n;
+	ck_assert_int_eq(tb_p_ftp_command(S(cmd), verb, arg, sizeof arg, &n), TB_OK);
+	ck_assert_str_eq(verb, "PASS");
+	ck_assert_uint_eq(n, 6);
+	ck_assert(memcmp(arg, "s3cret", 6) == 0);
+	for (size_t i = 0; i < sizeof cmd - 1; i++)
+		ck_assert_int_eq(tb_p_ftp_command((const uint8_t *)cmd, i, verb, arg, sizeof arg, &n),
+				 TB_E_TRUNC);
+	ck_assert_int_eq(tb_p_ftp_command(S("220 ready\r\n"), verb, arg, sizeof arg, &n), TB_E_FORMAT);
+	ck_assert_int_eq(tb_p_ftp_command(S("PASS 12345678\r\n"), verb, arg, 4, &n), TB_OK);
+	ck_assert_uint_eq(n, 4); /* bounded by the buffer */
+}
+END_TEST
+
+/* Feed a whole exchange split at cut; collect the events. */
+static int login_events(const char *server1, const char *client1, const char *server2,
+			const char *client2, size_t cut, char *user, char *pass)
+{
+	struct tb_telnet_login s;
+	const char *parts[4] = { server1, client1, server2, client2 };
+	int events = 0;
+	tb_p_telnet_login_init(&s);
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *p = (const uint8_t *)parts[i];
+		size_t n = strlen(parts[i]), c = cut < n ? cut : n;
+		const uint8_t *pieces[2] = { p, p + c };
+		size_t lens[2] = { c, n - c };
+		for (int j = 0; j < 2; j++) {
+			size_t off = 0, used;
+			while (off < lens[j]) {
+				enum tb_tl_event ev = tb_p_telnet_login_feed(&s, i % 2 == 0, pieces[j] + off,
+									     lens[j] - off, &used);
+				off += used;
+				if (ev == TB_TL_GOT_USER)
+					memcpy(user, s.line, s.linelen), user[s.linelen] = 0, events++;
+				if (ev == TB_TL_GOT_PASS)
+					memcpy(pass, s.line, s.linelen), pass[s.linelen] = 0, events++;
+			}
+		}
+	}
+	return events;
+}
+
+START_TEST(telnet_login_any_split)
+{
+	for (size_t cut = 0; cut < 24; cut++) {
+		char user[300] = "", pass[300] = "";
+		int n = login_events("\xff\xfd\x01\xff\xfa\x18\x01\xff\xf0" "cam login: ", "root\r\n",
+				     "Password: ", "xmhdipc\r\n", cut, user, pass);
+		ck_assert_int_eq(n, 2);
+		ck_assert_str_eq(user, "root");
+		ck_assert_str_eq(pass, "xmhdipc");
+	}
+}
+END_TEST
+
+START_TEST(telnet_no_prompt_no_secret)
+{
+	char user[300] = "", pass[300] = "";
+	ck_assert_int_eq(login_events("welcome\r\n", "ls\r\n", "$ ", "exit\r\n", 3, user, pass), 0);
+}
+END_TEST
+
+Suite *p_cleartext_suite(void)
+{
+	Suite *s = suite_create("p_cleartext");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, http_basic_decoded);
+	tcase_add_test(tc, http_token_header);
+	tcase_add_test(tc, http_every_truncation);
+	tcase_add_test(tc, ftp_commands);
+	tcase_add_test(tc, telnet_login_any_split);
+	tcase_add_test(tc, telnet_no_prompt_no_secret);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,570 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- report-html.xsl: a trustbench report (urn:trustbench:report:1) as XHTML 1.0
+     Strict for a person to read, on screen or (through WeasyPrint) as an A4 PDF.
+
+     Order: what was tested and the overall outcome; the summary per framework;
+     every test case with its reason and evidence; the inputs examined.
+
+     The report may come from anyone, so nothing from it is ever copied into
+     an attribute of the output except through fixed mappings (verdict ->
+     class) or generate-id(); device bytes only ever become text.
+     Templates that walk strings split them in halves, so recursion depth
+     stays logarithmic even for a hostile report.
+
+     Parameters (set by trustbench render, always as quoted strings):
+       report-sha256     SHA-256 of the exact report bytes
+       signature-status  "unsigned" or "signature file present (...)"
+       report-name       the report's file name -->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:tb="urn:trustbench:report:1"
+                xmlns="http://www.w3.org/1999/xhtml"
+                exclude-result-prefixes="tb">
+
+  <xsl:output method="xml" encoding="UTF-8" indent="yes"
+              doctype-public="-//W3C//DTD XHTML 1.0 Strict//EN"
+              doctype-system="http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"/>
+
+  <xsl:param name="report-sha256" select="''"/>
+  <xsl:param name="signature-status" select="'unsigned'"/>
+  <xsl:param name="report-name" select="''"/>
+
+  <!-- The results that cover a framework item ("en-303-645 5.1-1"). -->
+  <xsl:key name="refs" match="tb:result/tb:covers/tb:ref" use="concat(@framework, ' ', .)"/>
+
+  <xsl:variable name="r" select="/tb:report"/>
+  <xsl:variable name="dut" select="/tb:report/tb:dut"/>
+
+  <!-- ============ page ============ -->
+  <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="tb:report"><xsl:apply-templates select="tb:report"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:message terminate="yes">not a trustbench report</xsl:message>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tb:report">
+    <html xml:lang="en" lang="en">
+      <head>
+        <meta http-equiv="Content-Type" content="text/html; charset=UTF-8"/>
+        <title>
+          <xsl:text>trustbench report: </xsl:text>
+          <xsl:value-of select="concat($dut/@manufacturer, ' ', $dut/@model, ' firmware ', $dut/@firmware)"/>
+        </title>
+        <style type="text/css">
+          <xsl:call-template name="css"/>
+        </style>
+      </head>
+      <body>
+        <xsl:call-template name="front"/>
+        <xsl:call-template name="summary"/>
+        <xsl:call-template name="cases"/>
+        <xsl:call-template name="inputs"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- ============ styles (screen and print) ============ -->
+  <xsl:template name="css">
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
+       color: #1b1b1b; max-width: 60em; margin: 1.5em auto; padding: 0 1em; line-height: 1.35; }
+h1 { font-size: 17pt; margin: 0 0 0.2em 0; }
+h2 { font-size: 13.5pt; border-bottom: 2px solid #33475b; padding-bottom: 2px; margin-top: 1.4em; }
+h3 { font-size: 11pt; margin: 1.1em 0 0.3em 0; }
+p.sub { color: #4a4a4a; margin: 0 0 0.8em 0; }
+table { border-collapse: collapse; width: 100%; margin: 0.3em 0 0.8em 0; }
+th, td { border: 1px solid #c3c8cf; padding: 2px 5px; text-align: left; vertical-align: top; }
+th { background: #e8ecf1; font-weight: bold; }
+table.kv th { width: 11em; }
+th.c-ref, th.c-status { width: 7em; }
+th.c-verdict { width: 9.5em; }
+td.num, th.num { text-align: right; width: 4.5em; }
+.mono, pre, code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8pt; }
+.digest { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; word-break: break-all; }
+pre { white-space: pre-wrap; word-break: break-all; background: #f6f7f9; border: 1px solid #dde1e6;
+      padding: 3px 5px; margin: 0.15em 0 0.5em 0; }
+.v { font-weight: bold; white-space: nowrap; }
+.v-pass { background: #d5f0d8; color: #14521e; }
+.v-fail { background: #f6d0d0; color: #7a1010; }
+.v-error { background: #ead6f2; color: #561570; }
+.v-inconclusive { background: #fbe6c2; color: #6b4300; }
+.v-needs-examiner { background: #d6e4f7; color: #123f75; }
+.v-not-applicable { background: #ececec; color: #555555; }
+.v-unknown { background: #ffffff; color: #000000; outline: 1px dashed #000000; }
+.banner { border: 2px solid #b00000; background: #fff0f0; padding: 4px 8px; margin: 0.6em 0; }
+.outcome { font-size: 11pt; padding: 4px 8px; margin: 0.6em 0; border: 1px solid #c3c8cf; }
+div.case { border-top: 1px solid #9aa5b1; margin-top: 0.9em; padding-top: 0.2em; }
+div.case h3 { margin-top: 0.2em; }
+p.reason { margin: 0.3em 0 0.4em 0; }
+.label { color: #4a4a4a; font-size: 8.5pt; }
+p.label, p.dir { margin: 0.35em 0 0.1em 0; break-after: avoid; page-break-after: avoid; }
+p.dir { color: #4a4a4a; font-size: 8pt; }
+table.notes td.nl { width: 10em; overflow-wrap: break-word; }
+div.exchange { margin: 0.2em 0 0.4em 0; }
+a { color: #0b4f8a; text-decoration: none; }
+dl.meta { margin: 0; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 9pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  h2.newpage { break-before: page; page-break-before: always; }
+  pre { break-inside: avoid; page-break-inside: avoid; }
+}
+@page {
+  size: A4;
+  margin: 16mm 14mm 22mm 14mm;
+  @top-right { content: "trustbench report"; font-size: 7.5pt; color: #666666;
+               font-family: "DejaVu Sans", sans-serif; }
+  @bottom-left { content: "Report SHA-256: <xsl:value-of select="translate($report-sha256, '&quot;\&#10;&#13;', '')"/>\A Signature: <xsl:value-of select="translate($signature-status, '&quot;\&#10;&#13;', '')"/>";
+                 white-space: pre; font-size: 7pt; color: #444444; width: 80%;
+                 font-family: "DejaVu Sans Mono", monospace; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt;
+                  color: #444444; font-family: "DejaVu Sans", sans-serif; }
+}
+  </xsl:template>
+
+  <!-- ============ front matter ============ -->
+  <xsl:template name="front">
+    <h1>
+      <xsl:value-of select="concat($dut/@manufacturer, ' ', $dut/@model)"/>
+    </h1>
+    <p class="sub">
+      <xsl:text>trustbench conformance report · firmware </xsl:text>
+      <xsl:value-of select="$dut/@firmware"/>
+      <xsl:text> · serial </xsl:text>
+      <xsl:value-of select="$dut/@serial"/>
+      <xsl:text> · suite </xsl:text>
+      <xsl:value-of select="tb:inputs/tb:suite/tb:title"/>
+    </p>
+    <xsl:if test="@status != 'complete'">
+      <p class="banner">
+        <xsl:text>Partial report: the run did not finish. </xsl:text>
+        <xsl:value-of select="@completed-cases"/>
+        <xsl:text> of </xsl:text>
+        <xsl:value-of select="@total-cases"/>
+        <xsl:text> test cases completed; the rest were not run.</xsl:text>
+      </p>
+    </xsl:if>
+    <xsl:variable name="tc" select="tb:summary/tb:test-cases"/>
+    <p class="outcome">
+      <xsl:text>Outcome: </xsl:text>
+      <strong>
+        <xsl:choose>
+          <xsl:when test="$tc/@exit-code = '0'">every applicable test case passed</xsl:when>
+          <xsl:when test="$tc/@exit-code = '2'">at least one test case failed: the device does not conform</xsl:when>
+          <xsl:when test="$tc/@exit-code = '3'">no failure, but some test cases are inconclusive, in error or await an examiner</xsl:when>
+          <xsl:otherwise>unknown (exit code <xsl:value-of select="$tc/@exit-code"/>)</xsl:otherwise>
+        </xsl:choose>
+      </strong>
+      <xsl:text> (exit code </xsl:text>
+      <xsl:value-of select="$tc/@exit-code"/>
+      <xsl:text>).</xsl:text>
+    </p>
+    <table class="kv">
+      <tbody>
+        <tr><th>Device under test</th>
+          <td><xsl:value-of select="concat($dut/@manufacturer, ', ', $dut/@model, ', firmware ', $dut/@firmware, ', serial ', $dut/@serial, ', at ', $dut/@address)"/></td></tr>
+        <tr><th>Run</th>
+          <td>
+            <xsl:value-of select="tb:run/@started"/>
+            <xsl:text> to </xsl:text>
+            <xsl:choose>
+              <xsl:when test="tb:run/@finished"><xsl:value-of select="tb:run/@finished"/></xsl:when>
+              <xsl:otherwise>(not finished)</xsl:otherwise>
+            </xsl:choose>
+            <xsl:value-of select="concat(' · ', tb:harness/@name, ' ', tb:harness/@version)"/>
+          </td></tr>
+        <tr><th>Report</th>
+          <td>
+            <xsl:if test="$report-name != ''">
+              <xsl:value-of select="$report-name"/>
+              <xsl:text>, </xsl:text>
+            </xsl:if>
+            <xsl:text>SHA-256 </xsl:text>
+            <span class="digest"><xsl:value-of select="$report-sha256"/></span>
+          </td></tr>
+        <tr><th>Assessed by</th>
+          <td>
+            <xsl:variable name="a" select="tb:assessor"/>
+            <xsl:choose>
+              <xsl:when test="$a/@role = 'lab'">a test lab</xsl:when>
+              <xsl:when test="$a/@role = 'vendor'">the vendor (self-assessment)</xsl:when>
+              <xsl:otherwise>not stated</xsl:otherwise>
+            </xsl:choose>
+            <xsl:if test="string($a/@name) != ''">
+              <xsl:value-of select="concat(': ', $a/@name)"/>
+            </xsl:if>
+          </td></tr>
+        <tr><th>Signature</th><td><xsl:value-of select="$signature-status"/></td></tr>
+      </tbody>
+    </table>
+  </xsl:template>
+
+  <!-- ============ summary ============ -->
+  <xsl:template name="summary">
+    <h2 id="summary">Summary</h2>
+    <h3>Test cases</h3>
+    <xsl:call-template name="counts-table">
+      <xsl:with-param name="c" select="tb:summary/tb:test-cases"/>
+      <xsl:with-param name="what" select="'test cases'"/>
+    </xsl:call-template>
+    <xsl:apply-templates select="tb:summary/tb:framework"/>
+  </xsl:template>
+
+  <xsl:template name="counts-table">
+    <xsl:param name="c"/>
+    <xsl:param name="what"/>
+    <table>
+      <thead>
+        <tr>
+          <th><xsl:value-of select="$what"/></th>
+          <th class="num v-fail">fail</th>
+          <th class="num v-error">error</th>
+          <th class="num v-inconclusive">inconclusive</th>
+          <th class="num v-needs-examiner">needs examiner</th>
+          <th class="num v-pass">pass</th>
+          <th class="num v-not-applicable">not applicable</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <td>count</td>
+          <td class="num"><xsl:value-of select="$c/@fail"/></td>
+          <td class="num"><xsl:value-of select="$c/@error"/></td>
+          <td class="num"><xsl:value-of select="$c/@inconclusive"/></td>
+          <td class="num"><xsl:value-of select="$c/@needs-examiner"/></td>
+          <td class="num"><xsl:value-of select="$c/@pass"/></td>
+          <td class="num"><xsl:value-of select="$c/@not-applicable"/></td>
+        </tr>
+      </tbody>
+    </table>
+  </xsl:template>
+
+  <xsl:template match="tb:framework">
+    <xsl:variable name="en" select="@id = 'en-303-645'"/>
+    <h3><xsl:value-of select="@title"/></h3>
+    <xsl:call-template name="counts-table">
+      <xsl:with-param name="c" select="tb:counts"/>
+      <xsl:with-param name="what" select="'items'"/>
+    </xsl:call-template>
+    <table>
+      <thead>
+        <tr>
+          <th class="c-ref">
+            <xsl:choose>
+              <xsl:when test="$en">Provision</xsl:when>
+              <xsl:otherwise>Item</xsl:otherwise>
+            </xsl:choose>
+          </th>
+          <xsl:if test="$en"><th class="c-status">Status</th></xsl:if>
+          <th class="c-verdict">Verdict</th>
+          <th>Test cases</th>
+        </tr>
+      </thead>
+      <tbody>
+        <xsl:for-each select="tb:item">
+          <tr>
+            <td><xsl:value-of select="@ref"/></td>
+            <xsl:if test="$en">
+              <td>
+                <strong><xsl:value-of select="substring(@status, 1, 1)"/></strong>
+                <xsl:value-of select="substring(@status, 2)"/>
+              </td>
+            </xsl:if>
+            <xsl:call-template name="verdict-cell">
+              <xsl:with-param name="v" select="@verdict"/>
+            </xsl:call-template>
+            <td>
+              <xsl:for-each select="key('refs', concat(../@id, ' ', @ref))/../..">
+                <xsl:if test="position() > 1"><xsl:text> </xsl:text></xsl:if>
+                <a href="#{generate-id()}"><xsl:value-of select="@id"/></a>
+              </xsl:for-each>
+            </td>
+          </tr>
+        </xsl:for-each>
+      </tbody>
+    </table>
+  </xsl:template>
+
+  <!-- A verdict as a coloured cell; the class comes from a fixed list. -->
+  <xsl:template name="verdict-cell">
+    <xsl:param name="v"/>
+    <td>
+      <xsl:attribute name="class">
+        <xsl:text>v </xsl:text>
+        <xsl:call-template name="verdict-class"><xsl:with-param name="v" select="$v"/></xsl:call-template>
+      </xsl:attribute>
+      <xsl:value-of select="$v"/>
+    </td>
+  </xsl:template>
+
+  <xsl:template name="verdict-class">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="$v = 'pass'">v-pass</xsl:when>
+      <xsl:when test="$v = 'fail'">v-fail</xsl:when>
+      <xsl:when test="$v = 'error'">v-error</xsl:when>
+      <xsl:when test="$v = 'inconclusive'">v-inconclusive</xsl:when>
+      <xsl:when test="$v = 'needs-examiner'">v-needs-examiner</xsl:when>
+      <xsl:when test="$v = 'not-applicable'">v-not-applicable</xsl:when>
+      <xsl:otherwise>v-unknown</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============ test cases ============ -->
+  <xsl:template name="cases">
+    <h2 id="cases" class="newpage">Test cases</h2>
+    <p class="sub">
+      <xsl:value-of select="count(tb:results/tb:result)"/>
+      <xsl:text> test cases, in run order. Exchanges show the bytes sent and received as
+recorded: UTF-8 text (CR LF line ends shown as line breaks) or hex, 16 bytes a line.</xsl:text>
+    </p>
+    <xsl:apply-templates select="tb:results/tb:result"/>
+  </xsl:template>
+
+  <xsl:template match="tb:result">
+    <div class="case" id="{generate-id()}">
+      <h3>
+        <xsl:value-of select="@id"/>
+        <xsl:text>: </xsl:text>
+        <xsl:value-of select="tb:title"/>
+      </h3>
+      <table class="kv">
+        <tbody>
+          <tr><th>Verdict</th>
+            <xsl:call-template name="verdict-cell">
+              <xsl:with-param name="v" select="@verdict"/>
+            </xsl:call-template></tr>
+          <tr><th>Reason</th><td><xsl:value-of select="tb:reason"/></td></tr>
+          <tr><th>Covers</th>
+            <td>
+              <xsl:for-each select="tb:covers/tb:ref">
+                <xsl:if test="position() > 1"><xsl:text>; </xsl:text></xsl:if>
+                <xsl:call-template name="framework-short">
+                  <xsl:with-param name="f" select="@framework"/>
+                </xsl:call-template>
+                <xsl:text> </xsl:text>
+                <xsl:value-of select="."/>
+              </xsl:for-each>
+              <xsl:text> (EN 303 645 status </xsl:text>
+              <xsl:value-of select="tb:group/@status"/>
+              <xsl:text>)</xsl:text>
+            </td></tr>
+          <tr><th>How decided</th>
+            <td>
+              <xsl:value-of select="concat(@kind, ' test case, check ', @check, ', decided by ', @decided-by, ', started ', @started, ', ', @duration-ms, ' ms')"/>
+            </td></tr>
+          <xsl:if test="tb:examiner">
+            <tr><th>Examiner</th>
+              <td>
+                <xsl:value-of select="concat(tb:examiner/@name, ' on ', tb:examiner/@date, ': ', tb:examiner)"/>
+              </td></tr>
+          </xsl:if>
+        </tbody>
+      </table>
+      <xsl:apply-templates select="tb:evidence"/>
+    </div>
+  </xsl:template>
+
+  <xsl:template name="framework-short">
+    <xsl:param name="f"/>
+    <xsl:choose>
+      <xsl:when test="$f = 'en-303-645'">EN 303 645</xsl:when>
+      <xsl:when test="$f = 'uk-cop'">UK CoP</xsl:when>
+      <xsl:when test="$f = 'psti'">PSTI</xsl:when>
+      <xsl:when test="$f = 'ota'">OTA</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$f"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tb:evidence">
+    <xsl:if test="*">
+      <p class="label">
+        <xsl:text>Evidence</xsl:text>
+        <xsl:if test="@dropped">
+          <xsl:text> (</xsl:text>
+          <xsl:value-of select="@dropped"/>
+          <xsl:text> further items were not kept)</xsl:text>
+        </xsl:if>
+      </p>
+    </xsl:if>
+    <xsl:if test="tb:note">
+      <table class="notes">
+        <thead><tr><th>Note</th><th>Text</th></tr></thead>
+        <tbody>
+          <xsl:for-each select="tb:note">
+            <tr><td class="nl"><xsl:value-of select="@label"/></td><td><xsl:value-of select="."/></td></tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </xsl:if>
+    <xsl:apply-templates select="tb:exchange"/>
+    <xsl:if test="tb:file">
+      <table>
+        <thead><tr><th>Evidence file</th><th>Bytes</th><th>SHA-256</th></tr></thead>
+        <tbody>
+          <xsl:for-each select="tb:file">
+            <tr>
+              <td><xsl:value-of select="@path"/> <span class="label"> (<xsl:value-of select="@label"/>)</span></td>
+              <td class="num"><xsl:value-of select="@bytes"/></td>
+              <td class="digest"><xsl:value-of select="@sha256"/></td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tb:exchange">
+    <div class="exchange">
+      <p class="label">
+        <xsl:text>Exchange: </xsl:text>
+        <strong><xsl:value-of select="@label"/></strong>
+      </p>
+      <xsl:apply-templates select="tb:sent | tb:received"/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="tb:sent | tb:received">
+    <p class="dir">
+      <xsl:choose>
+        <xsl:when test="self::tb:sent">sent: </xsl:when>
+        <xsl:otherwise>received: </xsl:otherwise>
+      </xsl:choose>
+      <xsl:choose>
+        <xsl:when test="string-length(.) = 0 and (@bytes = '0' or not(@bytes))">nothing</xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="concat(@bytes, ' bytes')"/>
+          <xsl:if test="@kept">
+            <xsl:value-of select="concat(', the first ', @kept, ' kept')"/>
+          </xsl:if>
+          <xsl:choose>
+            <xsl:when test="@encoding = 'hex'">, as hex</xsl:when>
+            <xsl:otherwise>, as text</xsl:otherwise>
+          </xsl:choose>
+        </xsl:otherwise>
+      </xsl:choose>
+    </p>
+    <xsl:choose>
+      <xsl:when test="string-length(.) = 0"/>
+      <xsl:when test="@encoding = 'hex'">
+        <pre><xsl:call-template name="hex-rows"><xsl:with-param name="s" select="string(.)"/></xsl:call-template></pre>
+      </xsl:when>
+      <xsl:otherwise>
+        <pre><xsl:value-of select="translate(., '&#13;', '')"/></pre>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Hex digits as rows of 16 bytes; split in halves (depth log n). -->
+  <xsl:template name="hex-rows">
+    <xsl:param name="s"/>
+    <xsl:variable name="rows" select="ceiling(string-length($s) div 32)"/>
+    <xsl:choose>
+      <xsl:when test="$rows &lt;= 1">
+        <xsl:call-template name="hex-pairs"><xsl:with-param name="s" select="$s"/></xsl:call-template>
+        <xsl:text>&#10;</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="cut" select="floor($rows div 2) * 32"/>
+        <xsl:call-template name="hex-rows"><xsl:with-param name="s" select="substring($s, 1, $cut)"/></xsl:call-template>
+        <xsl:call-template name="hex-rows"><xsl:with-param name="s" select="substring($s, $cut + 1)"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="hex-pairs">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="string-length($s) &lt;= 2"><xsl:value-of select="$s"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="cut" select="floor(string-length($s) div 4) * 2"/>
+        <xsl:call-template name="hex-pairs"><xsl:with-param name="s" select="substring($s, 1, $cut)"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="hex-pairs"><xsl:with-param name="s" select="substring($s, $cut + 1)"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============ inputs ============ -->
+  <xsl:template name="inputs">
+    <h2 id="inputs" class="newpage">Declarations and inputs examined</h2>
+    <p class="sub">The supplier's declarations (ICS and IXIT) are in the profile; the
+digests identify exactly which files this run read.</p>
+    <xsl:variable name="s" select="tb:inputs/tb:suite"/>
+    <h3>Test suite</h3>
+    <table class="kv">
+      <tbody>
+        <tr><th>Suite</th><td><xsl:value-of select="concat($s/@id, ' version ', $s/@version, ': ', $s/tb:title)"/></td></tr>
+        <xsl:if test="$s/tb:standard"><tr><th>Standard</th><td><xsl:value-of select="$s/tb:standard"/></td></tr></xsl:if>
+        <xsl:if test="$s/tb:method"><tr><th>Method</th><td><xsl:value-of select="$s/tb:method"/></td></tr></xsl:if>
+        <tr><th>File</th><td><xsl:value-of select="$s/@path"/></td></tr>
+        <tr><th>SHA-256</th><td class="digest"><xsl:value-of select="$s/@sha256"/></td></tr>
+      </tbody>
+    </table>
+    <xsl:variable name="p" select="tb:inputs/tb:profile"/>
+    <h3>Device profile (supplier's declarations)</h3>
+    <table class="kv">
+      <tbody>
+        <tr><th>Profile</th><td><xsl:value-of select="$p/@id"/></td></tr>
+        <tr><th>File</th><td><xsl:value-of select="$p/@path"/></td></tr>
+        <tr><th>SHA-256</th><td class="digest"><xsl:value-of select="$p/@sha256"/></td></tr>
+      </tbody>
+    </table>
+    <h3>Examiner decisions</h3>
+    <xsl:choose>
+      <xsl:when test="tb:inputs/tb:decisions">
+        <table class="kv">
+          <tbody>
+            <tr><th>File</th><td><xsl:value-of select="tb:inputs/tb:decisions/@path"/></td></tr>
+            <tr><th>SHA-256</th><td class="digest"><xsl:value-of select="tb:inputs/tb:decisions/@sha256"/></td></tr>
+            <tr><th>Decided cases</th><td><xsl:value-of select="count(tb:results/tb:result[@decided-by = 'examiner'])"/></td></tr>
+          </tbody>
+        </table>
+      </xsl:when>
+      <xsl:otherwise><p>No examiner decisions file was used.</p></xsl:otherwise>
+    </xsl:choose>
+    <h3>Device under test</h3>
+    <table class="kv">
+      <tbody>
+        <tr><th>Manufacturer</th><td><xsl:value-of select="$dut/@manufacturer"/></td></tr>
+        <tr><th>Model</th><td><xsl:value-of select="$dut/@model"/></td></tr>
+        <tr><th>Firmware</th><td><xsl:value-of select="$dut/@firmware"/></td></tr>
+        <tr><th>Serial</th><td><xsl:value-of select="$dut/@serial"/></td></tr>
+        <tr><th>Lab address</th><td><xsl:value-of select="$dut/@address"/></td></tr>
+      </tbody>
+    </table>
+    <xsl:variable name="l" select="tb:lab"/>
+    <h3>Lab</h3>
+    <table class="kv">
+      <tbody>
+        <tr><th>Scope</th>
+          <td>
+            <xsl:for-each select="$l/tb:scope">
+              <xsl:if test="position() > 1"><xsl:text>, </xsl:text></xsl:if>
+              <xsl:value-of select="@cidr"/>
+            </xsl:for-each>
+          </td></tr>
+        <tr><th>Interface</th><td><xsl:value-of select="$l/@interface"/></td></tr>
+        <tr><th>Intrusive tests</th>
+          <td>
+            <xsl:choose>
+              <xsl:when test="$l/@intrusive = 'true' or $l/@intrusive = '1'">consented</xsl:when>
+              <xsl:otherwise>not consented</xsl:otherwise>
+            </xsl:choose>
+          </td></tr>
+        <tr><th>Rate limit</th><td><xsl:value-of select="$l/@rate-limit"/> new connections per second</td></tr>
+        <xsl:if test="$l/@connections">
+          <tr><th>Connections made</th><td><xsl:value-of select="$l/@connections"/></td></tr>
+        </xsl:if>
+        <xsl:if test="$l/@scope-refusals">
+          <tr><th>Out-of-scope attempts refused</th><td><xsl:value-of select="$l/@scope-refusals"/></td></tr>
+        </xsl:if>
+      </tbody>
+    </table>
+  </xsl:template>
+</xsl:stylesheet>
