@@ -1,5 +1,6 @@
 /* junit.c: JUnit XML for CI (see junit.h). */
 #include "junit.h"
+#include "xmlout.h"
 
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -39,13 +40,6 @@ static void count(struct jcounts *c, enum tb_verdict v, int64_t ms)
 	c->seconds += (double)(ms > 0 ? ms : 0) / 1000.0;
 }
 
-static void prop_u(xmlNodePtr n, const char *name, unsigned long long v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%llu", v);
-	xmlNewProp(n, X(name), X(buf));
-}
-
 static void prop_secs(xmlNodePtr n, double s)
 {
 	char buf[32];
@@ -55,10 +49,10 @@ static void prop_secs(xmlNodePtr n, double s)
 
 static void counts_props(xmlNodePtr n, const struct jcounts *c)
 {
-	prop_u(n, "tests", c->tests);
-	prop_u(n, "failures", c->failures);
-	prop_u(n, "errors", c->errors);
-	prop_u(n, "skipped", c->skipped);
+	tb_xml_attr_u(n, "tests", c->tests);
+	tb_xml_attr_u(n, "failures", c->failures);
+	tb_xml_attr_u(n, "errors", c->errors);
+	tb_xml_attr_u(n, "skipped", c->skipped);
 	prop_secs(n, c->seconds);
 }
 
@@ -179,16 +173,5 @@ enum tb_err tb_junit_write(const struct tb_run_info *ri, const char *path, struc
 {
 	if (!path)
 		return TB_OK;
-	xmlDocPtr doc = junit_dom(ri);
-	xmlChar *mem = NULL;
-	int len = 0;
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
-	xmlFreeDoc(doc);
-	if (!mem || len <= 0) {
-		xmlFree(mem);
-		return tb_diag_set(d, TB_E_INTERNAL, "could not serialise the JUnit file");
-	}
-	enum tb_err e = tb_write_atomic(path, mem, (size_t)len, d);
-	xmlFree(mem);
-	return e;
+	return tb_xml_save(junit_dom(ri), path, "JUnit file", d);
 }

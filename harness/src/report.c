@@ -1,5 +1,6 @@
 /* report.c: build the XML report with the libxml2 DOM (see report.h). */
 #include "report.h"
+#include "xmlout.h"
 
 #include "analyze.h"
 
@@ -34,28 +35,6 @@ char *tb_text_escape(const uint8_t *buf, size_t len)
 	return out;
 }
 
-static xmlNodePtr text_child(xmlNodePtr parent, const char *name, const char *text)
-{
-	char *safe = tb_text_escape((const uint8_t *)text, strlen(text));
-	xmlNodePtr n = xmlNewTextChild(parent, NULL, X(name), X(safe));
-	free(safe);
-	return n;
-}
-
-static void attr(xmlNodePtr n, const char *name, const char *value)
-{
-	char *safe = tb_text_escape((const uint8_t *)value, strlen(value));
-	xmlNewProp(n, X(name), X(safe));
-	free(safe);
-}
-
-static void attr_u(xmlNodePtr n, const char *name, unsigned long long v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%llu", v);
-	xmlNewProp(n, X(name), X(buf));
-}
-
 static void attr_sha(xmlNodePtr n, const uint8_t sum[32])
 {
 	char hex[65];
@@ -68,23 +47,23 @@ static void inputs_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 	const struct tb_suite *s = ri->suite;
 	xmlNodePtr in = xmlNewChild(root, NULL, X("inputs"), NULL);
 	xmlNodePtr sn = xmlNewChild(in, NULL, X("suite"), NULL);
-	attr(sn, "id", s->id);
-	attr(sn, "path", s->path);
+	tb_xml_attr(sn, "id", s->id);
+	tb_xml_attr(sn, "path", s->path);
 	attr_sha(sn, s->sha256);
 	if (s->version)
-		attr(sn, "version", s->version);
-	text_child(sn, "title", s->title);
+		tb_xml_attr(sn, "version", s->version);
+	tb_xml_text_child(sn, "title", s->title);
 	if (s->standard)
-		text_child(sn, "standard", s->standard);
+		tb_xml_text_child(sn, "standard", s->standard);
 	if (s->method)
-		text_child(sn, "method", s->method);
+		tb_xml_text_child(sn, "method", s->method);
 	xmlNodePtr pn = xmlNewChild(in, NULL, X("profile"), NULL);
-	attr(pn, "id", ri->profile->id);
-	attr(pn, "path", ri->profile->path);
+	tb_xml_attr(pn, "id", ri->profile->id);
+	tb_xml_attr(pn, "path", ri->profile->path);
 	attr_sha(pn, ri->profile->sha256);
 	if (ri->decisions_path) {
 		xmlNodePtr dn = xmlNewChild(in, NULL, X("decisions"), NULL);
-		attr(dn, "path", ri->decisions_path);
+		tb_xml_attr(dn, "path", ri->decisions_path);
 		attr_sha(dn, ri->decisions_sha256);
 	}
 }
@@ -93,24 +72,24 @@ static void dut_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 {
 	const struct tb_profile *p = ri->profile;
 	xmlNodePtr dn = xmlNewChild(root, NULL, X("dut"), NULL);
-	attr(dn, "manufacturer", p->manufacturer);
-	attr(dn, "model", p->model);
-	attr(dn, "firmware", p->firmware);
-	attr(dn, "serial", p->serial);
-	attr(dn, "address", p->address_text);
+	tb_xml_attr(dn, "manufacturer", p->manufacturer);
+	tb_xml_attr(dn, "model", p->model);
+	tb_xml_attr(dn, "firmware", p->firmware);
+	tb_xml_attr(dn, "serial", p->serial);
+	tb_xml_attr(dn, "address", p->address_text);
 	xmlNodePtr ln = xmlNewChild(root, NULL, X("lab"), NULL);
-	attr(ln, "interface", p->interface);
-	attr(ln, "intrusive", p->intrusive ? "true" : "false");
-	attr_u(ln, "rate-limit", (unsigned long long)p->rate_limit);
+	tb_xml_attr(ln, "interface", p->interface);
+	tb_xml_attr(ln, "intrusive", p->intrusive ? "true" : "false");
+	tb_xml_attr_u(ln, "rate-limit", (unsigned long long)p->rate_limit);
 	if (ri->net) {
-		attr_u(ln, "connections", ri->net->connects);
-		attr_u(ln, "scope-refusals", ri->net->scope_refusals);
+		tb_xml_attr_u(ln, "connections", ri->net->connects);
+		tb_xml_attr_u(ln, "scope-refusals", ri->net->scope_refusals);
 	}
 	for (size_t i = 0; i < p->scope.n; i++) {
 		char a[16], buf[24];
 		tb_ipv4_format(p->scope.v[i].net, a);
 		snprintf(buf, sizeof buf, "%s/%u", a, p->scope.v[i].prefix);
-		attr(xmlNewChild(ln, NULL, X("scope"), NULL), "cidr", buf);
+		tb_xml_attr(xmlNewChild(ln, NULL, X("scope"), NULL), "cidr", buf);
 	}
 }
 
@@ -133,36 +112,36 @@ static void bytes_child(xmlNodePtr parent, const char *name, const uint8_t *buf,
 	xmlNodePtr n = xmlNewTextChild(parent, NULL, X(name), X(text));
 	free(text);
 	xmlNewProp(n, X("encoding"), X(clean ? "utf-8" : "hex"));
-	attr_u(n, "bytes", total);
+	tb_xml_attr_u(n, "bytes", total);
 	if (kept < total)
-		attr_u(n, "kept", kept);
+		tb_xml_attr_u(n, "kept", kept);
 }
 
 static void evidence_to_dom(const struct tb_result *r, xmlNodePtr parent)
 {
 	xmlNodePtr en = xmlNewChild(parent, NULL, X("evidence"), NULL);
 	if (r->ev_dropped)
-		attr_u(en, "dropped", r->ev_dropped);
+		tb_xml_attr_u(en, "dropped", r->ev_dropped);
 	for (size_t i = 0; i < r->nev; i++) {
 		const struct tb_ev_item *it = &r->ev[i];
 		xmlNodePtr n;
 		switch (it->kind) {
 		case TB_EV_NOTE:
-			n = text_child(en, "note", it->text ? it->text : "");
-			attr(n, "label", it->label);
+			n = tb_xml_text_child(en, "note", it->text ? it->text : "");
+			tb_xml_attr(n, "label", it->label);
 			break;
 		case TB_EV_EXCHANGE:
 			n = xmlNewChild(en, NULL, X("exchange"), NULL);
-			attr(n, "label", it->label);
+			tb_xml_attr(n, "label", it->label);
 			bytes_child(n, "sent", it->sent, it->sentlen, it->sent_total);
 			bytes_child(n, "received", it->recv, it->recvlen, it->recv_total);
 			break;
 		case TB_EV_FILE:
 			n = xmlNewChild(en, NULL, X("file"), NULL);
-			attr(n, "label", it->label);
-			attr(n, "path", it->path);
+			tb_xml_attr(n, "label", it->label);
+			tb_xml_attr(n, "path", it->path);
 			xmlNewProp(n, X("sha256"), X(it->sha256));
-			attr_u(n, "bytes", it->size);
+			tb_xml_attr_u(n, "bytes", it->size);
 			break;
 		}
 	}
@@ -172,24 +151,24 @@ static void result_to_dom(const struct tb_suite *s, const struct tb_result *r, x
 {
 	const struct tb_case *c = r->tc;
 	xmlNodePtr rn = xmlNewChild(parent, NULL, X("result"), NULL);
-	attr(rn, "id", c->id);
-	attr(rn, "kind", tb_kind_name(c->kind));
-	attr(rn, "verdict", tb_verdict_name(r->verdict));
-	attr(rn, "check", c->family->name);
-	attr(rn, "decided-by", r->examiner ? "examiner" : "harness");
-	attr(rn, "started", r->started);
-	attr_u(rn, "duration-ms", (unsigned long long)(r->duration_ms < 0 ? 0 : r->duration_ms));
-	text_child(rn, "title", c->title);
+	tb_xml_attr(rn, "id", c->id);
+	tb_xml_attr(rn, "kind", tb_kind_name(c->kind));
+	tb_xml_attr(rn, "verdict", tb_verdict_name(r->verdict));
+	tb_xml_attr(rn, "check", c->family->name);
+	tb_xml_attr(rn, "decided-by", r->examiner ? "examiner" : "harness");
+	tb_xml_attr(rn, "started", r->started);
+	tb_xml_attr_u(rn, "duration-ms", (unsigned long long)(r->duration_ms < 0 ? 0 : r->duration_ms));
+	tb_xml_text_child(rn, "title", c->title);
 	xmlNodePtr cn = xmlNewChild(rn, NULL, X("covers"), NULL);
 	for (int f = 0; f < TB_FW_COUNT; f++)
 		for (size_t i = 0; i < c->ncovers[f]; i++)
-			attr(text_child(cn, "ref", c->covers[f][i]), "framework", tb_framework_key(f));
-	attr(xmlNewChild(rn, NULL, X("group"), NULL), "status", s->groups[c->group].status);
-	text_child(rn, "reason", r->reason ? r->reason : "");
+			tb_xml_attr(tb_xml_text_child(cn, "ref", c->covers[f][i]), "framework", tb_framework_key(f));
+	tb_xml_attr(xmlNewChild(rn, NULL, X("group"), NULL), "status", s->groups[c->group].status);
+	tb_xml_text_child(rn, "reason", r->reason ? r->reason : "");
 	if (r->examiner) {
-		xmlNodePtr xn = text_child(rn, "examiner", r->rationale ? r->rationale : "");
-		attr(xn, "name", r->examiner);
-		attr(xn, "date", r->decided_on ? r->decided_on : "");
+		xmlNodePtr xn = tb_xml_text_child(rn, "examiner", r->rationale ? r->rationale : "");
+		tb_xml_attr(xn, "name", r->examiner);
+		tb_xml_attr(xn, "date", r->decided_on ? r->decided_on : "");
 	}
 	evidence_to_dom(r, rn);
 }
@@ -239,18 +218,18 @@ static void framework_item(const struct tb_run_info *ri, enum tb_framework f, co
 		return; /* not reached yet in a partial run */
 	counts[v]++;
 	xmlNodePtr in = xmlNewChild(fn, NULL, X("item"), NULL);
-	attr(in, "ref", ref);
+	tb_xml_attr(in, "ref", ref);
 	const char *status = f == TB_FW_EN303645 ? group_status(ri->suite, ref) : NULL;
 	if (status)
-		attr(in, "status", status);
-	attr(in, "verdict", tb_verdict_name(v));
-	attr(in, "cases", cases);
+		tb_xml_attr(in, "status", status);
+	tb_xml_attr(in, "verdict", tb_verdict_name(v));
+	tb_xml_attr(in, "cases", cases);
 }
 
 static void counts_attrs(xmlNodePtr n, const unsigned counts[TB_V_COUNT])
 {
 	for (int v = 0; v < TB_V_COUNT; v++)
-		attr_u(n, tb_verdict_name((enum tb_verdict)v), counts[v]);
+		tb_xml_attr_u(n, tb_verdict_name((enum tb_verdict)v), counts[v]);
 }
 
 static void summary_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
@@ -262,11 +241,11 @@ static void summary_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 		cases[ri->results[k].verdict]++;
 	xmlNodePtr tn = xmlNewChild(sn, NULL, X("test-cases"), NULL);
 	counts_attrs(tn, cases);
-	attr_u(tn, "exit-code", (unsigned long long)tb_exit_code(cases));
+	tb_xml_attr_u(tn, "exit-code", (unsigned long long)tb_exit_code(cases));
 	for (int f = 0; f < TB_FW_COUNT; f++) {
 		xmlNodePtr fn = xmlNewChild(sn, NULL, X("framework"), NULL);
-		attr(fn, "id", tb_framework_key((enum tb_framework)f));
-		attr(fn, "title", tb_framework_title((enum tb_framework)f));
+		tb_xml_attr(fn, "id", tb_framework_key((enum tb_framework)f));
+		tb_xml_attr(fn, "title", tb_framework_title((enum tb_framework)f));
 		xmlNodePtr cn = xmlNewChild(fn, NULL, X("counts"), NULL);
 		unsigned counts[TB_V_COUNT] = { 0 };
 		for (size_t ci = 0; ci < s->ncases; ci++)
@@ -287,20 +266,20 @@ static xmlDocPtr report_to_dom(const struct tb_run_info *ri)
 	xmlSetNs(root, xmlNewNs(root, X(TB_REPORT_NS), NULL));
 	xmlNewProp(root, X("schema-version"), X("1"));
 	xmlNewProp(root, X("status"), X(ri->complete ? "complete" : "partial"));
-	attr_u(root, "total-cases", ri->suite->ncases);
-	attr_u(root, "completed-cases", ri->nresults);
+	tb_xml_attr_u(root, "total-cases", ri->suite->ncases);
+	tb_xml_attr_u(root, "completed-cases", ri->nresults);
 	xmlNodePtr h = xmlNewChild(root, NULL, X("harness"), NULL);
 	xmlNewProp(h, X("name"), X("trustbench"));
 	xmlNewProp(h, X("version"), X(TB_VERSION));
 	xmlNodePtr run = xmlNewChild(root, NULL, X("run"), NULL);
-	attr(run, "started", ri->started);
+	tb_xml_attr(run, "started", ri->started);
 	if (ri->finished)
-		attr(run, "finished", ri->finished);
+		tb_xml_attr(run, "finished", ri->finished);
 	/* Who ran it: unspecified unless the command line said so. */
 	xmlNodePtr as = xmlNewChild(root, NULL, X("assessor"), NULL);
-	attr(as, "role", ri->assessor_role ? ri->assessor_role : "unspecified");
+	tb_xml_attr(as, "role", ri->assessor_role ? ri->assessor_role : "unspecified");
 	if (ri->assessor_name)
-		attr(as, "name", ri->assessor_name);
+		tb_xml_attr(as, "name", ri->assessor_name);
 	inputs_to_dom(ri, root);
 	dut_to_dom(ri, root);
 	xmlNodePtr rs = xmlNewChild(root, NULL, X("results"), NULL);
@@ -314,18 +293,7 @@ static xmlDocPtr report_to_dom(const struct tb_run_info *ri)
 
 enum tb_err tb_report_write(const struct tb_run_info *ri, const char *path, struct tb_diag *d)
 {
-	xmlDocPtr doc = report_to_dom(ri);
-	xmlChar *mem = NULL;
-	int len = 0;
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
-	xmlFreeDoc(doc);
-	if (!mem || len <= 0) {
-		xmlFree(mem);
-		return tb_diag_set(d, TB_E_INTERNAL, "could not serialise the report");
-	}
-	enum tb_err e = tb_write_atomic(path, mem, (size_t)len, d);
-	xmlFree(mem);
-	return e;
+	return tb_xml_save(report_to_dom(ri), path, "report", d);
 }
 
 struct verr {

@@ -15,22 +15,9 @@
 #include "result.h"
 #include "scope.h"
 #include "suite.h"
+#include "xmlout.h"
 
 #define X(s) ((const xmlChar *)(s))
-
-static void sattr(xmlNodePtr n, const char *name, const char *v)
-{
-	char *safe = tb_text_escape((const uint8_t *)v, strlen(v));
-	xmlNewProp(n, X(name), X(safe));
-	free(safe);
-}
-
-static void uattr(xmlNodePtr n, const char *name, unsigned long long v)
-{
-	char b[32];
-	snprintf(b, sizeof b, "%llu", v);
-	xmlNewProp(n, X(name), X(b));
-}
 
 static void ipattr(xmlNodePtr n, const char *name, uint32_t a)
 {
@@ -66,27 +53,27 @@ static void frames(xmlNodePtr n, uint64_t first, uint64_t last)
 static void capture_dom(const struct tb_capture_info *ci, xmlNodePtr t)
 {
 	xmlNodePtr c = xmlNewChild(t, NULL, X("capture"), NULL);
-	sattr(c, "status", ci->status);
+	tb_xml_attr(c, "status", ci->status);
 	if (ci->path)
-		sattr(c, "path", ci->path);
+		tb_xml_attr(c, "path", ci->path);
 	if (ci->have_sha) {
 		char hex[65];
 		tb_sha256_hex(ci->sha256, hex);
 		xmlNewProp(c, X("sha256"), X(hex));
-		uattr(c, "bytes", ci->bytes);
+		tb_xml_attr_u(c, "bytes", ci->bytes);
 	}
 	if (ci->interface)
-		sattr(c, "interface", ci->interface);
+		tb_xml_attr(c, "interface", ci->interface);
 	if (ci->filter)
-		sattr(c, "filter", ci->filter);
+		tb_xml_attr(c, "filter", ci->filter);
 	if (ci->have_stats) {
-		uattr(c, "kernel-received", ci->received);
-		uattr(c, "kernel-dropped", ci->dropped);
+		tb_xml_attr_u(c, "kernel-received", ci->received);
+		tb_xml_attr_u(c, "kernel-dropped", ci->dropped);
 	}
 	if (ci->privileges)
-		sattr(c, "privileges", ci->privileges);
+		tb_xml_attr(c, "privileges", ci->privileges);
 	if (ci->reason)
-		sattr(c, "reason", ci->reason);
+		tb_xml_attr(c, "reason", ci->reason);
 }
 
 static void windows_dom(const struct tb_an *a, xmlNodePtr t)
@@ -94,7 +81,7 @@ static void windows_dom(const struct tb_an *a, xmlNodePtr t)
 	for (size_t i = 0; i < a->nwindows; i++) {
 		const struct tb_window *w = &a->windows[i];
 		xmlNodePtr n = xmlNewChild(t, NULL, X("window"), NULL);
-		sattr(n, "label", w->label);
+		tb_xml_attr(n, "label", w->label);
 		tattr(n, "start", w->start);
 		double end = w->end > 0 ? w->end : a->last_ts;
 		tattr(n, "end", end);
@@ -106,14 +93,14 @@ static void windows_dom(const struct tb_an *a, xmlNodePtr t)
 		uint64_t total = w->later_bytes;
 		for (size_t m = 0; m < minutes; m++) {
 			xmlNodePtr mn = xmlNewChild(n, NULL, X("minute"), NULL);
-			uattr(mn, "index", m);
-			uattr(mn, "outbound-bytes", w->bytes[m]);
-			uattr(mn, "outbound-packets", w->pkts[m]);
+			tb_xml_attr_u(mn, "index", m);
+			tb_xml_attr_u(mn, "outbound-bytes", w->bytes[m]);
+			tb_xml_attr_u(mn, "outbound-packets", w->pkts[m]);
 			total += w->bytes[m];
 		}
-		uattr(n, "outbound-bytes", total);
+		tb_xml_attr_u(n, "outbound-bytes", total);
 		if (w->later_pkts)
-			uattr(n, "later-outbound-bytes", w->later_bytes);
+			tb_xml_attr_u(n, "later-outbound-bytes", w->later_bytes);
 	}
 }
 
@@ -124,15 +111,15 @@ static void flow_dom(const struct tb_an *a, const struct tb_flow *f, xmlNodePtr 
 	ipattr(n, "peer", f->peer);
 	const char *name = tb_an_peer_name(a, f->peer);
 	if (name)
-		sattr(n, "peer-name", name);
-	uattr(n, "port", f->port);
+		tb_xml_attr(n, "peer-name", name);
+	tb_xml_attr_u(n, "port", f->port);
 	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->init)));
 	xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)f->app)));
 	xmlNewProp(n, X("cleartext"), X(tb_app_cleartext((enum tb_app)f->app) ? "true" : "false"));
-	uattr(n, "packets-out", f->pkts_out);
-	uattr(n, "bytes-out", f->bytes_out);
-	uattr(n, "packets-in", f->pkts_in);
-	uattr(n, "bytes-in", f->bytes_in);
+	tb_xml_attr_u(n, "packets-out", f->pkts_out);
+	tb_xml_attr_u(n, "bytes-out", f->bytes_out);
+	tb_xml_attr_u(n, "packets-in", f->pkts_in);
+	tb_xml_attr_u(n, "bytes-in", f->bytes_in);
 	frames(n, f->first_frame, f->last_frame);
 	tattr(n, "first", f->first_ts);
 	tattr(n, "last", f->last_ts);
@@ -155,7 +142,7 @@ static void cleartext_dom(const struct tb_an *a, xmlNodePtr t)
 			char label[128];
 			tb_an_flow_label(a, f, label, sizeof label);
 			xmlNodePtr s = xmlNewChild(n, NULL, X("seen-in"), NULL);
-			sattr(s, "flow", label);
+			tb_xml_attr(s, "flow", label);
 			xmlNewProp(s, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->init)));
 			frames(s, f->first_frame, f->last_frame);
 		}
@@ -172,13 +159,13 @@ static void secrets_dom(const struct tb_an *a, xmlNodePtr t)
 		xmlNodePtr n = xmlNewChild(t, NULL, X("secret"), NULL);
 		xmlNewProp(n, X("kind"), X(tb_secret_kind_name(s->kind)));
 		xmlNewProp(n, X("sender"), X(s->from_dut ? "dut" : "peer"));
-		sattr(n, "flow", label);
+		tb_xml_attr(n, "flow", label);
 		xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)f->app)));
-		sattr(n, "masked", s->masked);
-		uattr(n, "length", s->length);
-		uattr(n, "times", s->count);
+		tb_xml_attr(n, "masked", s->masked);
+		tb_xml_attr_u(n, "length", s->length);
+		tb_xml_attr_u(n, "times", s->count);
 		if (s->where[0])
-			sattr(n, "where", s->where);
+			tb_xml_attr(n, "where", s->where);
 		frames(n, s->first_frame, s->last_frame);
 	}
 }
@@ -192,7 +179,7 @@ static void tls_dom(const struct tb_an *a, xmlNodePtr t)
 		char label[128], offered[80] = "", v[8];
 		tb_an_flow_label(a, f, label, sizeof label);
 		xmlNodePtr n = xmlNewChild(t, NULL, X("tls"), NULL);
-		sattr(n, "flow", label);
+		tb_xml_attr(n, "flow", label);
 		xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->init)));
 		for (size_t j = 0; j < f->tls_nversions; j++) {
 			tb_p_tls_version_name(f->tls_offered[j], v);
@@ -200,15 +187,15 @@ static void tls_dom(const struct tb_an *a, xmlNodePtr t)
 			snprintf(offered + used, sizeof offered - used, "%s%s", j ? " " : "", v);
 		}
 		if (f->tls_client_frame) {
-			sattr(n, "offered", offered);
-			uattr(n, "client-hello-frame", f->tls_client_frame);
+			tb_xml_attr(n, "offered", offered);
+			tb_xml_attr_u(n, "client-hello-frame", f->tls_client_frame);
 		}
 		if (f->sni[0])
-			sattr(n, "sni", f->sni);
+			tb_xml_attr(n, "sni", f->sni);
 		if (f->tls_server_frame) {
 			tb_p_tls_version_name(f->tls_chosen, v);
-			sattr(n, "chosen", v);
-			uattr(n, "server-hello-frame", f->tls_server_frame);
+			tb_xml_attr(n, "chosen", v);
+			tb_xml_attr_u(n, "server-hello-frame", f->tls_server_frame);
 		}
 	}
 }
@@ -217,9 +204,9 @@ static void names_dom(const struct tb_an *a, xmlNodePtr t)
 {
 	for (size_t i = 0; i < a->nnames; i++) {
 		xmlNodePtr n = xmlNewChild(t, NULL, X("name"), NULL);
-		sattr(n, "name", a->names[i].name);
+		tb_xml_attr(n, "name", a->names[i].name);
 		ipattr(n, "address", a->names[i].addr);
-		uattr(n, "frames", a->names[i].frame);
+		tb_xml_attr_u(n, "frames", a->names[i].frame);
 	}
 }
 
@@ -231,17 +218,17 @@ static void traffic_fill(const struct tb_capture_info *ci, const struct tb_an *a
 	xmlNodePtr s = xmlNewChild(t, NULL, X("analysis"), NULL);
 	ipattr(s, "dut", a->dut);
 	if (a->link >= 0)
-		sattr(s, "link-type", tb_p_pkt_link_name(a->link));
-	uattr(s, "frames", a->frames);
-	uattr(s, "bytes", a->bytes);
-	uattr(s, "dut-frames", a->dut_frames);
-	uattr(s, "other-frames", a->other_frames);
-	uattr(s, "non-ipv4-frames", a->non_ipv4);
-	uattr(s, "undecodable-frames", a->undecodable);
-	uattr(s, "fragments", a->fragments);
-	uattr(s, "flows", a->nflows);
-	uattr(s, "flows-overflow-packets", a->flows_dropped_pkts);
-	uattr(s, "secrets-overflow", a->secrets_dropped);
+		tb_xml_attr(s, "link-type", tb_p_pkt_link_name(a->link));
+	tb_xml_attr_u(s, "frames", a->frames);
+	tb_xml_attr_u(s, "bytes", a->bytes);
+	tb_xml_attr_u(s, "dut-frames", a->dut_frames);
+	tb_xml_attr_u(s, "other-frames", a->other_frames);
+	tb_xml_attr_u(s, "non-ipv4-frames", a->non_ipv4);
+	tb_xml_attr_u(s, "undecodable-frames", a->undecodable);
+	tb_xml_attr_u(s, "fragments", a->fragments);
+	tb_xml_attr_u(s, "flows", a->nflows);
+	tb_xml_attr_u(s, "flows-overflow-packets", a->flows_dropped_pkts);
+	tb_xml_attr_u(s, "secrets-overflow", a->secrets_dropped);
 	xmlNewProp(s, X("cut-short"), X(a->cut_short ? "true" : "false"));
 	if (a->frames) {
 		tattr(s, "first", a->first_ts);
@@ -270,15 +257,5 @@ enum tb_err tb_traffic_write(const struct tb_capture_info *ci, const struct tb_a
 	xmlSetNs(t, xmlNewNs(t, X(TB_REPORT_NS), NULL));
 	xmlNewProp(t, X("schema-version"), X("1"));
 	traffic_fill(ci, a, t);
-	xmlChar *mem = NULL;
-	int len = 0;
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
-	xmlFreeDoc(doc);
-	if (!mem || len <= 0) {
-		xmlFree(mem);
-		return tb_diag_set(d, TB_E_INTERNAL, "could not serialise the traffic evidence");
-	}
-	enum tb_err e = tb_write_atomic(path, mem, (size_t)len, d);
-	xmlFree(mem);
-	return e;
+	return tb_xml_save(doc, path, "traffic evidence", d);
 }
