@@ -239,7 +239,11 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		tb_result_set(res, TB_V_PASS, "%u MQTT broker(s) refuse a CONNECT without credentials",
 			      refused);
 	else
-		tb_result_set(res, TB_V_NA, "no MQTT broker listens on the %zu port(s) probed", n);
+		/* No broker says nothing about the device's other interfaces: the
+		 * provision still applies, so a person must judge them. */
+		tb_result_set(res, TB_V_EXAMINER,
+			      "no MQTT broker listens on the %zu port(s) probed; an examiner must "
+			      "judge the device's other network interfaces", n);
 }
 
 const struct tb_check_family tb_check_mqtt = {
