@@ -16,7 +16,7 @@ BC := $(O)build-cov
 PREFIX ?= /usr/local
 DATADIR ?= $(PREFIX)/share/trustbench
 CC ?= cc
-PKGS := yaml-0.1 libxml-2.0 libssl libcrypto libpcap libxslt
+PKGS := yaml-0.1 libxml-2.0 libssl libcrypto libpcap libxslt libssh
 DEPS := harness/tools/ensure-deps.sh
 
 # -Wno-format-truncation: snprintf truncation is how we bound device-derived
@@ -92,7 +92,7 @@ $(B)/refdevice: fixtures/refdevice/refdevice.c
 # it beside refdevice when it sits next to it).
 $(B)/refsvc: fixtures/refdevice/refsvc.c
 	@mkdir -p $(B)
-	$(CC) $(WARN) -O2 -g -o $@ $< $(shell pkg-config --libs libssl libcrypto 2>/dev/null)
+	$(CC) $(WARN) -O2 -g -o $@ $< $(shell pkg-config --libs libssl libcrypto libssh 2>/dev/null)
 
 -include $(shell find $(B) $(BA) $(BC) -name '*.d' 2>/dev/null)
 

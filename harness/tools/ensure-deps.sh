@@ -6,6 +6,9 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev libxslt1-dev
       libxml2-utils iproute2 util-linux openssl)
+# libssh-dev: the ssh check's key exchange and userauth "none" probe (sshc.c)
+# and the reference device's real SSH server (refsvc.c).
+pkgs+=(libssh-dev)
 case "$what" in
   check) pkgs+=(check) ;;
   coverage) pkgs+=(check lcov) ;;

@@ -164,7 +164,12 @@ SSH_RULES = {"family": "ssh", "params": {
     "forbidden-ciphers": ["none", "des-cbc", "3des-cbc", "arcfour", "arcfour128", "arcfour256",
                           "blowfish-cbc", "cast128-cbc", "rijndael-cbc@lysator.liu.se"],
     "forbidden-macs": ["none", "hmac-md5", "hmac-md5-96", "hmac-md5-etm@openssh.com",
-                       "hmac-md5-96-etm@openssh.com", "hmac-sha1-96", "hmac-ripemd160"]}}
+                       "hmac-md5-96-etm@openssh.com", "hmac-sha1-96", "hmac-ripemd160"],
+    # Best practice for SSH user authentication is key-based: a server that
+    # offers password or keyboard-interactive login invites online guessing.
+    # The check learns the offered methods from a userauth "none" request and
+    # never sends a credential.
+    "allow-password-auth": False}}
 MQTT_ANON = {"family": "mqtt", "params": {"ports": [1883], "tls-ports": [8883]}}
 # Firmware updates (issue 5): the declared update artefact verified against the
 # declared trust anchor, and the device's own update endpoint fed signed,
@@ -751,7 +756,8 @@ FAMILY_PARAMS.update({
             "allow-self-signed": bool, "require-san-match": bool, "allow-compression": bool,
             "allow-insecure-renegotiation": bool, "timeout-ms": int},
     "ssh": {"ports": list, "forbidden-kex": list, "forbidden-hostkey": list,
-            "forbidden-ciphers": list, "forbidden-macs": list, "timeout-ms": int},
+            "forbidden-ciphers": list, "forbidden-macs": list, "timeout-ms": int,
+            "allow-password-auth": bool, "auth-probe-user": str},
     "mqtt": {"ports": list, "tls-ports": list, "timeout-ms": int},
     "http-auth": {"paths": list, "timeout-ms": int},
 })

@@ -1,12 +1,16 @@
 /* chk_ssh.c: the SSH server's identification and offered algorithms, read
  * without logging in (RFC 4253 4.2 and 7.1), judged against the suite's
- * lists of broken algorithms (5.1-3).
+ * lists of broken algorithms (5.1-3), and the authentication methods it
+ * offers, judged by the suite's allow-password-auth rule.
  *
- * The harness sends its own identification line, reads the server's, then
- * reads the server's first binary packet, which must be its KEXINIT.  It
- * does not complete key exchange, so whether password authentication is
- * offered (visible only after a userauth "none" request, RFC 4252 5.2) is
- * recorded as not determined: it never decides the verdict either way.
+ * Two connections per port.  The first is ours alone: the harness sends its
+ * identification line, reads the server's, then the server's first binary
+ * packet, which must be its KEXINIT (the pure parser in p_sshkex.c sees the
+ * raw bytes).  The second is a libssh session (sshc.c) that completes key
+ * exchange and sends a userauth "none" request (RFC 4252 5.2): the failure
+ * reply lists the methods that can continue.  No credential is ever sent.
+ * When key exchange cannot be completed the methods stay "not determined",
+ * which decides nothing unless the suite has a rule about them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 
 #include "../proto/p_sshkex.h"
 #include "../result.h"
+#include "../sshc.h"
 
 #define MAX_PORTS 8
 #define READ_CAP (TB_SSH_PREAMBLE_MAX + TB_SSH_IDENT_MAX + TB_SSH_PACKET_MAX + 4)
@@ -25,6 +30,10 @@ static const struct tb_param_def params[] = {
 	{ .name = "forbidden-hostkey", .type = TB_P_STRLIST, .help = "rule: host key algorithms not allowed" },
 	{ .name = "forbidden-ciphers", .type = TB_P_STRLIST, .help = "rule: ciphers not allowed" },
 	{ .name = "forbidden-macs", .type = TB_P_STRLIST, .help = "rule: MACs not allowed" },
+	{ .name = "allow-password-auth", .type = TB_P_BOOL,
+	  .help = "rule: may the server offer password or keyboard-interactive authentication" },
+	{ .name = "auth-probe-user", .type = TB_P_STR,
+	  .help = "user name in the userauth \"none\" request (default trustbench-probe)" },
 	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
 	  .help = "deadline per connection (default 5000)" },
 };
@@ -144,13 +153,80 @@ static enum probe_out probe(struct tb_ctx *ctx, uint16_t port, int tmo, const st
 		tb_ev_note(res, label, "not determined: %s", why);
 	} else {
 		*broken += ssh_judge(&k, pp, res, label);
-		tb_ev_note(res, label, "password authentication offered: not determined (needs a "
-				       "completed key exchange, which this check does not perform)");
 		out = PROBE_OK;
 	}
 	free(buf);
 	tb_net_abortive_close(fd);
 	return out;
+}
+
+enum auth_out { AUTH_MET, AUTH_BROKEN, AUTH_UNDETERMINED };
+
+/* Judge what the libssh probe found against the allow-password-auth rule.
+ * A fact without a rule is noted and decides nothing. */
+TB_UNITTEST enum auth_out ssh_judge_auth(const struct tb_sshc_auth *a, const struct tb_params *p,
+					 struct tb_result *res, const char *label)
+{
+	const struct tb_param *rule = tb_param_get(p, "allow-password-auth");
+	char methods[160];
+
+	if (a->outcome == TB_SSHC_LISTED) {
+		int pw = tb_sshc_password_like(a->methods);
+		tb_sshc_methods_text(a->methods, methods, sizeof methods);
+		tb_ev_note(res, label, "authentication methods offered: %s", methods);
+		if (!rule) {
+			tb_ev_note(res, label, "password authentication offered: %s — no rule in the "
+				   "suite", pw ? "yes" : "no");
+			return AUTH_MET;
+		}
+		int ok = !pw || rule->b;
+		tb_ev_note(res, label, "password authentication offered: %s — rule "
+			   "allow-password-auth %s: %s", pw ? "yes" : "no", rule->b ? "true" : "false",
+			   ok ? "met" : "broken");
+		return ok ? AUTH_MET : AUTH_BROKEN;
+	}
+	if (a->outcome == TB_SSHC_NONE_OK) {
+		int ok = rule && rule->b;
+		tb_ev_note(res, label, "login accepted with no authentication at all (userauth "
+			   "\"none\" succeeded)%s%s", rule ? " — rule allow-password-auth: " : " — no "
+			   "rule in the suite", rule ? ok ? "met" : "broken" : "");
+		return !rule || ok ? AUTH_MET : AUTH_BROKEN;
+	}
+	tb_ev_note(res, label, "password authentication offered: not determined: %s%s", a->why,
+		   rule ? "" : " — no rule in the suite");
+	return rule ? AUTH_UNDETERMINED : AUTH_MET;
+}
+
+/* Second connection: libssh key exchange and userauth "none". */
+static enum auth_out auth_probe(struct tb_ctx *ctx, uint16_t port, int tmo, const struct tb_params *pp,
+				struct tb_result *res, const char *label)
+{
+	struct tb_diag d = { .msg = "" };
+	struct tb_sshc_auth a;
+	const char *user = tb_param_str(pp, "auth-probe-user", "trustbench-probe");
+	int64_t deadline = tb_now_ms() + tmo;
+	char host[16];
+	int fd = -1;
+
+	enum tb_err e = tb_net_connect(&ctx->net, ctx->profile->address, port, &fd, &d);
+	if (e) {
+		memset(&a, 0, sizeof a);
+		a.outcome = TB_SSHC_LOCAL;
+		snprintf(a.why, sizeof a.why, "second connection failed: %s",
+			 d.msg[0] ? d.msg : tb_strerror(e));
+		return ssh_judge_auth(&a, pp, res, label);
+	}
+	tb_ipv4_format(ctx->profile->address, host);
+	int64_t t0 = tb_now_ms();
+	tb_sshc_auth_methods(fd, host, user, deadline, &a);
+	tb_net_abortive_close(fd);
+	if (a.kex[0])
+		tb_ev_note(res, label, "probe session (libssh, user '%s', no credential sent) "
+			   "negotiated kex %s, host key %s, cipher %s, MAC %s%s", user, a.kex,
+			   a.hostkey, a.cipher, a.mac, a.legacy_algorithms ? " (legacy algorithms, "
+			   "used only because the server offered nothing better)" : "");
+	tb_ev_note(res, label, "probe session took %lld ms", (long long)(tb_now_ms() - t0));
+	return ssh_judge_auth(&a, pp, res, label);
 }
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
@@ -160,7 +236,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	const struct tb_profile *p = ctx->profile;
 	const struct tb_param *pp = tb_param_get(&tc->params, "ports");
 	int tmo = (int)tb_param_int(&tc->params, "timeout-ms", 5000);
-	unsigned broken = 0, ok = 0, undecided = 0;
+	unsigned broken = 0, ok = 0, undecided = 0, pw_broken = 0, pw_unknown = 0;
 	char addr[16];
 
 	for (size_t i = 0; i < p->nservices; i++)
@@ -179,22 +255,39 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 			tb_ev_note(res, label, "closed (nothing listens)");
 		ok += o == PROBE_OK;
 		undecided += o == PROBE_UNDECIDED;
+		if (o != PROBE_OK)
+			continue;
+		enum auth_out ao = auth_probe(ctx, ports[i], tmo, &tc->params, res, label);
+		pw_broken += ao == AUTH_BROKEN;
+		pw_unknown += ao == AUTH_UNDETERMINED;
 	}
-	if (broken)
-		tb_result_set(res, TB_V_FAIL, "the SSH server offers %u algorithm(s) the suite forbids", broken);
+	if (broken || pw_broken)
+		tb_result_set(res, TB_V_FAIL, "the SSH server offers %u algorithm(s) the suite forbids; "
+			      "%u port(s) offer password authentication the suite forbids", broken,
+			      pw_broken);
 	else if (undecided)
 		tb_result_set(res, TB_V_INCONCLUSIVE, "%u SSH port(s) answered but their algorithms could "
 			      "not be read; see the notes", undecided);
+	else if (pw_unknown)
+		tb_result_set(res, TB_V_INCONCLUSIVE, "the authentication methods of %u SSH port(s) could "
+			      "not be determined; see the notes", pw_unknown);
 	else if (ok == 0)
-		tb_result_set(res, TB_V_NA, "no SSH server listens on the %zu port(s) probed", n);
+		/* No SSH server says nothing about the device's other ways to
+		 * authenticate: the provision still applies, so a person judges them. */
+		tb_result_set(res, TB_V_EXAMINER,
+			      "no SSH server listens on the %zu port(s) probed; an examiner must judge "
+			      "the device's other authentication mechanisms", n);
 	else
-		tb_result_set(res, TB_V_PASS, "%u SSH server(s) offer no forbidden algorithm (password "
-			      "authentication not determined)", ok);
+		tb_result_set(res, TB_V_PASS, "%u SSH server(s) offer no forbidden algorithm%s", ok,
+			      tb_param_get(&tc->params, "allow-password-auth") ?
+			      " and no authentication method the suite forbids" :
+			      " (authentication methods: no rule in the suite)");
 }
 
 const struct tb_check_family tb_check_ssh = {
 	.name = "ssh",
-	.summary = "SSH identification and KEXINIT algorithm lists without logging in, judged by the suite's forbidden lists",
+	.summary = "SSH identification, KEXINIT algorithm lists and offered authentication methods "
+		   "(userauth none, no credential sent), judged by the suite's rules",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.run = run,

@@ -237,6 +237,25 @@ done
 expect_note "hardened: TLS 1.1 refused" "$R" 5.5-1-2 "TLS 1.1 refused"
 expect_note "hardened: anonymous MQTT refused" "$R" 5.5-4-2 "CONNACK return code 5 (refused)"
 
+# SSH authentication methods (libssh key exchange + userauth "none", no
+# credential sent): legacy's real server on 2222 offers password login and
+# the case fails by the suite's allow-password-auth rule; hardened offers
+# publickey only.
+R=$work/comms-leg/report.xml
+expect_note "legacy: 2222 lists its methods" "$R" 5.1-3-2 "authentication methods offered: password, publickey"
+expect_note "legacy: password offered breaks allow-password-auth" "$R" 5.1-3-2 \
+  "password authentication offered: yes — rule allow-password-auth false: broken"
+expect_note "legacy: probe fell back to legacy algorithms" "$R" 5.1-3-2 "(legacy algorithms, used only because"
+expect_note "legacy: KEXINIT-only port 22 says why it is undetermined" "$R" 5.1-3-2 \
+  "not determined: key exchange failed: Received SSH_MSG_DISCONNECT"
+case "$(xp "$R" "string(//*[local-name()='result'][@id='5.1-3-2']/*[local-name()='reason'])")" in
+  *"1 port(s) offer password authentication"*) ok "legacy: 5.1-3-2 reason names password authentication" ;;
+  *) bad "legacy: 5.1-3-2 reason does not name password authentication" ;; esac
+R=$work/comms-hrd/report.xml
+expect_note "hardened: publickey only" "$R" 5.1-3-2 "authentication methods offered: publickey"
+expect_note "hardened: password not offered meets the rule" "$R" 5.1-3-2 \
+  "password authentication offered: no — rule allow-password-auth false: met"
+
 # The hostile device's stalling, flooding and garbage ports as TLS, SSH and
 # MQTT endpoints: never PASS, and within the checks' deadlines.
 sed -e 's/ports: \[443, 8883\]/ports: [5555, 8080]/' -e 's/ports: \[22\]/ports: [5555, 80]/' \

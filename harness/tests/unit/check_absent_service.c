@@ -1,6 +1,7 @@
 /* check_absent_service.c: a device that does not run the one protocol a
  * check knows (no MQTT broker) must not make the provision "not applicable":
  * the other interfaces still need judging, so the verdict is needs-examiner.
+ * The same holds for a device without an SSH server.
  * The "device" is loopback with nothing listening on the probed port. */
 #include <arpa/inet.h>
 #include <check.h>
@@ -30,37 +31,60 @@ static long unused_port(void)
 	return ntohs(sa.sin_port);
 }
 
-START_TEST(no_mqtt_broker_needs_an_examiner)
+/* Run a one-case suite (family with params) against the loopback "device"
+ * and return the verdict; *reason gets a copy of the reason. */
+static enum tb_verdict run_family(const char *provision, const char *family, const char *params,
+				  char *reason, size_t reasonlen)
 {
 	char suite_text[1024];
 	snprintf(suite_text, sizeof suite_text,
 		 "suite: { id: \"a\", title: \"a\" }\n"
 		 "groups:\n"
-		 "  - provision: \"5.5-4\"\n"
-		 "    status: \"R\"\n"
+		 "  - provision: \"%s\"\n"
+		 "    status: \"M\"\n"
 		 "    title: \"t\"\n"
 		 "    cases:\n"
-		 "      - id: \"5.5-4-2\"\n"
+		 "      - id: \"%s-2\"\n"
 		 "        kind: \"functional\"\n"
 		 "        title: \"t\"\n"
-		 "        covers: { en-303-645: [\"5.5-4\"] }\n"
-		 "        check: { family: \"mqtt\", params: { ports: [%ld], tls-ports: [%ld] } }\n",
-		 unused_port(), unused_port());
+		 "        covers: { en-303-645: [\"%s\"] }\n"
+		 "        check: { family: \"%s\", params: %s }\n",
+		 provision, provision, provision, family, params);
 	struct tb_diag d = { 0 };
 	struct tb_suite *s;
 	struct tb_profile *p;
-	ck_assert_int_eq(tb_suite_parse("a.yaml", suite_text, strlen(suite_text), &s, &d), TB_OK);
+	ck_assert_msg(tb_suite_parse("a.yaml", suite_text, strlen(suite_text), &s, &d) == TB_OK, "%s",
+		      d.msg);
 	ck_assert_int_eq(tb_profile_parse("p.yaml", profile_text, sizeof profile_text - 1, &p, &d),
 			 TB_OK);
 	struct tb_ctx ctx = { .suite = s, .profile = p, .outdir = "/tmp" };
 	tb_net_init(&ctx.net, &p->scope, 1000, 500);
 	struct tb_result r = { .tc = &s->cases[0], .verdict = TB_V_ERROR };
 	s->cases[0].family->run(&ctx, &s->cases[0], &r);
-	ck_assert_int_eq(r.verdict, TB_V_EXAMINER);
-	ck_assert_ptr_nonnull(strstr(r.reason, "examiner"));
+	enum tb_verdict v = r.verdict;
+	snprintf(reason, reasonlen, "%s", r.reason ? r.reason : "");
 	tb_result_cleanup(&r);
 	tb_profile_free(p);
 	tb_suite_free(s);
+	return v;
+}
+
+START_TEST(no_mqtt_broker_needs_an_examiner)
+{
+	char params[128], reason[512];
+	snprintf(params, sizeof params, "{ ports: [%ld], tls-ports: [%ld] }", unused_port(),
+		 unused_port());
+	ck_assert_int_eq(run_family("5.5-4", "mqtt", params, reason, sizeof reason), TB_V_EXAMINER);
+	ck_assert_ptr_nonnull(strstr(reason, "examiner"));
+}
+END_TEST
+
+START_TEST(no_ssh_server_needs_an_examiner)
+{
+	char params[128], reason[512];
+	snprintf(params, sizeof params, "{ ports: [%ld] }", unused_port());
+	ck_assert_int_eq(run_family("5.1-3", "ssh", params, reason, sizeof reason), TB_V_EXAMINER);
+	ck_assert_ptr_nonnull(strstr(reason, "examiner"));
 }
 END_TEST
 
@@ -69,6 +93,7 @@ Suite *absent_service_suite(void)
 	Suite *s = suite_create("absent_service");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, no_mqtt_broker_needs_an_examiner);
+	tcase_add_test(tc, no_ssh_server_needs_an_examiner);
 	suite_add_tcase(s, tc);
 	return s;
 }
