@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashread.h"
 #include "proto/p_dns.h"
 #include "proto/p_mqtt.h"
 #include "proto/p_pkt.h"
@@ -129,14 +130,10 @@ static int well_known(uint16_t port)
 	return port != 0 && port < 1024;
 }
 
-/* The aggregate flow of a packet: keyed by who started it and the port it
- * was started to, so each connection of the same service adds up. */
-static struct tb_flow *flow_of(struct tb_an *a, const struct tb_pkt *k, int out)
+/* The look-ups (and the creation) behind flow_of(). */
+static struct tb_flow *flow_of_slow(struct tb_an *a, const struct tb_pkt *k, int out, uint32_t peer,
+				    uint16_t dut_port, uint16_t peer_port)
 {
-	uint32_t peer = out ? k->dst : k->src;
-	uint16_t dut_port = out ? k->sport : k->dport, peer_port = out ? k->dport : k->sport;
-	if (!k->transport)
-		return flow_get(a, k->proto, peer, 0, TB_INIT_UNKNOWN, 1);
 	struct tb_flow *f = flow_get(a, k->proto, peer, dut_port, TB_INIT_PEER, 0);
 	if (!f)
 		f = flow_get(a, k->proto, peer, peer_port, TB_INIT_DUT, 0);
@@ -160,6 +157,36 @@ static struct tb_flow *flow_of(struct tb_an *a, const struct tb_pkt *k, int out)
 	int dut_started = from_init == out;
 	return flow_get(a, k->proto, peer, dut_started ? peer_port : dut_port,
 			dut_started ? TB_INIT_DUT : TB_INIT_PEER, 1);
+}
+
+static struct tb_conn_memo *memo_of(struct tb_an *a, uint8_t proto, uint32_t peer,
+				     uint16_t dut_port, uint16_t peer_port)
+{
+	uint32_t h = flow_hash(proto, peer, dut_port, 0) ^ ((uint32_t)peer_port * 0x27d4eb2fu);
+	return &a->memo[(h ^ h >> 16) & (TB_AN_MEMO - 1)];
+}
+
+/* The aggregate flow of a packet: keyed by who started it and the port it
+ * was started to, so each connection of the same service adds up. */
+static struct tb_flow *flow_of(struct tb_an *a, const struct tb_pkt *k, int out)
+{
+	uint32_t peer = out ? k->dst : k->src;
+	uint16_t dut_port = out ? k->sport : k->dport, peer_port = out ? k->dport : k->sport;
+	if (!k->transport)
+		return flow_get(a, k->proto, peer, 0, TB_INIT_UNKNOWN, 1);
+	struct tb_conn_memo *m = memo_of(a, k->proto, peer, dut_port, peer_port);
+	if (m->used && m->flows_then == a->nflows && m->peer == peer && m->dut_port == dut_port &&
+	    m->peer_port == peer_port && m->proto == k->proto)
+		return &a->flows[m->flow];
+	size_t before = a->nflows;
+	struct tb_flow *f = flow_of_slow(a, k, out, peer, dut_port, peer_port);
+	/* Remember only a look-up that found a flow among those already
+	 * there: the same look-ups give the same answer until a flow is added. */
+	if (f && a->nflows == before)
+		*m = (struct tb_conn_memo){ .peer = peer, .flows_then = (uint32_t)before,
+					    .flow = (uint32_t)(f - a->flows), .dut_port = dut_port,
+					    .peer_port = peer_port, .proto = k->proto, .used = 1 };
+	return f;
 }
 
 /* ---- secrets --------------------------------------------------------- */
@@ -332,6 +359,15 @@ static void on_snmp(struct tb_an *a, struct tb_flow *f, const struct tb_pkt *k, 
 		secret(a, f, out, TB_SEC_SNMP_COMMUNITY, m.community, m.community_len, NULL);
 }
 
+/* snprintf("%s") without the formatting machinery: names are copied for
+ * every DNS answer the device receives. */
+static void copy_cstr(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void on_dns(struct tb_an *a, const struct tb_pkt *k, int out)
 {
 	struct tb_dns_a ans[8];
@@ -349,7 +385,7 @@ static void on_dns(struct tb_an *a, const struct tb_pkt *k, int out)
 		}
 		a->names[j].addr = ans[i].addr;
 		a->names[j].frame = a->frames;
-		snprintf(a->names[j].name, sizeof a->names[j].name, "%s", ans[i].name);
+		copy_cstr(a->names[j].name, sizeof a->names[j].name, ans[i].name);
 	}
 }
 
@@ -461,99 +497,77 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	tb_an_frame(r->a, r->dlt, ts, bytes, h->caplen, h->len);
 }
 
-static pcap_t *open_capture(const char *path, int *dlt, struct tb_diag *d)
+static enum tb_err unsupported_link(struct tb_diag *d, const char *path, int dlt)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+	return tb_diag_set(d, TB_E_FORMAT,
+			   "%s: link type %d (%s) is not supported; supported: Ethernet, Linux "
+			   "cooked (SLL, SLL2), BSD loopback and raw IP",
+			   path, dlt, name ? name : "unknown");
+}
+
+static enum tb_err open_capture(const char *path, pcap_t **out, int *dlt, struct tb_diag *d)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_open_offline(path, err);
-	if (!p) {
-		tb_diag_set(d, TB_E_IO, "%s: cannot read the capture: %s", path, err);
-		return NULL;
-	}
+	*out = NULL;
+	if (!p)
+		return tb_diag_set(d, TB_E_IO, "%s: cannot read the capture: %s", path, err);
 	*dlt = pcap_datalink(p);
 	if (!tb_p_pkt_link_supported(*dlt)) {
-		const char *name = pcap_datalink_val_to_name(*dlt);
-		tb_diag_set(d, TB_E_FORMAT,
-			    "%s: link type %d (%s) is not supported; supported: Ethernet, Linux "
-			    "cooked (SLL, SLL2), BSD loopback and raw IP",
-			    path, *dlt, name ? name : "unknown");
 		pcap_close(p);
-		return NULL;
+		return unsupported_link(d, path, *dlt);
 	}
-	return p;
+	*out = p;
+	return TB_OK;
 }
 
-/* The file is read once: libpcap reads through a stream that hashes
- * what passes, so the SHA-256 costs no second pass over a large capture. */
-struct hashing {
-	FILE *f;
-	EVP_MD_CTX *md;
-	uint64_t bytes;
-};
-
-static ssize_t hashing_read(void *cookie, char *buf, size_t n)
+/* Run the analyzers over an opened capture. */
+static void analyze_capture(struct tb_an *a, pcap_t *p)
 {
-	struct hashing *h = cookie;
-	size_t got = fread(buf, 1, n, h->f);
-	if (got) {
-		EVP_DigestUpdate(h->md, buf, got);
-		h->bytes += got;
-	}
-	return ferror(h->f) ? -1 : (ssize_t)got;
-}
-
-static int hashing_close(void *cookie)
-{
-	(void)cookie;
-	return 0;
-}
-
-enum tb_err tb_an_read_file_sha256(struct tb_an *a, const char *path, uint8_t sum[32],
-				   uint64_t *bytes, struct tb_diag *d)
-{
-	struct reader r = { .a = a };
-	struct hashing h = { .f = fopen(path, "rb") };
-	if (!h.f)
-		return tb_diag_set(d, TB_E_IO, "%s: cannot read the capture: %s", path, strerror(errno));
-	h.md = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(h.md, EVP_sha256(), NULL);
-	cookie_io_functions_t io = { .read = hashing_read, .close = hashing_close };
-	FILE *stream = fopencookie(&h, "rb", io);
-	char err[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = stream ? pcap_fopen_offline(stream, err) : NULL;
-	enum tb_err e = TB_OK;
-	if (!p) {
-		if (stream)
-			fclose(stream);
-		e = tb_diag_set(d, TB_E_IO, "%s: cannot read the capture: %s", path, err);
-		goto out;
-	}
-	r.dlt = pcap_datalink(p);
-	if (!tb_p_pkt_link_supported(r.dlt)) {
-		const char *name = pcap_datalink_val_to_name(r.dlt);
-		e = tb_diag_set(d, TB_E_FORMAT,
-				"%s: link type %d (%s) is not supported; supported: Ethernet, Linux "
-				"cooked (SLL, SLL2), BSD loopback and raw IP",
-				path, r.dlt, name ? name : "unknown");
-		pcap_close(p);
-		goto out;
-	}
+	struct reader r = { .a = a, .dlt = pcap_datalink(p) };
 	a->link = r.dlt;
 	/* A capture still being written, or one whose writer was killed, ends
 	 * inside a record: what came before is good. */
 	if (pcap_loop(p, -1, on_record, (u_char *)&r) == PCAP_ERROR)
 		a->cut_short = 1;
-	pcap_close(p); /* closes stream */
-	if (sum) {
-		char rest[4096];
-		while (hashing_read(&h, rest, sizeof rest) > 0)
-			; /* a cut-short tail still counts in the file's digest */
-		unsigned int len = 32;
-		EVP_DigestFinal_ex(h.md, sum, &len);
-		*bytes = h.bytes;
+}
+
+/* The file is read once: a second thread reads it in chunks and hashes each
+ * chunk while libpcap parses it here (hashread.h), so the SHA-256 costs no
+ * second pass and covers exactly the bytes analyzed. */
+enum tb_err tb_an_read_file_sha256(struct tb_an *a, const char *path, uint8_t sum[32],
+				   uint64_t *bytes, struct tb_diag *d)
+{
+	if (!sum) {
+		int dlt;
+		pcap_t *p;
+		enum tb_err e = open_capture(path, &p, &dlt, d);
+		if (e)
+			return e;
+		analyze_capture(a, p);
+		pcap_close(p);
+		return TB_OK;
 	}
-out:
-	EVP_MD_CTX_free(h.md);
-	fclose(h.f);
+	struct tb_hashread *h;
+	FILE *stream;
+	enum tb_err e = tb_hashread_open(path, &h, &stream, d);
+	if (e)
+		return e;
+	char err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_fopen_offline(stream, err);
+	if (!p) {
+		fclose(stream);
+		e = tb_diag_set(d, TB_E_IO, "%s: cannot read the capture: %s", path, err);
+	} else if (!tb_p_pkt_link_supported(pcap_datalink(p))) {
+		e = unsupported_link(d, path, pcap_datalink(p));
+		pcap_close(p); /* closes stream */
+	} else {
+		analyze_capture(a, p);
+		pcap_close(p);
+	}
+	if (tb_hashread_finish(h, sum, bytes) != TB_OK && !e)
+		e = tb_diag_set(d, TB_E_IO, "%s: read error while hashing the capture", path);
 	return e;
 }
 
@@ -596,9 +610,10 @@ static void on_guess(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 enum tb_err tb_an_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d)
 {
 	struct guess g = { 0 };
-	pcap_t *p = open_capture(path, &g.dlt, d);
-	if (!p)
-		return TB_E_IO;
+	pcap_t *p;
+	enum tb_err e = open_capture(path, &p, &g.dlt, d);
+	if (e)
+		return e;
 	pcap_loop(p, GUESS_FRAMES, on_guess, (u_char *)&g);
 	pcap_close(p);
 	if (!g.used)

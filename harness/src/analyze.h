@@ -24,6 +24,7 @@
 #define TB_AN_MAX_NAMES 256
 #define TB_AN_MAX_WINDOWS 4
 #define TB_AN_MAX_MINUTES 60
+#define TB_AN_MEMO 256 /* a power of two */
 
 enum tb_app {
 	TB_APP_UNKNOWN, TB_APP_TLS, TB_APP_HTTP, TB_APP_MQTT, TB_APP_FTP, TB_APP_TELNET,
@@ -107,6 +108,14 @@ struct tb_an {
 	size_t nwindows;
 	int auto_window;            /* no windows given: one over the whole capture */
 	uint32_t *slots;            /* hash slots -> flow index + 1 */
+	/* The flow each recent connection (address and port pair) resolved
+	 * to, valid while no flow is added: saves the up to three table
+	 * look-ups of a packet of a known connection. */
+	struct tb_conn_memo {
+		uint32_t peer, flows_then, flow;
+		uint16_t dut_port, peer_port;
+		uint8_t proto, used;
+	} memo[TB_AN_MEMO];
 };
 
 struct tb_an *tb_an_new(uint32_t dut);

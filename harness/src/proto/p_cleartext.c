@@ -51,22 +51,32 @@ TB_UNITTEST size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t 
 	return o;
 }
 
+/* ASCII case folding: the C locale's tolower(), without the call. */
+static uint8_t lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* The k bytes at p equal s (lower case, k long), ignoring case. */
+static int ieq_k(const uint8_t *p, const char *s, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (lower(p[i]) != (uint8_t)s[i])
+			return 0;
+	return 1;
+}
+
 static int ieq(const uint8_t *p, size_t n, const char *s)
 {
 	size_t k = strlen(s);
-	if (n != k)
-		return 0;
-	for (size_t i = 0; i < k; i++)
-		if (tolower(p[i]) != s[i])
-			return 0;
-	return 1;
+	return n == k && ieq_k(p, s, k);
 }
 
 static int icontains(const uint8_t *p, size_t n, const char *s)
 {
 	size_t k = strlen(s);
 	for (size_t i = 0; i + k <= n; i++)
-		if (ieq(p + i, k, s))
+		if (lower(p[i]) == (uint8_t)s[0] && ieq_k(p + i, s, k))
 			return 1;
 	return 0;
 }
@@ -149,9 +159,8 @@ enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_req *r)
 	while (sp < n && sp < 8 && p[sp] != ' ')
 		sp++;
 	int known = 0;
-	for (const char *const *m = methods; *m; m++)
-		if (sp == strlen(*m) && memcmp(p, *m, sp) == 0)
-			known = 1;
+	for (const char *const *m = methods; *m && !known; m++)
+		known = sp == strlen(*m) && memcmp(p, *m, sp) == 0;
 	if (sp >= n)
 		return known || sp < 8 ? TB_E_TRUNC : TB_E_FORMAT;
 	if (!known)

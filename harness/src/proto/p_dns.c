@@ -5,13 +5,39 @@
 
 #include "rd.h"
 
-/* Read a (possibly compressed) name at *off into out; *off moves past the
- * name as it appears in place.  Returns TB_OK, TB_E_TRUNC or TB_E_FORMAT. */
+/* Append one label to the dotted name in out (o bytes so far); a name
+ * that would not fit cap (with its NUL and one spare byte) is refused.
+ * out may be NULL: only the length is checked. */
+static enum tb_err put_label(const uint8_t *label, size_t l, char *out, size_t cap, size_t *o)
+{
+	size_t dot = *o > 0;
+	/* the bound the byte-by-byte copy checked before its last byte */
+	size_t need = l == 1 ? *o + 2 : *o + dot + l + 1;
+	if (need >= cap)
+		return TB_E_FORMAT; /* longer than any legal name */
+	if (!out) {
+		*o += dot + l;
+		return TB_OK;
+	}
+	char *w = out + *o;
+	if (dot)
+		*w++ = '.';
+	for (size_t i = 0; i < l; i++)
+		w[i] = (label[i] > 0x20 && label[i] < 0x7f) ? (char)label[i] : '?';
+	*o += dot + l;
+	out[*o] = '\0';
+	return TB_OK;
+}
+
+/* Read a (possibly compressed) name at *off into out (NULL: check it
+ * only); *off moves past the name as it appears in place.  Returns TB_OK,
+ * TB_E_TRUNC or TB_E_FORMAT. */
 static enum tb_err read_name(const uint8_t *msg, size_t len, size_t *off, char *out, size_t cap)
 {
 	size_t pos = *off, o = 0, hops = 0;
 	int jumped = 0;
-	out[0] = '\0';
+	if (out)
+		out[0] = '\0';
 	for (;;) {
 		if (pos >= len)
 			return TB_E_TRUNC;
@@ -37,18 +63,9 @@ static enum tb_err read_name(const uint8_t *msg, size_t len, size_t *off, char *
 		}
 		if (l > len - pos - 1)
 			return TB_E_TRUNC;
-		for (size_t i = 0; i < l; i++) {
-			uint8_t c = msg[pos + 1 + i];
-			if (o + 2 >= cap)
-				return TB_E_FORMAT; /* longer than any legal name */
-			if (o == 0 && i == 0) {
-				/* first label: no dot */
-			} else if (i == 0) {
-				out[o++] = '.';
-			}
-			out[o++] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
-		}
-		out[o] = '\0';
+		enum tb_err e = put_label(msg + pos + 1, l, out, cap, &o);
+		if (e)
+			return e;
 		pos += 1 + (size_t)l;
 	}
 	return TB_OK;
@@ -58,7 +75,7 @@ enum tb_err tb_p_dns_answers(const uint8_t *msg, size_t len, struct tb_dns_a *ou
 			     size_t *nout)
 {
 	struct tb_rd r;
-	char qname[TB_DNS_NAME_MAX], scratch[TB_DNS_NAME_MAX];
+	char qname[TB_DNS_NAME_MAX];
 	enum tb_err e;
 	*nout = 0;
 	tb_rd_init(&r, msg, len);
@@ -77,7 +94,7 @@ enum tb_err tb_p_dns_answers(const uint8_t *msg, size_t len, struct tb_dns_a *ou
 		return TB_E_TRUNC;
 	off += 4;
 	for (uint16_t i = 0; i < an; i++) {
-		if ((e = read_name(msg, len, &off, scratch, sizeof scratch)))
+		if ((e = read_name(msg, len, &off, NULL, TB_DNS_NAME_MAX)))
 			return e;
 		if (off > len || len - off < 10)
 			return TB_E_TRUNC;
@@ -90,7 +107,7 @@ enum tb_err tb_p_dns_answers(const uint8_t *msg, size_t len, struct tb_dns_a *ou
 		if (type == 1 && cls == 1 && rdlen == 4 && *nout < max) {
 			const uint8_t *a = msg + off;
 			struct tb_dns_a *x = &out[(*nout)++];
-			memcpy(x->name, qname, sizeof x->name);
+			memcpy(x->name, qname, strlen(qname) + 1);
 			x->addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 		}
 		off += rdlen;

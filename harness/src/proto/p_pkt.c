@@ -71,31 +71,42 @@ static enum tb_err link_header(int dlt, struct tb_rd *r, uint16_t *ethertype)
 	return r->trunc ? TB_E_TRUNC : TB_OK;
 }
 
-static void transport(struct tb_rd *r, struct tb_pkt *o)
+static uint16_t be16_at(const uint8_t *p)
 {
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* TCP or UDP header at p (n bytes captured within the IP packet).  The
+ * fields present are filled even when the header is cut short; transport
+ * is set only with the whole header.  Bounds are checked up front rather
+ * than per field: this runs for every packet of a capture. */
+static void transport(const uint8_t *p, size_t n, struct tb_pkt *o)
+{
+	size_t hl;
+	if (o->proto != 6 && o->proto != 17)
+		return;
+	o->sport = n >= 2 ? be16_at(p) : 0;
+	o->dport = n >= 4 ? be16_at(p + 2) : 0;
 	if (o->proto == 6) {
-		o->sport = tb_rd_be16(r);
-		o->dport = tb_rd_be16(r);
-		tb_rd_skip(r, 8); /* sequence and acknowledgement numbers */
-		uint8_t off = tb_rd_u8(r);
-		o->tcp_flags = tb_rd_u8(r);
-		tb_rd_skip(r, 6);
-		size_t hl = (size_t)(off >> 4) * 4;
-		if (r->trunc || hl < 20)
+		o->tcp_flags = n >= 14 ? p[13] : 0;
+		if (n < 20)
 			return;
-		tb_rd_skip(r, hl - 20); /* options */
-	} else if (o->proto == 17) {
-		o->sport = tb_rd_be16(r);
-		o->dport = tb_rd_be16(r);
-		tb_rd_skip(r, 4);
+		hl = (size_t)(p[12] >> 4) * 4;
+		if (hl < 20 || hl > n)
+			return; /* a bogus offset, or options cut short */
 	} else {
-		return;
+		hl = 8;
+		if (n < hl)
+			return;
 	}
-	if (r->trunc)
-		return;
 	o->transport = 1;
-	o->payload = r->p + r->off;
-	o->paylen = tb_rd_left(r);
+	o->payload = p + hl;
+	o->paylen = n - hl;
 }
 
 enum tb_err tb_p_pkt_decode(int dlt, const uint8_t *frame, size_t caplen, struct tb_pkt *o)
@@ -109,41 +120,31 @@ enum tb_err tb_p_pkt_decode(int dlt, const uint8_t *frame, size_t caplen, struct
 		return e;
 	if (et != 0 && et != ETH_IPV4)
 		return TB_OK; /* ARP, IPv6, ...: not ours */
-	int v = tb_rd_peek(&r);
-	if (v < 0)
+	const uint8_t *ip = r.p + r.off;
+	size_t left = tb_rd_left(&r);
+	if (left == 0)
 		return TB_E_TRUNC;
-	if ((v >> 4) != 4)
+	if ((ip[0] >> 4) != 4)
 		return et ? TB_E_FORMAT : TB_OK; /* raw IPv6 is simply not IPv4 */
-	uint8_t vihl = tb_rd_u8(&r);
-	tb_rd_skip(&r, 1);
-	uint16_t total = tb_rd_be16(&r);
-	tb_rd_skip(&r, 2);
-	uint16_t frag = tb_rd_be16(&r);
-	tb_rd_skip(&r, 1);
-	uint8_t proto = tb_rd_u8(&r);
-	tb_rd_skip(&r, 2);
-	uint32_t src = tb_rd_be32(&r), dst = tb_rd_be32(&r);
-	size_t ihl = (size_t)(vihl & 15) * 4;
-	if (r.trunc)
+	if (left < 20)
 		return TB_E_TRUNC;
+	size_t ihl = (size_t)(ip[0] & 15) * 4;
+	uint16_t total = be16_at(ip + 2), frag = be16_at(ip + 6);
 	if (ihl < 20 || total < ihl)
 		return TB_E_FORMAT;
-	tb_rd_skip(&r, ihl - 20);
-	if (r.trunc)
-		return TB_E_TRUNC;
+	if (left < ihl)
+		return TB_E_TRUNC; /* options cut short */
 	o->ipv4 = 1;
-	o->src = src;
-	o->dst = dst;
-	o->proto = proto;
+	o->src = be32_at(ip + 12);
+	o->dst = be32_at(ip + 16);
+	o->proto = ip[9];
 	o->iplen = total;
 	o->fragment = (frag & 0x2000) || (frag & 0x1fff);
 	o->later_fragment = (frag & 0x1fff) != 0;
 	/* The IP payload ends at the total length, even when the link layer
 	 * padded the frame; it may also be cut short by the snap length. */
-	size_t body = total - ihl;
-	struct tb_rd ip;
-	tb_rd_init(&ip, r.p + r.off, tb_rd_left(&r) < body ? tb_rd_left(&r) : body);
+	size_t body = total - ihl, got = left - ihl;
 	if (!o->later_fragment)
-		transport(&ip, o);
+		transport(ip + ihl, got < body ? got : body, o);
 	return TB_OK;
 }
