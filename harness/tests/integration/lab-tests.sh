@@ -246,8 +246,10 @@ expect_note "legacy: 2222 lists its methods" "$R" 5.1-3-2 "authentication method
 expect_note "legacy: password offered breaks allow-password-auth" "$R" 5.1-3-2 \
   "password authentication offered: yes — rule allow-password-auth false: broken"
 expect_note "legacy: probe fell back to legacy algorithms" "$R" 5.1-3-2 "(legacy algorithms, used only because"
+# libssh may report the server's DISCONNECT or the close that follows it:
+# either way the methods must be "not determined", never guessed.
 expect_note "legacy: KEXINIT-only port 22 says why it is undetermined" "$R" 5.1-3-2 \
-  "not determined: key exchange failed: Received SSH_MSG_DISCONNECT"
+  "not determined: key exchange failed"
 case "$(xp "$R" "string(//*[local-name()='result'][@id='5.1-3-2']/*[local-name()='reason'])")" in
   *"1 port(s) offer password authentication"*) ok "legacy: 5.1-3-2 reason names password authentication" ;;
   *) bad "legacy: 5.1-3-2 reason does not name password authentication" ;; esac
