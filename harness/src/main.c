@@ -63,6 +63,9 @@ static const char usage[] =
 	"  2  at least one test case FAILED: the device does not conform\n"
 	"  3  no FAIL, but some test cases are inconclusive, error or await an examiner\n"
 	"     (also for a run interrupted by SIGINT/SIGTERM: its report is partial)\n"
+	"  other commands: verify 0 intact, 2 policy not met, 4 signature, chain, schema\n"
+	"  or evidence broken; diff 0 nothing worse, 2 regressed; firmware verify 0 pass,\n"
+	"  2 fail, 3 undecided; 1 is always bad usage or bad input\n"
 	"\n"
 	"The harness only connects to addresses inside the profile's lab.scope.\n"
 	"Environment: TRUSTBENCH_DATADIR overrides where the report schema is found.\n";
