@@ -113,36 +113,6 @@ static void read_response(int fd, struct tb_http_res *res, int64_t deadline)
 	}
 }
 
-void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_res *res)
-{
-	memset(res, 0, sizeof *res);
-	res->err = TB_E_INTERNAL;
-	if (!path_ok(rq->path))
-		return fail(res, TB_E_CONFIG, "refused to send a malformed request path");
-	char host[16];
-	tb_ipv4_format(rq->addr, host);
-	int n = snprintf(res->request, sizeof res->request,
-			 "GET %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: trustbench/" TB_VERSION
-			 "\r\nAccept: */*\r\nConnection: close\r\n%s%s%s\r\n",
-			 rq->path, host, rq->port, rq->authorization ? "Authorization: " : "",
-			 rq->authorization ? rq->authorization : "", rq->authorization ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof res->request)
-		return fail(res, TB_E_TOOBIG, "request too long");
-	res->reqlen = (size_t)n;
-	int64_t deadline = tb_now_ms() + (rq->timeout_ms > 0 ? rq->timeout_ms : 5000);
-	int fd;
-	struct tb_diag d;
-	enum tb_err e = tb_net_connect(net, rq->addr, rq->port, &fd, &d);
-	if (e)
-		return fail(res, e, d.msg);
-	e = tb_net_send_all(fd, res->request, res->reqlen, deadline);
-	if (e)
-		fail(res, e, "could not send the request");
-	else
-		read_response(fd, res, deadline);
-	tb_net_close(&fd);
-}
-
 #define POST_PIECE (64 * 1024)
 
 /* Stream the body; TB_OK when all of it went out. */
@@ -167,21 +137,26 @@ static enum tb_err send_body(int fd, struct tb_http_body *b, int64_t deadline, s
 	return e;
 }
 
-void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_body *body,
-		  struct tb_http_res *res)
+/* One request per connection: the head (with Content-Type and
+ * Content-Length when there is a body), the body streamed, then the answer,
+ * all under one deadline.  GET passes body == NULL. */
+static void request(struct tb_net *net, const struct tb_http_req *rq, const char *method,
+		    struct tb_http_body *body, struct tb_http_res *res)
 {
 	memset(res, 0, sizeof *res);
 	res->err = TB_E_INTERNAL;
 	if (!path_ok(rq->path))
 		return fail(res, TB_E_CONFIG, "refused to send a malformed request path");
-	char host[16];
+	char host[16], entity[160] = "";
 	tb_ipv4_format(rq->addr, host);
+	if (body)
+		snprintf(entity, sizeof entity, "Content-Type: %s\r\nContent-Length: %llu\r\n",
+			 body->content_type, (unsigned long long)body->length);
 	int n = snprintf(res->request, sizeof res->request,
-			 "POST %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: trustbench/" TB_VERSION
-			 "\r\nAccept: */*\r\nConnection: close\r\nContent-Type: %s\r\n"
-			 "Content-Length: %llu\r\n%s%s%s\r\n",
-			 rq->path, host, rq->port, body->content_type,
-			 (unsigned long long)body->length, rq->authorization ? "Authorization: " : "",
+			 "%s %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: trustbench/" TB_VERSION
+			 "\r\nAccept: */*\r\nConnection: close\r\n%s%s%s%s\r\n",
+			 method, rq->path, host, rq->port, entity,
+			 rq->authorization ? "Authorization: " : "",
 			 rq->authorization ? rq->authorization : "", rq->authorization ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof res->request)
 		return fail(res, TB_E_TOOBIG, "request too long");
@@ -193,12 +168,15 @@ void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_ht
 	if (e)
 		return fail(res, e, d.msg);
 	e = tb_net_send_all(fd, res->request, res->reqlen, deadline);
-	if (!e)
+	if (!e && body)
 		e = send_body(fd, body, deadline, res);
 	if (e == TB_E_INTERNAL) {
-		/* fail() already said why */
+		/* send_body() already said why */
 	} else if (e == TB_E_TIMEOUT) {
-		fail(res, e, "the device stopped taking the request body before the deadline");
+		fail(res, e, body ? "the device stopped taking the request body before the deadline"
+				  : "could not send the request before the deadline");
+	} else if (e && !body) {
+		fail(res, e, "could not send the request");
 	} else {
 		/* Complete, or refused mid-body: either way read what it answers. */
 		read_response(fd, res, deadline);
@@ -206,6 +184,17 @@ void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_ht
 			fail(res, e, "the device closed the connection while the body was being sent");
 	}
 	tb_net_close(&fd);
+}
+
+void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_res *res)
+{
+	request(net, rq, "GET", NULL, res);
+}
+
+void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_body *body,
+		  struct tb_http_res *res)
+{
+	request(net, rq, "POST", body, res);
 }
 
 void tb_http_res_free(struct tb_http_res *res)

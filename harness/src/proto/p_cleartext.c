@@ -1,5 +1,6 @@
 /* p_cleartext.c: HTTP, FTP and telnet credentials (see p_cleartext.h). */
 #include "p_cleartext.h"
+#include "p_ascii.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -51,17 +52,11 @@ TB_UNITTEST size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t 
 	return o;
 }
 
-/* ASCII case folding: the C locale's tolower(), without the call. */
-static uint8_t lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
 /* The k bytes at p equal s (lower case, k long), ignoring case. */
 static int ieq_k(const uint8_t *p, const char *s, size_t k)
 {
 	for (size_t i = 0; i < k; i++)
-		if (lower(p[i]) != (uint8_t)s[i])
+		if (tb_ascii_lower(p[i]) != (uint8_t)s[i])
 			return 0;
 	return 1;
 }
@@ -76,7 +71,7 @@ static int icontains(const uint8_t *p, size_t n, const char *s)
 {
 	size_t k = strlen(s);
 	for (size_t i = 0; i + k <= n; i++)
-		if (lower(p[i]) == (uint8_t)s[0] && ieq_k(p + i, s, k))
+		if (tb_ascii_lower(p[i]) == (uint8_t)s[0] && ieq_k(p + i, s, k))
 			return 1;
 	return 0;
 }

@@ -236,11 +236,16 @@ static enum tb_err der_posint(struct tb_rd *r, const char *name, char *why, size
 	return TB_OK;
 }
 
-enum tb_err tb_p_fwsig_ecdsa_der(const uint8_t *buf, size_t len, char *why, size_t whylen)
+/* The one outer SEQUENCE a signature file holds: it must be all of the file
+ * (cut short: TB_E_TRUNC; trailing bytes: TB_E_FORMAT).  *body covers its
+ * contents.  what names the structure in messages. */
+static enum tb_err outer_sequence(const uint8_t *buf, size_t len, const char *what,
+				  struct tb_rd *body, char *why, size_t whylen)
 {
-	struct tb_rd r, body;
+	struct tb_rd r;
 	size_t n;
 	tb_rd_init(&r, buf, len);
+	tb_rd_init(body, NULL, 0);
 	if (len == 0) {
 		WHY("the signature file is empty");
 		return TB_E_TRUNC;
@@ -249,14 +254,23 @@ enum tb_err tb_p_fwsig_ecdsa_der(const uint8_t *buf, size_t len, char *why, size
 	if (e)
 		return e;
 	if (n > tb_rd_left(&r)) {
-		WHY("signature cut short: DER SEQUENCE needs %zu bytes, %zu present", n, tb_rd_left(&r));
+		WHY("%s cut short: %zu bytes announced, %zu present", what, n, tb_rd_left(&r));
 		return TB_E_TRUNC;
 	}
 	if (n < tb_rd_left(&r)) {
-		WHY("%zu unexpected bytes after the DER signature", tb_rd_left(&r) - n);
+		WHY("%zu unexpected bytes after the %s", tb_rd_left(&r) - n, what);
 		return TB_E_FORMAT;
 	}
-	tb_rd_sub(&r, n, &body);
+	tb_rd_sub(&r, n, body);
+	return TB_OK;
+}
+
+enum tb_err tb_p_fwsig_ecdsa_der(const uint8_t *buf, size_t len, char *why, size_t whylen)
+{
+	struct tb_rd body;
+	enum tb_err e = outer_sequence(buf, len, "DER signature", &body, why, whylen);
+	if (e)
+		return e;
 	if ((e = der_posint(&body, "r", why, whylen)) || (e = der_posint(&body, "s", why, whylen)))
 		return e == TB_E_TRUNC ? TB_E_FORMAT : e; /* the outer length was complete */
 	if (tb_rd_left(&body)) {
@@ -269,26 +283,12 @@ enum tb_err tb_p_fwsig_ecdsa_der(const uint8_t *buf, size_t len, char *why, size
 enum tb_err tb_p_fwsig_cms_outer(const uint8_t *buf, size_t len, char *why, size_t whylen)
 {
 	static const uint8_t oid_signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
-	struct tb_rd r, body;
-	size_t n, on;
+	struct tb_rd body;
+	size_t on;
 	const uint8_t *oid;
-	tb_rd_init(&r, buf, len);
-	if (len == 0) {
-		WHY("the signature file is empty");
-		return TB_E_TRUNC;
-	}
-	enum tb_err e = der_head(&r, 0x30, &n, why, whylen);
+	enum tb_err e = outer_sequence(buf, len, "CMS structure", &body, why, whylen);
 	if (e)
 		return e;
-	if (n > tb_rd_left(&r)) {
-		WHY("CMS signature cut short: %zu bytes announced, %zu present", n, tb_rd_left(&r));
-		return TB_E_TRUNC;
-	}
-	if (n < tb_rd_left(&r)) {
-		WHY("%zu unexpected bytes after the CMS structure", tb_rd_left(&r) - n);
-		return TB_E_FORMAT;
-	}
-	tb_rd_sub(&r, n, &body);
 	if ((e = der_head(&body, 0x06, &on, why, whylen)))
 		return e == TB_E_TRUNC ? TB_E_FORMAT : e;
 	tb_rd_bytes(&body, on, &oid);

@@ -16,6 +16,7 @@
  *   trailer-section = *( field-line CRLF )
  */
 #include "p_http.h"
+#include "p_ascii.h"
 
 #include <limits.h>
 #include <string.h>
@@ -66,22 +67,6 @@ static int is_tchar(uint8_t c)
 static int is_ows(uint8_t c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static uint8_t lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
-}
-
-/* s[0..n) equals lit (lower case), ASCII case-insensitive. */
-static int eq_ci(const uint8_t *s, size_t n, const char *lit)
-{
-	if (strlen(lit) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower(s[i]) != (uint8_t)lit[i])
-			return 0;
-	return 1;
 }
 
 static void trim(const uint8_t **p, size_t *n)
@@ -166,7 +151,7 @@ static int te_last_chunked(const uint8_t *v, size_t n)
 			k++;
 		while (k > 0 && is_ows(e[k - 1]))
 			k--;
-		last = eq_ci(e, k, "chunked");
+		last = tb_ascii_eq_ci(e, k, "chunked");
 	}
 	return last;
 }
@@ -191,7 +176,7 @@ static int offers_basic(const uint8_t *v, size_t n)
 			j++;
 		if (j < en && e[j] == '=')
 			continue;	/* auth-param */
-		if (eq_ci(e, k, "basic"))
+		if (tb_ascii_eq_ci(e, k, "basic"))
 			return 1;
 	}
 	return 0;
@@ -235,22 +220,22 @@ static enum tb_err parse_field(const uint8_t *l, size_t n, struct tb_http_resp *
 	if (vn > 0 && memchr(v, '\0', vn))
 		return TB_E_FORMAT;
 
-	if (eq_ci(l, k, "content-length")) {
+	if (tb_ascii_eq_ci(l, k, "content-length")) {
 		return parse_clen(v, vn, &out->content_length);
-	} else if (eq_ci(l, k, "transfer-encoding")) {
+	} else if (tb_ascii_eq_ci(l, k, "transfer-encoding")) {
 		int c = te_last_chunked(v, vn);
 
 		if (c >= 0)
 			out->chunked = c;
-	} else if (eq_ci(l, k, "www-authenticate")) {
+	} else if (tb_ascii_eq_ci(l, k, "www-authenticate")) {
 		if (offers_basic(v, vn))
 			out->www_auth_basic = 1;
-	} else if (eq_ci(l, k, "location")) {
+	} else if (tb_ascii_eq_ci(l, k, "location")) {
 		if (!out->location) {
 			out->location = v;
 			out->location_len = vn;
 		}
-	} else if (eq_ci(l, k, "content-type")) {
+	} else if (tb_ascii_eq_ci(l, k, "content-type")) {
 		if (!out->content_type) {
 			out->content_type = v;
 			out->content_type_len = vn;
@@ -301,7 +286,7 @@ static int hexval(uint8_t c)
 {
 	if (is_digit(c))
 		return c - '0';
-	c = lower(c);
+	c = tb_ascii_lower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
@@ -435,7 +420,7 @@ int tb_p_http_header(const uint8_t *buf, size_t header_len, const char *name,
 		const uint8_t *l = buf + start;
 		if (n && l[n - 1] == '\r')
 			n--;
-		if (n > nlen && l[nlen] == ':' && eq_ci(l, nlen, name)) {
+		if (n > nlen && l[nlen] == ':' && tb_ascii_eq_ci(l, nlen, name)) {
 			const uint8_t *v = l + nlen + 1;
 			size_t vn = n - nlen - 1;
 			trim(&v, &vn);

@@ -18,6 +18,7 @@
  *   ( "Z" / ("+" / "-") hh:mm ), "T" and "Z" in either case.
  */
 #include "p_securitytxt.h"
+#include "p_ascii.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,26 +28,11 @@
 static const char pgp_begin[] = "-----BEGIN PGP SIGNED MESSAGE-----";
 static const char pgp_sig[] = "-----BEGIN PGP SIGNATURE-----";
 
-static uint8_t lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
-}
-
-static int eq_ci(const uint8_t *s, size_t n, const char *lit)
-{
-	if (strlen(lit) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower(s[i]) != (uint8_t)lit[i])
-			return 0;
-	return 1;
-}
-
 static int prefix_ci(const uint8_t *s, size_t n, const char *lit)
 {
 	size_t k = strlen(lit);
 
-	return k <= n && eq_ci(s, k, lit);
+	return k <= n && tb_ascii_eq_ci(s, k, lit);
 }
 
 static int is_ws(uint8_t c)
@@ -255,25 +241,25 @@ static void field_line(struct tb_sectxt *out, const uint8_t *l, size_t n, unsign
 		return;
 	}
 
-	if (eq_ci(l, k, "contact")) {
+	if (tb_ascii_eq_ci(l, k, "contact")) {
 		if (out->ncontact < TB_SECTXT_MAX_CONTACTS) {
 			out->contact[out->ncontact].p = v;
 			out->contact[out->ncontact].len = vn;
 		}
 		out->ncontact++;
-	} else if (eq_ci(l, k, "expires")) {
+	} else if (tb_ascii_eq_ci(l, k, "expires")) {
 		if (out->nexpires++ == 0)
 			out->expires_valid = rfc3339(v, vn, &out->expires_epoch);
-	} else if (eq_ci(l, k, "policy")) {
+	} else if (tb_ascii_eq_ci(l, k, "policy")) {
 		set_view(&out->policy, v, vn);
-	} else if (eq_ci(l, k, "encryption")) {
+	} else if (tb_ascii_eq_ci(l, k, "encryption")) {
 		set_view(&out->encryption, v, vn);
-	} else if (eq_ci(l, k, "canonical")) {
+	} else if (tb_ascii_eq_ci(l, k, "canonical")) {
 		set_view(&out->canonical, v, vn);
-	} else if (eq_ci(l, k, "preferred-languages")) {
+	} else if (tb_ascii_eq_ci(l, k, "preferred-languages")) {
 		set_view(&out->preferred_languages, v, vn);
-	} else if (!eq_ci(l, k, "acknowledgments") && !eq_ci(l, k, "hiring") &&
-		   !eq_ci(l, k, "csaf")) {
+	} else if (!tb_ascii_eq_ci(l, k, "acknowledgments") && !tb_ascii_eq_ci(l, k, "hiring") &&
+		   !tb_ascii_eq_ci(l, k, "csaf")) {
 		out->nunknown++;
 	}
 }
