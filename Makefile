@@ -98,7 +98,7 @@ $(B)/refsvc: fixtures/refdevice/refsvc.c
 
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(FUZZ))
 
-check: unit fuzz-replay validate-files integration sign-verify-tests render-tests
+check: unit fuzz-replay validate-files integration sign-verify-tests render-tests firsthour-tests
 	@echo "make check: all passed"
 
 unit:
@@ -125,6 +125,14 @@ integration:
 	@$(DEPS) check
 	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice $(B)/refsvc $(B)/phonehome $(B)/cloud
 	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/run.sh $(BA)/trustbench
+
+# A new user's first hour: --help everywhere, run --out parents, the summary on
+# stdout, --only in the report, and (as real root) output owned by the caller.
+.PHONY: firsthour-tests
+firsthour-tests:
+	@$(DEPS) check
+	$(MAKE) --no-print-directory $(BA)/trustbench
+	harness/tests/integration/firsthour.sh $(BA)/trustbench
 
 # render (XHTML, PDF), run --junit and diff, on reports made in the lab.
 .PHONY: render-tests pdf

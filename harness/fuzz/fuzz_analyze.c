@@ -25,8 +25,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += n;
 		ts += 0.5;
 	}
-	if (a->nflows > TB_AN_MAX_FLOWS || a->nsecrets > TB_AN_MAX_SECRETS)
+	tb_an_finish(a);
+	if (a->nflows > TB_AN_MAX_FLOWS || a->nsecrets > TB_AN_MAX_SECRETS ||
+	    a->nprobes > TB_AN_MAX_PROBES || a->nconns != 0)
 		abort();
+	/* every group's frames lie inside the capture */
+	for (size_t i = 0; i < a->nflows; i++)
+		if (a->flows[i].first_frame > a->flows[i].last_frame || a->flows[i].last_frame > a->frames ||
+		    a->flows[i].connections == 0)
+			abort();
 	tb_an_free(a);
 	return 0;
 }

@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,11 +62,66 @@ static int set_filter(pcap_t *h, const char *filter, char *err)
 	return rc;
 }
 
-static void drain(pcap_t *h, pcap_dumper_t *dump)
+/* Packets written to the file by this writer. */
+static uint64_t dumped;
+
+static void dump_one(u_char *user, const struct pcap_pkthdr *hdr, const u_char *bytes)
 {
-	while (pcap_dispatch(h, -1, pcap_dump, (u_char *)dump) > 0)
+	pcap_dump(user, hdr, bytes);
+	dumped++;
+}
+
+/* Take what the kernel has handed over so far.  Returns the packet count. */
+static uint64_t drain(pcap_t *h, pcap_dumper_t *dump)
+{
+	uint64_t before = dumped;
+	int n;
+	/* Non-blocking: 0 when nothing is ready.  Bounded so that a flood
+	 * cannot keep the writer from its control pipe. */
+	for (int i = 0; i < 10000 && (n = pcap_dispatch(h, -1, dump_one, (u_char *)dump)) > 0; i++)
 		;
 	pcap_dump_flush(dump);
+	return dumped - before;
+}
+
+/* The kernel hands packets over in blocks, and a partly filled block only
+ * when its timeout (TIMEOUT_MS) has passed: one drain right away misses the
+ * tail (issue 9: a short run recorded 0 of 50 packets).  Drain until the
+ * handle stays quiet for longer than a block timeout, within QUIET_MAX_MS. */
+#define QUIET_MS (TIMEOUT_MS + 50)
+static uint64_t drain_until_quiet(pcap_t *h, pcap_dumper_t *dump, int max_ms)
+{
+	struct pollfd pf = { .fd = pcap_get_selectable_fd(h), .events = POLLIN };
+	int64_t end = tb_now_ms() + max_ms;
+	uint64_t n = drain(h, dump);
+	while (tb_now_ms() < end) {
+		int64_t left = end - tb_now_ms();
+		if (poll(&pf, 1, (int)(left < QUIET_MS ? left : QUIET_MS)) <= 0)
+			break; /* a whole block timeout without a packet: nothing left */
+		n += drain(h, dump);
+	}
+	return n;
+}
+
+/* The final drain and the kernel's counters, consistent with each other:
+ * counters read, then drained until quiet; if nothing more came, every
+ * packet the counters include is in the file.  Otherwise read them again
+ * (traffic still arriving), a few times at most. */
+static void final_drain(pcap_t *h, pcap_dumper_t *dump, struct wstats *ws)
+{
+	struct pcap_stat ps;
+	drain_until_quiet(h, dump, 1000);
+	for (int round = 0; round < 3; round++) {
+		int have = pcap_stats(h, &ps) == 0;
+		if (have) {
+			ws->received = ps.ps_recv;
+			/* ps_ifdrop: the interface's own drops (all traffic, before
+			 * the filter); ps_drop: the ring was full. */
+			ws->dropped = ps.ps_drop + ps.ps_ifdrop;
+		}
+		if (drain_until_quiet(h, dump, 400) == 0 || !have)
+			break;
+	}
 }
 
 /* The writer: copy packets to the file until told to stop or until the
@@ -76,9 +130,12 @@ static void writer(pcap_t *h, pcap_dumper_t *dump, int cmd, int ack, const char 
 {
 	char desc[256];
 	struct tb_diag d = { 0 };
-	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-	signal(SIGINT, SIG_IGN); /* the harness decides when the run ends */
-	signal(SIGTERM, SIG_DFL);
+	/* The harness decides when the run ends: a SIGINT/SIGTERM sent to the
+	 * whole process group must not cut the file short before the harness's
+	 * own stop ('q') and its final drain.  Should the harness die, the pipe
+	 * closes and the loop below ends the same way. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	if (tb_priv_drop(user, NULL, desc, sizeof desc, &d) != TB_OK)
 		fprintf(stderr, "trustbench: capture writer: %s\n", d.msg);
 	pcap_setnonblock(h, 1, NULL);
@@ -95,21 +152,23 @@ static void writer(pcap_t *h, pcap_dumper_t *dump, int cmd, int ack, const char 
 		if (op == 's') {
 			/* A block may still be filling: let its timeout pass, then
 			 * take everything the kernel has before answering. */
-			poll(pf, 1, TIMEOUT_MS + 20);
-			drain(h, dump);
-			if (write(ack, "k", 1) != 1)
+			drain_until_quiet(h, dump, 1000);
+			/* The counters so far travel with the answer: the traffic
+			 * check must know whether the kernel dropped packets. */
+			struct wstats now = { 0 };
+			struct pcap_stat ps;
+			if (pcap_stats(h, &ps) == 0) {
+				now.received = ps.ps_recv;
+				now.dropped = ps.ps_drop + ps.ps_ifdrop;
+			}
+			if (write(ack, &now, sizeof now) != (ssize_t)sizeof now)
 				break;
 			continue;
 		}
 		break;
 	}
-	drain(h, dump);
-	struct pcap_stat ps;
 	struct wstats ws = { 0 };
-	if (pcap_stats(h, &ps) == 0) {
-		ws.received = ps.ps_recv;
-		ws.dropped = ps.ps_drop + ps.ps_ifdrop;
-	}
+	final_drain(h, dump, &ws);
 	pcap_dump_close(dump);
 	if (write(ack, &ws, sizeof ws) != (ssize_t)sizeof ws)
 		_exit(1);
@@ -194,11 +253,14 @@ static int read_deadline(int fd, void *buf, size_t n, int timeout_ms)
 
 enum tb_err tb_capture_sync(struct tb_capture *c, int timeout_ms)
 {
-	char k;
+	struct wstats ws;
 	if (!c || !c->active)
 		return TB_E_IO;
-	if (write(c->cmd_fd, "s", 1) != 1 || read_deadline(c->ack_fd, &k, 1, timeout_ms) != 0)
+	if (write(c->cmd_fd, "s", 1) != 1 || read_deadline(c->ack_fd, &ws, sizeof ws, timeout_ms) != 0)
 		return TB_E_TIMEOUT;
+	c->have_stats = 1;
+	c->received = ws.received;
+	c->dropped = ws.dropped;
 	return TB_OK;
 }
 
@@ -207,12 +269,13 @@ void tb_capture_stop(struct tb_capture *c)
 	struct wstats ws;
 	if (!c->active)
 		return;
-	if (write(c->cmd_fd, "q", 1) == 1 && read_deadline(c->ack_fd, &ws, sizeof ws, 3000) == 0) {
+	/* The final drain takes a block timeout or two, at most about 2.2 s. */
+	if (write(c->cmd_fd, "q", 1) == 1 && read_deadline(c->ack_fd, &ws, sizeof ws, 4000) == 0) {
 		c->have_stats = 1;
 		c->received = ws.received;
 		c->dropped = ws.dropped;
 	} else {
-		kill(c->pid, SIGTERM);
+		kill(c->pid, SIGKILL); /* it ignores SIGTERM (see writer()) */
 	}
 	close(c->cmd_fd);
 	close(c->ack_fd);

@@ -42,9 +42,12 @@ struct tb_capture {
  * writer drops to (see priv.h). */
 enum tb_err tb_capture_start(struct tb_capture *c, const char *ifname, uint32_t dut,
 			     const char *outdir, const char *user);
-/* Make the file hold every packet captured so far (deadline timeout_ms). */
+/* Make the file hold every packet captured so far (deadline timeout_ms),
+ * and update the kernel's counters (received, dropped) to this moment. */
 enum tb_err tb_capture_sync(struct tb_capture *c, int timeout_ms);
-/* Stop the writer, collect the kernel's counters. */
+/* Stop the writer after a final drain (until the kernel has nothing left,
+ * block timeouts included), and collect the kernel's counters read after
+ * it: received minus dropped is the number of packets in the file. */
 void tb_capture_stop(struct tb_capture *c);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "mkdirs.h"
 #include "profile.h"
 #include "report.h"
 #include "scope.h"
@@ -29,19 +30,22 @@ static const char usage[] =
 
 static void summary(const struct tb_an *a)
 {
-	char ip[16];
+	char ip[16], loss[700];
 	size_t clear = 0, dut_secrets = 0;
 	tb_ipv4_format(a->dut, ip);
 	for (size_t i = 0; i < a->nflows; i++)
-		clear += tb_app_cleartext((enum tb_app)a->flows[i].app);
+		clear += tb_app_cleartext((enum tb_app)a->flows[i].k.app);
 	for (size_t i = 0; i < a->nsecrets; i++)
 		dut_secrets += a->secrets[i].from_dut;
 	fprintf(stderr,
-		"%s: %llu frames, %llu to or from the device, %zu flows (%zu cleartext), %zu secrets "
-		"in clear (%zu sent by the device), %llu fragments, %llu undecodable%s\n",
-		ip, (unsigned long long)a->frames, (unsigned long long)a->dut_frames, a->nflows, clear,
-		a->nsecrets, dut_secrets, (unsigned long long)a->fragments,
-		(unsigned long long)a->undecodable, a->cut_short ? " (the file ends mid-record)" : "");
+		"%s: %llu frames, %llu to or from the device, %llu connections in %zu flows (%zu "
+		"cleartext), %zu secrets in clear (%zu sent by the device), %llu fragments, %llu "
+		"undecodable\n",
+		ip, (unsigned long long)a->frames, (unsigned long long)a->dut_frames,
+		(unsigned long long)a->connections, a->nflows, clear, a->nsecrets, dut_secrets,
+		(unsigned long long)a->fragments, (unsigned long long)a->undecodable);
+	if (tb_an_loss_describe(a, 0, loss, sizeof loss))
+		fprintf(stderr, "%s: information lost: %s\n", ip, loss);
 }
 
 static int write_out(const struct tb_capture_info *ci, const struct tb_an *a, const char *outdir,
@@ -52,8 +56,8 @@ static int write_out(const struct tb_capture_info *ci, const struct tb_an *a, co
 	if (!outdir) {
 		snprintf(path, sizeof path, "/dev/stdout");
 	} else {
-		if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
-			fprintf(stderr, "trustbench analyze: cannot create %s: %s\n", outdir, strerror(errno));
+		if (tb_mkdirs(outdir, 0755, NULL, &d) != TB_OK) {
+			fprintf(stderr, "trustbench analyze: %s\n", d.msg);
 			return TB_EXIT_USAGE;
 		}
 		snprintf(path, sizeof path, "%s/traffic.xml", outdir);
@@ -95,6 +99,10 @@ int tb_cmd_analyze(int argc, char **argv, const char *schema)
 	const char *file = NULL, *profile_path = NULL, *dut_text = NULL, *outdir = NULL;
 	for (int i = 0; i < argc; i++) {
 		int has_val = i + 1 < argc;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		}
 		if (strcmp(argv[i], "--profile") == 0 && has_val)
 			profile_path = argv[++i];
 		else if (strcmp(argv[i], "--dut") == 0 && has_val)

@@ -6,6 +6,12 @@
 #include "diff.h"
 #include "report_load.h"
 
+static const char diff_usage[] =
+	"usage: trustbench diff OLD.xml NEW.xml\n"
+	"Lists the test cases and framework items whose verdict changed between two\n"
+	"reports of the same suite.\n"
+	"exit codes: 0 nothing got worse, 2 something regressed, 1 bad input\n";
+
 static int load_view(const char *path, struct tb_rview *v)
 {
 	struct tb_diag d = { 0 };
@@ -26,9 +32,13 @@ static int load_view(const char *path, struct tb_rview *v)
 
 int tb_cmd_diff(int argc, char **argv)
 {
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(diff_usage, stdout);
+			return 0;
+		}
 	if (argc != 2 || argv[0][0] == '-' || argv[1][0] == '-') {
-		fprintf(stderr, "usage: trustbench diff OLD.xml NEW.xml\n"
-				"exit codes: 0 nothing got worse, 2 something regressed, 1 bad input\n");
+		fputs(diff_usage, stderr);
 		return TB_DIFF_BAD_INPUT;
 	}
 	struct tb_rview a, b;

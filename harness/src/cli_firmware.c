@@ -28,6 +28,10 @@ static int verify(int argc, char **argv)
 	const char *profile_path = NULL, *image = NULL, *sig = NULL, *man = NULL, *cur = NULL;
 	for (int i = 0; i < argc; i++) {
 		int v = i + 1 < argc;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		}
 		if (strcmp(argv[i], "--profile") == 0 && v)
 			profile_path = argv[++i];
 		else if (strcmp(argv[i], "--sig") == 0 && v)
@@ -81,6 +85,10 @@ int tb_cli_firmware(int argc, char **argv)
 {
 	if (argc >= 1 && strcmp(argv[0], "verify") == 0)
 		return verify(argc - 1, argv + 1);
+	if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
 	fputs(usage, stderr);
 	return TB_EXIT_USAGE;
 }

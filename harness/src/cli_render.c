@@ -45,6 +45,10 @@ int tb_cmd_render(int argc, char **argv)
 	const char *report = NULL, *html = NULL, *pdf = NULL;
 	for (int i = 0; i < argc; i++) {
 		int has_val = i + 1 < argc;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(render_usage, stdout);
+			return 0;
+		}
 		if (strcmp(argv[i], "--html") == 0 && has_val)
 			html = argv[++i];
 		else if (strcmp(argv[i], "--pdf") == 0 && has_val)

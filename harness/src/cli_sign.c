@@ -19,6 +19,10 @@ int tb_cmd_sign(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int has_val = i + 1 < argc;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(sign_usage, stdout);
+			return 0;
+		}
 		if (strcmp(a, "--key") == 0 && has_val)
 			key = argv[++i];
 		else if (strcmp(a, "--cert") == 0 && has_val)

@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
+#include "report_load.h"
 #include "runner.h"
 #include "cli_analyze.h"
 #include "suite.h"
@@ -29,10 +30,10 @@ static const char usage[] =
 	"usage:\n"
 	"  trustbench run --suite FILE --profile FILE --out DIR [--decisions FILE]\n"
 	"                 [--only ID[,ID...]] [--force] [--quiet] [--junit FILE]\n"
-	"                 [--assessor-role vendor|lab] [--assessor-name NAME]\n"
+	"                 [--assessor-role vendor|lab] [--assessor-name NAME] [--user NAME]\n"
 	"  trustbench sign REPORT.xml --key KEY.pem --cert CERT.pem [--chain CHAIN.pem]\n"
 	"  trustbench verify REPORT.xml --ca CA.pem [--sig FILE] [--evidence DIR]\n"
-	"                 [--policy POLICY.yaml]\n"
+	"                 [--report-only] [--policy POLICY.yaml]\n"
 	"  trustbench validate FILE...     suites, profiles (YAML) or reports (XML)\n"
 	"  trustbench list [--suite FILE]  check families, or a suite's test cases\n"
 	"  trustbench analyze FILE.pcap [--profile P] [--dut ADDR] [--out DIR]\n"
@@ -42,16 +43,21 @@ static const char usage[] =
 	"  trustbench render REPORT.xml [--html OUT.html] [--pdf OUT.pdf]\n"
 	"  trustbench diff OLD.xml NEW.xml verdict changes; exit 2 when something got worse\n"
 	"  trustbench --help | --version\n"
+	"  trustbench COMMAND --help     the usage of one command\n"
 	"\n"
 	"run: runs every test case of the suite against the device the profile\n"
 	"describes and writes DIR/report.xml (rewritten after each test case; it says\n"
-	"status=\"partial\" until the run ends) and DIR/evidence/.\n"
+	"status=\"partial\" until the run ends) and DIR/evidence/; DIR and its missing\n"
+	"parents are created.  Progress goes to stderr, one line per test case; the\n"
+	"summary goes to stdout as \"key: value\" lines (outcome, exit-code, status,\n"
+	"device, selected, completed, a count per verdict, failed: per FAIL, report).\n"
 	"  --decisions FILE  examiner decisions for test cases that need a human\n"
 	"  --only IDS        run only these test cases (comma-separated ids)\n"
 	"  --force           replace an existing report in DIR\n"
-	"  --quiet           no progress lines\n"
+	"  --quiet           no progress lines (the summary is still printed)\n"
 	"  --user NAME       as root: the user to drop to once the capture is open\n"
-	"                    (default nobody)\n"
+	"                    (default nobody); the output still belongs to you\n"
+	"                    (SUDO_UID/SUDO_GID under sudo)\n"
 	"  --junit FILE      also write JUnit XML for CI (rewritten after each test case)\n"
 	"  --assessor-role vendor|lab  who runs it: a self-assessment or a test lab\n"
 	"                    (recorded as \"unspecified\" when not given)\n"
@@ -69,6 +75,22 @@ static const char usage[] =
 	"\n"
 	"The harness only connects to addresses inside the profile's lab.scope.\n"
 	"Environment: TRUSTBENCH_DATADIR overrides where the report schema is found.\n";
+
+static const char validate_usage[] =
+	"usage: trustbench validate FILE...\n"
+	"Checks suites, profiles and policies (YAML) and reports (XML, against the\n"
+	"report schema); prints \"FILE: valid KIND\" or file:line:column: problem.\n"
+	"exit codes: 0 all valid, 1 any invalid\n";
+
+static const char list_usage[] =
+	"usage: trustbench list [--suite FILE]\n"
+	"Without --suite: the check families, their parameters and the features.\n"
+	"With --suite: the suite's test cases (id, kind, check family, title).\n";
+
+static int is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
 
 static int file_exists(const char *p)
 {
@@ -125,6 +147,10 @@ static int cmd_run(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int has_val = i + 1 < argc;
+		if (is_help(a)) {
+			fputs(usage, stdout);
+			return 0;
+		}
 		if (strcmp(a, "--suite") == 0 && has_val)
 			suite_path = argv[++i];
 		else if (strcmp(a, "--profile") == 0 && has_val)
@@ -209,7 +235,7 @@ static int validate_one(const char *path)
 	const char *what;
 	if (ends_with(path, ".xml")) {
 		what = "report";
-		e = tb_report_validate(path, schema_path(), &d);
+		e = tb_report_load_validate(path, schema_path(), &d); /* the one report reader */
 	} else {
 		struct tb_ydoc *doc;
 		e = tb_yaml_load(path, &doc, &d);
@@ -245,6 +271,11 @@ static int validate_one(const char *path)
 
 static int cmd_validate(int argc, char **argv)
 {
+	for (int i = 0; i < argc; i++)
+		if (is_help(argv[i])) {
+			fputs(validate_usage, stdout);
+			return 0;
+		}
 	if (argc == 0) {
 		fprintf(stderr, "trustbench validate: name at least one file\n%s", usage);
 		return TB_EXIT_USAGE;
@@ -287,12 +318,16 @@ static void list_families(void)
 
 static int cmd_list(int argc, char **argv)
 {
+	if (argc == 1 && is_help(argv[0])) {
+		fputs(list_usage, stdout);
+		return 0;
+	}
 	if (argc == 0) {
 		list_families();
 		return 0;
 	}
 	if (argc != 2 || strcmp(argv[0], "--suite") != 0) {
-		fprintf(stderr, "trustbench list: usage: trustbench list [--suite FILE]\n");
+		fprintf(stderr, "trustbench list: unexpected arguments\n%s", list_usage);
 		return TB_EXIT_USAGE;
 	}
 	struct tb_diag d = { 0 };

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -22,6 +23,29 @@ int64_t tb_now_us(void)
 int64_t tb_now_ms(void)
 {
 	return tb_now_us() / 1000;
+}
+
+/* Set from a signal handler, read everywhere: see net.h. */
+static volatile sig_atomic_t stop_flag;
+
+void tb_net_request_stop(void)
+{
+	stop_flag = 1;
+}
+
+int tb_net_stop_requested(void)
+{
+	return stop_flag != 0;
+}
+
+void tb_net_clear_stop(void)
+{
+	stop_flag = 0;
+}
+
+int tb_net_deadline_passed(int64_t deadline_ms)
+{
+	return stop_flag || tb_now_ms() >= deadline_ms;
 }
 
 void tb_net_init(struct tb_net *n, const struct tb_scope *scope, long rate, int connect_timeout_ms)
@@ -68,6 +92,8 @@ enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port,
 {
 	*fd = -1;
 	char text[16];
+	if (stop_flag)
+		return tb_diag_set(d, TB_E_TIMEOUT, "not connected: the run was interrupted");
 	if (!tb_scope_contains(n->scope, addr)) {
 		n->scope_refusals++;
 		tb_ipv4_format(addr, text);
@@ -113,14 +139,15 @@ int tb_net_connect_result(int fd)
 	return err;
 }
 
+/* 1 when fd is ready, 0 at the deadline or on a stop request, -1 on error. */
 static int poll_until(int fd, short events, int64_t deadline_ms)
 {
 	for (;;) {
 		int64_t left = deadline_ms - tb_now_ms();
-		if (left <= 0)
+		if (left <= 0 || stop_flag)
 			return 0;
 		struct pollfd p = { .fd = fd, .events = events };
-		int r = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		int r = poll(&p, 1, left > TB_NET_POLL_SLICE_MS ? TB_NET_POLL_SLICE_MS : (int)left);
 		if (r > 0)
 			return 1;
 		if (r < 0 && errno != EINTR)
@@ -139,6 +166,8 @@ enum tb_err tb_net_connect(struct tb_net *n, uint32_t addr, uint16_t port, int *
 	int r = poll_until(s, POLLOUT, tb_now_ms() + n->connect_timeout_ms);
 	if (r == 0) {
 		close(s);
+		if (stop_flag)
+			return tb_diag_set(d, TB_E_TIMEOUT, "connect abandoned: the run was interrupted");
 		return tb_diag_set(d, TB_E_TIMEOUT, "no answer to connect within %d ms",
 				   n->connect_timeout_ms);
 	}
@@ -158,6 +187,9 @@ enum tb_err tb_net_send_all(int fd, const void *buf, size_t len, int64_t deadlin
 {
 	const uint8_t *p = buf;
 	while (len > 0) {
+		/* A device that keeps its window open forever still meets the deadline. */
+		if (tb_net_deadline_passed(deadline_ms))
+			return TB_E_TIMEOUT;
 		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
 		if (w > 0) {
 			p += w;
@@ -179,6 +211,11 @@ enum tb_err tb_net_recv(int fd, void *buf, size_t cap, size_t *got, int64_t dead
 {
 	*got = 0;
 	for (;;) {
+		/* Checked before reading, not only when a read must wait: the
+		 * caller loops while bytes keep coming, and a device that streams
+		 * without end would otherwise hold it forever. */
+		if (tb_net_deadline_passed(deadline_ms))
+			return TB_E_TIMEOUT;
 		ssize_t r = recv(fd, buf, cap, 0);
 		if (r >= 0) {
 			*got = (size_t)r;

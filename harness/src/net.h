@@ -44,12 +44,28 @@ int tb_net_connect_result(int fd);
  * TB_E_REFUSED, TB_E_TIMEOUT or TB_E_IO; *fd is -1 unless TB_OK. */
 TB_WUR enum tb_err tb_net_connect(struct tb_net *n, uint32_t addr, uint16_t port, int *fd,
 				  struct tb_diag *d);
-/* Send all of buf before deadline_ms (tb_now_ms() clock). */
+/* Send all of buf before deadline_ms (tb_now_ms() clock).  The deadline is
+ * checked before every send, not only when one would block. */
 TB_WUR enum tb_err tb_net_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms);
 /* Wait until readable or the deadline, then read at most cap bytes.
- * TB_OK with *got == 0 means the peer closed.  TB_E_TIMEOUT at the deadline. */
+ * TB_OK with *got == 0 means the peer closed.  TB_E_TIMEOUT at the deadline,
+ * also when bytes are waiting: a device that never stops sending must not
+ * keep a caller's loop alive past its deadline. */
 TB_WUR enum tb_err tb_net_recv(int fd, void *buf, size_t cap, size_t *got, int64_t deadline_ms);
 void tb_net_close(int *fd);
+
+/* The run's stop flag.  tb_net_request_stop() is async-signal-safe (the
+ * runner's SIGINT/SIGTERM handler calls it).  Once set, every wait and every
+ * read or write here returns TB_E_TIMEOUT as if its deadline had passed, and
+ * loops over device bytes elsewhere check tb_net_deadline_passed(). */
+void tb_net_request_stop(void);
+int tb_net_stop_requested(void);
+void tb_net_clear_stop(void);
+/* 1 when deadline_ms (tb_now_ms() clock) has passed or a stop was requested. */
+int tb_net_deadline_passed(int64_t deadline_ms);
+/* Longest single poll() while waiting: a stop request is seen within this
+ * even if its signal arrived just before the poll started. */
+#define TB_NET_POLL_SLICE_MS 100
 /* Close an established connection with a reset (no TIME_WAIT). */
 void tb_net_abortive_close(int fd);
 

@@ -84,6 +84,22 @@ static unsigned long outer_uid(void)
 	return out;
 }
 
+/* Real root (not namespace root) with a user to switch to. */
+static int switches_user(const struct passwd *pw)
+{
+	return geteuid() == 0 && pw && uid_mapped(pw->pw_uid) && uid_mapped(0) && outer_uid() == 0;
+}
+
+int tb_priv_switch_target(const char *user, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw = getpwnam(user && *user ? user : DEFAULT_USER);
+	if (!switches_user(pw) || pw->pw_uid == 0)
+		return 0;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 1;
+}
+
 enum tb_err tb_priv_drop(const char *user, const char *const *own, char *desc, size_t cap,
 			 struct tb_diag *d)
 {
@@ -99,7 +115,7 @@ enum tb_err tb_priv_drop(const char *user, const char *const *own, char *desc, s
 		return tb_diag_set(d, TB_E_CONFIG,
 				   "running as root, but there is no user '%s' to drop to (pass --user NAME)",
 				   name);
-	if (!uid_mapped(pw->pw_uid) || !uid_mapped(0) || outer_uid() != 0) {
+	if (!switches_user(pw)) {
 		/* Namespace root: uid 0 here is the invoking user outside. */
 		if (drop_all_caps() != 0 || !caps_empty() || caps_can_regain())
 			return tb_diag_set(d, TB_E_IO, "cannot drop capabilities: %s", strerror(errno));

@@ -16,6 +16,7 @@
 #define TB_PRIV_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "tb.h"
 
@@ -23,5 +24,10 @@
  * user first (may be NULL).  desc gets one line saying what was done. */
 TB_WUR enum tb_err tb_priv_drop(const char *user, const char *const *own, char *desc,
 				size_t desccap, struct tb_diag *d);
+
+/* Will tb_priv_drop(user, ...) switch real root to another user?  Then 1,
+ * with that user's uid and gid; 0 otherwise (not root, namespace root, or
+ * no such user: tb_priv_drop says which). */
+int tb_priv_switch_target(const char *user, uid_t *uid, gid_t *gid);
 
 #endif

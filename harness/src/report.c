@@ -258,6 +258,33 @@ static void summary_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 	}
 }
 
+size_t tb_report_selected_count(const struct tb_run_info *ri)
+{
+	size_t n = 0;
+	if (!ri->selected)
+		return ri->suite->ncases;
+	for (size_t i = 0; i < ri->suite->ncases; i++)
+		n += ri->selected[i] != 0;
+	return n;
+}
+
+/* <run>: when, and which test cases were asked for: the suite's count, the
+ * selected count, and with --only each selected id in suite order. */
+static void run_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
+{
+	xmlNodePtr run = xmlNewChild(root, NULL, X("run"), NULL);
+	tb_xml_attr(run, "started", ri->started);
+	if (ri->finished)
+		tb_xml_attr(run, "finished", ri->finished);
+	tb_xml_attr(run, "selection", ri->selected ? "only" : "all");
+	tb_xml_attr_u(run, "suite-cases", ri->suite->ncases);
+	tb_xml_attr_u(run, "selected-cases", tb_report_selected_count(ri));
+	for (size_t i = 0; ri->selected && i < ri->suite->ncases; i++)
+		if (ri->selected[i])
+			tb_xml_attr(xmlNewChild(run, NULL, X("selected"), NULL), "case",
+				    ri->suite->cases[i].id);
+}
+
 static xmlDocPtr report_to_dom(const struct tb_run_info *ri)
 {
 	xmlDocPtr doc = xmlNewDoc(X("1.0"));
@@ -266,15 +293,12 @@ static xmlDocPtr report_to_dom(const struct tb_run_info *ri)
 	xmlSetNs(root, xmlNewNs(root, X(TB_REPORT_NS), NULL));
 	xmlNewProp(root, X("schema-version"), X("1"));
 	xmlNewProp(root, X("status"), X(ri->complete ? "complete" : "partial"));
-	tb_xml_attr_u(root, "total-cases", ri->suite->ncases);
+	tb_xml_attr_u(root, "total-cases", tb_report_selected_count(ri)); /* what this run ran */
 	tb_xml_attr_u(root, "completed-cases", ri->nresults);
 	xmlNodePtr h = xmlNewChild(root, NULL, X("harness"), NULL);
 	xmlNewProp(h, X("name"), X("trustbench"));
 	xmlNewProp(h, X("version"), X(TB_VERSION));
-	xmlNodePtr run = xmlNewChild(root, NULL, X("run"), NULL);
-	tb_xml_attr(run, "started", ri->started);
-	if (ri->finished)
-		tb_xml_attr(run, "finished", ri->finished);
+	run_to_dom(ri, root);
 	/* Who ran it: unspecified unless the command line said so. */
 	xmlNodePtr as = xmlNewChild(root, NULL, X("assessor"), NULL);
 	tb_xml_attr(as, "role", ri->assessor_role ? ri->assessor_role : "unspecified");

@@ -128,7 +128,7 @@ static int configure(ssh_session s, int fd, const char *host, const char *user)
 static int wait_io(ssh_session s, int fd, int64_t deadline_ms)
 {
 	int64_t left = deadline_ms - tb_now_ms();
-	if (left <= 0)
+	if (left <= 0 || tb_net_stop_requested()) /* a run being stopped counts as late */
 		return -1;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	if (ssh_get_poll_flags(s) & SSH_WRITE_PENDING)

@@ -63,7 +63,8 @@ void tb_diag_format(const struct tb_diag *d, char *out, size_t outlen);
 
 /* Read at most max bytes of a file into a new buffer (*buf, *len); a
  * caller that passes its limit + 1 can tell a file that is too large.
- * *buf is NULL on failure. */
+ * *buf is NULL on failure.  Only a regular file is read: a FIFO, device or
+ * directory is refused at once, so a path from the command line never blocks. */
 TB_WUR enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len,
 				struct tb_diag *d);
 

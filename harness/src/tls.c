@@ -203,15 +203,16 @@ static enum tb_tls_outcome failure(SSL *ssl, int r, char *why, size_t whylen)
 	return TB_TLS_NOT_TLS;
 }
 
-/* Wait for what OpenSSL asked for; 0 ready, -1 deadline passed. */
+/* Wait for what OpenSSL asked for; 0 ready, -1 deadline passed (or the run
+ * is being stopped, see net.h). */
 static int wait_io(int fd, int want_write, int64_t deadline_ms)
 {
 	for (;;) {
 		int64_t left = deadline_ms - tb_now_ms();
-		if (left <= 0)
+		if (left <= 0 || tb_net_stop_requested())
 			return -1;
 		struct pollfd p = { .fd = fd, .events = (short)(want_write ? POLLOUT : POLLIN) };
-		int n = poll(&p, 1, (int)(left > 1000 ? 1000 : left));
+		int n = poll(&p, 1, (int)(left > TB_NET_POLL_SLICE_MS ? TB_NET_POLL_SLICE_MS : left));
 		if (n > 0)
 			return 0;
 	}
@@ -268,6 +269,12 @@ void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port,
 	}
 	SSL_set_connect_state(ssl);
 	for (;;) {
+		if (tb_net_deadline_passed(deadline)) { /* even while the device keeps sending */
+			res->outcome = TB_TLS_TIMEOUT;
+			snprintf(res->why, sizeof res->why, "no complete handshake within %d ms%s",
+				 pr->timeout_ms, tb_net_stop_requested() ? " (the run was interrupted)" : "");
+			break;
+		}
 		ERR_clear_error();
 		int r = SSL_do_handshake(ssl);
 		if (r == 1) {
@@ -304,6 +311,8 @@ enum tb_err tb_tls_send(struct tb_tls_conn *c, const void *buf, size_t len, int6
 {
 	size_t done = 0;
 	while (done < len) {
+		if (tb_net_deadline_passed(deadline_ms))
+			return TB_E_TIMEOUT;
 		size_t w = 0;
 		ERR_clear_error();
 		int r = SSL_write_ex(c->ssl, (const uint8_t *)buf + done, len - done, &w);
@@ -325,6 +334,10 @@ enum tb_err tb_tls_recv(struct tb_tls_conn *c, void *buf, size_t cap, size_t *go
 {
 	*got = 0;
 	for (;;) {
+		/* Before every read: records that keep coming must not outlast the
+		 * caller's deadline (see tb_net_recv). */
+		if (tb_net_deadline_passed(deadline_ms))
+			return TB_E_TIMEOUT;
 		ERR_clear_error();
 		int r = SSL_read_ex(c->ssl, buf, cap, got);
 		if (r == 1)

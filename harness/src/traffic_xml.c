@@ -84,6 +84,8 @@ static void windows_dom(const struct tb_an *a, xmlNodePtr t)
 		tb_xml_attr(n, "label", w->label);
 		tattr(n, "start", w->start);
 		double end = w->end > 0 ? w->end : a->last_ts;
+		if (end < w->start)
+			end = w->start; /* a window never ends before it starts */
 		tattr(n, "end", end);
 		if (w->first_frame)
 			frames(n, w->first_frame, w->last_frame);
@@ -104,25 +106,52 @@ static void windows_dom(const struct tb_an *a, xmlNodePtr t)
 	}
 }
 
+static void key_attrs(const struct tb_an *a, const struct tb_flow_key *k, xmlNodePtr n)
+{
+	xmlNewProp(n, X("transport"), X(k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : "other"));
+	ipattr(n, "peer", k->peer);
+	const char *name = tb_an_peer_name(a, k->peer);
+	if (name)
+		tb_xml_attr(n, "peer-name", name);
+	tb_xml_attr_u(n, "port", k->port);
+	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)k->init)));
+}
+
 static void flow_dom(const struct tb_an *a, const struct tb_flow *f, xmlNodePtr t)
 {
 	xmlNodePtr n = xmlNewChild(t, NULL, X("flow"), NULL);
-	xmlNewProp(n, X("transport"), X(f->proto == 6 ? "tcp" : f->proto == 17 ? "udp" : "other"));
-	ipattr(n, "peer", f->peer);
-	const char *name = tb_an_peer_name(a, f->peer);
-	if (name)
-		tb_xml_attr(n, "peer-name", name);
-	tb_xml_attr_u(n, "port", f->port);
-	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->init)));
-	xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)f->app)));
-	xmlNewProp(n, X("cleartext"), X(tb_app_cleartext((enum tb_app)f->app) ? "true" : "false"));
+	key_attrs(a, &f->k, n);
+	if (f->inferred)
+		tb_xml_attr_u(n, "initiator-inferred", f->inferred);
+	xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)f->k.app)));
+	xmlNewProp(n, X("cleartext"), X(tb_app_cleartext((enum tb_app)f->k.app) ? "true" : "false"));
+	tb_xml_attr_u(n, "connections", f->connections);
 	tb_xml_attr_u(n, "packets-out", f->pkts_out);
 	tb_xml_attr_u(n, "bytes-out", f->bytes_out);
 	tb_xml_attr_u(n, "packets-in", f->pkts_in);
 	tb_xml_attr_u(n, "bytes-in", f->bytes_in);
+	if (f->truncated)
+		tb_xml_attr_u(n, "truncated-connections", f->truncated);
 	frames(n, f->first_frame, f->last_frame);
 	tattr(n, "first", f->first_ts);
 	tattr(n, "last", f->last_ts);
+}
+
+static void probe_dom(const struct tb_an *a, const struct tb_probe *p, xmlNodePtr t)
+{
+	xmlNodePtr n = xmlNewChild(t, NULL, X("probes"), NULL);
+	struct tb_flow_key k = { .peer = p->peer, .proto = p->proto, .init = p->init };
+	xmlNewProp(n, X("transport"), X(k.proto == 6 ? "tcp" : k.proto == 17 ? "udp" : "other"));
+	ipattr(n, "peer", k.peer);
+	const char *name = tb_an_peer_name(a, k.peer);
+	if (name)
+		tb_xml_attr(n, "peer-name", name);
+	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)k.init)));
+	tb_xml_attr_u(n, "connections", p->connections);
+	char ports[16];
+	snprintf(ports, sizeof ports, "%u-%u", (unsigned)p->port_lo, (unsigned)p->port_hi);
+	xmlNewProp(n, X("ports"), X(ports));
+	frames(n, p->first_frame, p->last_frame);
 }
 
 static void cleartext_dom(const struct tb_an *a, xmlNodePtr t)
@@ -133,17 +162,18 @@ static void cleartext_dom(const struct tb_an *a, xmlNodePtr t)
 		xmlNodePtr n = NULL;
 		for (size_t i = 0; i < a->nflows; i++) {
 			const struct tb_flow *f = &a->flows[i];
-			if (f->app != app)
+			if (f->k.app != app)
 				continue;
 			if (!n) {
 				n = xmlNewChild(t, NULL, X("cleartext"), NULL);
 				xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)app)));
 			}
 			char label[128];
-			tb_an_flow_label(a, f, label, sizeof label);
+			tb_an_flow_label(a, &f->k, label, sizeof label);
 			xmlNodePtr s = xmlNewChild(n, NULL, X("seen-in"), NULL);
 			tb_xml_attr(s, "flow", label);
-			xmlNewProp(s, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->init)));
+			xmlNewProp(s, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->k.init)));
+			tb_xml_attr_u(s, "connections", f->connections);
 			frames(s, f->first_frame, f->last_frame);
 		}
 	}
@@ -153,14 +183,13 @@ static void secrets_dom(const struct tb_an *a, xmlNodePtr t)
 {
 	for (size_t i = 0; i < a->nsecrets; i++) {
 		const struct tb_secret *s = &a->secrets[i];
-		const struct tb_flow *f = &a->flows[s->flow];
 		char label[128];
-		tb_an_flow_label(a, f, label, sizeof label);
+		tb_an_flow_label(a, &s->k, label, sizeof label);
 		xmlNodePtr n = xmlNewChild(t, NULL, X("secret"), NULL);
 		xmlNewProp(n, X("kind"), X(tb_secret_kind_name(s->kind)));
 		xmlNewProp(n, X("sender"), X(s->from_dut ? "dut" : "peer"));
 		tb_xml_attr(n, "flow", label);
-		xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)f->app)));
+		xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)s->k.app)));
 		tb_xml_attr(n, "masked", s->masked);
 		tb_xml_attr_u(n, "length", s->length);
 		tb_xml_attr_u(n, "times", s->count);
@@ -174,13 +203,13 @@ static void tls_dom(const struct tb_an *a, xmlNodePtr t)
 {
 	for (size_t i = 0; i < a->nflows; i++) {
 		const struct tb_flow *f = &a->flows[i];
-		if (f->app != TB_APP_TLS)
+		if (f->k.app != TB_APP_TLS)
 			continue;
 		char label[128], offered[80] = "", v[8];
-		tb_an_flow_label(a, f, label, sizeof label);
+		tb_an_flow_label(a, &f->k, label, sizeof label);
 		xmlNodePtr n = xmlNewChild(t, NULL, X("tls"), NULL);
 		tb_xml_attr(n, "flow", label);
-		xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->init)));
+		xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->k.init)));
 		for (size_t j = 0; j < f->tls_nversions; j++) {
 			tb_p_tls_version_name(f->tls_offered[j], v);
 			size_t used = strlen(offered);
@@ -192,11 +221,15 @@ static void tls_dom(const struct tb_an *a, xmlNodePtr t)
 		}
 		if (f->sni[0])
 			tb_xml_attr(n, "sni", f->sni);
-		if (f->tls_server_frame) {
-			tb_p_tls_version_name(f->tls_chosen, v);
+		if (f->tls_lowest_frame) {
+			/* the weakest version any server of this group chose */
+			tb_p_tls_version_name(f->tls_lowest, v);
 			tb_xml_attr(n, "chosen", v);
-			tb_xml_attr_u(n, "server-hello-frame", f->tls_server_frame);
+			tb_xml_attr_u(n, "server-hello-frame", f->tls_lowest_frame);
 		}
+		tb_xml_attr_u(n, "connections", f->connections);
+		tb_xml_attr_u(n, "below-1.2", f->tls_weak);
+		tb_xml_attr_u(n, "no-server-hello", f->tls_incomplete);
 	}
 }
 
@@ -208,6 +241,26 @@ static void names_dom(const struct tb_an *a, xmlNodePtr t)
 		ipattr(n, "address", a->names[i].addr);
 		tb_xml_attr_u(n, "frames", a->names[i].frame);
 	}
+}
+
+/* What the analysis could not see or keep (analyze.h, struct tb_an_loss). */
+static void loss_attrs(const struct tb_an *a, uint64_t kernel_dropped, xmlNodePtr s)
+{
+	const struct tb_an_loss *l = &a->loss;
+	tb_xml_attr_u(s, "untracked-connections", l->untracked);
+	tb_xml_attr_u(s, "evicted-open-connections", l->evicted_open);
+	tb_xml_attr_u(s, "truncated-frames", l->truncated);
+	tb_xml_attr_u(s, "telnet-untracked", l->telnet_untracked);
+	tb_xml_attr_u(s, "secrets-overflow", l->secrets_dropped);
+	tb_xml_attr_u(s, "probes-overflow", l->probes_dropped);
+	xmlNewProp(s, X("cut-short"), X(l->cut_short ? "true" : "false"));
+	if (l->corrupt_frame) {
+		tb_xml_attr_u(s, "corrupt-at-frame", l->corrupt_frame);
+		tb_xml_attr(s, "corrupt-reason", l->corrupt_reason);
+	}
+	char why[600];
+	if (tb_an_loss_describe(a, kernel_dropped, why, sizeof why))
+		tb_xml_attr(s, "information-lost", why);
 }
 
 static void traffic_fill(const struct tb_capture_info *ci, const struct tb_an *a, xmlNodePtr t)
@@ -226,10 +279,11 @@ static void traffic_fill(const struct tb_capture_info *ci, const struct tb_an *a
 	tb_xml_attr_u(s, "non-ipv4-frames", a->non_ipv4);
 	tb_xml_attr_u(s, "undecodable-frames", a->undecodable);
 	tb_xml_attr_u(s, "fragments", a->fragments);
+	tb_xml_attr_u(s, "connections", a->connections);
 	tb_xml_attr_u(s, "flows", a->nflows);
-	tb_xml_attr_u(s, "flows-overflow-packets", a->flows_dropped_pkts);
-	tb_xml_attr_u(s, "secrets-overflow", a->secrets_dropped);
-	xmlNewProp(s, X("cut-short"), X(a->cut_short ? "true" : "false"));
+	tb_xml_attr_u(s, "stray-segments", a->stray);
+	tb_xml_attr_u(s, "invalid-timestamps", a->bad_timestamps);
+	loss_attrs(a, ci->have_stats ? ci->dropped : 0, s);
 	if (a->frames) {
 		tattr(s, "first", a->first_ts);
 		tattr(s, "last", a->last_ts);
@@ -237,6 +291,8 @@ static void traffic_fill(const struct tb_capture_info *ci, const struct tb_an *a
 	windows_dom(a, s);
 	for (size_t i = 0; i < a->nflows; i++)
 		flow_dom(a, &a->flows[i], s);
+	for (size_t i = 0; i < a->nprobes; i++)
+		probe_dom(a, &a->probes[i], s);
 	cleartext_dom(a, s);
 	secrets_dom(a, s);
 	tls_dom(a, s);

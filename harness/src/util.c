@@ -3,10 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *tb_strerror(enum tb_err e)
 {
@@ -136,22 +139,56 @@ int tb_date_valid(const char *s)
 	return !(m == 2 && d == 29 && !leap);
 }
 
+/* Open path for reading only if it is a regular file.  O_NONBLOCK keeps
+ * open() from waiting for a writer on a FIFO; it is cleared again once
+ * fstat() shows a regular file.  Returns the descriptor or -1 (d set). */
+static int open_regular(const char *path, struct tb_diag *d)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		tb_diag_at(d, TB_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		tb_diag_at(d, TB_E_IO, path, 0, 0,
+			   "not a regular file (a FIFO, device or directory); refused");
+		return -1;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+		close(fd);
+		tb_diag_at(d, TB_E_IO, path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
 enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len,
 			 struct tb_diag *d)
 {
 	*buf = NULL;
 	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return tb_diag_at(d, TB_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+	int fd = open_regular(path, d);
+	if (fd < 0)
+		return TB_E_IO;
 	char *b = tb_xmalloc(max + 1);
-	size_t n = fread(b, 1, max, f);
-	int rerr = ferror(f);
-	fclose(f);
-	if (rerr) {
-		free(b);
-		return tb_diag_at(d, TB_E_IO, path, 0, 0, "read error");
+	size_t n = 0;
+	while (n < max) {
+		ssize_t got = read(fd, b + n, max - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			close(fd);
+			free(b);
+			return tb_diag_at(d, TB_E_IO, path, 0, 0, "read error: %s", strerror(errno));
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
+	close(fd);
 	b[n] = '\0';
 	*buf = b;
 	*len = n;

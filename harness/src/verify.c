@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "report_load.h"
 #include "sign.h"
 #include "suite.h"
 
@@ -21,15 +22,19 @@
 /* At most this many problem lines per check; the rest are counted. */
 #define MAX_DETAIL_LINES 10
 
+/* A file the report names by digest: an evidence file, or the capture. */
 struct evfile {
 	char *path, *sha256;
 	unsigned long long bytes;
+	int is_capture;
 };
 
 struct rdoc {
 	struct tb_facts f;
 	struct evfile *ev;
 	size_t nev, capev;
+	/* <capture status="recorded"> without a sha256: not bound to the report. */
+	int capture_undigested;
 };
 
 static int is_el(const xmlNode *n, const char *name)
@@ -62,21 +67,43 @@ static unsigned long prop_ul(const xmlNode *n, const char *name)
 	return v;
 }
 
+/* Record the path, sha256 and bytes attributes of n as a file to check. */
+static void add_digested(struct rdoc *r, const xmlNode *n, int is_capture)
+{
+	if (r->nev == r->capev) {
+		r->capev = r->capev ? r->capev * 2 : 16;
+		r->ev = tb_xrealloc(r->ev, r->capev, sizeof *r->ev);
+	}
+	struct evfile *e = &r->ev[r->nev++];
+	char *b = prop(n, "bytes");
+	e->path = prop_or_empty(n, "path");
+	e->sha256 = prop_or_empty(n, "sha256");
+	e->bytes = b ? strtoull(b, NULL, 10) : 0;
+	e->is_capture = is_capture;
+	free(b);
+}
+
 static void read_evidence(struct rdoc *r, const xmlNode *evn)
 {
-	for (const xmlNode *k = evn->children; k; k = k->next) {
-		if (!is_el(k, "file"))
+	for (const xmlNode *k = evn->children; k; k = k->next)
+		if (is_el(k, "file"))
+			add_digested(r, k, 0);
+}
+
+/* <traffic><capture sha256 bytes path>: the run's capture is evidence too. */
+static void read_traffic(struct rdoc *r, const xmlNode *tn)
+{
+	for (const xmlNode *c = tn->children; c; c = c->next) {
+		if (!is_el(c, "capture"))
 			continue;
-		if (r->nev == r->capev) {
-			r->capev = r->capev ? r->capev * 2 : 16;
-			r->ev = tb_xrealloc(r->ev, r->capev, sizeof *r->ev);
-		}
-		struct evfile *e = &r->ev[r->nev++];
-		char *b = prop(k, "bytes");
-		e->path = prop_or_empty(k, "path");
-		e->sha256 = prop_or_empty(k, "sha256");
-		e->bytes = b ? strtoull(b, NULL, 10) : 0;
-		free(b);
+		xmlChar *sha = xmlGetNoNsProp(c, X("sha256"));
+		char *status = prop_or_empty(c, "status");
+		if (sha)
+			add_digested(r, c, 1);
+		else if (strcmp(status, "recorded") == 0)
+			r->capture_undigested = 1;
+		xmlFree(sha);
+		free(status);
 	}
 }
 
@@ -128,6 +155,10 @@ static void read_root(struct rdoc *r, const xmlNode *root)
 		if (is_el(n, "run")) {
 			f->started = prop(n, "started");
 			f->finished = prop(n, "finished");
+			/* A --only run counts its selected cases in total-cases; the
+			 * policy's full-suite rule needs the suite's count. */
+			if (prop_ul(n, "suite-cases") > f->total_cases)
+				f->total_cases = prop_ul(n, "suite-cases");
 		} else if (is_el(n, "assessor")) {
 			f->assessor_role = prop(n, "role");
 			f->assessor_name = prop(n, "name");
@@ -137,31 +168,22 @@ static void read_root(struct rdoc *r, const xmlNode *root)
 					read_result(r, k);
 		} else if (is_el(n, "summary")) {
 			read_summary(f, n);
+		} else if (is_el(n, "traffic")) {
+			read_traffic(r, n);
 		}
 	}
 }
 
-static enum tb_err read_report(const char *name, const void *buf, size_t len, struct rdoc *r,
-			       struct tb_diag *d)
+/* Parse report bytes through the one report reader (report_load.c: no
+ * network, no entities, no DOCTYPE, bounded attributes) and read the facts
+ * and the files it names by digest.  *doc stays open for the schema check. */
+static enum tb_err read_report(const char *name, const void *buf, size_t len,
+			       struct rdoc *r, xmlDocPtr *doc, struct tb_diag *d)
 {
 	memset(r, 0, sizeof *r);
-	if (len > INT_MAX)
-		return tb_diag_set(d, TB_E_TOOBIG, "%s: too large", name);
-	/* The report is untrusted: no network, no entity substitution (no
-	 * XML_PARSE_NOENT), no DTD loading. */
-	xmlDocPtr doc = xmlReadMemory(buf, (int)len, name, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc)
-		return tb_diag_at(d, TB_E_FORMAT, name, 0, 0, "not well-formed XML");
-	enum tb_err e = TB_OK;
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (doc->intSubset || doc->extSubset)
-		e = tb_diag_at(d, TB_E_FORMAT, name, 0, 0, "a report has no DOCTYPE; refused");
-	else if (!root || !is_el(root, "report"))
-		e = tb_diag_at(d, TB_E_FORMAT, name, 0, 0, "not a trustbench report");
-	else
-		read_root(r, root);
-	xmlFreeDoc(doc);
+	enum tb_err e = tb_report_parse(buf, len, name, doc, d);
+	if (!e)
+		read_root(r, xmlDocGetRootElement(*doc));
 	return e;
 }
 
@@ -179,7 +201,9 @@ enum tb_err tb_facts_read(const char *name, const void *buf, size_t len, struct 
 			  struct tb_diag *d)
 {
 	struct rdoc r;
-	enum tb_err e = read_report(name, buf, len, &r, d);
+	xmlDocPtr doc = NULL;
+	enum tb_err e = read_report(name, buf, len, &r, &doc, d);
+	xmlFreeDoc(doc);
 	if (e) {
 		rdoc_cleanup(&r);
 		memset(f, 0, sizeof *f);
@@ -211,24 +235,21 @@ TB_UNITTEST int evidence_path_safe(const char *p)
 	return 1;
 }
 
-enum evstate { EV_OK, EV_MISSING, EV_BAD };
-
-/* Hash one evidence file; stops reading past the recorded size. */
-static enum evstate hash_one(int dirfd, const struct evfile *ev, char *why, size_t whylen)
+/* Hash one file the report names; stops reading past the recorded size.
+ * Returns 1 when it matches; otherwise why says what is wrong. */
+static int hash_one(int dirfd, const struct evfile *ev, char *why, size_t whylen)
 {
 	int fd = openat(dirfd, ev->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == ENOENT)
-			return EV_MISSING;
-		snprintf(why, whylen, "cannot open (%s)", errno == ELOOP ? "a symbolic link" :
-			 strerror(errno));
-		return EV_BAD;
+		snprintf(why, whylen, "%s", errno == ENOENT ? "missing" :
+			 errno == ELOOP ? "cannot open (a symbolic link)" : strerror(errno));
+		return 0;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		snprintf(why, whylen, "not a regular file");
-		return EV_BAD;
+		return 0;
 	}
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned long long total = 0;
@@ -244,69 +265,128 @@ static enum evstate hash_one(int dirfd, const struct evfile *ev, char *why, size
 	close(fd);
 	char hex[65];
 	tb_sha256_hex(sum, hex);
-	if (got < 0) {
+	if (got < 0)
 		snprintf(why, whylen, "read error");
-		return EV_BAD;
-	}
-	if (total != ev->bytes) {
-		snprintf(why, whylen, "%s%llu bytes, the report records %llu",
-			 total > ev->bytes ? "more than " : "", total, ev->bytes);
-		return EV_BAD;
-	}
-	if (strcmp(hex, ev->sha256) != 0) {
+	else if (total < ev->bytes)
+		snprintf(why, whylen, "truncated: %llu bytes, the report records %llu", total,
+			 ev->bytes);
+	else if (total > ev->bytes)
+		snprintf(why, whylen, "more than the %llu bytes the report records", ev->bytes);
+	else if (strcmp(hex, ev->sha256) != 0)
 		snprintf(why, whylen, "SHA-256 %s, the report records %s", hex, ev->sha256);
-		return EV_BAD;
-	}
-	return EV_OK;
-}
-
-/* Returns 1 when any present evidence file is broken. */
-static int check_evidence(const char *dir, const struct rdoc *r, FILE *out)
-{
-	size_t ok = 0, missing = 0, bad = 0;
-	char lines[MAX_DETAIL_LINES][PATH_MAX / 8];
-	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0 && r->nev) {
-		fprintf(out, "evidence:  NOT CHECKED: cannot open the evidence directory %s (%s); "
-			     "%zu files recorded\n",
-			dir, strerror(errno), r->nev);
-		return 0;
-	}
-	for (size_t i = 0; i < r->nev; i++) {
-		char why[256] = "";
-		enum evstate s = EV_BAD;
-		if (!evidence_path_safe(r->ev[i].path))
-			snprintf(why, sizeof why, "unsafe path refused (absolute, '.' or '..')");
-		else
-			s = hash_one(dirfd, &r->ev[i], why, sizeof why);
-		if (s == EV_OK) {
-			ok++;
-		} else if (s == EV_MISSING) {
-			missing++;
-		} else if (bad++ < MAX_DETAIL_LINES) {
-			char *safe = tb_text_escape((const uint8_t *)r->ev[i].path,
-						    strlen(r->ev[i].path));
-			snprintf(lines[bad - 1], sizeof lines[0], "%.200s: %s", safe, why);
-			free(safe);
-		}
-	}
-	if (dirfd >= 0)
-		close(dirfd);
-	if (bad) {
-		fprintf(out, "evidence:  BROKEN: %zu of %zu evidence files do not match the report\n",
-			bad, r->nev);
-		for (size_t i = 0; i < bad && i < MAX_DETAIL_LINES; i++)
-			fprintf(out, "  - %s\n", lines[i]);
+	else
 		return 1;
-	}
-	fprintf(out, "evidence:  OK: %zu of %zu evidence files present under %s, each with its "
-		     "recorded SHA-256 and size",
-		ok, r->nev, dir);
-	if (missing)
-		fprintf(out, "; %zu not present, so not checked", missing);
-	fputc('\n', out);
 	return 0;
 }
+
+/* One file: 1 when it is there and matches, else a detail line in line. */
+static int check_one(int dirfd, const struct evfile *ev, char *line, size_t linelen)
+{
+	char why[256];
+	if (!evidence_path_safe(ev->path))
+		snprintf(why, sizeof why, "%s", ev->path[0] ? "unsafe path refused (absolute, '.' or '..')"
+							    : "the report records no path");
+	else if (hash_one(dirfd, ev, why, sizeof why))
+		return 1;
+	char *safe = tb_text_escape((const uint8_t *)ev->path, strlen(ev->path));
+	snprintf(line, linelen, "%.200s%s: %s", safe, ev->is_capture ? " (the capture)" : "", why);
+	free(safe);
+	return 0;
+}
+
+static size_t count_capture(const struct rdoc *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nev; i++)
+		n += r->ev[i].is_capture;
+	return n;
+}
+
+/* "7 files (6 evidence files and the capture)" */
+static void print_what(const struct rdoc *r, FILE *out)
+{
+	size_t cap = count_capture(r);
+	fprintf(out, "%zu file%s (%zu evidence file%s%s)", r->nev, r->nev == 1 ? "" : "s",
+		r->nev - cap, r->nev - cap == 1 ? "" : "s", cap ? " and the capture" : "");
+}
+
+static void note_undigested_capture(const struct rdoc *r, FILE *out)
+{
+	if (r->capture_undigested)
+		fprintf(out, "  - note: the report says a capture was recorded but gives no SHA-256, "
+			     "so the capture is not bound to the report and was not checked\n");
+}
+
+/* Every file the report names by digest, the capture included, must be
+ * under dir with its recorded size and SHA-256: a missing file is as broken
+ * as an altered one.  Returns 1 when any is missing or differs. */
+static int check_evidence(const char *dir, const struct rdoc *r, FILE *out)
+{
+	if (r->nev == 0) {
+		fprintf(out, "evidence:  OK: the report names no files by digest\n");
+		note_undigested_capture(r, out);
+		return 0;
+	}
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		fprintf(out, "evidence:  BROKEN: cannot open the evidence directory %s (%s); the report "
+			     "names ",
+			dir, strerror(errno));
+		print_what(r, out);
+		fprintf(out, " by digest and none could be checked\n");
+		return 1;
+	}
+	size_t bad = 0;
+	char lines[MAX_DETAIL_LINES][PATH_MAX / 8];
+	for (size_t i = 0; i < r->nev; i++) {
+		char line[sizeof lines[0]];
+		if (!check_one(dirfd, &r->ev[i], line, sizeof line) && bad++ < MAX_DETAIL_LINES)
+			memcpy(lines[bad - 1], line, sizeof line);
+	}
+	close(dirfd);
+	if (bad) {
+		fprintf(out, "evidence:  BROKEN: %zu of the ", bad);
+		print_what(r, out);
+		fprintf(out, " the report names by digest are missing or do not match, under %s\n",
+			dir);
+		for (size_t i = 0; i < bad && i < MAX_DETAIL_LINES; i++)
+			fprintf(out, "  - %s\n", lines[i]);
+		if (bad > MAX_DETAIL_LINES)
+			fprintf(out, "  - ... and %zu more\n", bad - MAX_DETAIL_LINES);
+	} else {
+		fprintf(out, "evidence:  OK: all ");
+		print_what(r, out);
+		fprintf(out, " the report names by digest are under %s, each with its recorded "
+			     "SHA-256 and size\n",
+			dir);
+	}
+	note_undigested_capture(r, out);
+	return bad != 0;
+}
+
+/* --report-only: say plainly that the evidence was not looked at. */
+static void print_not_examined(const struct rdoc *r, FILE *out)
+{
+	fprintf(out, "evidence:  NOT EXAMINED (--report-only): the ");
+	print_what(r, out);
+	fprintf(out, " the report names by digest were not checked; this run says nothing about "
+		     "whether they exist or are intact\n");
+}
+
+#ifdef TB_UNITTESTS
+/* For the unit tests: parse report bytes and check their evidence under dir. */
+int tb_verify_evidence_for_tests(const char *name, const void *buf, size_t len, const char *dir,
+				 FILE *out)
+{
+	struct rdoc r;
+	xmlDocPtr doc = NULL;
+	struct tb_diag d = { 0 };
+	int rc = read_report(name, buf, len, &r, &doc, &d) ? -1 : check_evidence(dir, &r, out);
+	xmlFreeDoc(doc);
+	rdoc_cleanup(&r);
+	return rc;
+}
+#endif
 
 /* ---- The checks in order ---- */
 
@@ -400,24 +480,76 @@ static int load_inputs(const struct tb_verify_opts *o, const char *sig_path, str
 	return -1;
 }
 
-/* Returns 0 valid, 1 invalid, -1 when the schema itself cannot be used. */
-static int check_schema(const char *report, const char *schema, FILE *out)
+/* The schema line, checked on the very bytes the signature covers.
+ * Returns 0 valid, 1 invalid or unreadable, -1 when the schema itself
+ * cannot be used. */
+static int check_schema(xmlDocPtr doc, enum tb_err read_err, const struct tb_diag *read_diag,
+			const char *report, const char *schema, FILE *out)
 {
 	struct tb_diag d = { 0 };
 	char msg[1024];
-	enum tb_err e = tb_report_validate(report, schema, &d);
+	enum tb_err e = read_err;
+	if (e)
+		d = *read_diag;
+	else
+		e = tb_report_schema_check(doc, report, schema, &d);
 	if (e == TB_OK) {
 		fprintf(out, "schema:    OK: valid against %s\n", schema);
 		return 0;
 	}
 	tb_diag_format(&d, msg, sizeof msg);
-	fprintf(out, "schema:    %s: %s\n", e == TB_E_CONFIG ? "NOT CHECKED" : "BROKEN", msg);
+	if (read_err)
+		fprintf(out, "schema:    BROKEN: the report cannot be read: %s\n", msg);
+	else
+		fprintf(out, "schema:    %s: %s\n", e == TB_E_CONFIG ? "NOT CHECKED" : "BROKEN", msg);
 	return e == TB_E_CONFIG ? -1 : 1;
+}
+
+/* --evidence DIR, or the report's own directory. */
+static void evidence_dir(const struct tb_verify_opts *o, char *dir, size_t dirlen)
+{
+	if (o->evidence_dir) {
+		snprintf(dir, dirlen, "%s", o->evidence_dir);
+	} else {
+		char tmp[PATH_MAX];
+		snprintf(tmp, sizeof tmp, "%s", o->report);
+		snprintf(dir, dirlen, "%s", dirname(tmp));
+	}
+}
+
+/* The evidence line(s); returns 1 when broken. */
+static int evidence_step(const struct tb_verify_opts *o, enum tb_err read_err,
+			 const struct rdoc *r, FILE *out)
+{
+	char dir[PATH_MAX];
+	if (read_err) {
+		fprintf(out, "evidence:  NOT CHECKED: the report cannot be read\n");
+		return 1;
+	}
+	if (o->report_only) {
+		print_not_examined(r, out);
+		return 0;
+	}
+	evidence_dir(o, dir, sizeof dir);
+	return check_evidence(dir, r, out);
+}
+
+static void print_outcome(int rc, const struct tb_verify_opts *o, int has_policy, FILE *out)
+{
+	const char *what = rc == TB_VEXIT_BROKEN ? "BROKEN: do not rely on this report" :
+			   rc == TB_VEXIT_USAGE ? "INCOMPLETE: the schema could not be used" :
+			   rc == TB_VEXIT_POLICY ? "intact, but the policy is not met" :
+			   has_policy ? "intact, and the policy is met" : "intact";
+	/* Exit 0 with --report-only must not read as "everything checked". */
+	const char *scope = o->report_only && rc != TB_VEXIT_BROKEN
+		? "; report and signature only: the EVIDENCE WAS NOT EXAMINED (--report-only)"
+		: "";
+	fprintf(out, "verify:    %s%s (exit %d)\n", what, scope, rc);
 }
 
 int tb_verify(const struct tb_verify_opts *o, FILE *out)
 {
-	char sig_path[PATH_MAX], dir[PATH_MAX];
+	char sig_path[PATH_MAX];
 	struct vin in = { 0 };
 	struct rdoc r;
 	struct tb_diag d = { 0 };
@@ -436,39 +568,23 @@ int tb_verify(const struct tb_verify_opts *o, FILE *out)
 		goto out_noreport;
 	}
 	fprintf(out, "report:    %s (signature %s)\n", o->report, sig_path);
-	enum tb_err re = read_report(o->report, in.report, in.rlen, &r, &d);
+	xmlDocPtr doc = NULL;
+	enum tb_err re = read_report(o->report, in.report, in.rlen, &r, &doc, &d);
 	broken |= print_signature(sc, &r.f, out);
 	free(sc);
-	int schema = check_schema(o->report, o->schema, out);
+	int schema = check_schema(doc, re, &d, o->report, o->schema, out);
+	xmlFreeDoc(doc);
 	broken |= schema > 0;
-	if (re) {
-		char msg[1024];
-		tb_diag_format(&d, msg, sizeof msg);
-		fprintf(out, "evidence:  BROKEN: the report cannot be read: %s\n", msg);
-		broken = 1;
-	} else {
-		if (o->evidence_dir) {
-			snprintf(dir, sizeof dir, "%s", o->evidence_dir);
-		} else {
-			char tmp[PATH_MAX];
-			snprintf(tmp, sizeof tmp, "%s", o->report);
-			snprintf(dir, sizeof dir, "%s", dirname(tmp));
-		}
-		broken |= check_evidence(dir, &r, out);
+	broken |= evidence_step(o, re, &r, out);
+	if (!re)
 		print_assessor(&r.f, out);
-	}
 	int met = 1;
 	if (in.policy)
 		met = re ? (fprintf(out, "policy:    NOT MET: the report cannot be read\n"), 0)
 			 : print_policy(in.policy, &r.f, o->now, out);
 	rc = broken ? TB_VEXIT_BROKEN : schema < 0 ? TB_VEXIT_USAGE : met ? TB_VEXIT_OK
 									  : TB_VEXIT_POLICY;
-	fprintf(out, "verify:    %s (exit %d)\n",
-		rc == TB_VEXIT_BROKEN ? "BROKEN: do not rely on this report" :
-		rc == TB_VEXIT_USAGE ? "INCOMPLETE: the schema could not be used" :
-		rc == TB_VEXIT_POLICY ? "intact, but the policy is not met" :
-		in.policy ? "intact, and the policy is met" : "intact",
-		rc);
+	print_outcome(rc, o, in.policy != NULL, out);
 	rdoc_cleanup(&r);
 out_noreport:
 	tb_policy_free(in.policy);

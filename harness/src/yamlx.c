@@ -2,18 +2,29 @@
 #include "yamlx.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+/* The keys of one open mapping, for the duplicate check: open addressing
+ * over positions in the mapping's kids[] (stored plus one, so 0 is an empty
+ * slot).  A hash set keeps a mapping with 100k keys linear. */
+struct keyset {
+	size_t *slot;
+	size_t cap; /* a power of two, or 0 before the first key */
+	size_t used;
+};
+
 struct builder {
 	const char *name;
 	struct tb_diag *d;
 	size_t nodes;
-	/* Stack of open containers. */
+	/* Stack of open containers, and the key set of each open mapping. */
 	struct tb_ynode *stack[TB_YAML_MAX_DEPTH + 1];
+	struct keyset keys[TB_YAML_MAX_DEPTH + 1];
 	size_t depth;
 	struct tb_ynode *root;
 };
@@ -44,18 +55,70 @@ static enum tb_err at_mark(struct builder *b, yaml_mark_t m, const char *msg)
 			  (unsigned long)m.column + 1, "%s", msg);
 }
 
+/* kids[] grows to the next power of two whenever nkids reaches one, so a
+ * container with n children costs O(n) copying, not O(n^2). */
 static void add_kid(struct tb_ynode *parent, struct tb_ynode *kid)
 {
-	parent->kids = tb_xrealloc(parent->kids, parent->nkids + 1, sizeof *parent->kids);
+	size_t n = parent->nkids;
+	if (n == 0 || (n & (n - 1)) == 0)
+		parent->kids = tb_xrealloc(parent->kids, n ? n * 2 : 2, sizeof *parent->kids);
 	parent->kids[parent->nkids++] = kid;
 }
 
-/* A mapping key that repeats an earlier key of the same mapping. */
-static const struct tb_ynode *duplicate_key(const struct tb_ynode *map, const struct tb_ynode *key)
+/* FNV-1a over the key's bytes. */
+static size_t key_hash(const struct tb_ynode *k)
 {
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < k->len; i++)
+		h = (h ^ (uint8_t)k->str[i]) * 0x100000001b3u;
+	return (size_t)h;
+}
+
+static int same_key(const struct tb_ynode *a, const struct tb_ynode *b)
+{
+	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+}
+
+/* The slot that holds key, or the empty slot where it belongs. */
+static size_t *keyset_find(const struct keyset *ks, const struct tb_ynode *map,
+			   const struct tb_ynode *key)
+{
+	size_t mask = ks->cap - 1;
+	for (size_t i = key_hash(key) & mask;; i = (i + 1) & mask) {
+		size_t *s = &ks->slot[i];
+		if (*s == 0 || same_key(map->kids[*s - 1], key))
+			return s;
+	}
+}
+
+/* Double the table (kept at most half full) and re-insert every key of map. */
+static void keyset_grow(struct keyset *ks, const struct tb_ynode *map)
+{
+	free(ks->slot);
+	ks->cap = ks->cap ? ks->cap * 2 : 16;
+	ks->slot = tb_xcalloc(ks->cap, sizeof *ks->slot);
 	for (size_t i = 0; i + 1 < map->nkids; i += 2)
-		if (map->kids[i]->len == key->len && memcmp(map->kids[i]->str, key->str, key->len) == 0)
-			return map->kids[i];
+		*keyset_find(ks, map, map->kids[i]) = i + 1;
+}
+
+static void keyset_free(struct keyset *ks)
+{
+	free(ks->slot);
+	memset(ks, 0, sizeof *ks);
+}
+
+/* A mapping key that repeats an earlier key of the same mapping; when it
+ * does not, key is recorded at the position it is about to take. */
+static const struct tb_ynode *duplicate_key(struct keyset *ks, const struct tb_ynode *map,
+					    const struct tb_ynode *key)
+{
+	if ((ks->used + 1) * 2 > ks->cap)
+		keyset_grow(ks, map);
+	size_t *s = keyset_find(ks, map, key);
+	if (*s)
+		return map->kids[*s - 1];
+	*s = map->nkids + 1;
+	ks->used++;
 	return NULL;
 }
 
@@ -73,7 +136,7 @@ static enum tb_err attach(struct builder *b, struct tb_ynode *n, yaml_mark_t m)
 			node_free(n);
 			return at_mark(b, m, "mapping keys must be plain strings");
 		}
-		const struct tb_ynode *prev = duplicate_key(top, n);
+		const struct tb_ynode *prev = duplicate_key(&b->keys[b->depth - 1], top, n);
 		if (prev) {
 			char where[64];
 			snprintf(where, sizeof where, "%lu:%lu", prev->line, prev->col);
@@ -145,6 +208,7 @@ static enum tb_err on_open(struct builder *b, const yaml_event_t *ev, enum tb_yt
 	e = attach(b, n, m);
 	if (e)
 		return e;
+	memset(&b->keys[b->depth], 0, sizeof b->keys[0]);
 	b->stack[b->depth++] = n;
 	return TB_OK;
 }
@@ -178,20 +242,91 @@ static enum tb_err on_event(struct builder *b, const yaml_event_t *ev, int *done
 	case YAML_SEQUENCE_END_EVENT:
 		if (b->depth == 0)
 			return tb_diag_set(b->d, TB_E_INTERNAL, "unbalanced YAML events");
-		b->depth--;
+		keyset_free(&b->keys[--b->depth]);
 		return TB_OK;
 	}
 	return TB_OK;
 }
 
-static enum tb_err parser_error(struct builder *b, const yaml_parser_t *p)
+/* The byte-order mark libyaml skipped before counting any position. */
+static size_t bom_length(const uint8_t *s, size_t len, yaml_encoding_t enc)
+{
+	if (enc == YAML_UTF16LE_ENCODING)
+		return len >= 2 && s[0] == 0xFF && s[1] == 0xFE ? 2 : 0;
+	if (enc == YAML_UTF16BE_ENCODING)
+		return len >= 2 && s[0] == 0xFE && s[1] == 0xFF ? 2 : 0;
+	return len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+}
+
+/* The character at s[i]: its width in bytes (never 0, never past len) and
+ * its code point.  Only line breaks need a true code point here, so a bad
+ * sequence is simply one byte wide. */
+static size_t char_at(const uint8_t *s, size_t len, size_t i, yaml_encoding_t enc, uint32_t *cp)
+{
+	if (enc == YAML_UTF16LE_ENCODING || enc == YAML_UTF16BE_ENCODING) {
+		if (i + 2 > len) {
+			*cp = 0xFFFD;
+			return len - i;
+		}
+		*cp = enc == YAML_UTF16LE_ENCODING ? (uint32_t)(s[i] | s[i + 1] << 8)
+						   : (uint32_t)(s[i] << 8 | s[i + 1]);
+		return *cp >= 0xD800 && *cp <= 0xDBFF && i + 4 <= len ? 4 : 2;
+	}
+	uint8_t c = s[i];
+	size_t w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+							: (c & 0xF8) == 0xF0 ? 4 : 1;
+	if (i + w > len)
+		w = 1;
+	*cp = w == 1 ? c : (uint32_t)(c & (0x7F >> w));
+	for (size_t k = 1; k < w; k++)
+		*cp = *cp << 6 | (s[i + k] & 0x3F);
+	return w;
+}
+
+/* libyaml ends a line at LF, CR, CR LF (one break), NEL, LS and PS. */
+static int is_line_break(uint32_t cp)
+{
+	return cp == '\n' || cp == '\r' || cp == 0x85 || cp == 0x2028 || cp == 0x2029;
+}
+
+/* Line and column (1-based) of the character that holds byte offset off,
+ * counted as libyaml counts its marks: in characters, after the BOM. */
+static void offset_position(const uint8_t *s, size_t len, size_t off, yaml_encoding_t enc,
+			    unsigned long *line, unsigned long *col)
+{
+	unsigned long l = 1, c = 1;
+	uint32_t prev = 0;
+	for (size_t i = bom_length(s, len, enc); i < len;) {
+		uint32_t cp;
+		size_t w = char_at(s, len, i, enc, &cp);
+		if (i + w > off)
+			break; /* off lies in this character: the one at fault */
+		i += w;
+		if (cp == '\n' && prev == '\r')
+			; /* CR LF: one break, already counted at the CR */
+		else if (is_line_break(cp))
+			l++, c = 1;
+		else
+			c++;
+		prev = cp;
+	}
+	*line = l;
+	*col = c;
+}
+
+static enum tb_err parser_error(struct builder *b, const yaml_parser_t *p, const void *buf,
+				size_t len)
 {
 	const char *what = p->problem ? p->problem : "YAML syntax error";
+	unsigned long line = (unsigned long)p->problem_mark.line + 1;
+	unsigned long col = (unsigned long)p->problem_mark.column + 1;
+	/* Reader errors (NUL and other control characters, invalid UTF-8)
+	 * carry a byte offset and no mark. */
+	if (p->error == YAML_READER_ERROR)
+		offset_position(buf, len, p->problem_offset, p->encoding, &line, &col);
 	if (p->context)
-		return tb_diag_at(b->d, TB_E_CONFIG, b->name, (unsigned long)p->problem_mark.line + 1,
-				  (unsigned long)p->problem_mark.column + 1, "%s %s", what, p->context);
-	return tb_diag_at(b->d, TB_E_CONFIG, b->name, (unsigned long)p->problem_mark.line + 1,
-			  (unsigned long)p->problem_mark.column + 1, "%s", what);
+		return tb_diag_at(b->d, TB_E_CONFIG, b->name, line, col, "%s %s", what, p->context);
+	return tb_diag_at(b->d, TB_E_CONFIG, b->name, line, col, "%s", what);
 }
 
 enum tb_err tb_yaml_parse(const char *name, const void *buf, size_t len, struct tb_ydoc **out,
@@ -211,13 +346,15 @@ enum tb_err tb_yaml_parse(const char *name, const void *buf, size_t len, struct 
 	while (!done && e == TB_OK) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&p, &ev)) {
-			e = parser_error(&b, &p);
+			e = parser_error(&b, &p, buf, len);
 			break;
 		}
 		e = on_event(&b, &ev, &done);
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&p);
+	for (size_t i = 0; i < b.depth; i++)
+		keyset_free(&b.keys[i]);
 	if (e == TB_OK && !b.root)
 		e = tb_diag_at(d, TB_E_CONFIG, name, 1, 1, "empty document");
 	if (e != TB_OK) {

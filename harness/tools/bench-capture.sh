@@ -5,7 +5,10 @@
 # flat).  The capture is generated into /tmp at bench time, never committed.
 # Usage: harness/tools/bench-capture.sh BUILD_DIR   (trustbench, pcapgen, pcaploop)
 set -euo pipefail
-B=$1
+# Work from the repository root whatever the caller's directory, with the
+# binary's path made absolute first (the script may change directory).
+B=$(readlink -f -- "$1")
+cd "$(dirname -- "$0")/../.."
 PACKETS=${BENCH_PACKETS:-2000000}
 work=$(mktemp -d /tmp/tb-bench-capture.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -6,7 +6,11 @@
 # The image and the test-only key live in a temporary directory in /tmp and
 # are deleted afterwards.
 set -euo pipefail
-TB=${1:-build/trustbench}
+# Work from the repository root whatever the caller's directory, with the
+# binary's path made absolute first (the script may change directory).
+TB=$(readlink -f -- "${1:-build/trustbench}")
+cd "$(dirname -- "$0")/../.."
+[ -x "$TB" ] || { echo "bench-firmware: no trustbench at $TB (run make first)" >&2; exit 1; }
 ROUNDS=${BENCH_ROUNDS:-3}
 SIZE_MIB=${BENCH_FW_MIB:-1024}
 work=$(mktemp -d /tmp/tb-bench-fw.XXXXXX)

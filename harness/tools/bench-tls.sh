@@ -6,7 +6,11 @@
 # versions and on the broken cipher categories (NULL, aNULL, EXPORT, LOW,
 # 3DES/IDEA).
 set -euo pipefail
-TB=${1:-build/trustbench}
+# Work from the repository root whatever the caller's directory, with the
+# binary's path made absolute first (the script may change directory).
+TB=$(readlink -f -- "${1:-build/trustbench}")
+cd "$(dirname -- "$0")/../.."
+[ -x "$TB" ] || { echo "${0##*/}: no trustbench at $TB (run make first)" >&2; exit 1; }
 ADDR=${TB_LAB_LEGACY:-198.18.1.10}
 PORT=443
 work=$(mktemp -d)

@@ -3,7 +3,11 @@
 # against nmap -sT -p- -T4 on the same reference device, in the same run:
 # wall times, their ratio, and whether the open ports agree.
 set -euo pipefail
-TB=${1:-build/trustbench}
+# Work from the repository root whatever the caller's directory, with the
+# binary's path made absolute first (the script may change directory).
+TB=$(readlink -f -- "${1:-build/trustbench}")
+cd "$(dirname -- "$0")/../.."
+[ -x "$TB" ] || { echo "${0##*/}: no trustbench at $TB (run make first)" >&2; exit 1; }
 ADDR=${TB_LAB_LEGACY:-198.18.1.10}
 ROUNDS=${BENCH_ROUNDS:-3}
 work=$(mktemp -d)

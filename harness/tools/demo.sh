@@ -2,7 +2,10 @@
 # demo.sh: run inside the lab (see `make demo`): the ETSI EN 303 645 suite
 # against each reference device, reports in reports/out/<device>/.
 set -uo pipefail
-TB=${1:-build/trustbench}
+# Work from the repository root whatever the caller's directory, with the
+# binary's path made absolute first (the script may change directory).
+TB=$(readlink -f -- "${1:-build/trustbench}")
+cd "$(dirname -- "$0")/../.."
 SUITE=testsuites/etsi-en-303-645.yaml
 for dev in legacy hardened; do
   out=reports/out/$dev

@@ -10,7 +10,7 @@ pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev 
 # and the reference device's real SSH server (refsvc.c).
 pkgs+=(libssh-dev)
 case "$what" in
-  check) pkgs+=(check) ;;
+  check) pkgs+=(check tshark) ;; # tshark: ground truth from captures in the tests
   coverage) pkgs+=(check lcov) ;;
   bench) pkgs+=(nmap testssl.sh tshark time)
     pkgs+=(time) ;; # /usr/bin/time -v: peak memory in bench-firmware.sh

@@ -221,7 +221,9 @@ static enum tb_err tn_send(struct tn_session *s, const char *line, int secret)
 }
 
 /* Read one chunk: filter telnet commands, answer them, append the text.
- * Returns TB_OK, TB_E_TIMEOUT at the step deadline, TB_E_REFUSED on close. */
+ * Returns TB_OK, TB_E_TIMEOUT at the step deadline (also when the device is
+ * still sending: tb_net_recv checks the deadline before every read), or
+ * TB_E_REFUSED on close. */
 static enum tb_err tn_read(struct tn_session *s, int64_t step_deadline)
 {
 	uint8_t in[2048], data[2048], reply[2048]; /* a reply is never longer than its request */
@@ -319,10 +321,15 @@ static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const stru
 	int nudged = 0;
 	tr_add(tr, "--", "new connection", 14);
 	while ((int)o < 0) {
-		enum tb_err e = tn_read(&s, tb_now_ms() + STEP_MS);
+		/* Checked on every pass, not only when a read has to wait: a device
+		 * that streams bytes without end (an IAC SB that is never closed)
+		 * never makes a read wait. */
+		enum tb_err e = tb_net_deadline_passed(s.end) ? TB_E_TIMEOUT
+							       : tn_read(&s, tb_now_ms() + STEP_MS);
 		if (e == TB_OK) {
 			o = tn_step(&s, &ph, c, marker, cmd, detail, dl);
-		} else if (e == TB_E_TIMEOUT && ph == PH_SENT_PASS && !nudged && tb_now_ms() < s.end) {
+		} else if (e == TB_E_TIMEOUT && ph == PH_SENT_PASS && !nudged &&
+			   !tb_net_deadline_passed(s.end)) {
 			/* Quiet after the password with no prompt we recognise: ask the
 			 * shell directly; only its answer can confirm a login. */
 			nudged = 1;
@@ -332,8 +339,10 @@ static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const stru
 		} else {
 			static const char *const where[] = { "before a login prompt", "after the user name",
 							     "after the password", "after the test command" };
-			snprintf(detail, dl, "%s %s", e == TB_E_TIMEOUT ? "no recognisable answer" :
-				 "connection closed", where[ph]);
+			snprintf(detail, dl, "%s %s%s", e == TB_E_TIMEOUT ? "no recognisable answer" :
+				 "connection closed", where[ph],
+				 tb_net_stop_requested() ? " (the run was interrupted)"
+				 : e == TB_E_TIMEOUT && tb_now_ms() >= s.end ? " within the attempt's deadline" : "");
 			o = ATT_UNCONFIRMED;
 		}
 	}
@@ -346,12 +355,17 @@ static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const stru
 	return o;
 }
 
+/* Sleep, in short slices so that a stop request ends the pause. */
 static void pause_ms(int ms)
 {
-	if (ms <= 0)
-		return;
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	int64_t end = tb_now_ms() + (ms > 0 ? ms : 0);
+	while (!tb_net_deadline_passed(end)) {
+		int64_t left = end - tb_now_ms();
+		if (left > TB_NET_POLL_SLICE_MS)
+			left = TB_NET_POLL_SLICE_MS;
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)left * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 }
 
 #define THROTTLE_RETRIES 3
@@ -472,6 +486,11 @@ static void try_target(struct dc *dc, struct target *t)
 	int in_a_row = 0;
 	for (size_t i = 0; i < dc->list.n && (int)i < dc->max_attempts; i++) {
 		const struct cred *c = &dc->list.v[i];
+		if (tb_net_stop_requested()) {
+			t->unconfirmed++;
+			tb_ev_note(dc->res, t->name, "stopped: the run was interrupted");
+			break;
+		}
 		if (tb_now_ms() > dc->budget_end) {
 			dc->out_of_time = 1;
 			t->unconfirmed++;
@@ -612,6 +631,9 @@ static void judge(struct dc *dc, struct target *ts, size_t n)
 	if (guessed[0])
 		tb_result_set(dc->res, TB_V_FAIL, "confirmed login with a well-known default credential: %s",
 			      guessed);
+	else if (tb_net_stop_requested())
+		tb_result_set(dc->res, TB_V_INCONCLUSIVE,
+			      "the run was interrupted before every login interface was tried");
 	else if (n == 0)
 		tb_result_set(dc->res, TB_V_INCONCLUSIVE,
 			      "no password login to test: no telnet port accepted a connection and no "
@@ -642,7 +664,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		n = telnet_targets(&dc, tc, ts, n);
 	if (wants(&tc->params, "http"))
 		n = http_targets(&dc, ts, n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !tb_net_stop_requested(); i++)
 		try_target(&dc, &ts[i]);
 	judge(&dc, ts, n);
 	credlist_free(&dc.list);

@@ -310,8 +310,14 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	if (read_version(&pc, "before") != 0)
 		tb_ev_note(res, "version", "the device's version cannot be read back: acceptance rests "
 			   "on its HTTP answers alone");
-	for (int i = 0; i < NSTEPS; i++)
+	for (int i = 0; i < NSTEPS; i++) {
+		if (tb_net_stop_requested()) { /* SIGINT/SIGTERM: no new push */
+			st[i].out = O_UNKNOWN;
+			snprintf(st[i].what, sizeof st[i].what, "not pushed: the run was interrupted");
+			continue;
+		}
 		push(&pc, i, &st[i]);
+	}
 	judge(res, st);
 out:
 	for (int i = 0; i < NSTEPS; i++)

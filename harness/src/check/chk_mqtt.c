@@ -6,6 +6,13 @@
  * and `tls-ports` (MQTT over TLS, through tls.c).  The client sends
  * CONNECT without user name or password, then SUBSCRIBE '#' at QoS 0 when
  * accepted, and disconnects without publishing anything.
+ *
+ * PASS needs positive evidence that an MQTT broker refused: a CONNACK with a
+ * refusal code, or a close without CONNACK (MQTT 3.1.1 3.1.4 allows that) on
+ * a port that is shown to be a broker, because a second CONNECT with an
+ * unsupported protocol level gets a CONNACK (3.1.2.2 requires return code 1).
+ * A port that accepts and then closes or resets every connection without one
+ * MQTT byte is not shown to be a broker at all: INCONCLUSIVE.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +51,12 @@ static enum tb_err chan_recv(struct chan *c, void *b, size_t cap, size_t *got, i
 	return c->tls ? tb_tls_recv(c->tls, b, cap, got, dl) : tb_net_recv(c->fd, b, cap, got, dl);
 }
 
-enum step { ST_CLOSED, ST_REFUSED, ST_ACCEPTED, ST_UNDECIDED };
+enum step { ST_CLOSED, ST_REFUSED, ST_ACCEPTED, ST_UNDECIDED, ST_HUNG_UP };
+/* ST_HUNG_UP: connected, sent CONNECT, the port closed or reset without
+ * sending a byte.  A refusal only if the port is shown to be a broker. */
+
+/* Protocol level no MQTT version uses (3.1.1 is 4, 5.0 is 5). */
+#define UNSUPPORTED_LEVEL 0x7f
 
 struct session {
 	struct chan ch;
@@ -82,7 +94,8 @@ static int next_packet(struct session *s, uint8_t want, uint8_t *flags, const ui
 			return -1;
 		}
 		if (e || got == 0) {
-			snprintf(s->why, sizeof s->why, "connection closed");
+			snprintf(s->why, sizeof s->why, "connection %s",
+				 e == TB_E_REFUSED ? "reset" : e ? "lost" : "closed");
 			return -2;
 		}
 		s->len += got;
@@ -113,9 +126,10 @@ static enum step exchange(struct session *s, struct tb_result *res, const char *
 	int r = next_packet(s, TB_MQTT_CONNACK, &flags, &body, &blen);
 	tb_ev_exchange(res, label, pkt, n, s->buf, s->len);
 	if (r == -2 && s->len == 0) {
-		/* MQTT 3.1.1 3.1.4: a server may close instead of a CONNACK. */
-		tb_ev_note(res, label, "anonymous CONNECT: connection closed without CONNACK (refused)");
-		return ST_REFUSED;
+		/* MQTT 3.1.1 3.1.4: a broker may close instead of a CONNACK, but so
+		 * does anything that is not a broker: probe() asks again. */
+		tb_ev_note(res, label, "anonymous CONNECT: %s without a single byte", s->why);
+		return ST_HUNG_UP;
 	}
 	if (r)
 		return ST_UNDECIDED;
@@ -144,46 +158,112 @@ static enum step exchange(struct session *s, struct tb_result *res, const char *
 	return st;
 }
 
-static enum step probe(struct tb_ctx *ctx, uint16_t port, int tls, int tmo, struct tb_result *res,
-		       const char *label, int *sub)
+/* Open the session's channel: plain TCP or MQTT over TLS.  Returns 0 when
+ * ready, 1 when nothing listens, -1 on another failure (noted). */
+static int open_chan(struct tb_ctx *ctx, uint16_t port, int tls, int tmo, struct session *s,
+		     struct tb_result *res, const char *label)
 {
-	struct session s = { .ch = { .fd = -1 }, .deadline = tb_now_ms() + tmo };
 	if (tls) {
 		struct tb_tls_probe pr = { .ver = TB_TLS12, .timeout_ms = tmo };
 		struct tb_tls_result tr;
 		/* Prefer TLS 1.3, fall back to 1.2: the broker's TLS is judged by the tls check. */
 		pr.ver = TB_TLS13;
-		tb_tls_handshake(&ctx->net, ctx->profile->address, port, &pr, &tr, &s.ch.tls);
+		tb_tls_handshake(&ctx->net, ctx->profile->address, port, &pr, &tr, &s->ch.tls);
 		if (tr.outcome != TB_TLS_OK && tr.outcome != TB_TLS_CLOSED) {
 			pr.ver = TB_TLS12;
-			tb_tls_handshake(&ctx->net, ctx->profile->address, port, &pr, &tr, &s.ch.tls);
+			tb_tls_handshake(&ctx->net, ctx->profile->address, port, &pr, &tr, &s->ch.tls);
 		}
 		if (tr.outcome == TB_TLS_CLOSED)
-			return ST_CLOSED;
+			return 1;
 		if (tr.outcome != TB_TLS_OK) {
 			tb_ev_note(res, label, "not determined: TLS handshake failed: %s", tr.why);
-			return ST_UNDECIDED;
+			return -1;
 		}
-	} else {
-		struct tb_diag d = { .msg = "" };
-		enum tb_err e = tb_net_connect(&ctx->net, ctx->profile->address, port, &s.ch.fd, &d);
-		if (e == TB_E_REFUSED)
-			return ST_CLOSED;
-		if (e) {
-			tb_ev_note(res, label, "connect failed: %s", d.msg[0] ? d.msg : tb_strerror(e));
-			return ST_UNDECIDED;
-		}
+		return 0;
+	}
+	struct tb_diag d = { .msg = "" };
+	enum tb_err e = tb_net_connect(&ctx->net, ctx->profile->address, port, &s->ch.fd, &d);
+	if (e == TB_E_REFUSED)
+		return 1;
+	if (e) {
+		tb_ev_note(res, label, "connect failed: %s", d.msg[0] ? d.msg : tb_strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+static void close_chan(struct session *s)
+{
+	if (s->ch.tls)
+		tb_tls_close(s->ch.tls);
+	else if (s->ch.fd >= 0)
+		tb_net_abortive_close(s->ch.fd);
+	s->ch.tls = NULL;
+	s->ch.fd = -1;
+}
+
+/* Is the port an MQTT broker?  A CONNECT with an unsupported protocol level
+ * must get a CONNACK (MQTT 3.1.1 3.1.2.2; a 5.0 broker may answer one too).
+ * Any well-formed CONNACK shows a broker; returns 1 then, else 0. */
+static int mqtt_identify(struct tb_ctx *ctx, uint16_t port, int tls, int tmo,
+			 struct tb_result *res, const char *label)
+{
+	struct session s = { .ch = { .fd = -1 }, .deadline = tb_now_ms() + tmo };
+	uint8_t pkt[64], type = 0, flags;
+	const uint8_t *body;
+	size_t blen, used, n;
+	int broker = 0;
+	if (open_chan(ctx, port, tls, tmo, &s, res, label) != 0) {
+		close_chan(&s);
+		return 0;
+	}
+	s.buf = tb_xmalloc(READ_CAP);
+	n = tb_mqtt_build_connect_level(pkt, sizeof pkt, UNSUPPORTED_LEVEL, "tb-identify");
+	if (chan_send(&s.ch, pkt, n, s.deadline) == TB_OK) {
+		(void)next_packet(&s, TB_MQTT_CONNACK, &flags, &body, &blen);
+		broker = s.len > 0 &&
+			 tb_p_mqtt_packet(s.buf, s.len, &type, &flags, &body, &blen, &used) == TB_OK &&
+			 type == TB_MQTT_CONNACK;
+	}
+	tb_ev_exchange(res, label, pkt, n, s.buf, s.len);
+	if (broker)
+		tb_ev_note(res, label, "identified as an MQTT broker: a CONNECT of unsupported protocol "
+			   "level %u got a CONNACK (return code %u)", UNSUPPORTED_LEVEL,
+			   blen >= 2 ? body[1] : 0);
+	else
+		tb_ev_note(res, label, "not identified as an MQTT broker: a CONNECT of unsupported "
+			   "protocol level %u got %s", UNSUPPORTED_LEVEL,
+			   s.len ? "no CONNACK" : s.why[0] ? s.why : "nothing");
+	free(s.buf);
+	close_chan(&s);
+	return broker;
+}
+
+static enum step probe(struct tb_ctx *ctx, uint16_t port, int tls, int tmo, struct tb_result *res,
+		       const char *label, int *sub)
+{
+	struct session s = { .ch = { .fd = -1 }, .deadline = tb_now_ms() + tmo };
+	int o = open_chan(ctx, port, tls, tmo, &s, res, label);
+	if (o != 0) {
+		close_chan(&s);
+		return o > 0 ? ST_CLOSED : ST_UNDECIDED;
 	}
 	s.buf = tb_xmalloc(READ_CAP);
 	enum step st = exchange(&s, res, label, sub);
 	if (st == ST_UNDECIDED)
 		tb_ev_note(res, label, "not determined: %s", s.why);
 	free(s.buf);
-	if (s.ch.tls)
-		tb_tls_close(s.ch.tls);
-	else
-		tb_net_abortive_close(s.ch.fd);
-	return st;
+	close_chan(&s);
+	if (st != ST_HUNG_UP)
+		return st;
+	if (mqtt_identify(ctx, port, tls, tmo, res, label)) {
+		tb_ev_note(res, label, "anonymous CONNECT refused: the broker closed the connection "
+			   "without CONNACK (MQTT 3.1.1 3.1.4)");
+		return ST_REFUSED;
+	}
+	tb_ev_note(res, label, "not determined: the port accepted the connection and hung up without "
+		   "one MQTT byte; nothing shows that an MQTT broker refused");
+	return ST_UNDECIDED;
 }
 
 static void add_port(uint16_t *p, int *tls, size_t *n, long port, int is_tls)

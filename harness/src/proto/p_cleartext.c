@@ -245,33 +245,45 @@ static int iac_byte(struct tb_telnet_login *s, uint8_t b)
 	return 0;
 }
 
-static int prompt_ends(const struct tb_telnet_login *s, const char *word)
+/* Does the server's open line end with word (lower case), trailing spaces
+ * and tabs aside? */
+static int line_ends_with(const struct tb_telnet_login *s, const char *word)
 {
-	size_t k = strlen(word);
-	for (size_t i = 0; i + k <= s->promptlen; i++)
-		if (memcmp(s->prompt + i, word, k) == 0)
-			return 1;
-	return 0;
+	size_t n = s->promptlen, k = strlen(word);
+	while (n > 0 && (s->prompt[n - 1] == ' ' || s->prompt[n - 1] == '\t'))
+		n--;
+	return n >= k && memcmp(s->prompt + n - k, word, k) == 0;
 }
 
+/* What the server is waiting for, judged from its last line while that line
+ * is still open (real telnetd/login: "login: ", "<host> login: ",
+ * "Password: ", with no line end after them).  A keyword inside a finished
+ * line, or a banner such as "Last login: Mon ... from ...", is no prompt. */
+static enum tb_tl_expect open_line_prompt(const struct tb_telnet_login *s)
+{
+	if (line_ends_with(s, "password:"))
+		return TB_TL_PASS;
+	if (line_ends_with(s, "last login:"))
+		return TB_TL_IDLE;
+	if (line_ends_with(s, "login:") || line_ends_with(s, "username:") || line_ends_with(s, "user:"))
+		return TB_TL_USER;
+	return TB_TL_IDLE;
+}
+
+/* Keep the tail of the server's current line; a line end starts a new one. */
 static void server_byte(struct tb_telnet_login *s, uint8_t b)
 {
-	if (b == '\r' || b == '\n' || b == 0)
+	if (b == '\r' || b == '\n') {
+		s->promptlen = 0;
+		return;
+	}
+	if (b == 0)
 		return;
 	if (s->promptlen == sizeof s->prompt) {
 		memmove(s->prompt, s->prompt + 1, sizeof s->prompt - 1);
 		s->promptlen--;
 	}
 	s->prompt[s->promptlen++] = (uint8_t)tolower(b);
-	if (b == ':' || b == ' ') {
-		if (prompt_ends(s, "login:") || prompt_ends(s, "username:") || prompt_ends(s, "user:")) {
-			s->expect = TB_TL_USER;
-			s->linelen = 0;
-		} else if (prompt_ends(s, "password:")) {
-			s->expect = TB_TL_PASS;
-			s->linelen = 0;
-		}
-	}
 }
 
 enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server,
@@ -285,16 +297,23 @@ enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_serv
 			server_byte(s, b);
 			continue;
 		}
-		if (s->expect == TB_TL_IDLE)
-			continue;
 		if (b == '\r' || b == '\n' || b == 0) {
-			if (s->linelen == 0)
+			if (s->expect == TB_TL_IDLE || s->linelen == 0)
 				continue;
 			enum tb_tl_event ev = s->expect == TB_TL_USER ? TB_TL_GOT_USER : TB_TL_GOT_PASS;
 			s->expect = TB_TL_IDLE;
 			s->promptlen = 0;
 			*used = i + 1;
 			return ev;
+		}
+		if (s->expect == TB_TL_IDLE) {
+			/* The client starts a line: is the server prompting for it?
+			 * Decided now, when the server has stopped talking, not when a
+			 * prompt word went by in its output. */
+			s->expect = open_line_prompt(s);
+			s->linelen = 0;
+			if (s->expect == TB_TL_IDLE)
+				continue;
 		}
 		if (s->linelen < sizeof s->line)
 			s->line[s->linelen++] = b;

@@ -5,8 +5,9 @@
  *   header whose name says it carries a token or key.
  * - FTP commands: USER and PASS.
  * - Telnet logins: a small per-connection state machine fed each direction's
- *   bytes; the line typed after a "login:" prompt is the user name, after a
- *   "password:" prompt the password.
+ *   bytes; the line typed while the server's last, still open line ends with
+ *   "login:" (also "username:", "user:") is the user name, with "password:"
+ *   the password.  A finished line or a "Last login: ..." banner is no prompt.
  * All pure and bounded; values are copied into fixed buffers (truncated).
  */
 #ifndef TB_P_CLEARTEXT_H

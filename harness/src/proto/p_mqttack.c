@@ -97,8 +97,8 @@ static size_t put_str(uint8_t *out, const char *s, size_t n)
 	return n + 2;
 }
 
-size_t tb_mqtt_build_connect(uint8_t *out, size_t cap, const char *client_id, uint16_t keepalive,
-			     const char *user, const char *pass)
+static size_t build_connect(uint8_t *out, size_t cap, uint8_t level, const char *client_id,
+			    uint16_t keepalive, const char *user, const char *pass)
 {
 	size_t cl = strlen(client_id), ul = user ? strlen(user) : 0, pl = pass ? strlen(pass) : 0;
 	if (cl > 23 || ul > 1024 || pl > 1024)
@@ -113,7 +113,7 @@ size_t tb_mqtt_build_connect(uint8_t *out, size_t cap, const char *client_id, ui
 		fl |= 0x40;
 	size_t n = put_header(out, 0x10, rem);
 	n += put_str(out + n, "MQTT", 4);
-	out[n++] = 4; /* protocol level 3.1.1 */
+	out[n++] = level;
 	out[n++] = fl;
 	out[n++] = (uint8_t)(keepalive >> 8);
 	out[n++] = (uint8_t)keepalive;
@@ -123,6 +123,17 @@ size_t tb_mqtt_build_connect(uint8_t *out, size_t cap, const char *client_id, ui
 	if (user && pass)
 		n += put_str(out + n, pass, pl);
 	return n;
+}
+
+size_t tb_mqtt_build_connect(uint8_t *out, size_t cap, const char *client_id, uint16_t keepalive,
+			     const char *user, const char *pass)
+{
+	return build_connect(out, cap, 4 /* 3.1.1 */, client_id, keepalive, user, pass);
+}
+
+size_t tb_mqtt_build_connect_level(uint8_t *out, size_t cap, uint8_t level, const char *client_id)
+{
+	return build_connect(out, cap, level, client_id, 30, NULL, NULL);
 }
 
 size_t tb_mqtt_build_subscribe(uint8_t *out, size_t cap, uint16_t packet_id, const char *topic)

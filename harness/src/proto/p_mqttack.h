@@ -51,6 +51,11 @@ enum tb_err tb_p_mqtt_suback(uint8_t flags, const uint8_t *body, size_t blen,
  * user is given.  Returns the length written, 0 when cap is too small. */
 size_t tb_mqtt_build_connect(uint8_t *out, size_t cap, const char *client_id, uint16_t keepalive,
 			     const char *user, const char *pass);
+/* The same CONNECT (no credentials) with another protocol level.  A broker
+ * that does not support the level must answer CONNACK return code 1 and
+ * close (MQTT 3.1.1 3.1.2.2): the harness uses an unsupported level to learn
+ * whether a port is an MQTT broker at all.  0 when cap is too small. */
+size_t tb_mqtt_build_connect_level(uint8_t *out, size_t cap, uint8_t level, const char *client_id);
 /* SUBSCRIBE to one topic filter at QoS 0.  0 when cap is too small. */
 size_t tb_mqtt_build_subscribe(uint8_t *out, size_t cap, uint16_t packet_id, const char *topic);
 

@@ -144,6 +144,7 @@ enum tb_err tb_p_pkt_decode(int dlt, const uint8_t *frame, size_t caplen, struct
 	/* The IP payload ends at the total length, even when the link layer
 	 * padded the frame; it may also be cut short by the snap length. */
 	size_t body = total - ihl, got = left - ihl;
+	o->cut = got < body;
 	if (!o->later_fragment)
 		transport(ip + ihl, got < body ? got : body, o);
 	return TB_OK;

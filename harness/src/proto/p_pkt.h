@@ -37,6 +37,7 @@ struct tb_pkt {
 	uint8_t tcp_flags;   /* TB_TCP_* */
 	const uint8_t *payload; /* transport payload within the frame (may be cut short) */
 	size_t paylen;          /* bytes of it captured */
+	int cut;                /* the snap length cut the IP packet short */
 };
 
 #define TB_TCP_FIN 0x01

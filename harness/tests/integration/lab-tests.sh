@@ -32,7 +32,7 @@ valid() { # report
 run_tb() { # out profile [args...] -> sets rc
   local out=$1 profile=$2
   shift 2
-  "$TB" run --quiet --suite "$SUITE" --profile "$profile" --out "$out" "$@" 2>"$out.log"
+  "$TB" run --quiet --suite "$SUITE" --profile "$profile" --out "$out" "$@" >"$out.summary" 2>"$out.log"
   rc=$?
 }
 
@@ -330,6 +330,67 @@ expect_eq "no capture: 5.8-1-2 inconclusive" inconclusive "$(verdict "$R" 5.8-1-
 "$TB" analyze fixtures/pcaps/legacy.pcap --out "$work/fx" 2>/dev/null
 expect_eq "regression pcap: token and MQTT password found" 2 \
   "$(xp "$work/fx/traffic.xml" "count(//*[local-name()='secret'][@sender='dut'][@kind='http-token' or @kind='mqtt-password'])")"
+
+echo "# hostile device, issue 9: endless telnet subnegotiation, SIGTERM, MQTT hang-up, capture tail"
+# Telnet on 2323 opens IAC SB and streams as fast as it is read, for 25 s:
+# one guess must end at the attempt's 10 s deadline, not when the stream does.
+sed 's/^\( *\)services: \["telnet", "http"\]$/\1services: ["telnet"]\n\1telnet-ports: [2323]\n\1max-attempts: 1/' "$SUITE" > "$work/sb-suite.yaml"
+cp -r testsuites/data "$work/" # the credential list, relative to the suite
+sed -e 's/port: 23,/port: 2323,/' -e 's/^      port: 23$/      port: 2323/' profiles/refdevice-hostile.yaml > "$work/sb-hostile.yaml"
+"$TB" run --quiet --suite "$work/sb-suite.yaml" --profile "$work/sb-hostile.yaml" --out "$work/sb" \
+  --only 5.1-1-2 2>/dev/null
+R=$work/sb/report.xml
+expect_eq "sb stream: 5.1-1-2 inconclusive" inconclusive "$(verdict "$R" 5.1-1-2)"
+ms=$(xp "$R" "string(//*[local-name()='result'][@id='5.1-1-2']/@duration-ms)")
+if [ -n "$ms" ] && [ "$ms" -lt 16000 ]; then ok "sb stream: one guess ended at its deadline (${ms} ms)"
+else bad "sb stream: took '${ms}' ms (the stream lasts 25000)"; fi
+expect_note "sb stream: the note says the deadline ended it" "$R" 5.1-1-2 "within the attempt's deadline"
+# SIGTERM in the middle of that case: exit 3 within a second, partial report.
+"$TB" run --quiet --suite "$work/sb-suite.yaml" --profile "$work/sb-hostile.yaml" --out "$work/term" \
+  --only 4-1-1,5.1-1-2,5.6-1-2 2>/dev/null &
+pid=$!
+for _ in $(seq 1 100); do
+  [ "$(xp "$work/term/report.xml" 'string(/*/@completed-cases)')" = 1 ] && break
+  sleep 0.1
+done
+sleep 2 # inside 5.1-1-2, reading the endless stream
+t0=$(date +%s%N)
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+took=$(( ($(date +%s%N) - t0) / 1000000 ))
+R=$work/term/report.xml
+expect_eq "SIGTERM: exit code 3" 3 "$rc"
+if [ "$took" -le 1000 ]; then ok "SIGTERM: the run ended ${took} ms after the signal"
+else bad "SIGTERM: the run ended ${took} ms after the signal"; fi
+valid "$R"
+expect_eq "SIGTERM: status partial" partial "$(xp "$R" 'string(/*/@status)')"
+expect_eq "SIGTERM: the interrupted case is not a pass" inconclusive "$(verdict "$R" 5.1-1-2)"
+expect_eq "SIGTERM: no case after it ran" "" "$(verdict "$R" 5.6-1-2)"
+# MQTT on 1883 that takes the CONNECT and hangs up without a byte: no PASS.
+run_tb "$work/hangup" profiles/refdevice-hostile.yaml --only 5.5-4-2
+R=$work/hangup/report.xml
+expect_eq "mqtt hang-up: 5.5-4-2 inconclusive, not pass" inconclusive "$(verdict "$R" 5.5-4-2)"
+expect_note "mqtt hang-up: says why" "$R" 5.5-4-2 "nothing shows that an MQTT broker refused"
+# The capture's tail: the kernel's counters and the file agree after a short
+# run whose last packets come right before the end (no observation window).
+sed 's/^\( *\)observe-seconds: [0-9]*/\1observe-seconds: 0/' profiles/refdevice-legacy.yaml > "$work/short.yaml"
+run_tb "$work/short" "$work/short.yaml" --only 5.2-1-2
+R=$work/short/report.xml
+recv=$(xp "$R" "string(//*[local-name()='capture']/@kernel-received)")
+drop=$(xp "$R" "string(//*[local-name()='capture']/@kernel-dropped)")
+inpcap=$(python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+end = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+o, n = 24, 0
+while o + 16 <= len(d):
+    o += 16 + struct.unpack(end + "IIII", d[o:o + 16])[2]
+    n += 1
+print(n)' "$work/short/evidence/capture.pcap" 2>/dev/null)
+if [ -n "$recv" ] && [ "$recv" -gt 0 ] && [ "$((recv - drop))" = "$inpcap" ]; then
+  ok "capture: kernel-received $recv - kernel-dropped $drop = $inpcap packets in the file"
+else bad "capture: kernel-received '$recv' - kernel-dropped '$drop' but $inpcap packets in the file"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -7,4 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$root"
-exec fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/lab-tests.sh" "$bin"
+rc=0
+fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/lab-tests.sh" "$bin" || rc=$?
+# The latecomer device starts only on request, in a lab of its own.
+"$here/latecomer.sh" "$bin" || rc=$((rc ? rc : 1))
+exit "$rc"

@@ -83,6 +83,10 @@ if [ "${nfiles:-0}" -lt 1 ]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+cap=evidence/capture.pcap
+grep -Eq "<capture status=\"recorded\" path=\"$cap\" sha256=\"[0-9a-f]{64}\" bytes=" "$report" \
+  && ok "the lab run records its capture by digest" \
+  || bad "the lab run records its capture by digest"
 grep -q '<assessor role="lab" name="Test Lab (test-only)"/>' "$report" \
   && ok "run records the assessor given on the command line" \
   || bad "run records the assessor given on the command line"
@@ -114,7 +118,8 @@ expect "sign of a missing report fails" 1 "" -- \
 expect "verify of an intact signed report exits 0" 0 "^verify: +intact \(exit 0\)" -- \
   verify "$report" --ca "$pki/ca.pem"
 for line in "^signature: OK: .*signed [0-9T:-]+Z by CN=trustbench test-only lab signer" \
-    "^chain: +OK" "^schema: +OK" "^evidence: +OK: $nfiles of $nfiles evidence files" \
+    "^chain: +OK" "^schema: +OK" \
+    "^evidence: +OK: all $((nfiles + 1)) files \($nfiles evidence files? and the capture\)" \
     '^assessor: +test lab "Test Lab \(test-only\)"'; do
   grep -Eq -- "$line" "$tmp/out" && ok "verify prints /$line/" || bad "verify prints /$line/"
 done
@@ -152,8 +157,47 @@ d=$(fresh elink); mv "$d/$ev" "$d/moved"; ln -s "$d/moved" "$d/$ev"
 expect "an evidence file replaced by a symbolic link gives 4" 4 "symbolic link" -- \
   verify "$d/report.xml" --ca "$pki/ca.pem"
 d=$(fresh emissing); rm "$d/$ev"
-expect "a missing evidence file is reported, not counted as tampering" 0 "1 not present" -- \
+expect "a missing evidence file gives 4" 4 "^evidence: +BROKEN: 1 of the" -- \
   verify "$d/report.xml" --ca "$pki/ca.pem"
+grep -Fq -- "- $ev: missing" "$tmp/out" && ok "verify names the missing evidence file" \
+  || bad "verify names the missing evidence file"
+d=$(fresh enodir); rm -r "$d/evidence"
+expect "a deleted evidence folder gives 4" 4 \
+  "^evidence: +BROKEN: $((nfiles + 1)) of the $((nfiles + 1)) files" -- \
+  verify "$d/report.xml" --ca "$pki/ca.pem"
+expect "--evidence /nonexistent gives 4" 4 \
+  "^evidence: +BROKEN: cannot open the evidence directory /nonexistent" -- \
+  verify "$report" --ca "$pki/ca.pem" --evidence /nonexistent
+
+# ---- The capture is evidence too ----
+csize=$(stat -c %s "$tmp/lab/$cap")
+for off in 0 $((csize / 2)) $((csize - 1)); do
+  d=$(fresh cflip); flip "$d/$cap" "$off"
+  expect "a flipped byte in the capture at offset $off/$csize gives 4" 4 \
+    "^  - $cap \(the capture\): SHA-256" -- verify "$d/report.xml" --ca "$pki/ca.pem"
+done
+d=$(fresh ctrunc); truncate -s $((csize - 1)) "$d/$cap"
+expect "a truncated capture gives 4" 4 "^  - $cap \(the capture\): truncated" -- \
+  verify "$d/report.xml" --ca "$pki/ca.pem"
+d=$(fresh cappend); printf 'x' >>"$d/$cap"
+expect "a byte appended to the capture gives 4" 4 "\(the capture\): more than" -- \
+  verify "$d/report.xml" --ca "$pki/ca.pem"
+d=$(fresh cgone); rm "$d/$cap"
+expect "a deleted capture gives 4" 4 "^  - $cap \(the capture\): missing" -- \
+  verify "$d/report.xml" --ca "$pki/ca.pem"
+
+# ---- --report-only: exit 0 only with words that cannot be missed ----
+d=$(fresh ronly); rm -r "$d/evidence"
+expect "--report-only without evidence gives 0" 0 "^evidence: +NOT EXAMINED \(--report-only\)" -- \
+  verify "$d/report.xml" --ca "$pki/ca.pem" --report-only
+grep -Eq "^verify: +intact; report and signature only: the EVIDENCE WAS NOT EXAMINED \(--report-only\) \(exit 0\)" \
+  "$tmp/out" && ok "--report-only says in the verdict that the evidence was not examined" \
+  || bad "--report-only says in the verdict that the evidence was not examined"
+flip "$d/report.xml" 100
+expect "--report-only still checks the report: a flipped byte gives 4" 4 "^signature: BROKEN" -- \
+  verify "$d/report.xml" --ca "$pki/ca.pem" --report-only
+expect "--report-only with --evidence is a usage error" 1 "contradict" -- \
+  verify "$report" --ca "$pki/ca.pem" --report-only --evidence "$tmp/lab"
 d=$(fresh edir); mkdir "$tmp/evcopy"; cp -r "$d/evidence" "$tmp/evcopy/"; flip "$tmp/evcopy/$ev" 0
 expect "--evidence DIR checks the evidence there" 4 "^evidence: +BROKEN" -- \
   verify "$d/report.xml" --ca "$pki/ca.pem" --evidence "$tmp/evcopy"
@@ -174,6 +218,29 @@ sed -i '1a <!DOCTYPE report [<!ENTITY x SYSTEM "file:///etc/hostname">]>' "$d/re
 "$TB" sign "$d/report.xml" --key "$pki/lab.key" --cert "$pki/lab.pem" >/dev/null
 expect "a signed report with a DOCTYPE and external entity gives 4" 4 "DOCTYPE" -- \
   verify "$d/report.xml" --ca "$pki/ca.pem"
+for cmd in "validate" "render --html $tmp/x.html" "diff $report"; do
+  # shellcheck disable=SC2086 # cmd is several words on purpose
+  expect "$cmd refuses the report with a DOCTYPE too (one reader, one rule)" 1 "DOCTYPE" -- \
+    "$TB" $cmd "$d/report.xml"
+done
+d=$(fresh attrs)
+# 100k attributes (1 MB) on one element inside <results>.
+awk 'BEGIN { printf "<notes"; for (i = 0; i < 100000; i++) printf " a%d=\"v\"", i; print "/>" }' \
+  >"$tmp/attrs.txt"
+awk 'NR == FNR { a = $0; next } { sub(/<results>/, "<results>" a); print }' "$tmp/attrs.txt" \
+  "$tmp/lab/report.xml" >"$d/report.xml"
+"$TB" sign "$d/report.xml" --key "$pki/lab.key" --cert "$pki/lab.pem" >/dev/null
+expect "a signed report with 100k attributes on one element gives 4 within 5 s" 4 \
+  "more than 64 attributes" -- timeout 5 "$TB" verify "$d/report.xml" --ca "$pki/ca.pem"
+expect "... and validate refuses it within 5 s" 1 "more than 64 attributes" -- \
+  timeout 5 "$TB" validate "$d/report.xml"
+mkfifo "$tmp/fifo.xml" "$tmp/fifo.yaml"
+expect "a FIFO as the report is refused at once" 1 "not a regular file" -- \
+  timeout 5 "$TB" verify "$tmp/fifo.xml" --ca "$pki/ca.pem"
+expect "a FIFO as the policy is refused at once" 1 "not a regular file" -- \
+  timeout 5 "$TB" verify "$report" --ca "$pki/ca.pem" --policy "$tmp/fifo.yaml"
+expect "validate refuses a FIFO at once" 1 "not a regular file" -- \
+  timeout 5 "$TB" validate "$tmp/fifo.xml" "$tmp/fifo.yaml"
 
 # ---- Certificates ----
 expect "wrong CA gives 4" 4 "^chain: +BROKEN: the signer does not chain to the given CA" -- \
@@ -239,6 +306,12 @@ printf 'policy:\n  id: x\nrequire:\n  psti: sometimes\n' >"$tmp/bad.yaml"
 expect "a bad policy is bad input (1) with file:line:col" 1 "bad.yaml:4:9: require.psti" -- \
   verify "$report" --ca "$pki/ca.pem" --policy "$tmp/bad.yaml"
 expect "verify without --ca is a usage error" 1 "required" -- verify "$report"
+for h in --help -h; do
+  "$TB" verify "$h" >"$tmp/out" 2>/dev/null && grep -q "^usage: trustbench verify" "$tmp/out" \
+    && grep -q -- "--report-only" "$tmp/out" \
+    && ok "verify $h prints the usage on stdout and exits 0" \
+    || bad "verify $h prints the usage on stdout and exits 0"
+done
 expect "a missing signature file is bad input" 1 "" -- verify "$report" --ca "$pki/ca.pem" --sig "$tmp/none.p7s"
 expect "a CA file without certificates is bad input" 1 "no PEM certificate" -- \
   verify "$report" --ca "$pki/lab.key"

@@ -101,7 +101,7 @@ START_TEST(analysis_with_and_without_digest_agree)
 		ck_assert_uint_eq(a->frames, b->frames);
 		ck_assert_uint_eq(a->nflows, b->nflows);
 		ck_assert_uint_eq(a->nsecrets, b->nsecrets);
-		ck_assert_int_eq(a->cut_short, b->cut_short);
+		ck_assert_int_eq(a->loss.cut_short, b->loss.cut_short);
 		tb_an_free(a);
 		tb_an_free(b);
 	}
@@ -121,7 +121,7 @@ START_TEST(analysis_with_and_without_digest_agree)
 	struct tb_an *a = tb_an_new(DUT);
 	ck_assert_int_eq(tb_an_read_file_sha256(a, path, got, &gb, &d), TB_OK);
 	ck_assert_int_eq(tb_file_sha256(path, want, &wb), TB_OK);
-	ck_assert(a->cut_short);
+	ck_assert(a->loss.cut_short);
 	ck_assert_uint_eq(gb, len - 7);
 	ck_assert(memcmp(want, got, 32) == 0);
 	tb_an_free(a);

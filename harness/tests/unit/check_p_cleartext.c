@@ -115,6 +115,113 @@ START_TEST(telnet_no_prompt_no_secret)
 }
 END_TEST
 
+/* Feed (from_server, text) steps in order, one byte at a time when bytewise
+ * (a character-mode client with the server echoing); collect user names and
+ * passwords, "|"-separated. */
+struct tl_step {
+	int from_server;
+	const char *text;
+};
+
+static int login_transcript(const struct tl_step *steps, size_t nsteps, int bytewise, char *users,
+			    char *passes)
+{
+	struct tb_telnet_login s;
+	int events = 0;
+	tb_p_telnet_login_init(&s);
+	users[0] = passes[0] = '\0';
+	for (size_t i = 0; i < nsteps; i++) {
+		const uint8_t *p = (const uint8_t *)steps[i].text;
+		size_t n = strlen(steps[i].text);
+		for (size_t off = 0; off < n;) {
+			size_t used, want = bytewise ? 1 : n - off;
+			enum tb_tl_event ev = tb_p_telnet_login_feed(&s, steps[i].from_server, p + off,
+								     want, &used);
+			off += used;
+			char *dst = ev == TB_TL_GOT_USER ? users : ev == TB_TL_GOT_PASS ? passes : NULL;
+			if (dst) {
+				strcat(dst, dst[0] ? "|" : "");
+				strncat(dst, (const char *)s.line, s.linelen);
+				events++;
+			}
+		}
+	}
+	return events;
+}
+
+/* Issue 9, section 2: a real session (Debian telnetd + login, line mode).
+ * The "Last login: ..." banner after the password is not a login prompt, so
+ * the shell command typed next is no user name. */
+START_TEST(telnet_last_login_banner_is_not_a_prompt)
+{
+	static const struct tl_step session[] = {
+		{ 1, "\xff\xfd\x18\xff\xfd\x20\xff\xfb\x01\xff\xfb\x03" },
+		{ 0, "\xff\xfc\x18\xff\xfc\x20\xff\xfd\x01\xff\xfd\x03" },
+		{ 1, "\r\nDebian GNU/Linux 12\r\ncam login: " },
+		{ 0, "admin\r\n" },
+		{ 1, "admin\r\nPassword: " },
+		{ 0, "s3cret\r\n" },
+		{ 1, "\r\nLast login: Mon Nov 23 10:00:01 UTC 2026 from 198.18.0.1 on pts/1\r\n"
+		     "Linux cam 6.1.0-13-amd64 #1 SMP x86_64\r\n\r\nadmin@cam:~$ " },
+		{ 0, "/sbin/ping www.yahoo.com\r\n" },
+		{ 1, "PING www.yahoo.com (198.18.9.1) 56(84) bytes of data.\r\n" },
+		{ 0, "exit\r\n" },
+		{ 1, "logout\r\n" },
+	};
+	for (int bytewise = 0; bytewise < 2; bytewise++) {
+		char users[600], passes[600];
+		ck_assert_int_eq(login_transcript(session, sizeof session / sizeof *session, bytewise,
+						  users, passes), 2);
+		ck_assert_str_eq(users, "admin");
+		ck_assert_str_eq(passes, "s3cret");
+	}
+}
+END_TEST
+
+/* Character mode with server echo (busybox telnetd): each typed byte goes out
+ * alone and comes back; CR NUL ends the line.  A failed try, then a good one;
+ * a "Last login:" line that the shell prints later changes nothing. */
+START_TEST(telnet_character_mode_with_echo)
+{
+	static const struct tl_step session[] = {
+		{ 1, "cam login: " }, { 0, "r" }, { 1, "r" }, { 0, "o" }, { 1, "o" }, { 0, "o" },
+		{ 1, "o" }, { 0, "t" }, { 1, "t" }, { 0, "\r" }, { 0, "\0" }, { 1, "\r\n" },
+		{ 1, "Password: " }, { 0, "bad\r" }, { 0, "\0" },
+		{ 1, "\r\nLogin incorrect\r\ncam login: " }, { 0, "root\r\0" },
+		{ 1, "root\r\nPassword: " }, { 0, "xmhdipc\r\0" },
+		{ 1, "\r\n~ # " }, { 0, "lastlog -u root\r\0" },
+		{ 1, "Username Port From Latest\r\nroot pts/0 Last login: never\r\n~ # " },
+		{ 0, "cat /etc/passwd\r\0" },
+	};
+	char users[600], passes[600];
+	ck_assert_int_eq(login_transcript(session, sizeof session / sizeof *session, 0, users, passes),
+			 4);
+	ck_assert_str_eq(users, "root|root");
+	ck_assert_str_eq(passes, "bad|xmhdipc");
+}
+END_TEST
+
+/* A prompt keyword in the middle of a line, or a line that ended, is not a
+ * prompt: only the server's unfinished last line is. */
+START_TEST(telnet_prompt_only_at_the_end_of_the_open_line)
+{
+	static const struct tl_step mid[] = {
+		{ 1, "Please enter your login: details below\r\n$ " }, { 0, "uptime\r\n" },
+		{ 1, "login:\r\n" }, { 0, "whoami\r\n" },
+		{ 1, "Last login: Tue\r\n" }, { 0, "id\r\n" },
+		{ 1, "Last login:" }, { 0, "date\r\n" },
+	};
+	char users[600], passes[600];
+	ck_assert_int_eq(login_transcript(mid, sizeof mid / sizeof *mid, 0, users, passes), 0);
+	static const struct tl_step trail[] = {
+		{ 1, "router user:\t" }, { 0, "admin\n" }, { 1, "password:   " }, { 0, "pw\n" },
+	};
+	ck_assert_int_eq(login_transcript(trail, 4, 0, users, passes), 2);
+	ck_assert_str_eq(users, "admin");
+	ck_assert_str_eq(passes, "pw");
+}
+END_TEST
+
 Suite *p_cleartext_suite(void)
 {
 	Suite *s = suite_create("p_cleartext");
@@ -125,6 +232,9 @@ Suite *p_cleartext_suite(void)
 	tcase_add_test(tc, ftp_commands);
 	tcase_add_test(tc, telnet_login_any_split);
 	tcase_add_test(tc, telnet_no_prompt_no_secret);
+	tcase_add_test(tc, telnet_last_login_banner_is_not_a_prompt);
+	tcase_add_test(tc, telnet_character_mode_with_echo);
+	tcase_add_test(tc, telnet_prompt_only_at_the_end_of_the_open_line);
 	suite_add_tcase(s, tc);
 	return s;
 }

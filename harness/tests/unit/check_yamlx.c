@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "yamlx.h"
 
@@ -14,13 +16,14 @@ static enum tb_err parse(const char *text, struct tb_ydoc **doc, struct tb_diag 
 	return tb_yaml_parse(NAME, text, strlen(text), doc, d);
 }
 
-/* Parse text, expect TB_E_CONFIG at line:col with phrase in the message. */
-static void expect_err_at(int caller, const char *text, unsigned long line, unsigned long col,
-			  const char *phrase)
+/* Parse len bytes of text, expect TB_E_CONFIG at line:col with phrase in
+ * the message. */
+static void expect_err_at_n(int caller, const char *text, size_t len, unsigned long line,
+			    unsigned long col, const char *phrase)
 {
 	struct tb_ydoc *doc = (struct tb_ydoc *)1;
-	struct tb_diag d;
-	enum tb_err e = parse(text, &doc, &d);
+	struct tb_diag d = { 0 };
+	enum tb_err e = tb_yaml_parse(NAME, text, len, &doc, &d);
 	ck_assert_msg(e == TB_E_CONFIG, "line %d: expected TB_E_CONFIG, got %d (%s)", caller, e, d.msg);
 	ck_assert_msg(doc == NULL, "line %d: *out not NULL on error", caller);
 	ck_assert_msg(d.file && strcmp(d.file, NAME) == 0, "line %d: diag file", caller);
@@ -29,7 +32,9 @@ static void expect_err_at(int caller, const char *text, unsigned long line, unsi
 	ck_assert_msg(strstr(d.msg, phrase) != NULL, "line %d: '%s' not in '%s'", caller, phrase,
 		      d.msg);
 }
-#define EXPECT_ERR_AT(t, l, c, p) expect_err_at(__LINE__, t, l, c, p)
+#define EXPECT_ERR_AT(t, l, c, p) expect_err_at_n(__LINE__, t, strlen(t), l, c, p)
+/* The same for a string literal that may hold NUL bytes. */
+#define EXPECT_ERR_AT_LIT(t, l, c, p) expect_err_at_n(__LINE__, t, sizeof(t) - 1, l, c, p)
 
 START_TEST(tree_with_positions)
 {
@@ -240,6 +245,104 @@ START_TEST(syntax_errors_carry_position)
 }
 END_TEST
 
+/* libyaml reports NUL, other control characters and invalid UTF-8 by byte
+ * offset only; the position must still be the true line and column. */
+START_TEST(reader_errors_carry_position)
+{
+	EXPECT_ERR_AT_LIT("a: 1\nbb: x\0y\n", 2, 6, "control characters are not allowed");
+	EXPECT_ERR_AT_LIT("\0", 1, 1, "control characters are not allowed");
+	EXPECT_ERR_AT_LIT("a: 1\nb: 2\n\nc: \x01\n", 4, 4, "control characters");
+	EXPECT_ERR_AT_LIT("a: 1\nbb: \xc3(\n", 2, 5, "invalid trailing UTF-8 octet");
+	EXPECT_ERR_AT_LIT("a: '\xc3\xa9'\n# \xff\n", 2, 3, "invalid leading UTF-8 octet");
+	EXPECT_ERR_AT_LIT("a: x\xe2\x82", 1, 5, "incomplete UTF-8 octet sequence");
+	/* Columns count characters, not bytes; CR LF is one line break. */
+	EXPECT_ERR_AT_LIT("a: \"\xc3\xa9\xe2\x82\xac\"\r\nb: \xc3\xa9\x7f\n", 2, 5,
+			  "control characters");
+	/* A UTF-8 byte-order mark takes no column. */
+	EXPECT_ERR_AT_LIT("\xef\xbb\xbf" "a: \x01\n", 1, 4, "control characters");
+	/* UTF-16: offsets are in two-byte units. */
+	EXPECT_ERR_AT_LIT("\xff\xfe" "a\0:\0 \0" "1\0\n\0" "b\0:\0 \0\x01\0", 2, 4,
+			  "control characters");
+}
+END_TEST
+
+/* The same position libyaml gives its own errors: a scanner error and a
+ * reader error after the same text (CR LF, a line separator in a comment,
+ * multi-byte characters, a BOM) land on the same line and column. */
+START_TEST(reader_positions_match_libyaml_marks)
+{
+	static const char *const prefix[] = {
+		"a: 1\r\nb: [x,\r\n  y]\r\n# c\xe2\x80\xa8\nd: \xc3\xa9\xc3\xa9\ne: ",
+		"b: \"\xc3\xa9\xe2\x80\xa8x\"\nd: ",
+		"\xef\xbb\xbf" "a: b\nc: ",
+		"a: \"x\xc2\x85y\"\n# \r\r\nq: ",
+		NULL,
+	};
+	for (int i = 0; prefix[i]; i++) {
+		char scan[128], read[128];
+		snprintf(scan, sizeof scan, "%s@\n", prefix[i]);
+		snprintf(read, sizeof read, "%s\x01\n", prefix[i]);
+		struct tb_ydoc *doc;
+		struct tb_diag ds = { 0 }, dr = { 0 };
+		ck_assert_int_eq(parse(scan, &doc, &ds), TB_E_CONFIG);
+		ck_assert_int_eq(parse(read, &doc, &dr), TB_E_CONFIG);
+		ck_assert_msg(strstr(ds.msg, "cannot start any token"), "%d: %s", i, ds.msg);
+		ck_assert_msg(strstr(dr.msg, "control characters"), "%d: %s", i, dr.msg);
+		ck_assert_msg(ds.line == dr.line && ds.col == dr.col,
+			      "prefix %d: libyaml says %lu:%lu, the reader error %lu:%lu", i, ds.line,
+			      ds.col, dr.line, dr.col);
+	}
+}
+END_TEST
+
+/* One mapping with ~100k keys (0.9 MB): the duplicate check is a hash set,
+ * so this is refused at once (it took a minute when the check was a linear
+ * scan per key).  The first duplicate is the one reported. */
+START_TEST(duplicate_key_in_a_huge_mapping)
+{
+	enum { KEYS = 99999 };
+	size_t cap = (size_t)(KEYS + 2) * 11, n = 0;
+	char *text = malloc(cap);
+	for (int i = 0; i < KEYS; i++)
+		n += (size_t)snprintf(text + n, cap - n, "k%05x: 1\n", (unsigned)i);
+	/* Two duplicates: the first (of key 5, first on line 6) is reported. */
+	n += (size_t)snprintf(text + n, cap - n, "k%05x: 2\n", 5u);
+	ck_assert_uint_le(n, TB_YAML_MAX_BYTES);
+	struct tb_ydoc *doc = (struct tb_ydoc *)1;
+	struct tb_diag d = { 0 };
+	ck_assert_int_eq(tb_yaml_parse(NAME, text, n, &doc, &d), TB_E_CONFIG);
+	ck_assert_ptr_null(doc);
+	ck_assert_uint_eq(d.line, KEYS + 1);
+	ck_assert_uint_eq(d.col, 1);
+	ck_assert_msg(strstr(d.msg, "duplicate key 'k00005' (first at 6:1)"), "%s", d.msg);
+	/* Without the duplicate every key is there, in order. */
+	n -= strlen("k00005: 2\n");
+	ck_assert_int_eq(tb_yaml_parse(NAME, text, n, &doc, &d), TB_OK);
+	ck_assert_uint_eq(doc->root->nkids, 2 * KEYS);
+	ck_assert_str_eq(doc->root->kids[2 * (KEYS - 1)]->str, "k1869e");
+	ck_assert_ptr_nonnull(tb_y_get(doc->root, "k12345"));
+	tb_ydoc_free(doc);
+	free(text);
+}
+END_TEST
+
+/* Each mapping has its own keys: the same key in nested or sibling mappings
+ * is fine, a repeat within one mapping is not, even after a nested one. */
+START_TEST(duplicate_keys_per_mapping)
+{
+	struct tb_ydoc *doc;
+	struct tb_diag d = { 0 };
+	ck_assert_int_eq(parse("a: {x: 1}\nb: {x: 2}\nx: {x: {x: 3}}\n", &doc, &d), TB_OK);
+	tb_ydoc_free(doc);
+	EXPECT_ERR_AT("a:\n  x: 1\n  y:\n    x: 2\n  x: 3\n", 5, 3, "duplicate key 'x' (first at 2:3)");
+	EXPECT_ERR_AT("- {a: 1, b: 2}\n- {b: 1, b: 2}\n", 2, 10, "duplicate key 'b' (first at 2:4)");
+	/* Keys that differ only past a shared prefix, or by length. */
+	ck_assert_int_eq(parse("ab: 1\na: 2\nabc: 3\n\"\": 4\n", &doc, &d), TB_OK);
+	tb_ydoc_free(doc);
+	EXPECT_ERR_AT("\"\": 1\nb: 2\n'': 3\n", 3, 1, "duplicate key '' (first at 1:1)");
+}
+END_TEST
+
 /* ---- typed access ---- */
 
 static const char typed[] = "n: 42\n"
@@ -394,6 +497,29 @@ START_TEST(load_from_file)
 }
 END_TEST
 
+/* A FIFO (or a directory) given as a YAML path is refused at once; it used
+ * to block forever waiting for a writer.  The alarm turns a regression into
+ * a failure instead of a hang. */
+START_TEST(load_refuses_fifo_and_directory)
+{
+	char dir[] = "/tmp/tb-yamlx-XXXXXX", fifo[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/suite.yaml", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	struct tb_ydoc *doc = (struct tb_ydoc *)1;
+	struct tb_diag d = { 0 };
+	alarm(10);
+	ck_assert_int_eq(tb_yaml_load(fifo, &doc, &d), TB_E_IO);
+	alarm(0);
+	ck_assert_ptr_null(doc);
+	ck_assert_msg(strstr(d.msg, "not a regular file"), "%s", d.msg);
+	ck_assert_int_eq(tb_yaml_load(dir, &doc, &d), TB_E_IO);
+	ck_assert_msg(strstr(d.msg, "not a regular file"), "%s", d.msg);
+	unlink(fifo);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(diag_format)
 {
 	struct tb_diag d;
@@ -426,6 +552,11 @@ Suite *yamlx_suite(void)
 	tcase_add_test(tc, y_bool);
 	tcase_add_test(tc, y_str_and_keys);
 	tcase_add_test(tc, load_from_file);
+	tcase_add_test(tc, load_refuses_fifo_and_directory);
+	tcase_add_test(tc, reader_errors_carry_position);
+	tcase_add_test(tc, reader_positions_match_libyaml_marks);
+	tcase_add_test(tc, duplicate_key_in_a_huge_mapping);
+	tcase_add_test(tc, duplicate_keys_per_mapping);
 	tcase_add_test(tc, diag_format);
 	suite_add_tcase(s, tc);
 	return s;
