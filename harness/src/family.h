@@ -47,6 +47,10 @@ enum tb_family_flags {
 	TB_FAM_INTRUSIVE = 1 << 0,  /* needs lab.intrusive: true in the profile */
 	TB_FAM_CONCEPTUAL = 1 << 1, /* judges declarations only: touches no device */
 	TB_FAM_EXAMINER = 1 << 2,   /* always hands over to a human examiner */
+	/* Judges the whole run's capture: runs after every other test case and
+	 * the "after" observation window, so that what the device did late in
+	 * the run is judged too and the report never contradicts itself. */
+	TB_FAM_AFTER_ACTIVE = 1 << 3,
 };
 
 struct tb_check_family {

@@ -14,6 +14,7 @@
 #include "report.h"
 #include "handback.h"
 #include "mkdirs.h"
+#include "net.h"
 #include "priv.h"
 #include "runcap.h"
 
@@ -150,6 +151,11 @@ static void run_case(struct tb_ctx *ctx, const struct tb_decisions *ds, const st
 		tc->family->run(ctx, tc, r);
 		if (!r->reason)
 			tb_result_set(r, TB_V_ERROR, "the '%s' check gave no verdict", tc->family->name);
+		/* A check cut short by SIGINT/SIGTERM did not finish establishing
+		 * its PASS (a FAIL it already found stands). */
+		if (tb_net_stop_requested() && r->verdict == TB_V_PASS)
+			tb_result_set(r, TB_V_INCONCLUSIVE,
+				      "the run was interrupted during this test case, so its checks did not all run");
 	}
 	apply_decision(ds, r);
 	r->duration_ms = tb_now_ms() - t0;
@@ -282,19 +288,26 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	tb_runcap_observe(&rcap, 0, &stop_requested, opts->quiet);
 	unsigned counts[TB_V_COUNT] = { 0 };
 	int64_t run_t0 = tb_now_ms();
-	for (size_t i = 0; i < suite->ncases && !stop_requested; i++) {
-		if (!selected(opts, suite->cases[i].id))
-			continue;
-		struct tb_result *r = &results[ri.nresults];
-		run_case(&ctx, decisions, &suite->cases[i], r);
-		ri.nresults++;
-		counts[r->verdict]++;
-		progress(opts, ri.nresults, total, r, run_t0);
-		if (tb_report_write(&ri, report_path, &d) != TB_OK ||
-		    tb_junit_write(&ri, opts->junit_path, &d) != TB_OK)
-			goto write_failed;
+	/* Two passes: the cases that judge the whole capture come last, after
+	 * the "after" observation window (TB_FAM_AFTER_ACTIVE). */
+	for (int pass = 0; pass < 2 && !stop_requested; pass++) {
+		if (pass == 1)
+			tb_runcap_observe(&rcap, 1, &stop_requested, opts->quiet);
+		for (size_t i = 0; i < suite->ncases && !stop_requested; i++) {
+			const struct tb_case *tc = &suite->cases[i];
+			int late = (tc->family->flags & TB_FAM_AFTER_ACTIVE) != 0;
+			if (late != pass || !selected(opts, tc->id))
+				continue;
+			struct tb_result *r = &results[ri.nresults];
+			run_case(&ctx, decisions, tc, r);
+			ri.nresults++;
+			counts[r->verdict]++;
+			progress(opts, ri.nresults, total, r, run_t0);
+			if (tb_report_write(&ri, report_path, &d) != TB_OK ||
+			    tb_junit_write(&ri, opts->junit_path, &d) != TB_OK)
+				goto write_failed;
+		}
 	}
-	tb_runcap_observe(&rcap, 1, &stop_requested, opts->quiet);
 	tb_runcap_end(&rcap);
 	ri.traffic = rcap.an;
 	ri.complete = !stop_requested;

@@ -182,7 +182,8 @@ enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len,
 		if (got < 0) {
 			close(fd);
 			free(b);
-			return tb_diag_at(d, TB_E_IO, path, 0, 0, "read error: %s", strerror(errno));
+			return tb_diag_at(d, TB_E_IO, path, 0, 0, "read error: %s",
+					  strerror(errno));
 		}
 		if (got == 0)
 			break;

@@ -284,8 +284,9 @@ static int check_one(int dirfd, const struct evfile *ev, char *line, size_t line
 {
 	char why[256];
 	if (!evidence_path_safe(ev->path))
-		snprintf(why, sizeof why, "%s", ev->path[0] ? "unsafe path refused (absolute, '.' or '..')"
-							    : "the report records no path");
+		snprintf(why, sizeof why, "%s",
+			 ev->path[0] ? "unsafe path refused (absolute, '.' or '..')"
+				     : "the report records no path");
 	else if (hash_one(dirfd, ev, why, sizeof why))
 		return 1;
 	char *safe = tb_text_escape((const uint8_t *)ev->path, strlen(ev->path));
@@ -313,8 +314,9 @@ static void print_what(const struct rdoc *r, FILE *out)
 static void note_undigested_capture(const struct rdoc *r, FILE *out)
 {
 	if (r->capture_undigested)
-		fprintf(out, "  - note: the report says a capture was recorded but gives no SHA-256, "
-			     "so the capture is not bound to the report and was not checked\n");
+		fprintf(out, "  - note: the report says a capture was recorded but gives no "
+			     "SHA-256, so the capture is not bound to the report and was not "
+			     "checked\n");
 }
 
 /* Every file the report names by digest, the capture included, must be
@@ -329,8 +331,8 @@ static int check_evidence(const char *dir, const struct rdoc *r, FILE *out)
 	}
 	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
-		fprintf(out, "evidence:  BROKEN: cannot open the evidence directory %s (%s); the report "
-			     "names ",
+		fprintf(out, "evidence:  BROKEN: cannot open the evidence directory %s (%s); "
+			     "the report names ",
 			dir, strerror(errno));
 		print_what(r, out);
 		fprintf(out, " by digest and none could be checked\n");

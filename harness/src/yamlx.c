@@ -2,8 +2,8 @@
 #include "yamlx.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,12 +302,10 @@ static void offset_position(const uint8_t *s, size_t len, size_t off, yaml_encod
 		if (i + w > off)
 			break; /* off lies in this character: the one at fault */
 		i += w;
-		if (cp == '\n' && prev == '\r')
-			; /* CR LF: one break, already counted at the CR */
-		else if (is_line_break(cp))
-			l++, c = 1;
-		else
+		if (!is_line_break(cp))
 			c++;
+		else if (!(cp == '\n' && prev == '\r')) /* CR LF is one break */
+			l++, c = 1;
 		prev = cp;
 	}
 	*line = l;

@@ -4,7 +4,8 @@
  * column of every node.  Refuses what our files never need and what makes
  * YAML dangerous: anchors, aliases, explicit tags, several documents,
  * duplicate keys, nesting deeper than TB_YAML_MAX_DEPTH and files larger
- * than TB_YAML_MAX_BYTES.  Errors carry file:line:column.
+ * than TB_YAML_MAX_BYTES.  Errors carry file:line:column, also those libyaml
+ * reports by byte offset only (NUL, control characters, invalid UTF-8).
  */
 #ifndef TB_YAMLX_H
 #define TB_YAMLX_H

@@ -1,11 +1,12 @@
 /* chk_traffic.c: judge what the device sent on the wire, from the run's
  * capture (EN 303 645 5.5-1, 5.5-7, 5.8-1, 5.8-2; UK CoP 5 and 8).
  *
- * The capture writer runs beside the harness (capture.h).  The check asks
- * it to flush, then reads the capture taken so far offline with the same
- * analyzers as `trustbench analyze`.  Because the suite's earlier cases and
- * the profile's "before" observation window have run by then, the capture
- * holds the device's own connections to its associated services.
+ * The capture writer runs beside the harness (capture.h).  The runner
+ * keeps these cases for last (TB_FAM_AFTER_ACTIVE): after every other test
+ * case and both observation windows.  The check then asks the writer to
+ * flush and reads the whole capture offline with the same analyzers as
+ * `trustbench analyze`, so it judges everything the device did in the run,
+ * and its verdict agrees with the report's traffic section.
  *
  * Only connections the DUT itself started count: the harness's own probes
  * (logins it tried, pages it fetched) are traffic to the device, not the
@@ -286,5 +287,6 @@ const struct tb_check_family tb_check_traffic = {
 	.summary = "judges the DUT's own connections in the run's capture: encryption, secrets in clear",
 	.params = params,
 	.nparams = sizeof params / sizeof *params,
+	.flags = TB_FAM_AFTER_ACTIVE,
 	.run = run,
 };

@@ -11,4 +11,6 @@ rc=0
 fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/lab-tests.sh" "$bin" || rc=$?
 # The latecomer device starts only on request, in a lab of its own.
 "$here/latecomer.sh" "$bin" || rc=$((rc ? rc : 1))
+# Captures of real daemons (no lab needed).
+"$here/real-pcaps.sh" "$bin" || rc=$((rc ? rc : 1))
 exit "$rc"

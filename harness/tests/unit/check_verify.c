@@ -1,4 +1,4 @@
-/* check_verify.c: unit tests for verify's evidence check (every file the report names by digest). */
+/* check_verify.c: unit tests for verify's evidence check (every file named by digest). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -289,8 +289,8 @@ START_TEST(reader_positions_match_libyaml_marks)
 		ck_assert_msg(strstr(ds.msg, "cannot start any token"), "%d: %s", i, ds.msg);
 		ck_assert_msg(strstr(dr.msg, "control characters"), "%d: %s", i, dr.msg);
 		ck_assert_msg(ds.line == dr.line && ds.col == dr.col,
-			      "prefix %d: libyaml says %lu:%lu, the reader error %lu:%lu", i, ds.line,
-			      ds.col, dr.line, dr.col);
+			      "prefix %d: libyaml says %lu:%lu, the reader error %lu:%lu", i,
+			      ds.line, ds.col, dr.line, dr.col);
 	}
 }
 END_TEST
@@ -334,8 +334,10 @@ START_TEST(duplicate_keys_per_mapping)
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(parse("a: {x: 1}\nb: {x: 2}\nx: {x: {x: 3}}\n", &doc, &d), TB_OK);
 	tb_ydoc_free(doc);
-	EXPECT_ERR_AT("a:\n  x: 1\n  y:\n    x: 2\n  x: 3\n", 5, 3, "duplicate key 'x' (first at 2:3)");
-	EXPECT_ERR_AT("- {a: 1, b: 2}\n- {b: 1, b: 2}\n", 2, 10, "duplicate key 'b' (first at 2:4)");
+	EXPECT_ERR_AT("a:\n  x: 1\n  y:\n    x: 2\n  x: 3\n", 5, 3,
+		      "duplicate key 'x' (first at 2:3)");
+	EXPECT_ERR_AT("- {a: 1, b: 2}\n- {b: 1, b: 2}\n", 2, 10,
+		      "duplicate key 'b' (first at 2:4)");
 	/* Keys that differ only past a shared prefix, or by length. */
 	ck_assert_int_eq(parse("ab: 1\na: 2\nabc: 3\n\"\": 4\n", &doc, &d), TB_OK);
 	tb_ydoc_free(doc);
