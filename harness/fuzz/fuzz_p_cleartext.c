@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t arg[64];
 	size_t n, used;
 	if (tb_p_http_request(data, size, &r) == TB_OK &&
-	    (r.user_len > TB_CT_VALUE_MAX || r.secret_len > TB_CT_VALUE_MAX))
+	    (r.user_len > TB_CT_VALUE_MAX || r.secret_len > TB_CT_VALUE_MAX ||
+	     r.token_len > TB_CT_VALUE_MAX || r.qtoken_len > TB_CT_VALUE_MAX))
 		abort();
 	if (tb_p_ftp_command(data, size, verb, arg, sizeof arg, &n) == TB_OK && n > sizeof arg)
 		abort();

@@ -636,8 +636,13 @@ static void on_http(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, 
 	if (r.has_basic) {
 		secret(a, c, out, TB_SEC_HTTP_BASIC_USER, r.user, r.user_len, "Authorization");
 		secret(a, c, out, TB_SEC_HTTP_BASIC_PASS, r.secret, r.secret_len, "Authorization");
-	} else if (r.has_token) {
-		secret(a, c, out, TB_SEC_HTTP_TOKEN, r.secret, r.secret_len, r.token_header);
+	}
+	if (r.has_token)
+		secret(a, c, out, TB_SEC_HTTP_TOKEN, r.token, r.token_len, r.token_header);
+	if (r.has_query_token) {
+		char where[48];
+		snprintf(where, sizeof where, "query %s", r.query_param);
+		secret(a, c, out, TB_SEC_HTTP_TOKEN, r.qtoken, r.qtoken_len, where);
 	}
 }
 

@@ -101,8 +101,44 @@ static void authorization(struct tb_http_req *r, const uint8_t *v, size_t n)
 	}
 	r->has_token = 1;
 	snprintf(r->token_header, sizeof r->token_header, "Authorization");
-	r->secret_len = cn < TB_CT_VALUE_MAX ? cn : TB_CT_VALUE_MAX;
-	memcpy(r->secret, cred, r->secret_len);
+	r->token_len = cn < TB_CT_VALUE_MAX ? cn : TB_CT_VALUE_MAX;
+	memcpy(r->token, cred, r->token_len);
+}
+
+/* Does a header or parameter name say that it carries a secret? */
+static int names_a_secret(const uint8_t *name, size_t n)
+{
+	return icontains(name, n, "token") || icontains(name, n, "api-key") ||
+	       icontains(name, n, "apikey") || icontains(name, n, "api_key") ||
+	       icontains(name, n, "secret") || icontains(name, n, "passw") ||
+	       ieq(name, n, "key") || ieq(name, n, "pass") || ieq(name, n, "pwd") ||
+	       ieq(name, n, "auth");
+}
+
+/* The first query parameter of the request target whose name says it
+ * carries a secret (the value is kept as sent, not percent-decoded). */
+static void query_token(struct tb_http_req *r, const uint8_t *target, size_t n)
+{
+	const uint8_t *q = memchr(target, '?', n);
+	if (!q)
+		return;
+	size_t off = (size_t)(q - target) + 1;
+	while (off < n && !r->has_query_token) {
+		size_t end = off;
+		while (end < n && target[end] != '&' && target[end] != '#')
+			end++;
+		const uint8_t *eq = memchr(target + off, '=', end - off);
+		if (eq && names_a_secret(target + off, (size_t)(eq - target) - off)) {
+			size_t nl = (size_t)(eq - target) - off, vn = end - (size_t)(eq - target) - 1;
+			r->has_query_token = 1;
+			copy_text(r->query_param, sizeof r->query_param, target + off, nl);
+			r->qtoken_len = vn < TB_CT_VALUE_MAX ? vn : TB_CT_VALUE_MAX;
+			memcpy(r->qtoken, eq + 1, r->qtoken_len);
+		}
+		if (end < n && target[end] == '#')
+			break;
+		off = end + 1;
+	}
 }
 
 static void header(struct tb_http_req *r, const uint8_t *line, size_t n)
@@ -121,13 +157,11 @@ static void header(struct tb_http_req *r, const uint8_t *line, size_t n)
 		copy_text(r->host, sizeof r->host, v, vn);
 	} else if (ieq(line, nl, "authorization")) {
 		authorization(r, v, vn);
-	} else if (!r->has_basic && !r->has_token &&
-		   (icontains(line, nl, "token") || icontains(line, nl, "api-key") ||
-		    icontains(line, nl, "apikey") || icontains(line, nl, "secret"))) {
+	} else if (!r->has_token && names_a_secret(line, nl)) {
 		r->has_token = 1;
 		copy_text(r->token_header, sizeof r->token_header, line, nl);
-		r->secret_len = vn < TB_CT_VALUE_MAX ? vn : TB_CT_VALUE_MAX;
-		memcpy(r->secret, v, r->secret_len);
+		r->token_len = vn < TB_CT_VALUE_MAX ? vn : TB_CT_VALUE_MAX;
+		memcpy(r->token, v, r->token_len);
 	}
 }
 
@@ -171,6 +205,7 @@ enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_req *r)
 	if (!end || pl - (size_t)(end - path) < 9 || memcmp(end + 1, "HTTP/1.", 7) != 0)
 		return TB_E_FORMAT;
 	copy_text(r->path, sizeof r->path, path, (size_t)(end - path));
+	query_token(r, path, (size_t)(end - path));
 	for (int i = 0; i < HTTP_MAX_HEADERS; i++) {
 		if (!next_line(p, n, &off, &line, &len))
 			return TB_E_TRUNC;

@@ -1,8 +1,10 @@
 /* p_cleartext.h: credentials in cleartext application protocols.
  *
- * - HTTP requests: method, path, Host, and the Authorization header (Basic
- *   decoded into user and password; any other scheme kept as a token) or a
- *   header whose name says it carries a token or key.
+ * - HTTP requests: method, path, Host, the Authorization header (Basic
+ *   decoded into user and password; any other scheme kept as a token), a
+ *   header whose name says it carries a token or key, and a query parameter
+ *   whose name says so (?token=, ?api_key=, ?password=, ...), each kept
+ *   apart so that one never hides another.
  * - FTP commands: USER and PASS.
  * - Telnet logins: a small per-connection state machine fed each direction's
  *   bytes; the line typed while the server's last, still open line ends with
@@ -25,12 +27,18 @@ struct tb_http_req {
 	char path[128];
 	char host[128];
 	int has_basic;                 /* Authorization: Basic, decoded */
-	int has_token;                 /* another Authorization scheme or a token header */
-	char token_header[48];         /* the header that carried the token */
 	uint8_t user[TB_CT_VALUE_MAX];
 	size_t user_len;
-	uint8_t secret[TB_CT_VALUE_MAX]; /* the password or the token */
+	uint8_t secret[TB_CT_VALUE_MAX]; /* the Basic password */
 	size_t secret_len;
+	int has_token;                 /* another Authorization scheme, or a header named for a token */
+	char token_header[48];         /* the header that carried it */
+	uint8_t token[TB_CT_VALUE_MAX];
+	size_t token_len;
+	int has_query_token;           /* a query parameter named for a token, key or password */
+	char query_param[48];          /* its name */
+	uint8_t qtoken[TB_CT_VALUE_MAX];
+	size_t qtoken_len;
 };
 
 /* Parse the request line and headers at the start of p.  TB_E_FORMAT when

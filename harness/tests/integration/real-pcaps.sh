@@ -13,7 +13,7 @@ root=$(cd "$here/../../.." && pwd)
 TB=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$root"
 XSD=reports/schema/trustbench-report.xsd
-PCAPS=fixtures/pcaps/real
+PCAPS=${TB_REAL_PCAPS:-fixtures/pcaps/real} # TB_REAL_PCAPS: check a fresh set from make-real-pcaps.sh
 DEV=198.18.20.10   # the device in every capture
 PEER=198.18.20.1   # the lab peer: client of the device's servers, server to its clients
 work=$(mktemp -d)

@@ -11,6 +11,8 @@ rc=0
 fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/lab-tests.sh" "$bin" || rc=$?
 # The latecomer device starts only on request, in a lab of its own.
 "$here/latecomer.sh" "$bin" || rc=$((rc ? rc : 1))
+# lab.sh itself: a device namespace that appears late.
+"$here/lab-setup.sh" || rc=$((rc ? rc : 1))
 # Captures of real daemons (no lab needed).
 "$here/real-pcaps.sh" "$bin" || rc=$((rc ? rc : 1))
 exit "$rc"

@@ -31,7 +31,28 @@ START_TEST(http_token_header)
 	ck_assert_int_eq(tb_p_http_request(S(token), &r), TB_OK);
 	ck_assert(r.has_token && !r.has_basic);
 	ck_assert_str_eq(r.token_header, "X-Device-Token");
-	ck_assert_uint_eq(r.secret_len, 6);
+	ck_assert_uint_eq(r.token_len, 6);
+}
+END_TEST
+
+/* Regression (issue 9): Basic credentials hid the token header, and a
+ * token in the query was never seen. */
+START_TEST(http_every_secret_kept_apart)
+{
+	static const char both[] = "GET /telemetry?id=7&token=dtk-42&x=1 HTTP/1.1\r\n"
+				   "Authorization: Basic YWRtaW46aHVudGVyMg==\r\nX-Device-Token: abc123\r\n\r\n";
+	struct tb_http_req r;
+	ck_assert_int_eq(tb_p_http_request(S(both), &r), TB_OK);
+	ck_assert(r.has_basic && r.has_token && r.has_query_token);
+	ck_assert_uint_eq(r.secret_len, 7);
+	ck_assert_uint_eq(r.token_len, 6);
+	ck_assert(memcmp(r.token, "abc123", 6) == 0);
+	ck_assert_str_eq(r.query_param, "token");
+	ck_assert_uint_eq(r.qtoken_len, 6);
+	ck_assert(memcmp(r.qtoken, "dtk-42", 6) == 0);
+	static const char plain[] = "GET /a?page=2&monkey=1 HTTP/1.1\r\n\r\n";
+	ck_assert_int_eq(tb_p_http_request(S(plain), &r), TB_OK);
+	ck_assert(!r.has_query_token);
 }
 END_TEST
 
@@ -228,6 +249,7 @@ Suite *p_cleartext_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, http_basic_decoded);
 	tcase_add_test(tc, http_token_header);
+	tcase_add_test(tc, http_every_secret_kept_apart);
 	tcase_add_test(tc, http_every_truncation);
 	tcase_add_test(tc, ftp_commands);
 	tcase_add_test(tc, telnet_login_any_split);
