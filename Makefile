@@ -28,7 +28,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-SRC := $(filter-out harness/src/main.c,$(wildcard harness/src/*.c harness/src/check/*.c harness/src/proto/*.c))
+SRC := $(filter-out harness/src/main.c,$(wildcard harness/src/*/*.c))
 TESTS := $(wildcard harness/tests/unit/check_*.c)
 FUZZ := $(wildcard harness/fuzz/fuzz_*.c)
 

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "analyze.h"
+#include "capture/analyze.h"
 #include "proto/p_pkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

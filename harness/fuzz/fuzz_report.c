@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
-#include "report_load.h"
-#include "verify.h"
+#include "trust/policy.h"
+#include "report/report_load.h"
+#include "trust/verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,18 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_render.h"
-#include "cli_sign.h"
-#include "cli_firmware.h"
-#include "decisions.h"
-#include "policy.h"
-#include "profile.h"
-#include "report.h"
-#include "report_load.h"
-#include "runner.h"
-#include "cli_analyze.h"
-#include "suite.h"
-#include "yamlx.h"
+#include "cli/cli_render.h"
+#include "cli/cli_sign.h"
+#include "cli/cli_firmware.h"
+#include "load/decisions.h"
+#include "trust/policy.h"
+#include "load/profile.h"
+#include "report/report.h"
+#include "report/report_load.h"
+#include "run/runner.h"
+#include "cli/cli_analyze.h"
+#include "load/suite.h"
+#include "load/yamlx.h"
 
 #ifndef TB_DATADIR
 #define TB_DATADIR "/usr/local/share/trustbench"

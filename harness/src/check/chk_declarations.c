@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../result.h"
+#include "result/result.h"
 
 static const char *const rules[] = { "justifications", "passwords", "disclosure-policy",
 				     "support-period", "services", NULL };

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../httpc.h"
-#include "../proto/p_telnet.h"
-#include "../result.h"
+#include "net/httpc.h"
+#include "proto/p_telnet.h"
+#include "result/result.h"
 
 #define TEXT_MAX 8192
 #define TRANSCRIPT_MAX (128 * 1024)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../result.h"
+#include "result/result.h"
 
 static const struct tb_param_def params[] = {
 	{ .name = "guidance", .type = TB_P_STR, .required = 1,

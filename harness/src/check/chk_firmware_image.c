@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fwverify.h"
-#include "../result.h"
+#include "trust/fwverify.h"
+#include "result/result.h"
 
 static const struct tb_param_def params[] = {
 	{ .name = "artefact", .type = TB_P_STR, .choices = (const char *const[]){ "newer", NULL },

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fwverify.h"
-#include "../httpc.h"
-#include "../result.h"
+#include "trust/fwverify.h"
+#include "net/httpc.h"
+#include "result/result.h"
 
 #define PUSH_IMAGE_MAX (64u * 1024 * 1024)
 #define NSTEPS 4

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../httpc.h"
-#include "../result.h"
+#include "net/httpc.h"
+#include "result/result.h"
 
 #define MAX_TARGETS 32
 

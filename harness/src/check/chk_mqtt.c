@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../proto/p_mqttack.h"
-#include "../result.h"
-#include "../tls.h"
+#include "proto/p_mqttack.h"
+#include "result/result.h"
+#include "net/tls.h"
 
 #define MAX_PORTS 8
 #define READ_CAP (TB_MQTT_PACKET_MAX + 8)

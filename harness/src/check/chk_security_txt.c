@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../httpc.h"
-#include "../proto/p_securitytxt.h"
-#include "../result.h"
+#include "net/httpc.h"
+#include "proto/p_securitytxt.h"
+#include "result/result.h"
 
 #define MAX_REDIRECTS 3
 

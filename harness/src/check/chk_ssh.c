@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../proto/p_sshkex.h"
-#include "../result.h"
-#include "../sshc.h"
+#include "proto/p_sshkex.h"
+#include "result/result.h"
+#include "net/sshc.h"
 
 #define MAX_PORTS 8
 #define READ_CAP (TB_SSH_PREAMBLE_MAX + TB_SSH_IDENT_MAX + TB_SSH_PACKET_MAX + 4)

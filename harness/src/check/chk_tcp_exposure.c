@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../result.h"
+#include "result/result.h"
 
 #define BANNER_MAX 512
 #define MAX_CONCURRENCY 4096

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../result.h"
-#include "../tls.h"
+#include "result/result.h"
+#include "net/tls.h"
 
 #define MAX_ENDPOINTS 16
 #define MAX_SUITES 64 /* per version: bounds the elimination loop */

@@ -32,10 +32,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../analyze.h"
-#include "../capture.h"
-#include "../proto/p_tls.h"
-#include "../result.h"
+#include "capture/analyze.h"
+#include "capture/capture.h"
+#include "proto/p_tls.h"
+#include "result/result.h"
 
 #define SYNC_TIMEOUT_MS 3000
 #define TLS_1_2 0x0303

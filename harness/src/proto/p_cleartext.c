@@ -1,6 +1,6 @@
 /* p_cleartext.c: HTTP, FTP and telnet credentials (see p_cleartext.h). */
-#include "p_cleartext.h"
-#include "p_ascii.h"
+#include "proto/p_cleartext.h"
+#include "proto/p_ascii.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* p_dns.c: DNS response A records (see p_dns.h). */
-#include "p_dns.h"
+#include "proto/p_dns.h"
 
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 /* Append one label to the dotted name in out (o bytes so far); a name
  * that would not fit cap (with its NUL and one spare byte) is refused.

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 #define TB_DNS_NAME_MAX 256
 #define TB_DNS_MAX_HOPS 16

@@ -1,11 +1,11 @@
 /* p_fwmanifest.c: firmware manifest, version and signature framing parsers
  * (see p_fwmanifest.h).  Pure functions over untrusted bytes. */
-#include "p_fwmanifest.h"
+#include "proto/p_fwmanifest.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 #define WHY(...) (why ? (void)snprintf(why, whylen, __VA_ARGS__) : (void)0)
 

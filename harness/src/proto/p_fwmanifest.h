@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 #define TB_FWM_MAX_BYTES 1024
 #define TB_FWV_MAX_PARTS 4

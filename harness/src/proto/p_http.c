@@ -15,13 +15,13 @@
  *   last-chunk   = 1*("0") [ chunk-ext ] CRLF
  *   trailer-section = *( field-line CRLF )
  */
-#include "p_http.h"
-#include "p_ascii.h"
+#include "proto/p_http.h"
+#include "proto/p_ascii.h"
 
 #include <limits.h>
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 enum line_res { LINE_OK, LINE_MORE, LINE_BAD };
 

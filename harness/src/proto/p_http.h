@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 #define TB_HTTP_MAX_HEADERS 100
 /* Longest chunk-size or trailer line accepted by tb_p_http_dechunk. */

@@ -1,9 +1,9 @@
 /* p_mqtt.c: MQTT CONNECT parsing (see p_mqtt.h). */
-#include "p_mqtt.h"
+#include "proto/p_mqtt.h"
 
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 /* Variable-length remaining length: at most 4 bytes. */
 static uint32_t remaining_length(struct tb_rd *r, int *bad)

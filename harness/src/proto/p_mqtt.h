@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 #define TB_MQTT_FIELD_MAX 256
 

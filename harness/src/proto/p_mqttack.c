@@ -1,10 +1,10 @@
 /* p_mqttack.c: MQTT 3.1.1 fixed header, CONNACK, SUBACK, and the two
  * packets the harness sends (CONNECT, SUBSCRIBE). */
-#include "p_mqttack.h"
+#include "proto/p_mqttack.h"
 
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 enum tb_err tb_p_mqtt_packet(const uint8_t *buf, size_t len, uint8_t *type, uint8_t *flags,
 			     const uint8_t **body, size_t *blen, size_t *consumed)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 #define TB_MQTT_CONNACK 2
 #define TB_MQTT_PUBLISH 3

@@ -1,9 +1,9 @@
 /* p_pkt.c: frame -> IPv4 -> TCP/UDP decoding (see p_pkt.h). */
-#include "p_pkt.h"
+#include "proto/p_pkt.h"
 
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 #define ETH_IPV4 0x0800
 #define ETH_VLAN 0x8100

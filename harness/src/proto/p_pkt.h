@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 /* Link-layer header types (the values libpcap's pcap_datalink() returns). */
 #define TB_DLT_NULL 0

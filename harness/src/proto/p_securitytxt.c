@@ -17,13 +17,13 @@
  * RFC 3339 date-time: YYYY-MM-DD "T" hh:mm:ss [ "." 1*DIGIT ]
  *   ( "Z" / ("+" / "-") hh:mm ), "T" and "Z" in either case.
  */
-#include "p_securitytxt.h"
-#include "p_ascii.h"
+#include "proto/p_securitytxt.h"
+#include "proto/p_ascii.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 static const char pgp_begin[] = "-----BEGIN PGP SIGNED MESSAGE-----";
 static const char pgp_sig[] = "-----BEGIN PGP SIGNATURE-----";

@@ -1,9 +1,9 @@
 /* p_snmp.c: SNMP v1/v2c header parsing (see p_snmp.h). */
-#include "p_snmp.h"
+#include "proto/p_snmp.h"
 
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 /* Tag and definite length; *bad for indefinite or over-long forms. */
 static uint32_t tlv(struct tb_rd *r, uint8_t *tag, int *bad)

@@ -1,10 +1,10 @@
 /* p_sshkex.c: SSH identification line, binary packet and KEXINIT (RFC 4253
  * sections 4.2, 6 and 7.1; name-lists from RFC 4251 section 5). */
-#include "p_sshkex.h"
+#include "proto/p_sshkex.h"
 
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 /* Split "SSH-proto-software[ comments]" (without CR LF). */
 static enum tb_err split_ident(const uint8_t *l, size_t n, struct tb_ssh_ident *out)

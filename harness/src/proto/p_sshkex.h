@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 #define TB_SSH_IDENT_MAX 255     /* RFC 4253 4.2: line incl. CR LF */
 #define TB_SSH_PREAMBLE_MAX 8192 /* other lines the server may send first */

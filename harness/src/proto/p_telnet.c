@@ -13,11 +13,11 @@
  * answered IAC DONT x, and DONT/WONT need no answer since the option is
  * already off (RFC 854, "the rules of option negotiation").
  */
-#include "p_telnet.h"
+#include "proto/p_telnet.h"
 
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 #define IAC 255
 #define DONT 254

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 /* Subnegotiation (IAC SB ... IAC SE) is skipped without buffering; after this
  * many bytes without IAC SE the filter gives up on it and returns to data. */

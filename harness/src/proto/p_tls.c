@@ -1,10 +1,10 @@
 /* p_tls.c: TLS hello parsing (see p_tls.h). */
-#include "p_tls.h"
+#include "proto/p_tls.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "rd.h"
+#include "base/rd.h"
 
 #define EXT_SNI 0
 #define EXT_SUPPORTED_VERSIONS 43

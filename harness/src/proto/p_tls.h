@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tb.h"
+#include "base/tb.h"
 
 #define TB_TLS_MAX_VERSIONS 8
 #define TB_TLS_SNI_MAX 256

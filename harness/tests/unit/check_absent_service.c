@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "result.h"
+#include "result/result.h"
 
 static const char profile_text[] =
 	"profile: { id: \"absent\" }\n"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "capture/analyze.h"
 #include "proto/p_pkt.h"
 
 #define DUT 0xc612010a

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "result.h"
+#include "result/result.h"
 
 /* File-local in chk_default_credentials.c: identical copies. */
 struct cred {

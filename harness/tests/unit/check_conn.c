@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "capture/analyze.h"
 #include "proto/p_pkt.h"
-#include "result.h"
-#include "verdict.h"
+#include "result/result.h"
+#include "result/verdict.h"
 
 #define DUT 0xc612010au     /* 198.18.1.10 */
 #define HARNESS 0xc6120101u /* 198.18.1.1 */

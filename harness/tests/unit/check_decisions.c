@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decisions.h"
+#include "load/decisions.h"
 
 #define NAME "lab/decisions.yaml"
 

@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "handback.h"
-#include "mkdirs.h"
-#include "policy.h"
-#include "verify.h"
+#include "run/handback.h"
+#include "base/mkdirs.h"
+#include "trust/policy.h"
+#include "trust/verify.h"
 
 static char base[64];
 

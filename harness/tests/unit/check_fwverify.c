@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fwverify.h"
-#include "profile.h"
-#include "suite.h"
+#include "trust/fwverify.h"
+#include "load/profile.h"
+#include "load/suite.h"
 
 /* Exposed with TB_UNITTEST. */
 enum tb_verdict fw_key_policy(EVP_PKEY *k, char *text, size_t len);

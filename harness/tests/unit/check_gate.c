@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner.h"
-#include "result.h"
+#include "run/runner.h"
+#include "result/result.h"
 
 static const char suite_text[] =
 	"suite:\n"

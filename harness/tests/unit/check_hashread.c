@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
-#include "hashread.h"
+#include "capture/analyze.h"
+#include "capture/hashread.h"
 
 #define DUT 0xc612010a
 

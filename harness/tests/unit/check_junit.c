@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "junit.h"
+#include "report/junit.h"
 
 #define CASE(id, prov)                                                                \
 	"      - id: \"" id "\"\n"                                                    \

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "result.h"
+#include "result/result.h"
 
 enum fake { FAKE_CLOSE, FAKE_RESET, FAKE_CLOSING_BROKER, FAKE_REFUSING_BROKER };
 

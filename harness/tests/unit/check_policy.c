@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
-#include "verify.h"
+#include "trust/policy.h"
+#include "trust/verify.h"
 
 #define NAME "policies/p.yaml"
 

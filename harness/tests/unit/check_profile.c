@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
-#include "suite.h"
+#include "load/profile.h"
+#include "load/suite.h"
 
 #define NAME "profiles/mini.yaml"
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "render.h"
-#include "report_load.h"
+#include "report/render.h"
+#include "report/report_load.h"
 
 #define XSL "reports/xsl/" "report-html.xsl"
 #define XHTML_DTD "/usr/share/xml/w3c-sgml-lib/schema/dtd/REC-xhtml1-20020801/xhtml1-strict.dtd"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "report.h"
+#include "report/report.h"
 
 #define XSD "reports/schema/trustbench-report.xsd"
 #define B(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)

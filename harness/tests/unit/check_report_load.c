@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report.h"
-#include "report_load.h"
+#include "report/report.h"
+#include "report/report_load.h"
 
 #define XSD "reports/schema/trustbench-report.xsd"
 #define ROOT_OPEN "<report xmlns=\"" TB_REPORT_NS "\""

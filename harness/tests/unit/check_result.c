@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "result.h"
+#include "result/result.h"
 
 #define B(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 

@@ -2,7 +2,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "scope.h"
+#include "net/scope.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 

@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "net.h"
-#include "result.h"
-#include "sshc.h"
+#include "net/net.h"
+#include "result/result.h"
+#include "net/sshc.h"
 
 /* File-local in chk_ssh.c: identical copy. */
 enum auth_out { AUTH_MET, AUTH_BROKEN, AUTH_UNDETERMINED };

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
-#include "suite.h"
+#include "load/profile.h"
+#include "load/suite.h"
 
 #define NAME "testsuites/mini.yaml"
 

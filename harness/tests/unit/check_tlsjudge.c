@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "proto/p_sshkex.h"
-#include "result.h"
-#include "tls.h"
+#include "result/result.h"
+#include "net/tls.h"
 
 /* File-local in chk_tls.c: identical copies. */
 #define MAX_SUITES 64

@@ -2,7 +2,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "verdict.h"
+#include "result/verdict.h"
 
 /* Severity rank, independent of the enum's numeric order. */
 static int rank(enum tb_verdict v)

@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report.h"
-#include "suite.h"
-#include "verify.h"
+#include "report/report.h"
+#include "load/suite.h"
+#include "trust/verify.h"
 
 /* verify.c, unit-test builds only. */
 int tb_verify_evidence_for_tests(const char *name, const void *buf, size_t len, const char *dir,

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "yamlx.h"
+#include "load/yamlx.h"
 
 #define NAME "t.yaml"
 

@@ -1,0 +1,1121 @@
+/* analyze.c: passive traffic analysis (see analyze.h). */
+#define _GNU_SOURCE
+#include "capture/analyze.h"
+
+#include <errno.h>
+#include <libxml/tree.h>
+#include <openssl/evp.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/hashread.h"
+#include "proto/p_dns.h"
+#include "proto/p_mqtt.h"
+#include "proto/p_pkt.h"
+#include "proto/p_snmp.h"
+#include "proto/p_tls.h"
+#include "report/report.h"
+#include "result/result.h"
+#include "net/scope.h"
+#include "load/suite.h"
+
+#define NBUCKETS (TB_AN_MAX_CONNS * 2)  /* a power of two */
+#define NFLOWSLOTS (TB_AN_MAX_FLOWS * 2) /* a power of two */
+#define EVICT_SCAN 64      /* connections looked at per eviction */
+#define UDP_IDLE_S 60.0    /* a UDP exchange idle this long has ended */
+#define GUESS_FRAMES 100000
+#define GUESS_ADDRS 64
+
+/* struct tb_conn.tcp */
+#define CONN_SYN 0x01      /* the initiator's SYN was seen */
+#define CONN_SYNACK 0x02
+#define CONN_FIN_OUT 0x04  /* the DUT sent FIN */
+#define CONN_FIN_IN 0x08
+#define CONN_RST 0x10
+/* struct tb_conn.firsts */
+#define CONN_FIRST_OUT 0x01 /* the first payload from the DUT was seen */
+#define CONN_FIRST_IN 0x02
+
+static const char *const app_names[TB_APP_COUNT] = {
+	"unknown", "tls", "http", "mqtt", "ftp", "telnet", "snmp", "coap", "dns", "ntp", "ssh",
+};
+
+const char *tb_app_name(enum tb_app a)
+{
+	return a < TB_APP_COUNT ? app_names[a] : "?";
+}
+
+int tb_app_cleartext(enum tb_app a)
+{
+	return a == TB_APP_HTTP || a == TB_APP_MQTT || a == TB_APP_FTP || a == TB_APP_TELNET ||
+	       a == TB_APP_SNMP || a == TB_APP_COAP;
+}
+
+int tb_app_infrastructure(enum tb_app a)
+{
+	return a == TB_APP_DNS || a == TB_APP_NTP;
+}
+
+const char *tb_initiator_name(enum tb_initiator i)
+{
+	return i == TB_INIT_DUT ? "dut" : i == TB_INIT_PEER ? "peer" : "unknown";
+}
+
+const char *tb_secret_kind_name(enum tb_secret_kind k)
+{
+	static const char *const n[] = {
+		"http-basic-user", "http-basic-password", "http-token", "ftp-user", "ftp-password",
+		"telnet-user", "telnet-password", "mqtt-user", "mqtt-password", "snmp-community",
+	};
+	return (size_t)k < sizeof n / sizeof *n ? n[k] : "?";
+}
+
+struct tb_an *tb_an_new(uint32_t dut)
+{
+	struct tb_an *a = tb_xcalloc(1, sizeof *a);
+	a->dut = dut;
+	a->link = -1;
+	a->conns = tb_xcalloc(TB_AN_MAX_CONNS, sizeof *a->conns);
+	a->buckets = tb_xcalloc(NBUCKETS, sizeof *a->buckets);
+	for (uint32_t i = TB_AN_MAX_CONNS; i > 0; i--) {
+		a->conns[i - 1].next = a->free_head;
+		a->free_head = i;
+	}
+	a->telnet = tb_xcalloc(TB_AN_MAX_TELNET, sizeof *a->telnet);
+	for (size_t i = 0; i < TB_AN_MAX_TELNET; i++)
+		a->telnet_free[i] = (uint16_t)(TB_AN_MAX_TELNET - i);
+	a->ntelnet_free = TB_AN_MAX_TELNET;
+	a->flows = tb_xcalloc(TB_AN_MAX_FLOWS, sizeof *a->flows);
+	a->flow_slots = tb_xcalloc(NFLOWSLOTS, sizeof *a->flow_slots);
+	return a;
+}
+
+void tb_an_free(struct tb_an *a)
+{
+	if (!a)
+		return;
+	free(a->conns);
+	free(a->buckets);
+	free(a->telnet);
+	free(a->flows);
+	free(a->flow_slots);
+	free(a);
+}
+
+void tb_an_add_window(struct tb_an *a, const char *label, double start, double end)
+{
+	if (a->nwindows == TB_AN_MAX_WINDOWS)
+		return;
+	struct tb_window *w = &a->windows[a->nwindows++];
+	memset(w, 0, sizeof *w);
+	snprintf(w->label, sizeof w->label, "%s", label);
+	w->start = start;
+	w->end = end > 0 && end < start ? start : end;
+}
+
+/* ---- groups of connections (the report's flows) --------------------- */
+
+static uint32_t key_hash(const struct tb_flow_key *k)
+{
+	uint32_t h = k->peer * 0x9e3779b1u;
+	h ^= ((uint32_t)k->port << 8 | k->proto | (uint32_t)k->init << 24) * 0x85ebca6bu;
+	h ^= (uint32_t)k->app * 0x27d4eb2fu;
+	h ^= h >> 15;
+	return h * 0xc2b2ae35u;
+}
+
+static int key_eq(const struct tb_flow_key *x, const struct tb_flow_key *y)
+{
+	return x->peer == y->peer && x->port == y->port && x->proto == y->proto &&
+	       x->init == y->init && x->app == y->app;
+}
+
+/* The group of k, created when there is room; NULL when the table is full. */
+static struct tb_flow *flow_group(struct tb_an *a, const struct tb_flow_key *k)
+{
+	uint32_t i = key_hash(k) & (NFLOWSLOTS - 1);
+	for (;; i = (i + 1) & (NFLOWSLOTS - 1)) {
+		uint32_t s = a->flow_slots[i];
+		if (!s)
+			break;
+		if (key_eq(&a->flows[s - 1].k, k))
+			return &a->flows[s - 1];
+	}
+	if (a->nflows == TB_AN_MAX_FLOWS)
+		return NULL;
+	struct tb_flow *f = &a->flows[a->nflows];
+	a->flow_slots[i] = (uint32_t)++a->nflows;
+	f->k = *k;
+	return f;
+}
+
+/* The key a connection is reported under. */
+static struct tb_flow_key conn_key(const struct tb_conn *c)
+{
+	struct tb_flow_key k = { .peer = c->peer, .proto = c->proto, .init = c->init, .app = c->app };
+	if (c->init == TB_INIT_DUT)
+		k.port = c->peer_port;
+	else if (c->init == TB_INIT_PEER)
+		k.port = c->dut_port;
+	else
+		k.port = c->peer_port < c->dut_port ? c->peer_port : c->dut_port;
+	return k;
+}
+
+static void fold_tls(struct tb_flow *f, const struct tb_conn *c)
+{
+	if (c->tls_client_frame && !f->tls_client_frame) {
+		f->tls_client_frame = c->tls_client_frame;
+		f->tls_nversions = c->tls_nversions;
+		memcpy(f->tls_offered, c->tls_offered, sizeof f->tls_offered);
+		memcpy(f->sni, c->sni, sizeof f->sni);
+	}
+	if (!c->tls_server_frame) {
+		f->tls_incomplete++;
+		return;
+	}
+	if (!f->tls_server_frame)
+		f->tls_server_frame = c->tls_server_frame;
+	if (c->tls_chosen >= 0x0303)
+		f->tls_ok++;
+	else
+		f->tls_weak++;
+	if (!f->tls_lowest_frame || c->tls_chosen < f->tls_lowest) {
+		f->tls_lowest = c->tls_chosen;
+		f->tls_lowest_frame = c->tls_server_frame;
+	}
+}
+
+static void fold_probe(struct tb_an *a, const struct tb_conn *c)
+{
+	uint16_t port = conn_key(c).port;
+	size_t i = 0;
+	while (i < a->nprobes && !(a->probes[i].peer == c->peer && a->probes[i].proto == c->proto &&
+				   a->probes[i].init == c->init))
+		i++;
+	if (i == a->nprobes) {
+		if (a->nprobes == TB_AN_MAX_PROBES) {
+			a->loss.probes_dropped++;
+			return;
+		}
+		a->probes[a->nprobes++] = (struct tb_probe){ .peer = c->peer, .proto = c->proto,
+							      .init = c->init, .port_lo = port,
+							      .port_hi = port,
+							      .first_frame = c->first_frame };
+	}
+	struct tb_probe *p = &a->probes[i];
+	p->connections++;
+	p->port_lo = port < p->port_lo ? port : p->port_lo;
+	p->port_hi = port > p->port_hi ? port : p->port_hi;
+	p->first_frame = c->first_frame < p->first_frame ? c->first_frame : p->first_frame;
+	p->last_frame = c->last_frame > p->last_frame ? c->last_frame : p->last_frame;
+}
+
+/* A connection ends (or leaves the table): add it to its group. */
+static void fold(struct tb_an *a, const struct tb_conn *c)
+{
+	if (c->payload_out + c->payload_in == 0) {
+		fold_probe(a, c);
+		return;
+	}
+	struct tb_flow_key k = conn_key(c);
+	struct tb_flow *f = flow_group(a, &k);
+	if (!f) {
+		a->loss.untracked++;
+		return;
+	}
+	if (!f->connections++ || c->first_frame < f->first_frame) {
+		f->first_frame = c->first_frame;
+		f->first_ts = c->first_ts;
+	}
+	if (c->last_frame > f->last_frame) {
+		f->last_frame = c->last_frame;
+		f->last_ts = c->last_ts;
+	}
+	f->inferred += c->inferred;
+	f->truncated += c->truncated;
+	f->pkts_out += c->pkts_out;
+	f->bytes_out += c->bytes_out;
+	f->pkts_in += c->pkts_in;
+	f->bytes_in += c->bytes_in;
+	f->payload_out += c->payload_out;
+	f->payload_in += c->payload_in;
+	if (c->app == TB_APP_TLS)
+		fold_tls(f, c);
+}
+
+/* ---- connections ----------------------------------------------------- */
+
+static uint32_t conn_hash(uint8_t proto, uint32_t peer, uint16_t dut_port, uint16_t peer_port)
+{
+	uint32_t h = peer * 0x9e3779b1u;
+	h ^= ((uint32_t)dut_port << 16 | peer_port) * 0x85ebca6bu;
+	h ^= proto * 0x27d4eb2fu;
+	h ^= h >> 15;
+	return (h * 0xc2b2ae35u) & (NBUCKETS - 1);
+}
+
+static struct tb_conn *conn_find(struct tb_an *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
+				 uint16_t peer_port)
+{
+	for (uint32_t i = a->buckets[conn_hash(proto, peer, dut_port, peer_port)]; i;) {
+		struct tb_conn *c = &a->conns[i - 1];
+		if (c->peer == peer && c->dut_port == dut_port && c->peer_port == peer_port &&
+		    c->proto == proto)
+			return c;
+		i = c->next;
+	}
+	return NULL;
+}
+
+static int conn_closed(const struct tb_conn *c)
+{
+	return (c->tcp & CONN_RST) || (c->tcp & (CONN_FIN_OUT | CONN_FIN_IN)) == (CONN_FIN_OUT | CONN_FIN_IN);
+}
+
+/* Fold a connection into its group and give its slot back. */
+static void conn_release(struct tb_an *a, struct tb_conn *c)
+{
+	uint32_t idx = (uint32_t)(c - a->conns) + 1;
+	uint32_t *link = &a->buckets[conn_hash(c->proto, c->peer, c->dut_port, c->peer_port)];
+	while (*link && *link != idx)
+		link = &a->conns[*link - 1].next;
+	if (*link)
+		*link = c->next;
+	fold(a, c);
+	if (c->telnet)
+		a->telnet_free[a->ntelnet_free++] = c->telnet;
+	c->used = 0; /* conn_new() clears the rest when it reuses the slot */
+	c->next = a->free_head;
+	a->free_head = idx;
+	a->nconns--;
+}
+
+/* How cheaply a connection can leave the table: 0 when nothing about it
+ * can change any more (closed, idle UDP) or it carried nothing; 1 when an
+ * open connection with payload would have to go (a loss). */
+static int evict_cost(const struct tb_conn *c, double now)
+{
+	if (conn_closed(c) || c->payload_out + c->payload_in == 0)
+		return 0;
+	if (c->proto != 6 && now - c->last_ts > UDP_IDLE_S)
+		return 0;
+	return 1;
+}
+
+/* The table is full: fold the best of the next EVICT_SCAN connections
+ * (a clock hand, so the cost per new connection stays bounded). */
+static void conn_evict(struct tb_an *a, double now)
+{
+	struct tb_conn *best = NULL;
+	int best_cost = 2;
+	for (int n = 0; n < EVICT_SCAN && best_cost > 0; n++) {
+		struct tb_conn *c = &a->conns[a->clock];
+		a->clock = (a->clock + 1) % TB_AN_MAX_CONNS;
+		int cost = evict_cost(c, now);
+		if (cost < best_cost || (cost == best_cost && c->last_ts < best->last_ts)) {
+			best = c;
+			best_cost = cost;
+		}
+	}
+	if (best_cost > 0 && best->init != TB_INIT_PEER)
+		a->loss.evicted_open++;
+	conn_release(a, best);
+}
+
+static struct tb_conn *conn_new(struct tb_an *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
+				uint16_t peer_port, double now)
+{
+	if (!a->free_head)
+		conn_evict(a, now);
+	uint32_t idx = a->free_head;
+	struct tb_conn *c = &a->conns[idx - 1];
+	a->free_head = c->next;
+	memset(c, 0, sizeof *c);
+	uint32_t *b = &a->buckets[conn_hash(proto, peer, dut_port, peer_port)];
+	c->next = *b;
+	*b = idx;
+	c->used = 1;
+	c->proto = proto;
+	c->peer = peer;
+	c->dut_port = dut_port;
+	c->peer_port = peer_port;
+	a->nconns++;
+	a->connections++;
+	return c;
+}
+
+/* Ports that name a server: when a connection's start was not captured,
+ * the side on one of these is taken for the responder. */
+static int server_port(uint16_t port)
+{
+	static const uint16_t known[] = { 21,   22,   23,   25,   53,   80,   110,  123,  143,
+					  161,  162,  443,  445,  465,  587,  993,  995,  1883,
+					  5683, 5684, 8080, 8443, 8883 };
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (known[i] == port)
+			return 1;
+	return 0;
+}
+
+/* Who started a connection whose first packet seen is k (sent by the DUT
+ * when out): from the TCP handshake when it is there, otherwise from the
+ * ports, and then c->inferred is set. */
+static void conn_initiator(struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	uint8_t syn = k->proto == 6 ? (k->tcp_flags & (TB_TCP_SYN | TB_TCP_ACK)) : 0;
+	if (syn == TB_TCP_SYN || syn == (TB_TCP_SYN | TB_TCP_ACK)) {
+		int from_init = syn == TB_TCP_SYN;
+		c->init = from_init == out ? TB_INIT_DUT : TB_INIT_PEER;
+		c->tcp |= from_init ? CONN_SYN : CONN_SYNACK;
+		return;
+	}
+	int dut_srv = server_port(c->dut_port), peer_srv = server_port(c->peer_port);
+	if (dut_srv == peer_srv) {
+		/* Neither or both well known: a privileged port against an
+		 * unprivileged one still names the server. */
+		dut_srv = c->dut_port < 1024;
+		peer_srv = c->peer_port < 1024;
+	}
+	if (dut_srv != peer_srv)
+		c->init = peer_srv ? TB_INIT_DUT : TB_INIT_PEER;
+	else if (k->proto == 17)
+		c->init = out ? TB_INIT_DUT : TB_INIT_PEER; /* the first datagram starts it */
+	else
+		c->init = TB_INIT_UNKNOWN;
+	/* UDP has no handshake: the first datagram or the ports are all there
+	 * is, so only a TCP connection that began before the capture counts
+	 * as inferred. */
+	c->inferred = k->proto == 6 && c->init != TB_INIT_UNKNOWN;
+}
+
+/* The connection a packet belongs to: a SYN that cannot be a retransmission
+ * starts a new one; a bare segment of no followed connection is counted and
+ * dropped (the tail of a connection folded already). */
+static struct tb_conn *conn_of(struct tb_an *a, const struct tb_pkt *k, int out, double now)
+{
+	uint32_t peer = out ? k->dst : k->src;
+	uint16_t dut_port = out ? k->sport : k->dport, peer_port = out ? k->dport : k->sport;
+	struct tb_conn *c = conn_find(a, k->proto, peer, dut_port, peer_port);
+	int syn = k->proto == 6 && (k->tcp_flags & (TB_TCP_SYN | TB_TCP_ACK)) == TB_TCP_SYN;
+	if (c && syn) {
+		int same_side = (c->init == TB_INIT_DUT) == out;
+		int retransmit = (c->tcp & CONN_SYN) && same_side && !(c->tcp & CONN_RST) &&
+				 c->payload_out + c->payload_in == 0 && !(c->tcp & (CONN_FIN_OUT | CONN_FIN_IN));
+		if (!retransmit) {
+			conn_release(a, c);
+			c = NULL;
+		}
+	} else if (c && k->proto != 6 && now - c->last_ts > UDP_IDLE_S) {
+		conn_release(a, c); /* a new exchange on the same ports */
+		c = NULL;
+	}
+	if (c)
+		return c;
+	if (k->proto == 6 && !(k->tcp_flags & TB_TCP_SYN) && k->paylen == 0 && !k->cut) {
+		a->stray++;
+		return NULL;
+	}
+	c = conn_new(a, k->proto, peer, dut_port, peer_port, now);
+	conn_initiator(c, k, out);
+	return c;
+}
+
+static void conn_tcp_flags(struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	if (k->proto != 6)
+		return;
+	if ((k->tcp_flags & (TB_TCP_SYN | TB_TCP_ACK)) == (TB_TCP_SYN | TB_TCP_ACK))
+		c->tcp |= CONN_SYNACK;
+	if (k->tcp_flags & TB_TCP_FIN)
+		c->tcp |= out ? CONN_FIN_OUT : CONN_FIN_IN;
+	if (k->tcp_flags & TB_TCP_RST)
+		c->tcp |= CONN_RST;
+}
+
+static int flow_cmp(const void *x, const void *y)
+{
+	const struct tb_flow *f = x, *g = y;
+	return (f->first_frame > g->first_frame) - (f->first_frame < g->first_frame);
+}
+
+static int probe_cmp(const void *x, const void *y)
+{
+	const struct tb_probe *p = x, *q = y;
+	return (p->first_frame > q->first_frame) - (p->first_frame < q->first_frame);
+}
+
+/* Fold what is still open, then put the groups in capture order (the
+ * report reads best that way) and re-index them. */
+void tb_an_finish(struct tb_an *a)
+{
+	if (a->finished)
+		return;
+	for (size_t i = 0; i < TB_AN_MAX_CONNS; i++)
+		if (a->conns[i].used)
+			conn_release(a, &a->conns[i]);
+	qsort(a->flows, a->nflows, sizeof *a->flows, flow_cmp);
+	qsort(a->probes, a->nprobes, sizeof *a->probes, probe_cmp);
+	memset(a->flow_slots, 0, NFLOWSLOTS * sizeof *a->flow_slots);
+	for (size_t n = 0; n < a->nflows; n++) {
+		uint32_t i = key_hash(&a->flows[n].k) & (NFLOWSLOTS - 1);
+		while (a->flow_slots[i])
+			i = (i + 1) & (NFLOWSLOTS - 1);
+		a->flow_slots[i] = (uint32_t)n + 1;
+	}
+	a->finished = 1;
+}
+
+/* ---- secrets --------------------------------------------------------- */
+
+static uint32_t fnv(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+TB_UNITTEST void secret_mask(const uint8_t *v, size_t n, char out[8])
+{
+	/* At most the first character, only of a long value, only printable. */
+	if (n < TB_SECRET_SHOW_MIN || v[0] <= 0x20 || v[0] >= 0x7f || v[0] == '<' || v[0] == '&')
+		snprintf(out, 8, "***");
+	else
+		snprintf(out, 8, "%c***", (char)v[0]);
+}
+
+static void secret(struct tb_an *a, const struct tb_conn *c, int from_dut,
+		   enum tb_secret_kind kind, const uint8_t *v, size_t n, const char *where)
+{
+	struct tb_flow_key k = conn_key(c);
+	uint32_t dg = fnv(v, n);
+	for (size_t i = 0; i < a->nsecrets; i++) {
+		struct tb_secret *s = &a->secrets[i];
+		if (s->kind == kind && key_eq(&s->k, &k) && s->digest == dg && s->from_dut == from_dut) {
+			s->count++;
+			s->last_frame = a->frames;
+			return;
+		}
+	}
+	if (a->nsecrets == TB_AN_MAX_SECRETS) {
+		a->loss.secrets_dropped++;
+		a->loss.secrets_dropped_dut += from_dut != 0;
+		return;
+	}
+	struct tb_secret *s = &a->secrets[a->nsecrets++];
+	memset(s, 0, sizeof *s);
+	s->kind = kind;
+	s->from_dut = from_dut;
+	s->k = k;
+	s->digest = dg;
+	s->length = n;
+	s->count = 1;
+	s->first_frame = s->last_frame = a->frames;
+	secret_mask(v, n, s->masked);
+	if (where)
+		snprintf(s->where, sizeof s->where, "%s", where);
+}
+
+/* ---- classification ---------------------------------------------------- */
+
+static int prefix(const uint8_t *p, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	return n >= k && memcmp(p, w, k) == 0;
+}
+
+static int http_start(const uint8_t *p, size_t n)
+{
+	static const char *const w[] = { "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "PATCH ",
+					 "OPTIONS ", "HTTP/1.", NULL };
+	for (const char *const *x = w; *x; x++)
+		if (prefix(p, n, *x))
+			return 1;
+	return 0;
+}
+
+/* A TLS record header of any content type (also mid-stream): type 20-24,
+ * version SSL 3.0 to TLS 1.3, a length a record may have. */
+static int tls_record(const uint8_t *p, size_t n)
+{
+	return n >= 5 && p[0] >= 20 && p[0] <= 24 && p[1] == 3 && p[2] <= 4 &&
+	       ((size_t)p[3] << 8 | p[4]) <= 16384 + 2048;
+}
+
+/* Telnet option negotiation opens the stream: IAC WILL/WONT/DO/DONT. */
+static int telnet_start(const uint8_t *p, size_t n)
+{
+	return n >= 3 && p[0] == 0xff && p[1] >= 0xfb && p[2] <= 0x31;
+}
+
+/* What one payload says about its connection.  start: the connection's
+ * start was captured, so this is truly its first payload in that
+ * direction; signatures that can occur inside other streams (a telnet IAC,
+ * an MQTT header) count only then.  service: the responder's port. */
+TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t n, int start,
+					  uint16_t service)
+{
+	if (proto == 17) {
+		if (service == 53)
+			return TB_APP_DNS;
+		if (service == 123)
+			return TB_APP_NTP;
+		if (service == 161 || service == 162) {
+			struct tb_snmp_msg m;
+			return tb_p_snmp(p, n, &m) == TB_OK ? TB_APP_SNMP : TB_APP_UNKNOWN;
+		}
+		if (service == 5683 && n >= 4 && (p[0] >> 6) == 1)
+			return TB_APP_COAP;
+		return TB_APP_UNKNOWN;
+	}
+	if (proto != 6)
+		return TB_APP_UNKNOWN;
+	if (tls_record(p, n))
+		return TB_APP_TLS;
+	if (prefix(p, n, "SSH-"))
+		return TB_APP_SSH;
+	if (http_start(p, n))
+		return TB_APP_HTTP;
+	if (start) {
+		struct tb_mqtt_connect c;
+		if (n && p[0] == 0x10 && tb_p_mqtt_connect(p, n, &c) == TB_OK)
+			return TB_APP_MQTT;
+		if (telnet_start(p, n))
+			return TB_APP_TELNET;
+	}
+	switch (service) {
+	case 21: return TB_APP_FTP;
+	case 23: return TB_APP_TELNET;
+	case 80: case 8080: return TB_APP_HTTP;
+	case 1883: return start && n && p[0] == 0x10 ? TB_APP_MQTT : TB_APP_UNKNOWN;
+	default: return TB_APP_UNKNOWN;
+	}
+}
+
+/* Classify at the first payload of each direction, and never again. */
+static void conn_classify(struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	uint8_t bit = out ? CONN_FIRST_OUT : CONN_FIRST_IN;
+	if (c->firsts & bit)
+		return;
+	c->firsts |= bit;
+	if (c->app != TB_APP_UNKNOWN)
+		return;
+	int start = k->proto != 6 || (c->tcp & (CONN_SYN | CONN_SYNACK));
+	c->app = (uint8_t)classify_payload(k->proto, k->payload, k->paylen, start, conn_key(c).port);
+}
+
+/* ---- dissection per application ------------------------------------ */
+
+static void on_tls(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k)
+{
+	struct tb_tls_hello h;
+	if ((c->tls_client_frame && c->tls_server_frame) || !tb_p_tls_looks_like(k->payload, k->paylen))
+		return;
+	if (tb_p_tls_hello(k->payload, k->paylen, &h) != TB_OK)
+		return;
+	if (h.type == 1 && !c->tls_client_frame) {
+		c->tls_client_frame = a->frames;
+		c->tls_nversions = (uint8_t)(h.nversions < 8 ? h.nversions : 8);
+		memcpy(c->tls_offered, h.versions, c->tls_nversions * sizeof *h.versions);
+		snprintf(c->sni, sizeof c->sni, "%s", h.sni);
+	} else if (h.type == 2 && !c->tls_server_frame && h.nversions) {
+		c->tls_server_frame = a->frames;
+		c->tls_chosen = h.versions[0];
+	}
+}
+
+static void on_http(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	struct tb_http_req r;
+	if (tb_p_http_request(k->payload, k->paylen, &r) == TB_E_FORMAT)
+		return;
+	if (r.has_basic) {
+		secret(a, c, out, TB_SEC_HTTP_BASIC_USER, r.user, r.user_len, "Authorization");
+		secret(a, c, out, TB_SEC_HTTP_BASIC_PASS, r.secret, r.secret_len, "Authorization");
+	}
+	if (r.has_token)
+		secret(a, c, out, TB_SEC_HTTP_TOKEN, r.token, r.token_len, r.token_header);
+	if (r.has_query_token) {
+		char where[48];
+		snprintf(where, sizeof where, "query %s", r.query_param);
+		secret(a, c, out, TB_SEC_HTTP_TOKEN, r.qtoken, r.qtoken_len, where);
+	}
+}
+
+/* Is this packet's sender the connection's client?  -1: not known. */
+static int from_client(const struct tb_conn *c, int out)
+{
+	if (c->init == TB_INIT_UNKNOWN)
+		return -1;
+	return (c->init == TB_INIT_DUT) == out;
+}
+
+static void on_ftp(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	char verb[5];
+	uint8_t arg[TB_CT_VALUE_MAX];
+	size_t n;
+	if (from_client(c, out) == 0 ||
+	    tb_p_ftp_command(k->payload, k->paylen, verb, arg, sizeof arg, &n) != TB_OK)
+		return;
+	if (strcmp(verb, "USER") == 0)
+		secret(a, c, out, TB_SEC_FTP_USER, arg, n, NULL);
+	else if (strcmp(verb, "PASS") == 0)
+		secret(a, c, out, TB_SEC_FTP_PASS, arg, n, NULL);
+}
+
+static struct tb_telnet_login *telnet_state(struct tb_an *a, struct tb_conn *c)
+{
+	if (!c->telnet) {
+		if (!a->ntelnet_free) {
+			a->loss.telnet_untracked++;
+			c->telnet = 0;
+			return NULL;
+		}
+		c->telnet = a->telnet_free[--a->ntelnet_free];
+		tb_p_telnet_login_init(&a->telnet[c->telnet - 1]);
+	}
+	return &a->telnet[c->telnet - 1];
+}
+
+static void on_telnet(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	int client = from_client(c, out);
+	if (client < 0)
+		return; /* which side types the login is not known */
+	struct tb_telnet_login *tl = telnet_state(a, c);
+	if (!tl)
+		return;
+	const uint8_t *p = k->payload;
+	size_t n = k->paylen, used;
+	while (n) {
+		enum tb_tl_event ev = tb_p_telnet_login_feed(tl, !client, p, n, &used);
+		if (ev != TB_TL_NONE)
+			secret(a, c, out, ev == TB_TL_GOT_USER ? TB_SEC_TELNET_USER : TB_SEC_TELNET_PASS,
+			       tl->line, tl->linelen, NULL);
+		tl->linelen = ev != TB_TL_NONE ? 0 : tl->linelen;
+		if (!used)
+			break;
+		p += used;
+		n -= used;
+	}
+}
+
+static void on_mqtt(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	struct tb_mqtt_connect m;
+	if (!k->paylen || k->payload[0] != 0x10 || tb_p_mqtt_connect(k->payload, k->paylen, &m) != TB_OK)
+		return;
+	if (m.has_user)
+		secret(a, c, out, TB_SEC_MQTT_USER, m.user, m.user_len, NULL);
+	if (m.has_pass)
+		secret(a, c, out, TB_SEC_MQTT_PASS, m.pass, m.pass_len, NULL);
+}
+
+static void on_snmp(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	struct tb_snmp_msg m;
+	if (tb_p_snmp(k->payload, k->paylen, &m) == TB_OK)
+		secret(a, c, out, TB_SEC_SNMP_COMMUNITY, m.community, m.community_len, NULL);
+}
+
+/* snprintf("%s") without the formatting machinery: names are copied for
+ * every DNS answer the device receives. */
+static void copy_cstr(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void on_dns(struct tb_an *a, const struct tb_pkt *k, int out)
+{
+	struct tb_dns_a ans[8];
+	size_t n;
+	if (out || tb_p_dns_answers(k->payload, k->paylen, ans, 8, &n) != TB_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < a->nnames && a->names[j].addr != ans[i].addr)
+			j++;
+		if (j == a->nnames) {
+			if (a->nnames == TB_AN_MAX_NAMES)
+				continue;
+			a->nnames++;
+		}
+		a->names[j].addr = ans[i].addr;
+		a->names[j].frame = a->frames;
+		copy_cstr(a->names[j].name, sizeof a->names[j].name, ans[i].name);
+	}
+}
+
+static void application(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+{
+	conn_classify(c, k, out);
+	switch ((enum tb_app)c->app) {
+	case TB_APP_TLS: on_tls(a, c, k); break;
+	case TB_APP_HTTP: on_http(a, c, k, out); break;
+	case TB_APP_FTP: on_ftp(a, c, k, out); break;
+	case TB_APP_TELNET: on_telnet(a, c, k, out); break;
+	case TB_APP_MQTT: on_mqtt(a, c, k, out); break;
+	case TB_APP_SNMP: on_snmp(a, c, k, out); break;
+	case TB_APP_DNS: on_dns(a, k, out); break;
+	default: break;
+	}
+}
+
+/* ---- per frame ------------------------------------------------------ */
+
+static void window_count(struct tb_an *a, double ts, size_t bytes)
+{
+	for (size_t i = 0; i < a->nwindows; i++) {
+		struct tb_window *w = &a->windows[i];
+		if (ts < w->start || (w->end > 0 && ts >= w->end))
+			continue;
+		double m = (ts - w->start) / 60.0;
+		if (m < TB_AN_MAX_MINUTES) {
+			w->bytes[(size_t)m] += bytes;
+			w->pkts[(size_t)m]++;
+		} else {
+			w->later_bytes += bytes;
+			w->later_pkts++;
+		}
+		if (!w->first_frame)
+			w->first_frame = a->frames;
+		w->last_frame = a->frames;
+	}
+}
+
+/* Timestamps only move forward: one that is not a finite time between
+ * 1970 and 9999, or earlier than the frame before, is clamped and counted. */
+static double clamp_ts(struct tb_an *a, double ts)
+{
+	int valid = ts >= 0 && ts < 253402300800.0;
+	if (a->frames == 1) {
+		if (!valid) {
+			a->bad_timestamps++;
+			ts = 0;
+		}
+		a->first_ts = ts;
+	} else if (!valid || ts < a->last_ts) {
+		a->bad_timestamps++;
+		ts = a->last_ts;
+	}
+	a->last_ts = ts;
+	return ts;
+}
+
+static void conn_count(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out,
+		       double ts, int cut)
+{
+	if (!c->first_frame) {
+		c->first_frame = a->frames;
+		c->first_ts = ts;
+	}
+	c->last_frame = a->frames;
+	c->last_ts = ts;
+	if (out) {
+		c->pkts_out++;
+		c->bytes_out += k->iplen;
+		c->payload_out += k->paylen;
+	} else {
+		c->pkts_in++;
+		c->bytes_in += k->iplen;
+		c->payload_in += k->paylen;
+	}
+	/* A payload the snap length cut short may hide what the device said;
+	 * what the harness's own probes carry does not count. */
+	if (cut && c->init != TB_INIT_PEER) {
+		c->truncated = 1;
+		a->loss.truncated++;
+	}
+}
+
+void tb_an_frame(struct tb_an *a, int dlt, double ts, const uint8_t *p, size_t caplen,
+		 size_t wirelen)
+{
+	struct tb_pkt k;
+	a->finished = 0;
+	a->frames++;
+	a->bytes += wirelen;
+	ts = clamp_ts(a, ts);
+	if (a->nwindows == 0) {
+		tb_an_add_window(a, "capture", ts, 0);
+		a->auto_window = 1;
+	}
+	enum tb_err e = tb_p_pkt_decode(dlt, p, caplen, &k);
+	if (e) {
+		a->undecodable++;
+		return;
+	}
+	if (!k.ipv4) {
+		a->non_ipv4++;
+		return;
+	}
+	int out = k.src == a->dut;
+	if (!out && k.dst != a->dut) {
+		a->other_frames++;
+		return;
+	}
+	a->dut_frames++;
+	if (k.fragment)
+		a->fragments++;
+	if (out)
+		window_count(a, ts, k.iplen);
+	if (!k.transport) {
+		/* A later fragment is counted above and has nothing to follow;
+		 * a transport header the snap length cut off is lost. */
+		a->loss.truncated += k.cut && !k.later_fragment;
+		return;
+	}
+	struct tb_conn *c = conn_of(a, &k, out, ts);
+	if (!c)
+		return;
+	conn_tcp_flags(c, &k, out);
+	conn_count(a, c, &k, out, ts, k.cut);
+	if (k.paylen)
+		application(a, c, &k, out);
+}
+
+/* ---- files ---------------------------------------------------------- */
+
+struct reader {
+	struct tb_an *a;
+	int dlt;
+};
+
+static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct reader *r = (struct reader *)user;
+	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
+	tb_an_frame(r->a, r->dlt, ts, bytes, h->caplen, h->len);
+}
+
+static enum tb_err unsupported_link(struct tb_diag *d, const char *path, int dlt)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+	return tb_diag_set(d, TB_E_FORMAT,
+			   "%s: link type %d (%s) is not supported; supported: Ethernet, Linux "
+			   "cooked (SLL, SLL2), BSD loopback and raw IP",
+			   path, dlt, name ? name : "unknown");
+}
+
+static enum tb_err open_capture(const char *path, pcap_t **out, int *dlt, struct tb_diag *d)
+{
+	char err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline(path, err);
+	*out = NULL;
+	if (!p)
+		return tb_diag_set(d, TB_E_IO, "%s: cannot read the capture: %s", path, err);
+	*dlt = pcap_datalink(p);
+	if (!tb_p_pkt_link_supported(*dlt)) {
+		pcap_close(p);
+		return unsupported_link(d, path, *dlt);
+	}
+	*out = p;
+	return TB_OK;
+}
+
+/* Run the analyzers over an opened capture.  A capture still being
+ * written, or whose writer was killed, ends inside a record: what came
+ * before is good.  Any other read error (a record whose length field is
+ * absurd, a broken pcapng block) means the file is corrupt from there on. */
+static void analyze_capture(struct tb_an *a, pcap_t *p)
+{
+	struct reader r = { .a = a, .dlt = pcap_datalink(p) };
+	a->link = r.dlt;
+	if (pcap_loop(p, -1, on_record, (u_char *)&r) == PCAP_ERROR) {
+		const char *why = pcap_geterr(p);
+		if (strncmp(why, "truncated dump file", 19) == 0) {
+			a->loss.cut_short = 1;
+		} else {
+			a->loss.corrupt_frame = a->frames + 1;
+			snprintf(a->loss.corrupt_reason, sizeof a->loss.corrupt_reason, "%s", why);
+		}
+	}
+	tb_an_finish(a);
+}
+
+/* The file is read once: a second thread reads it in chunks and hashes each
+ * chunk while libpcap parses it here (hashread.h), so the SHA-256 costs no
+ * second pass and covers exactly the bytes analyzed. */
+enum tb_err tb_an_read_file_sha256(struct tb_an *a, const char *path, uint8_t sum[32],
+				   uint64_t *bytes, struct tb_diag *d)
+{
+	if (!sum) {
+		int dlt;
+		pcap_t *p;
+		enum tb_err e = open_capture(path, &p, &dlt, d);
+		if (e)
+			return e;
+		analyze_capture(a, p);
+		pcap_close(p);
+		return TB_OK;
+	}
+	struct tb_hashread *h;
+	FILE *stream;
+	enum tb_err e = tb_hashread_open(path, &h, &stream, d);
+	if (e)
+		return e;
+	char err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_fopen_offline(stream, err);
+	if (!p) {
+		fclose(stream);
+		e = tb_diag_set(d, TB_E_IO, "%s: cannot read the capture: %s", path, err);
+	} else if (!tb_p_pkt_link_supported(pcap_datalink(p))) {
+		e = unsupported_link(d, path, pcap_datalink(p));
+		pcap_close(p); /* closes stream */
+	} else {
+		analyze_capture(a, p);
+		pcap_close(p);
+	}
+	if (tb_hashread_finish(h, sum, bytes) != TB_OK && !e)
+		e = tb_diag_set(d, TB_E_IO, "%s: read error while hashing the capture", path);
+	return e;
+}
+
+enum tb_err tb_an_read_file(struct tb_an *a, const char *path, struct tb_diag *d)
+{
+	return tb_an_read_file_sha256(a, path, NULL, NULL, d);
+}
+
+struct guess {
+	int dlt;
+	uint64_t n;
+	uint32_t addr[GUESS_ADDRS];
+	uint64_t count[GUESS_ADDRS];
+	size_t used;
+};
+
+static void guess_count(struct guess *g, uint32_t addr)
+{
+	for (size_t i = 0; i < g->used; i++)
+		if (g->addr[i] == addr) {
+			g->count[i]++;
+			return;
+		}
+	if (g->used < GUESS_ADDRS) {
+		g->addr[g->used] = addr;
+		g->count[g->used++] = 1;
+	}
+}
+
+static void on_guess(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct guess *g = (struct guess *)user;
+	struct tb_pkt k;
+	if (tb_p_pkt_decode(g->dlt, bytes, h->caplen, &k) == TB_OK && k.ipv4) {
+		guess_count(g, k.src);
+		guess_count(g, k.dst);
+	}
+}
+
+enum tb_err tb_an_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d)
+{
+	struct guess g = { 0 };
+	pcap_t *p;
+	enum tb_err e = open_capture(path, &p, &g.dlt, d);
+	if (e)
+		return e;
+	pcap_loop(p, GUESS_FRAMES, on_guess, (u_char *)&g);
+	pcap_close(p);
+	if (!g.used)
+		return tb_diag_set(d, TB_E_FORMAT, "%s: no IPv4 packets: pass --dut ADDR", path);
+	size_t best = 0;
+	for (size_t i = 1; i < g.used; i++)
+		if (g.count[i] > g.count[best])
+			best = i;
+	*dut = g.addr[best];
+	return TB_OK;
+}
+
+/* ---- names and labels ---------------------------------------------- */
+
+const char *tb_an_peer_name(const struct tb_an *a, uint32_t addr)
+{
+	for (size_t i = 0; i < a->nnames; i++)
+		if (a->names[i].addr == addr)
+			return a->names[i].name;
+	return NULL;
+}
+
+void tb_an_flow_label(const struct tb_an *a, const struct tb_flow_key *k, char *out, size_t cap)
+{
+	char ip[16];
+	const char *name = tb_an_peer_name(a, k->peer);
+	tb_ipv4_format(k->peer, ip);
+	snprintf(out, cap, "%s:%u/%s%s%s%s", ip, (unsigned)k->port,
+		 k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : "ip", name ? " (" : "",
+		 name ? name : "", name ? ")" : "");
+}
+
+/* ---- losses ------------------------------------------------------------ */
+
+/* Append "; N text" (no separator first). */
+static void loss_add(char *out, size_t cap, size_t *used, unsigned long long n, const char *text)
+{
+	if (*used + 1 >= cap)
+		return;
+	snprintf(out + *used, cap - *used, "%s%llu %s", *used ? "; " : "", n, text);
+	*used = strlen(out);
+}
+
+size_t tb_an_loss_describe(const struct tb_an *a, uint64_t kernel_dropped, char *out, size_t cap)
+{
+	const struct tb_an_loss *l = &a->loss;
+	size_t used = 0, n = 0;
+	out[0] = '\0';
+	if (l->corrupt_frame) {
+		snprintf(out, cap, "the capture is corrupt at frame %llu (%s): the rest of the file was not read",
+			 (unsigned long long)l->corrupt_frame, l->corrupt_reason);
+		used = strlen(out);
+		n++;
+	}
+	if (l->cut_short) {
+		snprintf(out + used, cap - used, "%sthe capture ends inside a record after frame %llu",
+			 used ? "; " : "", (unsigned long long)a->frames);
+		used = strlen(out);
+		n++;
+	}
+#define LOSS(v, text)                                        \
+	do {                                                 \
+		if (v) {                                     \
+			loss_add(out, cap, &used, (unsigned long long)(v), text); \
+			n++;                                 \
+		}                                            \
+	} while (0)
+	LOSS(kernel_dropped, "packets dropped by the kernel while capturing");
+	LOSS(l->untracked, "connections with payload did not fit the analyzer's tables");
+	LOSS(l->evicted_open, "open connections left the analyzer's table before they ended");
+	LOSS(l->truncated, "frames of the device's connections cut short by the snap length");
+	LOSS(l->telnet_untracked, "telnet connections whose logins were not followed (table full)");
+	LOSS(l->secrets_dropped, "secrets beyond the secrets table");
+#undef LOSS
+	return n;
+}
+
+enum tb_err tb_file_sha256(const char *path, uint8_t sum[32], uint64_t *bytes)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return TB_E_IO;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	static uint8_t buf[1 << 16];
+	size_t n;
+	unsigned int len = 32;
+	*bytes = 0;
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		EVP_DigestUpdate(md, buf, n);
+		*bytes += n;
+	}
+	int bad = ferror(f);
+	EVP_DigestFinal_ex(md, sum, &len);
+	EVP_MD_CTX_free(md);
+	fclose(f);
+	return bad ? TB_E_IO : TB_OK;
+}

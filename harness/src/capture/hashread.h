@@ -1,0 +1,31 @@
+/* hashread.h: read a file once, hashing it (SHA-256) in a second thread
+ * while the caller parses the very same bytes.
+ *
+ * The file is read() once into a small ring of fixed-size chunks; a second
+ * thread hashes each chunk while the caller parses it, so hashing overlaps
+ * parsing and the digest covers exactly the bytes that were parsed (the
+ * file is not opened twice).  Whichever thread is ahead does the read()s.
+ * Memory is the ring (1 MiB), whatever the file's size.  The caller sees
+ * the bytes as a stdio stream (for libpcap).
+ */
+#ifndef TB_HASHREAD_H
+#define TB_HASHREAD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/tb.h"
+
+struct tb_hashread;
+
+/* Open path and start the hashing thread; *stream yields the file's bytes.
+ * TB_E_IO (with errno's text in d) when the file cannot be opened. */
+TB_WUR enum tb_err tb_hashread_open(const char *path, struct tb_hashread **h, FILE **stream,
+				    struct tb_diag *d);
+/* After the consumer is done with the stream (closed or not): read and hash
+ * whatever it did not consume, stop the thread, and give the digest and the
+ * file's size.  TB_E_IO when a read failed (sum is then not the file's).
+ * Frees h; the stream, if still open, must be closed by the caller before. */
+TB_WUR enum tb_err tb_hashread_finish(struct tb_hashread *h, uint8_t sum[32], uint64_t *bytes);
+
+#endif

@@ -1,0 +1,122 @@
+/* profile.h: device profiles (YAML files in profiles/) as plain data.
+ *
+ * A profile describes one device under test: its identity and lab address,
+ * the lab scope the harness may touch, consent to intrusive tests, and the
+ * supplier's declarations (the ICS and IXIT of ETSI TS 103 701).
+ */
+#ifndef TB_PROFILE_H
+#define TB_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/scope.h"
+#include "base/tb.h"
+
+enum tb_pwkind { TB_PW_USER_DEFINED, TB_PW_UNIQUE, TB_PW_UNIVERSAL };
+const char *tb_pwkind_name(enum tb_pwkind k);
+
+enum tb_support { TB_SUP_YES, TB_SUP_NO, TB_SUP_NA };
+const char *tb_support_name(enum tb_support s);
+
+struct tb_feature {
+	char *name;
+	int value;
+};
+
+struct tb_ics {
+	char *provision;
+	enum tb_support support;
+	char *justification; /* NULL when none given */
+};
+
+struct tb_service {
+	long port;
+	char *transport, *protocol, *description, *purpose; /* purpose may be NULL */
+	int in_use;
+	int tls; /* the service speaks TLS (optional `tls: true`) */
+};
+
+struct tb_auth {
+	char *name;
+	char *protocol; /* http-basic | telnet | other */
+	long port;      /* 0 when not given */
+	char *path;     /* http-basic resource, NULL otherwise */
+	enum tb_pwkind password;
+	char *generation;             /* may be NULL */
+	char *test_user, *test_pass;  /* NULL when no test credential */
+};
+
+struct tb_vdp {
+	int present;
+	char *policy_url, *contact, *acknowledgement, *status_updates; /* each may be NULL */
+};
+
+struct tb_support_period {
+	int present;
+	char *end;          /* YYYY-MM-DD, validated */
+	char *published_at; /* may be NULL */
+};
+
+/* One vendor-supplied update artefact (paths resolved against the profile's
+ * directory).  manifest NULL: signature is a detached CMS over the image. */
+struct tb_fw_artefact {
+	int present;
+	char *image, *manifest, *signature;
+};
+
+/* declarations.update (IXIT 7-UpdMech). */
+struct tb_update_decl {
+	int present;
+	char *trust_anchor;    /* PEM public key or CA certificate(s), resolved path */
+	char *update_url;      /* may be NULL */
+	char *delivery;        /* https | http | other, or NULL */
+	char *current_version; /* may be NULL: dut.firmware is used */
+	long port;             /* update endpoint for the push test; 0 when none */
+	char *path, *version_path;
+	struct tb_fw_artefact newer, older; /* vendor test updates (signed) */
+};
+
+struct tb_profile {
+	char *path;
+	uint8_t sha256[32];
+	char *id, *description;
+	char *manufacturer, *model, *firmware, *serial;
+	char *address_text;
+	uint32_t address; /* host byte order */
+	struct tb_scope scope;
+	char *interface;
+	int intrusive;
+	long rate_limit;         /* new connections per second */
+	long connect_timeout_ms;
+	long observe_seconds;     /* idle observation before and after the tests */
+	struct tb_feature *features;
+	size_t nfeatures;
+	struct tb_ics *ics;
+	size_t nics;
+	int ics_declared; /* the profile has an ics section (possibly empty) */
+	struct tb_service *services;
+	size_t nservices;
+	struct tb_auth *auths;
+	size_t nauths;
+	struct tb_vdp vdp;
+	struct tb_support_period support;
+	struct tb_update_decl update;
+};
+
+#define TB_DEFAULT_RATE_LIMIT 20000
+#define TB_DEFAULT_CONNECT_TIMEOUT_MS 1000
+
+TB_WUR enum tb_err tb_profile_load(const char *path, struct tb_profile **out, struct tb_diag *d);
+TB_WUR enum tb_err tb_profile_parse(const char *name, const void *buf, size_t len,
+				    struct tb_profile **out, struct tb_diag *d);
+void tb_profile_free(struct tb_profile *p);
+
+/* Declared value of a feature: 1 true, 0 false, -1 not declared. */
+int tb_profile_feature(const struct tb_profile *p, const char *name);
+/* ICS statement for a provision, or NULL. */
+const struct tb_ics *tb_profile_ics(const struct tb_profile *p, const char *provision);
+/* Is a TCP port among the declared services? */
+int tb_profile_declares_port(const struct tb_profile *p, long port);
+
+#endif

@@ -1,0 +1,599 @@
+/* suite.c: load and validate a conformance suite (see suite.h). */
+#include "load/suite.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/yamlx.h"
+
+/* ---- vocabularies ---- */
+
+static const char *const fw_keys[TB_FW_COUNT] = {
+	[TB_FW_EN303645] = "en-303-645",
+	[TB_FW_UKCOP] = "uk-cop",
+	[TB_FW_PSTI] = "psti",
+	[TB_FW_OTA] = "ota",
+};
+
+static const char *const fw_titles[TB_FW_COUNT] = {
+	[TB_FW_EN303645] = "ETSI EN 303 645",
+	[TB_FW_UKCOP] = "UK Code of Practice for Consumer IoT Security",
+	[TB_FW_PSTI] = "UK PSTI security requirements",
+	[TB_FW_OTA] = "OTA IoT Trust Framework",
+};
+
+/* Largest reference number per numbered framework (0: free-form ids). */
+static const long fw_max_ref[TB_FW_COUNT] = {
+	[TB_FW_EN303645] = 0, [TB_FW_UKCOP] = 13, [TB_FW_PSTI] = 3, [TB_FW_OTA] = 40,
+};
+
+const char *tb_framework_key(enum tb_framework f)
+{
+	return f < TB_FW_COUNT ? fw_keys[f] : "?";
+}
+
+const char *tb_framework_title(enum tb_framework f)
+{
+	return f < TB_FW_COUNT ? fw_titles[f] : "?";
+}
+
+const char *tb_kind_name(enum tb_kind k)
+{
+	switch (k) {
+	case TB_KIND_CONCEPTUAL: return "conceptual";
+	case TB_KIND_FUNCTIONAL: return "functional";
+	case TB_KIND_BOTH: return "conceptual-functional";
+	}
+	return "?";
+}
+
+/* EN 303 645 V2.1.1 Table B.1 conditions, as feature names. */
+const char *const tb_feature_names[] = {
+	"passwords-used",           /* 1 */
+	"preinstalled-passwords",   /* 2 */
+	"software-not-updatable",   /* 3 */
+	"constrained",              /* 4 and 5 (false) */
+	"telemetry",                /* 6 */
+	"consent-based-processing", /* 7 */
+	"user-authentication",      /* 8 */
+	"automatic-updates",        /* 9 */
+	"per-device-identity",      /* 10 */
+	"network-updates",          /* 11 */
+	"update-mechanism",         /* 12 */
+	"debug-interface",          /* 13 */
+	NULL,
+};
+
+int tb_feature_known(const char *name)
+{
+	for (const char *const *f = tb_feature_names; *f; f++)
+		if (strcmp(*f, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* "M", "R", "M C(1)", "R C(3,4)" */
+static int status_valid(const char *s)
+{
+	if ((s[0] != 'M' && s[0] != 'R'))
+		return 0;
+	if (s[1] == '\0')
+		return 1;
+	if (strncmp(s + 1, " C(", 3) != 0)
+		return 0;
+	const char *p = s + 4;
+	for (;;) {
+		size_t digits = strspn(p, "0123456789");
+		if (digits == 0 || digits > 2)
+			return 0;
+		p += digits;
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		return p[0] == ')' && p[1] == '\0';
+	}
+}
+
+int tb_status_conditional(const char *status)
+{
+	return strstr(status, " C(") != NULL;
+}
+
+int tb_status_mandatory(const char *status)
+{
+	return status[0] == 'M';
+}
+
+/* "5.1-1", "4-1", "5.13-1A" */
+int tb_provision_id_valid(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	if (n == 0 || n > 2)
+		return 0;
+	s += n;
+	if (*s == '.') {
+		n = strspn(++s, "0123456789");
+		if (n == 0 || n > 2)
+			return 0;
+		s += n;
+	}
+	if (*s++ != '-')
+		return 0;
+	n = strspn(s, "0123456789");
+	if (n == 0 || n > 2)
+		return 0;
+	s += n;
+	if (*s >= 'A' && *s <= 'Z')
+		s++;
+	return *s == '\0';
+}
+
+/* ---- hashing ---- */
+
+void tb_sha256_hex(const uint8_t sum[32], char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[sum[i] >> 4];
+		hex[2 * i + 1] = digits[sum[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+void tb_sha256_mem(const void *buf, size_t len, uint8_t out[32])
+{
+	unsigned int n = 32;
+	if (!EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL))
+		memset(out, 0, 32);
+}
+
+/* ---- loading ---- */
+
+struct loader {
+	const struct tb_ydoc *doc;
+	struct tb_diag *d;
+	struct tb_suite *s;
+};
+
+static char *dup_str(struct loader *L, const struct tb_ynode *n, const char *what, enum tb_err *e)
+{
+	const char *v;
+	*e = tb_y_str(L->doc, n, what, &v, L->d);
+	return *e ? NULL : tb_xstrdup(v);
+}
+
+static enum tb_err load_header(struct loader *L, const struct tb_ynode *m)
+{
+	static const char *const req[] = { "id", "title", NULL };
+	static const char *const opt[] = { "version", "standard", "method", NULL };
+	enum tb_err e = tb_y_keys(L->doc, m, "suite", opt, req, L->d);
+	struct tb_suite *s = L->s;
+	if (!e)
+		s->id = dup_str(L, tb_y_get(m, "id"), "suite.id", &e);
+	if (!e)
+		s->title = dup_str(L, tb_y_get(m, "title"), "suite.title", &e);
+	if (!e && tb_y_get(m, "version"))
+		s->version = dup_str(L, tb_y_get(m, "version"), "suite.version", &e);
+	if (!e && tb_y_get(m, "standard"))
+		s->standard = dup_str(L, tb_y_get(m, "standard"), "suite.standard", &e);
+	if (!e && tb_y_get(m, "method"))
+		s->method = dup_str(L, tb_y_get(m, "method"), "suite.method", &e);
+	return e;
+}
+
+static enum tb_err load_covers(struct loader *L, const struct tb_ynode *m, struct tb_case *c,
+			       const char *provision)
+{
+	static const char *const keys[] = { "en-303-645", "uk-cop", "psti", "ota", NULL };
+	static const char *const req[] = { "en-303-645", NULL };
+	enum tb_err e = tb_y_keys(L->doc, m, "covers", keys, req, L->d);
+	int has_own = 0;
+	for (int f = 0; !e && f < TB_FW_COUNT; f++) {
+		const struct tb_ynode *list = tb_y_get(m, fw_keys[f]);
+		if (!list)
+			continue;
+		if ((e = tb_y_expect(L->doc, list, TB_Y_SEQ, fw_keys[f], L->d)))
+			break;
+		if (list->nkids == 0)
+			return tb_y_errd(L->d, L->doc, list, "covers.%s is empty (leave it out instead)",
+					 fw_keys[f]);
+		c->covers[f] = tb_xcalloc(list->nkids, sizeof(char *));
+		for (size_t i = 0; !e && i < list->nkids; i++) {
+			const struct tb_ynode *item = list->kids[i];
+			if (fw_max_ref[f]) {
+				long long v;
+				e = tb_y_int(L->doc, item, fw_keys[f], 1, fw_max_ref[f], &v, L->d);
+			} else {
+				const char *v;
+				e = tb_y_str(L->doc, item, fw_keys[f], &v, L->d);
+				if (!e && !tb_provision_id_valid(v))
+					e = tb_y_errd(L->d, L->doc, item, "'%s' is not a provision id", v);
+				if (!e && strcmp(v, provision) == 0)
+					has_own = 1;
+			}
+			if (!e)
+				c->covers[f][c->ncovers[f]++] = tb_xstrdup(item->str);
+		}
+	}
+	if (!e && !has_own)
+		e = tb_y_errd(L->d, L->doc, m, "covers.en-303-645 must include the group's provision %s",
+			      provision);
+	return e;
+}
+
+static enum tb_err load_conds(struct loader *L, const struct tb_ynode *m, struct tb_case *c)
+{
+	enum tb_err e = tb_y_expect(L->doc, m, TB_Y_MAP, "applies-when", L->d);
+	if (e)
+		return e;
+	c->conds = tb_xcalloc(m->nkids / 2 + 1, sizeof *c->conds);
+	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
+		const struct tb_ynode *k = m->kids[i];
+		if (!tb_feature_known(k->str))
+			return tb_y_errd(L->d, L->doc, k,
+					 "unknown feature '%s' in applies-when (see `trustbench list`)",
+					 k->str);
+		int v;
+		if ((e = tb_y_bool(L->doc, m->kids[i + 1], k->str, &v, L->d)))
+			return e;
+		c->conds[c->nconds].feature = tb_xstrdup(k->str);
+		c->conds[c->nconds++].value = v;
+	}
+	return TB_OK;
+}
+
+static const struct tb_param_def *param_def(const struct tb_check_family *f, const char *name)
+{
+	for (size_t i = 0; i < f->nparams; i++)
+		if (strcmp(f->params[i].name, name) == 0)
+			return &f->params[i];
+	return NULL;
+}
+
+static int choice_ok(const struct tb_param_def *def, const char *v)
+{
+	if (!def->choices)
+		return 1;
+	for (const char *const *c = def->choices; *c; c++)
+		if (strcmp(*c, v) == 0)
+			return 1;
+	return 0;
+}
+
+static enum tb_err bad_choice(struct loader *L, const struct tb_ynode *n,
+			      const struct tb_param_def *def)
+{
+	char list[256] = "";
+	size_t used = 0;
+	for (const char *const *c = def->choices; *c; c++) {
+		int w = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *c);
+		if (w < 0 || (size_t)w >= sizeof list - used)
+			break;
+		used += (size_t)w;
+	}
+	return tb_y_errd(L->d, L->doc, n, "parameter '%s' must be one of: %s (not '%s')", def->name,
+			 list, n->str);
+}
+
+static enum tb_err load_param_value(struct loader *L, const struct tb_ynode *n,
+				    const struct tb_param_def *def, struct tb_param *p)
+{
+	enum tb_err e = TB_OK;
+	p->def = def;
+	switch (def->type) {
+	case TB_P_STR:
+		p->s = dup_str(L, n, def->name, &e);
+		if (!e && !choice_ok(def, p->s))
+			e = bad_choice(L, n, def);
+		return e;
+	case TB_P_INT:
+		return tb_y_int(L->doc, n, def->name, def->min, def->max, &p->i, L->d);
+	case TB_P_BOOL:
+		return tb_y_bool(L->doc, n, def->name, &p->b, L->d);
+	case TB_P_STRLIST:
+	case TB_P_INTLIST:
+		break;
+	}
+	if ((e = tb_y_expect(L->doc, n, TB_Y_SEQ, def->name, L->d)))
+		return e;
+	if (def->type == TB_P_STRLIST)
+		p->sl = tb_xcalloc(n->nkids, sizeof *p->sl);
+	else
+		p->il = tb_xcalloc(n->nkids, sizeof *p->il);
+	for (size_t i = 0; !e && i < n->nkids; i++) {
+		const struct tb_ynode *item = n->kids[i];
+		if (def->type == TB_P_INTLIST) {
+			e = tb_y_int(L->doc, item, def->name, def->min, def->max, &p->il[i], L->d);
+			if (!e)
+				p->n++;
+		} else {
+			p->sl[i] = dup_str(L, item, def->name, &e);
+			if (p->sl[i])
+				p->n = i + 1; /* owned from here on, even if refused below */
+			if (!e && !choice_ok(def, p->sl[i]))
+				e = bad_choice(L, item, def);
+		}
+	}
+	return e;
+}
+
+static enum tb_err load_check(struct loader *L, const struct tb_ynode *m, struct tb_case *c)
+{
+	static const char *const req[] = { "family", NULL };
+	static const char *const opt[] = { "params", NULL };
+	enum tb_err e = tb_y_keys(L->doc, m, "check", opt, req, L->d);
+	if (e)
+		return e;
+	const struct tb_ynode *fn = tb_y_get(m, "family");
+	const char *fam;
+	if ((e = tb_y_str(L->doc, fn, "check.family", &fam, L->d)))
+		return e;
+	c->family = tb_family_find(fam);
+	if (!c->family)
+		return tb_y_errd(L->d, L->doc, fn,
+				 "unknown check family '%s' (`trustbench list` shows them)", fam);
+	const struct tb_ynode *pm = tb_y_get(m, "params");
+	if (pm && (e = tb_y_expect(L->doc, pm, TB_Y_MAP, "check.params", L->d)))
+		return e;
+	size_t np = pm ? pm->nkids / 2 : 0;
+	c->params.v = tb_xcalloc(np + 1, sizeof *c->params.v);
+	for (size_t i = 0; i < np; i++) {
+		const struct tb_ynode *k = pm->kids[2 * i];
+		const struct tb_param_def *def = param_def(c->family, k->str);
+		if (!def)
+			return tb_y_errd(L->d, L->doc, k, "family '%s' has no parameter '%s'", fam,
+					 k->str);
+		e = load_param_value(L, pm->kids[2 * i + 1], def, &c->params.v[c->params.n]);
+		c->params.n++;
+		if (e)
+			return e;
+	}
+	for (size_t i = 0; i < c->family->nparams; i++) {
+		const struct tb_param_def *def = &c->family->params[i];
+		if (def->required && !tb_param_get(&c->params, def->name))
+			return tb_y_errd(L->d, L->doc, m, "family '%s' needs parameter '%s'", fam,
+					 def->name);
+	}
+	return TB_OK;
+}
+
+static enum tb_err check_case_id(struct loader *L, const struct tb_ynode *n, const char *id,
+				 const char *provision)
+{
+	size_t pl = strlen(provision);
+	const char *rest = id + pl + 1;
+	if (strncmp(id, provision, pl) != 0 || id[pl] != '-' || !*rest || strlen(rest) > 2 ||
+	    rest[strspn(rest, "0123456789")] != '\0')
+		return tb_y_errd(L->d, L->doc, n, "test case id '%s' must be '%s-<n>'", id, provision);
+	for (size_t i = 0; i < L->s->ncases; i++)
+		if (strcmp(L->s->cases[i].id, id) == 0)
+			return tb_y_errd(L->d, L->doc, n, "duplicate test case id '%s' (first at line %lu)",
+					 id, L->s->cases[i].line);
+	return TB_OK;
+}
+
+static enum tb_err load_case(struct loader *L, const struct tb_ynode *m, size_t gi)
+{
+	static const char *const req[] = { "id", "kind", "title", "covers", "check", NULL };
+	static const char *const opt[] = { "applies-when", NULL };
+	enum tb_err e = tb_y_keys(L->doc, m, "test case", opt, req, L->d);
+	if (e)
+		return e;
+	struct tb_suite *s = L->s;
+	const char *provision = s->groups[gi].provision;
+	const char *id;
+	if ((e = tb_y_str(L->doc, tb_y_get(m, "id"), "test case id", &id, L->d)) ||
+	    (e = check_case_id(L, tb_y_get(m, "id"), id, provision)))
+		return e;
+	s->cases = tb_xrealloc(s->cases, s->ncases + 1, sizeof *s->cases);
+	struct tb_case *c = &s->cases[s->ncases++];
+	memset(c, 0, sizeof *c);
+	c->id = tb_xstrdup(id);
+	c->group = gi;
+	c->line = m->line;
+	const struct tb_ynode *kn = tb_y_get(m, "kind");
+	const char *kind;
+	if ((e = tb_y_str(L->doc, kn, "kind", &kind, L->d)))
+		return e;
+	if (strcmp(kind, "conceptual") == 0)
+		c->kind = TB_KIND_CONCEPTUAL;
+	else if (strcmp(kind, "functional") == 0)
+		c->kind = TB_KIND_FUNCTIONAL;
+	else if (strcmp(kind, "conceptual-functional") == 0)
+		c->kind = TB_KIND_BOTH;
+	else
+		return tb_y_errd(L->d, L->doc, kn,
+				 "kind must be conceptual, functional or conceptual-functional, not '%s'",
+				 kind);
+	c->title = dup_str(L, tb_y_get(m, "title"), "title", &e);
+	if (!e)
+		e = load_covers(L, tb_y_get(m, "covers"), c, provision);
+	if (!e && tb_y_get(m, "applies-when"))
+		e = load_conds(L, tb_y_get(m, "applies-when"), c);
+	if (!e)
+		e = load_check(L, tb_y_get(m, "check"), c);
+	if (!e && (c->family->flags & TB_FAM_CONCEPTUAL) && c->kind == TB_KIND_FUNCTIONAL)
+		e = tb_y_errd(L->d, L->doc, tb_y_get(m, "check"),
+			      "family '%s' judges declarations only: the test case must be conceptual",
+			      c->family->name);
+	return e;
+}
+
+static enum tb_err load_group(struct loader *L, const struct tb_ynode *m)
+{
+	static const char *const req[] = { "provision", "status", "title", "cases", NULL };
+	enum tb_err e = tb_y_keys(L->doc, m, "test group", NULL, req, L->d);
+	if (e)
+		return e;
+	struct tb_suite *s = L->s;
+	const struct tb_ynode *pn = tb_y_get(m, "provision");
+	const char *prov, *status;
+	if ((e = tb_y_str(L->doc, pn, "provision", &prov, L->d)))
+		return e;
+	if (!tb_provision_id_valid(prov))
+		return tb_y_errd(L->d, L->doc, pn, "'%s' is not a provision id such as 5.1-1", prov);
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (strcmp(s->groups[i].provision, prov) == 0)
+			return tb_y_errd(L->d, L->doc, pn, "a test group for provision %s already exists",
+					 prov);
+	const struct tb_ynode *sn = tb_y_get(m, "status");
+	if ((e = tb_y_str(L->doc, sn, "status", &status, L->d)))
+		return e;
+	if (!status_valid(status))
+		return tb_y_errd(L->d, L->doc, sn, "status must look like M, R, M C(1) or R C(3,4), not '%s'",
+				 status);
+	s->groups = tb_xrealloc(s->groups, s->ngroups + 1, sizeof *s->groups);
+	struct tb_group *g = &s->groups[s->ngroups++];
+	memset(g, 0, sizeof *g);
+	g->provision = tb_xstrdup(prov);
+	g->status = tb_xstrdup(status);
+	g->title = dup_str(L, tb_y_get(m, "title"), "title", &e);
+	if (e)
+		return e;
+	const struct tb_ynode *cases = tb_y_get(m, "cases");
+	if ((e = tb_y_expect(L->doc, cases, TB_Y_SEQ, "cases", L->d)))
+		return e;
+	if (cases->nkids == 0)
+		return tb_y_errd(L->d, L->doc, cases, "test group %s has no test cases", prov);
+	for (size_t i = 0; !e && i < cases->nkids; i++)
+		e = load_case(L, cases->kids[i], s->ngroups - 1);
+	return e;
+}
+
+static enum tb_err load_doc(struct loader *L)
+{
+	static const char *const req[] = { "suite", "groups", NULL };
+	const struct tb_ynode *root = L->doc->root;
+	enum tb_err e = tb_y_keys(L->doc, root, "the suite file", NULL, req, L->d);
+	if (!e)
+		e = load_header(L, tb_y_get(root, "suite"));
+	const struct tb_ynode *groups = tb_y_get(root, "groups");
+	if (!e)
+		e = tb_y_expect(L->doc, groups, TB_Y_SEQ, "groups", L->d);
+	if (!e && groups->nkids == 0)
+		e = tb_y_errd(L->d, L->doc, groups, "the suite has no test groups");
+	for (size_t i = 0; !e && i < groups->nkids; i++)
+		e = load_group(L, groups->kids[i]);
+	return e;
+}
+
+enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len, struct tb_suite **out,
+			   struct tb_diag *d)
+{
+	*out = NULL;
+	struct tb_ydoc *doc;
+	enum tb_err e = tb_yaml_parse(name, buf, len, &doc, d);
+	if (e)
+		return e;
+	struct tb_suite *s = tb_xcalloc(1, sizeof *s);
+	struct loader L = { .doc = doc, .d = d, .s = s };
+	e = load_doc(&L);
+	if (e && d && d->file == doc->name)
+		d->file = name; /* doc->name dies with doc */
+	tb_ydoc_free(doc);
+	if (e) {
+		tb_suite_free(s);
+		return e;
+	}
+	s->path = tb_xstrdup(name);
+	char *tmp = tb_xstrdup(name);
+	s->dir = tb_xstrdup(dirname(tmp));
+	free(tmp);
+	tb_sha256_mem(buf, len, s->sha256);
+	*out = s;
+	return TB_OK;
+}
+
+enum tb_err tb_suite_load(const char *path, struct tb_suite **out, struct tb_diag *d)
+{
+	char *buf;
+	size_t n;
+	*out = NULL;
+	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	if (!e)
+		e = tb_suite_parse(path, buf, n, out, d);
+	free(buf);
+	return e;
+}
+
+static void params_free(struct tb_params *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct tb_param *v = &p->v[i];
+		free(v->s);
+		if (v->sl)
+			for (size_t j = 0; j < v->n; j++)
+				free(v->sl[j]);
+		free(v->sl);
+		free(v->il);
+	}
+	free(p->v);
+}
+
+void tb_suite_free(struct tb_suite *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->ncases; i++) {
+		struct tb_case *c = &s->cases[i];
+		free(c->id);
+		free(c->title);
+		for (int f = 0; f < TB_FW_COUNT; f++) {
+			for (size_t j = 0; j < c->ncovers[f]; j++)
+				free(c->covers[f][j]);
+			free(c->covers[f]);
+		}
+		for (size_t j = 0; j < c->nconds; j++)
+			free(c->conds[j].feature);
+		free(c->conds);
+		params_free(&c->params);
+	}
+	for (size_t i = 0; i < s->ngroups; i++) {
+		free(s->groups[i].provision);
+		free(s->groups[i].status);
+		free(s->groups[i].title);
+	}
+	free(s->cases);
+	free(s->groups);
+	free(s->path);
+	free(s->dir);
+	free(s->id);
+	free(s->title);
+	free(s->version);
+	free(s->standard);
+	free(s->method);
+	free(s);
+}
+
+const struct tb_case *tb_suite_find_case(const struct tb_suite *s, const char *id)
+{
+	for (size_t i = 0; i < s->ncases; i++)
+		if (strcmp(s->cases[i].id, id) == 0)
+			return &s->cases[i];
+	return NULL;
+}
+
+const struct tb_param *tb_param_get(const struct tb_params *p, const char *name)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		if (p->v[i].def && strcmp(p->v[i].def->name, name) == 0)
+			return &p->v[i];
+	return NULL;
+}
+
+const char *tb_param_str(const struct tb_params *p, const char *name, const char *dflt)
+{
+	const struct tb_param *v = tb_param_get(p, name);
+	return v && v->s ? v->s : dflt;
+}
+
+long long tb_param_int(const struct tb_params *p, const char *name, long long dflt)
+{
+	const struct tb_param *v = tb_param_get(p, name);
+	return v ? v->i : dflt;
+}

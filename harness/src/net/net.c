@@ -1,0 +1,241 @@
+/* net.c: scoped, rate-limited, deadline-bound TCP (see net.h). */
+#include "net/net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t tb_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t tb_now_ms(void)
+{
+	return tb_now_us() / 1000;
+}
+
+/* Set from a signal handler, read everywhere: see net.h. */
+static volatile sig_atomic_t stop_flag;
+
+void tb_net_request_stop(void)
+{
+	stop_flag = 1;
+}
+
+int tb_net_stop_requested(void)
+{
+	return stop_flag != 0;
+}
+
+void tb_net_clear_stop(void)
+{
+	stop_flag = 0;
+}
+
+int tb_net_deadline_passed(int64_t deadline_ms)
+{
+	return stop_flag || tb_now_ms() >= deadline_ms;
+}
+
+void tb_net_init(struct tb_net *n, const struct tb_scope *scope, long rate, int connect_timeout_ms)
+{
+	memset(n, 0, sizeof *n);
+	n->scope = scope;
+	n->rate = rate > 0 ? (double)rate : 1.0;
+	/* A small burst keeps the limit honest over any 50 ms window. */
+	n->burst = n->rate / 20.0 < 1.0 ? 1.0 : n->rate / 20.0;
+	n->tokens = n->burst;
+	n->last_us = tb_now_us();
+	n->connect_timeout_ms = connect_timeout_ms > 0 ? connect_timeout_ms : 1000;
+}
+
+static void refill(struct tb_net *n)
+{
+	int64_t now = tb_now_us();
+	n->tokens += (double)(now - n->last_us) * n->rate / 1e6;
+	if (n->tokens > n->burst)
+		n->tokens = n->burst;
+	n->last_us = now;
+}
+
+int64_t tb_net_rate_wait_us(struct tb_net *n)
+{
+	refill(n);
+	if (n->tokens >= 1.0)
+		return 0;
+	return (int64_t)((1.0 - n->tokens) * 1e6 / n->rate) + 1;
+}
+
+static void take_token(struct tb_net *n)
+{
+	int64_t wait;
+	while ((wait = tb_net_rate_wait_us(n)) > 0) {
+		struct timespec ts = { .tv_sec = wait / 1000000, .tv_nsec = (wait % 1000000) * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	n->tokens -= 1.0;
+}
+
+enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port, int *fd,
+				 struct tb_diag *d)
+{
+	*fd = -1;
+	char text[16];
+	if (stop_flag)
+		return tb_diag_set(d, TB_E_TIMEOUT, "not connected: the run was interrupted");
+	if (!tb_scope_contains(n->scope, addr)) {
+		n->scope_refusals++;
+		tb_ipv4_format(addr, text);
+		return tb_diag_set(d, TB_E_SCOPE, "refused to connect to %s:%u: outside the lab scope",
+				   text, port);
+	}
+	take_token(n);
+	n->connects++;
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return tb_diag_set(d, TB_E_IO, "socket: %s", strerror(errno));
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(addr) };
+	if (connect(s, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS) {
+		int err = errno;
+		close(s);
+		if (err == ECONNREFUSED)
+			return tb_diag_set(d, TB_E_REFUSED, "connection refused");
+		if (err == EAGAIN || err == EADDRNOTAVAIL)
+			return tb_diag_set(d, TB_E_IO, "connect: %s (local ports exhausted?)",
+					   strerror(err));
+		return tb_diag_set(d, TB_E_IO, "connect: %s", strerror(err));
+	}
+	*fd = s;
+	return TB_OK;
+}
+
+void tb_net_abortive_close(int fd)
+{
+	/* RST instead of FIN: no TIME_WAIT left behind by a sweep that opens
+	 * tens of thousands of connections. */
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
+}
+
+int tb_net_connect_result(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+		return errno;
+	return err;
+}
+
+/* 1 when fd is ready, 0 at the deadline or on a stop request, -1 on error. */
+static int poll_until(int fd, short events, int64_t deadline_ms)
+{
+	for (;;) {
+		int64_t left = deadline_ms - tb_now_ms();
+		if (left <= 0 || stop_flag)
+			return 0;
+		struct pollfd p = { .fd = fd, .events = events };
+		int r = poll(&p, 1, left > TB_NET_POLL_SLICE_MS ? TB_NET_POLL_SLICE_MS : (int)left);
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+enum tb_err tb_net_connect(struct tb_net *n, uint32_t addr, uint16_t port, int *fd,
+			   struct tb_diag *d)
+{
+	int s;
+	enum tb_err e = tb_net_connect_start(n, addr, port, &s, d);
+	*fd = -1;
+	if (e)
+		return e;
+	int r = poll_until(s, POLLOUT, tb_now_ms() + n->connect_timeout_ms);
+	if (r == 0) {
+		close(s);
+		if (stop_flag)
+			return tb_diag_set(d, TB_E_TIMEOUT, "connect abandoned: the run was interrupted");
+		return tb_diag_set(d, TB_E_TIMEOUT, "no answer to connect within %d ms",
+				   n->connect_timeout_ms);
+	}
+	int err = r < 0 ? errno : tb_net_connect_result(s);
+	if (err) {
+		close(s);
+		return tb_diag_set(d, err == ECONNREFUSED ? TB_E_REFUSED : TB_E_IO, "connect: %s",
+				   strerror(err));
+	}
+	int one = 1;
+	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	*fd = s;
+	return TB_OK;
+}
+
+enum tb_err tb_net_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms)
+{
+	const uint8_t *p = buf;
+	while (len > 0) {
+		/* A device that keeps its window open forever still meets the deadline. */
+		if (tb_net_deadline_passed(deadline_ms))
+			return TB_E_TIMEOUT;
+		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
+		if (w > 0) {
+			p += w;
+			len -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return errno == ECONNRESET || errno == EPIPE ? TB_E_REFUSED : TB_E_IO;
+		int r = poll_until(fd, POLLOUT, deadline_ms);
+		if (r == 0)
+			return TB_E_TIMEOUT;
+		if (r < 0)
+			return TB_E_IO;
+	}
+	return TB_OK;
+}
+
+enum tb_err tb_net_recv(int fd, void *buf, size_t cap, size_t *got, int64_t deadline_ms)
+{
+	*got = 0;
+	for (;;) {
+		/* Checked before reading, not only when a read must wait: the
+		 * caller loops while bytes keep coming, and a device that streams
+		 * without end would otherwise hold it forever. */
+		if (tb_net_deadline_passed(deadline_ms))
+			return TB_E_TIMEOUT;
+		ssize_t r = recv(fd, buf, cap, 0);
+		if (r >= 0) {
+			*got = (size_t)r;
+			return TB_OK;
+		}
+		if (errno == ECONNRESET)
+			return TB_E_REFUSED;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return TB_E_IO;
+		int p = poll_until(fd, POLLIN, deadline_ms);
+		if (p == 0)
+			return TB_E_TIMEOUT;
+		if (p < 0)
+			return TB_E_IO;
+	}
+}
+
+void tb_net_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}

@@ -1,0 +1,252 @@
+/* result.c: results, bounded evidence, atomic files (see result.h). */
+#include "result/result.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *buf = tb_xmalloc(TB_REASON_MAX);
+	int n = vsnprintf(buf, TB_REASON_MAX, fmt, ap);
+	if (n < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+void tb_result_set(struct tb_result *r, enum tb_verdict v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(r->reason);
+	r->reason = vfmt(fmt, ap);
+	va_end(ap);
+	r->verdict = v;
+}
+
+static struct tb_ev_item *ev_new(struct tb_result *r, enum tb_ev_kind kind, const char *label)
+{
+	if (r->nev >= TB_EV_MAX_ITEMS) {
+		r->ev_dropped++;
+		return NULL;
+	}
+	if (r->nev == r->capev) {
+		r->capev = r->capev ? r->capev * 2 : 8;
+		r->ev = tb_xrealloc(r->ev, r->capev, sizeof *r->ev);
+	}
+	struct tb_ev_item *it = &r->ev[r->nev++];
+	memset(it, 0, sizeof *it);
+	it->kind = kind;
+	it->label = tb_xstrdup(label ? label : "");
+	return it;
+}
+
+void tb_ev_note(struct tb_result *r, const char *label, const char *fmt, ...)
+{
+	struct tb_ev_item *it = ev_new(r, TB_EV_NOTE, label);
+	if (!it)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	it->text = vfmt(fmt, ap);
+	va_end(ap);
+}
+
+static uint8_t *bounded_copy(const void *p, size_t len, size_t *kept)
+{
+	*kept = len < TB_EV_INLINE_MAX ? len : TB_EV_INLINE_MAX;
+	uint8_t *c = tb_xmalloc(*kept + 1);
+	if (*kept)
+		memcpy(c, p, *kept);
+	return c;
+}
+
+void tb_ev_exchange(struct tb_result *r, const char *label, const void *sent, size_t sentlen,
+		    const void *recv, size_t recvlen)
+{
+	struct tb_ev_item *it = ev_new(r, TB_EV_EXCHANGE, label);
+	if (!it)
+		return;
+	it->sent = bounded_copy(sent, sent ? sentlen : 0, &it->sentlen);
+	it->recv = bounded_copy(recv, recv ? recvlen : 0, &it->recvlen);
+	it->sent_total = sent ? sentlen : 0;
+	it->recv_total = recv ? recvlen : 0;
+}
+
+static int name_plain(const char *name)
+{
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strlen(name) > 128)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '-' || *p == '_'))
+			return 0;
+	return 1;
+}
+
+static enum tb_err mkdir_p(const char *path)
+{
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof tmp, "%s", path);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return TB_E_TOOBIG;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return TB_E_IO;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return TB_E_IO;
+	return TB_OK;
+}
+
+enum tb_err tb_ev_file(struct tb_ctx *ctx, struct tb_result *r, const char *name, const void *data,
+		       size_t len)
+{
+	char rel[512], full[4096];
+	struct tb_diag d;
+	if (!name_plain(name) || !name_plain(r->tc->id))
+		return TB_E_INTERNAL;
+	int n = snprintf(rel, sizeof rel, "evidence/%s/%s", r->tc->id, name);
+	int m = snprintf(full, sizeof full, "%s/%s", ctx->outdir, rel);
+	if (n < 0 || (size_t)n >= sizeof rel || m < 0 || (size_t)m >= sizeof full)
+		return TB_E_TOOBIG;
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/evidence/%s", ctx->outdir, r->tc->id);
+	enum tb_err e = mkdir_p(dir);
+	if (!e)
+		e = tb_write_atomic(full, data, len, &d);
+	if (e)
+		return e;
+	struct tb_ev_item *it = ev_new(r, TB_EV_FILE, name);
+	if (!it)
+		return TB_OK;
+	uint8_t sum[32];
+	tb_sha256_mem(data, len, sum);
+	tb_sha256_hex(sum, it->sha256);
+	it->path = tb_xstrdup(rel);
+	it->size = len;
+	return TB_OK;
+}
+
+void tb_result_cleanup(struct tb_result *r)
+{
+	for (size_t i = 0; i < r->nev; i++) {
+		struct tb_ev_item *it = &r->ev[i];
+		free(it->label);
+		free(it->text);
+		free(it->sent);
+		free(it->recv);
+		free(it->path);
+	}
+	free(r->ev);
+	free(r->reason);
+	free(r->examiner);
+	free(r->decided_on);
+	free(r->rationale);
+	memset(r, 0, sizeof *r);
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), 0 if invalid. Rejects
+ * overlong forms, surrogates and code points above U+10FFFF. */
+static size_t utf8_seq(const uint8_t *p, size_t left)
+{
+	uint8_t c = p[0];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n > left)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* Characters XML 1.0 forbids. */
+	if (cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n;
+}
+
+int tb_text_clean(const uint8_t *buf, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint8_t c = buf[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			return 0;
+		size_t n = utf8_seq(buf + i, len - i);
+		if (n == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+enum tb_err tb_write_atomic(const char *path, const void *data, size_t len, struct tb_diag *d)
+{
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return tb_diag_set(d, TB_E_TOOBIG, "path too long: %s", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return tb_diag_set(d, TB_E_IO, "%s: %s", tmp, strerror(errno));
+	const uint8_t *p = data;
+	size_t left = len;
+	while (left > 0) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int err = errno;
+			close(fd);
+			unlink(tmp);
+			return tb_diag_set(d, TB_E_IO, "%s: %s", tmp, strerror(err));
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		unlink(tmp);
+		return tb_diag_set(d, TB_E_IO, "%s: %s", tmp, strerror(errno));
+	}
+	if (rename(tmp, path) != 0) {
+		int err = errno;
+		unlink(tmp);
+		return tb_diag_set(d, TB_E_IO, "rename to %s: %s", path, strerror(err));
+	}
+	char dcopy[4096];
+	snprintf(dcopy, sizeof dcopy, "%s", path);
+	int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	return TB_OK;
+}

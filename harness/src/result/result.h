@@ -1,0 +1,84 @@
+/* result.h: a test case's result and its evidence, and the run context
+ * that check families receive.
+ *
+ * Evidence is bounded: each exchange keeps at most TB_EV_INLINE_MAX bytes per
+ * direction inline (the total is recorded), a result keeps at most
+ * TB_EV_MAX_ITEMS items (the number dropped is recorded).  Longer material
+ * goes to a file under OUT/evidence/<case>/ whose SHA-256 the report lists.
+ */
+#ifndef TB_RESULT_H
+#define TB_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "net/net.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "base/tb.h"
+#include "result/verdict.h"
+
+#define TB_EV_INLINE_MAX 2048
+#define TB_EV_MAX_ITEMS 512
+#define TB_REASON_MAX 2048
+
+enum tb_ev_kind { TB_EV_NOTE, TB_EV_EXCHANGE, TB_EV_FILE };
+
+struct tb_ev_item {
+	enum tb_ev_kind kind;
+	char *label;
+	char *text;                 /* note */
+	uint8_t *sent, *recv;       /* exchange: bounded copies */
+	size_t sentlen, recvlen;    /* bytes kept */
+	size_t sent_total, recv_total; /* bytes really exchanged */
+	char *path;                 /* file: relative to the output directory */
+	char sha256[65];
+	uint64_t size;
+};
+
+struct tb_result {
+	const struct tb_case *tc;
+	enum tb_verdict verdict;
+	char *reason;
+	struct tb_ev_item *ev;
+	size_t nev, capev, ev_dropped;
+	char started[32]; /* UTC, RFC 3339 */
+	int64_t duration_ms;
+	/* Set when a human examiner decided the verdict. */
+	char *examiner, *decided_on, *rationale;
+};
+
+struct tb_capture;
+
+struct tb_ctx {
+	const struct tb_suite *suite;
+	const struct tb_profile *profile;
+	struct tb_net net;
+	const char *outdir;
+	time_t now; /* wall-clock time at the start of the run */
+	struct tb_capture *capture; /* the run's live capture, NULL when none */
+};
+
+/* Set verdict and reason (printf style, truncated at TB_REASON_MAX). */
+void tb_result_set(struct tb_result *r, enum tb_verdict v, const char *fmt, ...) TB_PRINTF(3, 4);
+/* Record a free-text note. */
+void tb_ev_note(struct tb_result *r, const char *label, const char *fmt, ...) TB_PRINTF(3, 4);
+/* Record what was sent and what came back (either may be empty). */
+void tb_ev_exchange(struct tb_result *r, const char *label, const void *sent, size_t sentlen,
+		    const void *recv, size_t recvlen);
+/* Write data to OUT/evidence/<case>/<name> (atomically) and record its
+ * SHA-256.  name must be a plain file name. */
+TB_WUR enum tb_err tb_ev_file(struct tb_ctx *ctx, struct tb_result *r, const char *name,
+			      const void *data, size_t len);
+void tb_result_cleanup(struct tb_result *r);
+
+/* Is buf valid UTF-8 with no control characters other than tab, CR, LF?
+ * Text that is not goes into reports hex-encoded. */
+int tb_text_clean(const uint8_t *buf, size_t len);
+
+/* Write a whole file atomically: temporary file, fsync, rename, fsync dir. */
+TB_WUR enum tb_err tb_write_atomic(const char *path, const void *data, size_t len,
+				   struct tb_diag *d);
+
+#endif

@@ -1,0 +1,107 @@
+/* runcap.c: capture, privilege drop and observation windows of a run. */
+#include "run/runcap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "capture/priv.h"
+#include "load/suite.h"
+
+double tb_wall_now(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+int tb_runcap_begin(struct tb_runcap *rc, const struct tb_profile *p, const char *outdir,
+		    const char *user, int quiet)
+{
+	char ev[4200];
+	struct tb_diag d = { 0 };
+	memset(rc, 0, sizeof *rc);
+	rc->dut = p->address;
+	rc->observe_s = p->observe_seconds;
+	rc->info.interface = p->interface;
+	if (tb_capture_start(&rc->cap, p->interface, p->address, outdir, user) == TB_OK) {
+		rc->info.status = "recorded";
+		rc->info.path = TB_CAPTURE_REL;
+	} else {
+		rc->info.status = "missing";
+		rc->info.reason = rc->cap.reason;
+		if (!quiet)
+			fprintf(stderr, "trustbench: warning: no capture: %s\n", rc->cap.reason);
+	}
+	rc->info.filter = rc->cap.filter;
+	snprintf(ev, sizeof ev, "%s/evidence", outdir);
+	const char *own[] = { outdir, ev, rc->cap.active ? rc->cap.path : NULL, NULL };
+	if (tb_priv_drop(user, own, rc->privileges, sizeof rc->privileges, &d) != TB_OK) {
+		fprintf(stderr, "trustbench: refusing to test the device with privileges: %s\n", d.msg);
+		tb_capture_stop(&rc->cap);
+		return -1;
+	}
+	rc->info.privileges = rc->privileges;
+	rc->info.privileges_dropped = 1;
+	return 0;
+}
+
+void tb_runcap_observe(struct tb_runcap *rc, int which, volatile sig_atomic_t *stop, int quiet)
+{
+	if (rc->observe_s <= 0)
+		return;
+	if (!quiet)
+		fprintf(stderr, "observing the idle device for %lds (%s the tests)\n", rc->observe_s,
+			which ? "after" : "before");
+	rc->win_start[which] = tb_wall_now();
+	double end = rc->win_start[which] + (double)rc->observe_s;
+	while (!*stop && tb_wall_now() < end) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	rc->win_end[which] = tb_wall_now();
+}
+
+static void hash_file(struct tb_runcap *rc)
+{
+	if (tb_file_sha256(rc->cap.path, rc->info.sha256, &rc->info.bytes) == TB_OK)
+		rc->info.have_sha = 1;
+}
+
+void tb_runcap_end(struct tb_runcap *rc)
+{
+	struct tb_diag d = { 0 };
+	if (!rc->cap.active)
+		return;
+	tb_capture_stop(&rc->cap);
+	rc->info.have_stats = rc->cap.have_stats;
+	rc->info.received = rc->cap.received;
+	rc->info.dropped = rc->cap.dropped;
+	rc->an = tb_an_new(rc->dut);
+	static const char *const labels[2] = { "idle-before", "idle-after" };
+	for (int i = 0; i < 2; i++)
+		if (rc->win_start[i] > 0)
+			tb_an_add_window(rc->an, labels[i], rc->win_start[i], rc->win_end[i]);
+	/* One pass: the digest covers exactly the bytes analysed. */
+	if (tb_an_read_file_sha256(rc->an, rc->cap.path, rc->info.sha256, &rc->info.bytes, &d) ==
+	    TB_OK) {
+		rc->info.have_sha = 1;
+	} else {
+		hash_file(rc); /* the file's digest still belongs in the report */
+		snprintf(rc->cap.reason, sizeof rc->cap.reason, "the capture could not be analyzed: %s",
+			 d.msg);
+		rc->info.reason = rc->cap.reason;
+		tb_an_free(rc->an);
+		rc->an = NULL;
+	}
+}
+
+void tb_runcap_free(struct tb_runcap *rc)
+{
+	tb_capture_stop(&rc->cap);
+	tb_an_free(rc->an);
+	rc->an = NULL;
+}

@@ -1,0 +1,42 @@
+/* verify.h: check a signed report (trustbench verify).
+ *
+ * One line per check: signature, chain, schema, evidence, assessor and,
+ * with a policy, the policy.  The report is untrusted input: it is read
+ * through report_load.h (no network, entities or DOCTYPE), and the paths it
+ * names must stay under the evidence directory.  Every file the report names
+ * by digest (evidence files and the capture) must be there and match: a
+ * missing file breaks integrity just as an altered one does.
+ */
+#ifndef TB_VERIFY_H
+#define TB_VERIFY_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "trust/policy.h"
+#include "base/tb.h"
+
+enum tb_vexit {
+	TB_VEXIT_OK = 0,        /* every check passed (and the policy, if any, is met) */
+	TB_VEXIT_USAGE = 1,     /* bad usage or unreadable inputs */
+	TB_VEXIT_POLICY = 2,    /* intact, but the policy is not met */
+	TB_VEXIT_BROKEN = 4,    /* signature, chain, schema or evidence broken or missing */
+};
+
+struct tb_verify_opts {
+	const char *report, *sig, *ca, *evidence_dir, *policy, *schema;
+	/* Check the report and its signature only; the output then says that
+	 * the evidence was not examined. */
+	int report_only;
+	time_t now;
+};
+
+/* Run every check, print one line each to out, and return the exit code. */
+int tb_verify(const struct tb_verify_opts *o, FILE *out);
+
+/* Read the facts policies judge from report bytes, through the one report
+ * reader (tb_report_parse): a document with a DOCTYPE is refused. */
+TB_WUR enum tb_err tb_facts_read(const char *name, const void *buf, size_t len,
+				 struct tb_facts *f, struct tb_diag *d);
+
+#endif
