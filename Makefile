@@ -1,6 +1,9 @@
 # trustbench: single non-recursive Makefile.
-#   make            build build/trustbench and build/refdevice
-#   make check      unit tests under ASan+UBSan, fuzz-corpus replay, suite and
+#   make            build build/trustbench and build/refdevice (installs nothing:
+#                   missing packages are named, with the command that installs them)
+#   make deps       install the Debian packages a build needs (as root)
+#   make lint       clang-format check (.clang-format) and banned functions
+#   make check      lint, unit tests under ASan+UBSan, fuzz-corpus replay, suite and
 #                   profile validation, integration tests in an isolated lab
 #   make demo       the ETSI suite against each reference device in the lab
 #   make coverage   lcov HTML report in build-cov/html
@@ -21,7 +24,7 @@ DEPS := harness/tools/ensure-deps.sh
 
 # -Wno-format-truncation: snprintf truncation is how we bound device-derived
 # text on purpose; the warning fires on every such bounded write.
-WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Werror \
+WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
 	-Wno-format-truncation -D_DEFAULT_SOURCE -Iharness/src
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -40,14 +43,20 @@ LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov := --coverage
 
 .PHONY: all deps check unit integration validate-files fuzz-replay demo coverage bench \
-	fuzz fuzz-smoke install clean lint sign-verify-tests
-all: deps $(B)/trustbench $(B)/refdevice $(B)/refsvc $(B)/phonehome $(B)/cloud
+	fuzz fuzz-smoke install clean lint sign-verify-tests depcheck
+all: $(B)/trustbench $(B)/refdevice $(B)/refsvc $(B)/phonehome $(B)/cloud
 
+# Building never installs packages: every compile waits for depcheck, which
+# names what is missing and the command that installs it. `make deps` installs;
+# so do make demo and make check, and the targets that need more tools (bench,
+# coverage, fuzz, pdf, lint), each for itself before it builds anything.
 deps:
 	@$(DEPS) build
+depcheck:
+	@$(DEPS) --check compile
 
 define variant
-$(O)$(1)/obj/%.o: %.c
+$(O)$(1)/obj/%.o: %.c | depcheck
 	@mkdir -p $$(dir $$@)
 	@echo "  CC $$<"
 	@$$(CC) $$(WARN) $$(CFLAGS_$(1)) $$(PKG_CFLAGS) $$(CHECK_CFLAGS) -DTB_DATADIR='"$$(DATADIR)"' $(if $(filter build,$(1)),,-DTB_UNITTESTS) -MMD -MP -c $$< -o $$@
@@ -55,42 +64,43 @@ $(O)$(1)/trustbench: $$(patsubst %.c,$(O)$(1)/obj/%.o,$$(SRC) harness/src/main.c
 	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
 $(O)$(1)/suites.inc: $$(TESTS)
 	@mkdir -p $(O)$(1)
-	@sed -n 's/^Suite \*\([a-z0-9_]*\)_suite(void)$$$$/TB_SUITE(\1)/p' $$(TESTS) > $$@.tmp && mv $$@.tmp $$@
-$(O)$(1)/obj/harness/tests/unit/run_unit.o: $(O)$(1)/suites.inc
+	@sed -n 's/^Suite \*\([a-z0-9_]*\)_suite(void)$$$$/TB_SUITE(\1)/p' $$(TESTS) > $$@.tmp
+	@cmp -s $$@.tmp $$@ && rm -f $$@.tmp || mv $$@.tmp $$@
+$$(patsubst %.c,$(O)$(1)/obj/%.o,$$(TESTS) harness/tests/unit/run_unit.c): $(O)$(1)/suites.inc
 $(O)$(1)/unit-tests: $$(patsubst %.c,$(O)$(1)/obj/%.o,$$(SRC) $$(TESTS) harness/tests/unit/run_unit.c)
 	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS) $$(CHECK_LIBS)
 $(O)$(1)/fuzz-replay-%: $(O)$(1)/obj/harness/fuzz/fuzz_%.o $(O)$(1)/obj/harness/fuzz/standalone.o $$(patsubst %.c,$(O)$(1)/obj/%.o,$$(SRC))
 	$$(CC) $$(CFLAGS_$(1)) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
 endef
 $(foreach v,build build-asan build-cov,$(eval $(call variant,$(v))))
-# The suites.inc include path: each variant's runner finds its own file.
-$(B)/obj/harness/tests/unit/run_unit.o: WARN += -I$(B)
-$(B)/obj/harness/tests/unit/run_unit.o: WARN += -I$(B)
-$(BA)/obj/harness/tests/unit/run_unit.o: WARN += -I$(BA)
-$(BC)/obj/harness/tests/unit/run_unit.o: WARN += -I$(BC)
+# The suites.inc include path: each variant's runner, and each test file
+# through harness/tests/unit/suites.h (its suite's prototype), finds its own.
+$(B)/obj/harness/tests/unit/%.o: WARN += -I$(B)
+$(BA)/obj/harness/tests/unit/%.o: WARN += -I$(BA)
+$(BC)/obj/harness/tests/unit/%.o: WARN += -I$(BC)
 
 # The reference devices' cloud traffic (phonehome) and the lab cloud (cloud).
-$(B)/phonehome: fixtures/refdevice/phonehome.c
+$(B)/phonehome: fixtures/refdevice/phonehome.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $< -lssl -lcrypto
-$(B)/cloud: fixtures/refdevice/cloud.c
+$(B)/cloud: fixtures/refdevice/cloud.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $< -lssl -lcrypto
 # Capture generator (regression pcaps, bench) and a bare libpcap read loop.
-$(B)/pcapgen: fixtures/pcaps/pcapgen.c
+$(B)/pcapgen: fixtures/pcaps/pcapgen.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $<
-$(B)/pcaploop: harness/tools/pcaploop.c
+$(B)/pcaploop: harness/tools/pcaploop.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $< -lpcap
 
-$(B)/refdevice: fixtures/refdevice/refdevice.c
+$(B)/refdevice: fixtures/refdevice/refdevice.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $< -lcrypto
 
 # refsvc: the reference device's TLS, SSH and MQTT services (lab.sh starts
 # it beside refdevice when it sits next to it).
-$(B)/refsvc: fixtures/refdevice/refsvc.c
+$(B)/refsvc: fixtures/refdevice/refsvc.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $< $(shell pkg-config --libs libssl libcrypto libssh 2>/dev/null)
 
@@ -98,7 +108,11 @@ $(B)/refsvc: fixtures/refdevice/refsvc.c
 
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(FUZZ))
 
-check: unit fuzz-replay validate-files integration sign-verify-tests render-tests firsthour-tests
+# Packages first, then everything in order (so no step builds before they are in).
+check:
+	@$(DEPS) check
+	$(MAKE) --no-print-directory lint unit fuzz-replay validate-files integration \
+	  sign-verify-tests render-tests firsthour-tests
 	@echo "make check: all passed"
 
 unit:
@@ -142,14 +156,16 @@ render-tests:
 	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/render.sh $(BA)/trustbench
 
 # make pdf REPORT=reports/out/legacy/report.xml writes report.pdf beside it.
-pdf: all
-	@$(DEPS) pdf
+pdf:
 	@test -n "$(REPORT)" || { echo "usage: make pdf REPORT=path/to/report.xml" >&2; exit 1; }
+	@$(DEPS) pdf
+	$(MAKE) --no-print-directory all
 	TRUSTBENCH_DATADIR=$${TRUSTBENCH_DATADIR:-$(CURDIR)} \
 	  $(B)/trustbench render $(REPORT) --pdf $(basename $(REPORT)).pdf
 
-demo: all
+demo:
 	@$(DEPS) demo
+	$(MAKE) --no-print-directory all
 	fixtures/lab/lab.sh run --refdevice $(B)/refdevice -- harness/tools/demo.sh $(B)/trustbench
 
 coverage:
@@ -164,27 +180,31 @@ coverage:
 	lcov --rc lcov_branch_coverage=1 --summary $(BC)/coverage.info
 	@echo "coverage report: $(BC)/html/index.html"
 
-bench: all bench-tls bench-firmware bench-capture
+bench:
 	@$(DEPS) bench
+	$(MAKE) --no-print-directory all bench-tls bench-firmware bench-capture
 	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench.sh $(B)/trustbench
 
 # One TLS endpoint: trustbench's tls check against testssl.sh, same run.
 # trustbench analyze vs tshark and a bare libpcap loop on a generated
 # capture of 2 million packets (BENCH_PACKETS), and its peak memory.
 .PHONY: bench-capture
-bench-capture: $(B)/trustbench $(B)/pcapgen $(B)/pcaploop
+bench-capture:
 	@$(DEPS) bench
+	$(MAKE) --no-print-directory $(B)/trustbench $(B)/pcapgen $(B)/pcaploop
 	harness/tools/bench-capture.sh $(B)
 
 .PHONY: bench-tls
-bench-tls: all
+bench-tls:
 	@$(DEPS) bench
+	$(MAKE) --no-print-directory all
 	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench-tls.sh $(B)/trustbench
 
 # Firmware verification: a 1 GiB image against openssl dgst -verify (no lab needed).
 .PHONY: bench-firmware
-bench-firmware: $(B)/trustbench
+bench-firmware:
 	@$(DEPS) bench
+	$(MAKE) --no-print-directory $(B)/trustbench
 	harness/tools/bench-firmware.sh $(B)/trustbench
 
 FUZZ_CC ?= clang
@@ -216,8 +236,15 @@ install: all
 	install -m 0644 reports/xsl/*.xsl $(DESTDIR)$(DATADIR)/reports/xsl/
 	install -m 0644 profiles/template.yaml $(DESTDIR)$(DATADIR)/profiles/
 
+# The house style (harness/README.md): clang-format with the root .clang-format
+# (Debian's clang-format 14) over the harness's C, and no banned functions in
+# harness/src (harness/tools/lint-banned.sh says which and why).
+LINT_C = $(wildcard harness/src/*.[ch] harness/src/*/*.[ch] harness/tests/unit/*.[ch] \
+	harness/fuzz/*.[ch] harness/tools/*.c)
 lint:
-	clang-format --dry-run --Werror harness/src/*.[ch] harness/src/*/*.[ch]
+	@$(DEPS) lint
+	clang-format --dry-run --Werror $(LINT_C)
+	harness/tools/lint-banned.sh harness/src
 
 clean:
 	rm -rf build build-asan build-cov build-fuzz

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const int links[] = { TB_DLT_EN10MB, TB_DLT_RAW_LT, TB_DLT_LINUX_SLL2 };
 	if (size < 1)
 		return 0;
-	struct tb_an *a = tb_an_new(0xc612010a);
+	struct tb_analysis *a = tb_analysis_new(0xc612010a);
 	int dlt = links[data[0] % 3];
 	size_t off = 1;
 	double ts = 1.0;
@@ -21,11 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = data[off++] * 4u;
 		if (n > size - off)
 			n = size - off;
-		tb_an_frame(a, dlt, ts, data + off, n, n);
+		tb_analysis_frame(a, dlt, ts, data + off, n, n);
 		off += n;
 		ts += 0.5;
 	}
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	if (a->nflows > TB_AN_MAX_FLOWS || a->nsecrets > TB_AN_MAX_SECRETS ||
 	    a->nprobes > TB_AN_MAX_PROBES || a->nconns != 0)
 		abort();
@@ -34,6 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (a->flows[i].first_frame > a->flows[i].last_frame || a->flows[i].last_frame > a->frames ||
 		    a->flows[i].connections == 0)
 			abort();
-	tb_an_free(a);
+	tb_analysis_free(a);
 	return 0;
 }

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tb_http_req r;
+	struct tb_http_sniffed r;
 	char verb[5];
 	uint8_t arg[64];
 	size_t n, used;

@@ -18,7 +18,8 @@ static void check_view(struct tb_view v, const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tb_sectxt t;
-	char why[96], warn[160], tiny[5];
+	struct tb_diag why;
+	char warn[160], tiny[5];
 	enum tb_err e;
 	int ok;
 
@@ -35,11 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((t.nbad_lines == 0) != (t.first_bad_line == 0))
 			abort();
 	}
-	ok = tb_sectxt_judge(&t, 1750000000LL, why, sizeof(why), warn, sizeof(warn));
-	if ((ok != 0 && ok != 1) || strlen(why) >= sizeof(why) || strlen(warn) >= sizeof(warn))
+	memset(&why, 0, sizeof why);
+	ok = tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn));
+	if ((ok != 0 && ok != 1) || memchr(why.msg, '\0', sizeof(why.msg)) == NULL || !why.msg[0] ||
+	    strlen(warn) >= sizeof(warn))
 		abort();
-	if (tb_sectxt_judge(&t, 1750000000LL, tiny, sizeof(tiny), tiny, sizeof(tiny)) != ok)
+	if (tb_sectxt_judge(&t, 1750000000LL, NULL, tiny, sizeof(tiny)) != ok)
 		abort();
-	(void)tb_sectxt_judge(&t, t.expires_epoch, NULL, 0, NULL, 0);
+	(void)tb_sectxt_judge(&t, t.expires_epoch, NULL, NULL, 0);
 	return 0;
 }

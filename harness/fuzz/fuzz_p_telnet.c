@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/p_ascii.h"
 #include "proto/p_telnet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,6 +60,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	(void)tb_p_telnet_prompt(out1, dn1);
 	(void)tb_p_telnet_prompt(data, size);
-	(void)tb_p_memfind(out1, dn1, in, cut < 16 ? cut : 16);
+	(void)tb_mem_contains(out1, dn1, in, cut < 16 ? cut : 16);
 	return 0;
 }

@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
 # ensure-deps.sh: make sure the Debian packages trustbench needs are present.
 # As root, installs what is missing (apt-get update first); otherwise prints
-# the exact apt-get line and fails.  Usage: ensure-deps.sh [build|check|demo|pdf|bench|coverage|fuzz]
+# the exact apt-get line and fails.  With --check it never installs: it names
+# what is missing and the command that fixes it, and fails (a plain `make`
+# uses this, so building never installs packages as a side effect).
+# Usage: ensure-deps.sh [--check] [compile|build|check|lint|demo|pdf|bench|coverage|fuzz]
+#   compile   what `make` needs to compile: toolchain, pkg-config, -dev libraries
+#   build     compile + the command-line tools the lab and the tests use (`make deps`)
+#   others    build + what that make target needs on top
 set -euo pipefail
+check_only=0
+if [ "${1:-}" = --check ]; then
+  check_only=1
+  shift
+fi
 what=${1:-build}
+# compile: libssh-dev is for the ssh check's key exchange and userauth "none"
+# probe (sshc.c) and the reference device's real SSH server (refsvc.c).
 pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev libxslt1-dev
-      libxml2-utils iproute2 util-linux openssl)
-# libssh-dev: the ssh check's key exchange and userauth "none" probe (sshc.c)
-# and the reference device's real SSH server (refsvc.c).
-pkgs+=(libssh-dev)
+      libssh-dev)
+[ "$what" = compile ] || pkgs+=(libxml2-utils iproute2 util-linux openssl)
 case "$what" in
-  check) pkgs+=(check tshark) ;; # tshark: ground truth from captures in the tests
+  # tshark: ground truth from captures in the tests; clang-format: make lint.
+  check) pkgs+=(check tshark clang-format) ;;
+  lint) pkgs+=(clang-format) ;;
   coverage) pkgs+=(check lcov) ;;
-  bench) pkgs+=(nmap testssl.sh tshark time)
-    pkgs+=(time) ;; # /usr/bin/time -v: peak memory in bench-firmware.sh
+  bench) pkgs+=(nmap testssl.sh tshark time) ;; # /usr/bin/time -v: peak memory in bench-firmware.sh
   fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
 esac
 # PDF reports: weasyprint typesets the XHTML; the render tests also need
@@ -22,11 +34,22 @@ case "$what" in
   demo|pdf) pkgs+=(weasyprint) ;;
   check) pkgs+=(weasyprint poppler-utils w3c-sgml-lib) ;;
 esac
+if ! command -v dpkg-query >/dev/null; then
+  echo "ensure-deps: not a Debian system, cannot check packages; needed: ${pkgs[*]}" >&2
+  exit 0
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$check_only" -eq 1 ]; then
+  echo "trustbench cannot be built: missing Debian packages: ${missing[*]}" >&2
+  echo "install them with 'make deps' (as root), or:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  echo "('make demo' and 'make check' install what they need themselves.)" >&2
+  exit 1
+fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "trustbench needs these Debian packages; install them with:" >&2
   echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2

@@ -12,13 +12,21 @@ Usage:
     gen-etsi-suite.py                 write the suite next to this repo's testsuites/
     gen-etsi-suite.py -o PATH         write to PATH ("-" for stdout)
     gen-etsi-suite.py --check         exit 1 if the file on disk differs from the output
+    gen-etsi-suite.py --trustbench B  the binary whose `list --json` describes the
+                                      check families (default: $TRUSTBENCH, else
+                                      build/trustbench in this repo)
+
+The check families' parameters (names, types, ranges, choices) are not copied
+here: they come from `trustbench list --json`, the C registry itself.
 
 Standard library only; the output is deterministic (same input, same bytes).
 """
 
 import argparse
+import json
 import os
 import re
+import subprocess
 import sys
 
 # ---------------------------------------------------------------------------
@@ -739,29 +747,47 @@ GROUPS = [
 
 KIND_NAMES = {"c": "conceptual", "f": "functional", "cf": "conceptual-functional"}
 
-# Families and their parameter types, mirrored from the C loader's registry.
-FAMILY_PARAMS = {
-    "examiner": {"guidance": str, "ixit": list},
-    "declarations": {"rule": str},
-    "default-credentials": {"services": list, "telnet-ports": list},
-    "tcp-exposure": {"ports": str},
-    "security-txt": {"path": str},
-    "firmware-image": {"artefact": str},
-    "firmware-update-push": {"timeout-ms": int},
-}
-FAMILY_PARAMS.update({
-    "traffic": {"rule": str},
-    "tls": {"ports": list, "min-version": str, "allowed-groups": list, "min-rsa-bits": int,
-            "min-ec-bits": int, "allow-weak-signature-hash": bool, "require-valid-dates": bool,
-            "allow-self-signed": bool, "require-san-match": bool, "allow-compression": bool,
-            "allow-insecure-renegotiation": bool, "timeout-ms": int},
-    "ssh": {"ports": list, "forbidden-kex": list, "forbidden-hostkey": list,
-            "forbidden-ciphers": list, "forbidden-macs": list, "timeout-ms": int,
-            "allow-password-auth": bool, "auth-probe-user": str},
-    "mqtt": {"ports": list, "tls-ports": list, "timeout-ms": int},
-    "http-auth": {"paths": list, "timeout-ms": int},
-})
-DECLARATION_RULES = {"justifications", "passwords", "disclosure-policy", "support-period", "services"}
+# ---------------------------------------------------------------------------
+# The check families, as the C registry describes them (`trustbench list --json`)
+# ---------------------------------------------------------------------------
+
+
+def load_registry(binary):
+    """{family name: {param name: param dict}} from `binary list --json`."""
+    try:
+        out = subprocess.run([binary, "list", "--json"], check=True, stdout=subprocess.PIPE).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit("gen-etsi-suite.py: cannot run %s list --json (%s); build it first "
+                 "(make build/trustbench) or name it with --trustbench" % (binary, e))
+    reg = json.loads(out.decode("utf-8"))
+    return {f["name"]: {p["name"]: p for p in f["params"]} for f in reg["families"]}
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def value_ok(p, v):
+    """Would the suite loader accept v for the parameter p (type, range, choices)?"""
+    item_ok = {
+        "string": lambda x: isinstance(x, str) and ("choices" not in p or x in p["choices"]),
+        "integer": lambda x: is_int(x) and p["min"] <= x <= p["max"],
+        "boolean": lambda x: isinstance(x, bool),
+    }
+    t = p["type"]
+    if t.endswith("-list"):
+        return isinstance(v, list) and all(item_ok[t[:-5]](x) for x in v)
+    return item_ok[t](v)
+
+
+def check_params(case_id, check, registry):
+    fam, params = check["family"], check["params"]
+    assert fam in registry, (case_id, fam)
+    for k, v in params.items():
+        assert k in registry[fam], (case_id, fam, k)
+        assert value_ok(registry[fam][k], v), (case_id, k, v)
+    for k, p in registry[fam].items():
+        assert not p["required"] or k in params, (case_id, "needs", k)
 
 # ---------------------------------------------------------------------------
 # Derived data
@@ -823,7 +849,7 @@ def build():
 # ---------------------------------------------------------------------------
 
 
-def self_check(groups):
+def self_check(groups, registry):
     ids = [g["provision"] for g in groups]
     assert len(groups) == 68, len(groups)
     assert ids == V211_PROVISIONS, "provision list/order differs from EN 303 645 V2.1.1"
@@ -862,10 +888,7 @@ def self_check(groups):
             assert c["id"].startswith(pid + "-")
             fam = c["check"]["family"]
             params = c["check"]["params"]
-            assert fam in FAMILY_PARAMS, fam
-            for k, v in params.items():
-                assert k in FAMILY_PARAMS[fam], (c["id"], k)
-                assert isinstance(v, FAMILY_PARAMS[fam][k]), (c["id"], k)
+            check_params(c["id"], c["check"], registry)
             if fam == "examiner":
                 gd = params["guidance"]
                 assert "IXIT" in gd, c["id"]
@@ -874,8 +897,6 @@ def self_check(groups):
                 for x in params["ixit"]:
                     assert re.match(r"^\d{1,2}-[A-Za-z]+$", x), x
                     assert x in gd, (c["id"], x)
-            if fam == "declarations":
-                assert params["rule"] in DECLARATION_RULES
     assert len(set(guidances)) == len(guidances), "duplicate guidance"
     titles = [c["title"] for c in cases]
     assert len(set(titles)) == len(titles), "duplicate case title"
@@ -1009,13 +1030,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-o", "--output", help='output path ("-" for stdout)')
     ap.add_argument("--check", action="store_true", help="compare with the file on disk instead of writing")
+    ap.add_argument("--trustbench", help="the trustbench binary whose `list --json` describes the families")
     args = ap.parse_args()
 
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    binary = args.trustbench or os.environ.get("TRUSTBENCH") or os.path.join(repo, "build", "trustbench")
     groups = build()
-    counts = self_check(groups)
+    counts = self_check(groups, load_registry(binary))
     text = emit(groups)
 
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = args.output or os.path.join(repo, OUTPUT_REL)
     if args.check:
         try:

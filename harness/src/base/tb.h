@@ -43,10 +43,13 @@ enum tb_err {
 const char *tb_strerror(enum tb_err e);
 
 /* Human-readable detail that travels beside an error code.  Loaders fill in
- * file, line and column (1-based; 0 when unknown). */
+ * file, line and column (1-based; 0 when unknown).  The diagnostic owns a
+ * copy of the file name ("" when there is none), so it stays valid after the
+ * loader frees the document it came from. */
+#define TB_DIAG_FILE_MAX 4096
 struct tb_diag {
 	char msg[512];
-	const char *file;
+	char file[TB_DIAG_FILE_MAX];
 	unsigned long line, col;
 };
 
@@ -54,10 +57,12 @@ struct tb_diag {
  * `return tb_diag_set(d, TB_E_CONFIG, "...")`. d may be NULL. */
 enum tb_err tb_diag_set(struct tb_diag *d, enum tb_err err, const char *fmt, ...)
 	TB_PRINTF(3, 4);
-/* Same, with a position. */
+/* Same, with a position; file (copied, may be NULL) names the file. */
 enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
 		       unsigned long line, unsigned long col, const char *fmt, ...)
 	TB_PRINTF(6, 7);
+/* Copy file (NULL: none) into d->file, truncated to fit.  d may be NULL. */
+void tb_diag_set_file(struct tb_diag *d, const char *file);
 /* "file:line:col: msg" (or just msg when there is no position) into out. */
 void tb_diag_format(const struct tb_diag *d, char *out, size_t outlen);
 

@@ -36,6 +36,12 @@ static void diag_vset(struct tb_diag *d, const char *fmt, va_list ap)
 		d->msg[0] = '\0';
 }
 
+void tb_diag_set_file(struct tb_diag *d, const char *file)
+{
+	if (d)
+		snprintf(d->file, sizeof d->file, "%s", file ? file : "");
+}
+
 enum tb_err tb_diag_set(struct tb_diag *d, enum tb_err err, const char *fmt, ...)
 {
 	if (!d)
@@ -44,7 +50,7 @@ enum tb_err tb_diag_set(struct tb_diag *d, enum tb_err err, const char *fmt, ...
 	va_start(ap, fmt);
 	diag_vset(d, fmt, ap);
 	va_end(ap);
-	d->file = NULL;
+	d->file[0] = '\0';
 	d->line = d->col = 0;
 	return err;
 }
@@ -58,7 +64,7 @@ enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
 	va_start(ap, fmt);
 	diag_vset(d, fmt, ap);
 	va_end(ap);
-	d->file = file;
+	tb_diag_set_file(d, file);
 	d->line = line;
 	d->col = col;
 	return err;
@@ -67,9 +73,9 @@ enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
 void tb_diag_format(const struct tb_diag *d, char *out, size_t outlen)
 {
 	int n;
-	if (d->file && d->line)
+	if (d->file[0] && d->line)
 		n = snprintf(out, outlen, "%s:%lu:%lu: %s", d->file, d->line, d->col, d->msg);
-	else if (d->file)
+	else if (d->file[0])
 		n = snprintf(out, outlen, "%s: %s", d->file, d->msg);
 	else
 		n = snprintf(out, outlen, "%s", d->msg);
@@ -132,7 +138,8 @@ int tb_date_valid(const char *s)
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
 			return 0;
-	int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return 0;
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

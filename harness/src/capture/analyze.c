@@ -1,10 +1,10 @@
 /* analyze.c: passive traffic analysis (see analyze.h). */
 #define _GNU_SOURCE
 #include "capture/analyze.h"
+#include "capture/analyze_internal.h"
 
 #include <errno.h>
 #include <libxml/tree.h>
-#include <openssl/evp.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +16,8 @@
 #include "proto/p_pkt.h"
 #include "proto/p_snmp.h"
 #include "proto/p_tls.h"
-#include "report/report.h"
 #include "result/result.h"
 #include "net/scope.h"
-#include "load/suite.h"
 
 #define NBUCKETS (TB_AN_MAX_CONNS * 2)  /* a power of two */
 #define NFLOWSLOTS (TB_AN_MAX_FLOWS * 2) /* a power of two */
@@ -72,9 +70,9 @@ const char *tb_secret_kind_name(enum tb_secret_kind k)
 	return (size_t)k < sizeof n / sizeof *n ? n[k] : "?";
 }
 
-struct tb_an *tb_an_new(uint32_t dut)
+struct tb_analysis *tb_analysis_new(uint32_t dut)
 {
-	struct tb_an *a = tb_xcalloc(1, sizeof *a);
+	struct tb_analysis *a = tb_xcalloc(1, sizeof *a);
 	a->dut = dut;
 	a->link = -1;
 	a->conns = tb_xcalloc(TB_AN_MAX_CONNS, sizeof *a->conns);
@@ -92,7 +90,7 @@ struct tb_an *tb_an_new(uint32_t dut)
 	return a;
 }
 
-void tb_an_free(struct tb_an *a)
+void tb_analysis_free(struct tb_analysis *a)
 {
 	if (!a)
 		return;
@@ -104,7 +102,7 @@ void tb_an_free(struct tb_an *a)
 	free(a);
 }
 
-void tb_an_add_window(struct tb_an *a, const char *label, double start, double end)
+void tb_analysis_add_window(struct tb_analysis *a, const char *label, double start, double end)
 {
 	if (a->nwindows == TB_AN_MAX_WINDOWS)
 		return;
@@ -133,7 +131,7 @@ static int key_eq(const struct tb_flow_key *x, const struct tb_flow_key *y)
 }
 
 /* The group of k, created when there is room; NULL when the table is full. */
-static struct tb_flow *flow_group(struct tb_an *a, const struct tb_flow_key *k)
+static struct tb_flow *flow_group(struct tb_analysis *a, const struct tb_flow_key *k)
 {
 	uint32_t i = key_hash(k) & (NFLOWSLOTS - 1);
 	for (;; i = (i + 1) & (NFLOWSLOTS - 1)) {
@@ -188,7 +186,7 @@ static void fold_tls(struct tb_flow *f, const struct tb_conn *c)
 	}
 }
 
-static void fold_probe(struct tb_an *a, const struct tb_conn *c)
+static void fold_probe(struct tb_analysis *a, const struct tb_conn *c)
 {
 	uint16_t port = conn_key(c).port;
 	size_t i = 0;
@@ -214,7 +212,7 @@ static void fold_probe(struct tb_an *a, const struct tb_conn *c)
 }
 
 /* A connection ends (or leaves the table): add it to its group. */
-static void fold(struct tb_an *a, const struct tb_conn *c)
+static void fold(struct tb_analysis *a, const struct tb_conn *c)
 {
 	if (c->payload_out + c->payload_in == 0) {
 		fold_probe(a, c);
@@ -257,7 +255,7 @@ static uint32_t conn_hash(uint8_t proto, uint32_t peer, uint16_t dut_port, uint1
 	return (h * 0xc2b2ae35u) & (NBUCKETS - 1);
 }
 
-static struct tb_conn *conn_find(struct tb_an *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
+static struct tb_conn *conn_find(struct tb_analysis *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
 				 uint16_t peer_port)
 {
 	for (uint32_t i = a->buckets[conn_hash(proto, peer, dut_port, peer_port)]; i;) {
@@ -276,7 +274,7 @@ static int conn_closed(const struct tb_conn *c)
 }
 
 /* Fold a connection into its group and give its slot back. */
-static void conn_release(struct tb_an *a, struct tb_conn *c)
+static void conn_release(struct tb_analysis *a, struct tb_conn *c)
 {
 	uint32_t idx = (uint32_t)(c - a->conns) + 1;
 	uint32_t *link = &a->buckets[conn_hash(c->proto, c->peer, c->dut_port, c->peer_port)];
@@ -307,7 +305,7 @@ static int evict_cost(const struct tb_conn *c, double now)
 
 /* The table is full: fold the best of the next EVICT_SCAN connections
  * (a clock hand, so the cost per new connection stays bounded). */
-static void conn_evict(struct tb_an *a, double now)
+static void conn_evict(struct tb_analysis *a, double now)
 {
 	struct tb_conn *best = NULL;
 	int best_cost = 2;
@@ -325,7 +323,7 @@ static void conn_evict(struct tb_an *a, double now)
 	conn_release(a, best);
 }
 
-static struct tb_conn *conn_new(struct tb_an *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
+static struct tb_conn *conn_new(struct tb_analysis *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
 				uint16_t peer_port, double now)
 {
 	if (!a->free_head)
@@ -394,7 +392,7 @@ static void conn_initiator(struct tb_conn *c, const struct tb_pkt *k, int out)
 /* The connection a packet belongs to: a SYN that cannot be a retransmission
  * starts a new one; a bare segment of no followed connection is counted and
  * dropped (the tail of a connection folded already). */
-static struct tb_conn *conn_of(struct tb_an *a, const struct tb_pkt *k, int out, double now)
+static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, int out, double now)
 {
 	uint32_t peer = out ? k->dst : k->src;
 	uint16_t dut_port = out ? k->sport : k->dport, peer_port = out ? k->dport : k->sport;
@@ -449,7 +447,7 @@ static int probe_cmp(const void *x, const void *y)
 
 /* Fold what is still open, then put the groups in capture order (the
  * report reads best that way) and re-index them. */
-void tb_an_finish(struct tb_an *a)
+void tb_analysis_finish(struct tb_analysis *a)
 {
 	if (a->finished)
 		return;
@@ -487,7 +485,7 @@ TB_UNITTEST void secret_mask(const uint8_t *v, size_t n, char out[8])
 		snprintf(out, 8, "%c***", (char)v[0]);
 }
 
-static void secret(struct tb_an *a, const struct tb_conn *c, int from_dut,
+static void secret(struct tb_analysis *a, const struct tb_conn *c, int from_dut,
 		   enum tb_secret_kind kind, const uint8_t *v, size_t n, const char *where)
 {
 	struct tb_flow_key k = conn_key(c);
@@ -610,7 +608,7 @@ static void conn_classify(struct tb_conn *c, const struct tb_pkt *k, int out)
 
 /* ---- dissection per application ------------------------------------ */
 
-static void on_tls(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k)
+static void on_tls(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k)
 {
 	struct tb_tls_hello h;
 	if ((c->tls_client_frame && c->tls_server_frame) || !tb_p_tls_looks_like(k->payload, k->paylen))
@@ -628,9 +626,9 @@ static void on_tls(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k)
 	}
 }
 
-static void on_http(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+static void on_http(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
-	struct tb_http_req r;
+	struct tb_http_sniffed r;
 	if (tb_p_http_request(k->payload, k->paylen, &r) == TB_E_FORMAT)
 		return;
 	if (r.has_basic) {
@@ -654,7 +652,7 @@ static int from_client(const struct tb_conn *c, int out)
 	return (c->init == TB_INIT_DUT) == out;
 }
 
-static void on_ftp(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+static void on_ftp(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	char verb[5];
 	uint8_t arg[TB_CT_VALUE_MAX];
@@ -668,7 +666,7 @@ static void on_ftp(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, i
 		secret(a, c, out, TB_SEC_FTP_PASS, arg, n, NULL);
 }
 
-static struct tb_telnet_login *telnet_state(struct tb_an *a, struct tb_conn *c)
+static struct tb_telnet_login *telnet_state(struct tb_analysis *a, struct tb_conn *c)
 {
 	if (!c->telnet) {
 		if (!a->ntelnet_free) {
@@ -682,7 +680,7 @@ static struct tb_telnet_login *telnet_state(struct tb_an *a, struct tb_conn *c)
 	return &a->telnet[c->telnet - 1];
 }
 
-static void on_telnet(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+static void on_telnet(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	int client = from_client(c, out);
 	if (client < 0)
@@ -705,7 +703,7 @@ static void on_telnet(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k
 	}
 }
 
-static void on_mqtt(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+static void on_mqtt(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	struct tb_mqtt_connect m;
 	if (!k->paylen || k->payload[0] != 0x10 || tb_p_mqtt_connect(k->payload, k->paylen, &m) != TB_OK)
@@ -716,7 +714,7 @@ static void on_mqtt(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, 
 		secret(a, c, out, TB_SEC_MQTT_PASS, m.pass, m.pass_len, NULL);
 }
 
-static void on_snmp(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+static void on_snmp(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	struct tb_snmp_msg m;
 	if (tb_p_snmp(k->payload, k->paylen, &m) == TB_OK)
@@ -732,7 +730,7 @@ static void copy_cstr(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-static void on_dns(struct tb_an *a, const struct tb_pkt *k, int out)
+static void on_dns(struct tb_analysis *a, const struct tb_pkt *k, int out)
 {
 	struct tb_dns_a ans[8];
 	size_t n;
@@ -753,7 +751,7 @@ static void on_dns(struct tb_an *a, const struct tb_pkt *k, int out)
 	}
 }
 
-static void application(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out)
+static void application(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	conn_classify(c, k, out);
 	switch ((enum tb_app)c->app) {
@@ -770,7 +768,7 @@ static void application(struct tb_an *a, struct tb_conn *c, const struct tb_pkt 
 
 /* ---- per frame ------------------------------------------------------ */
 
-static void window_count(struct tb_an *a, double ts, size_t bytes)
+static void window_count(struct tb_analysis *a, double ts, size_t bytes)
 {
 	for (size_t i = 0; i < a->nwindows; i++) {
 		struct tb_window *w = &a->windows[i];
@@ -792,7 +790,7 @@ static void window_count(struct tb_an *a, double ts, size_t bytes)
 
 /* Timestamps only move forward: one that is not a finite time between
  * 1970 and 9999, or earlier than the frame before, is clamped and counted. */
-static double clamp_ts(struct tb_an *a, double ts)
+static double clamp_ts(struct tb_analysis *a, double ts)
 {
 	int valid = ts >= 0 && ts < 253402300800.0;
 	if (a->frames == 1) {
@@ -809,7 +807,7 @@ static double clamp_ts(struct tb_an *a, double ts)
 	return ts;
 }
 
-static void conn_count(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *k, int out,
+static void conn_count(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out,
 		       double ts, int cut)
 {
 	if (!c->first_frame) {
@@ -835,7 +833,7 @@ static void conn_count(struct tb_an *a, struct tb_conn *c, const struct tb_pkt *
 	}
 }
 
-void tb_an_frame(struct tb_an *a, int dlt, double ts, const uint8_t *p, size_t caplen,
+void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t *p, size_t caplen,
 		 size_t wirelen)
 {
 	struct tb_pkt k;
@@ -844,7 +842,7 @@ void tb_an_frame(struct tb_an *a, int dlt, double ts, const uint8_t *p, size_t c
 	a->bytes += wirelen;
 	ts = clamp_ts(a, ts);
 	if (a->nwindows == 0) {
-		tb_an_add_window(a, "capture", ts, 0);
+		tb_analysis_add_window(a, "capture", ts, 0);
 		a->auto_window = 1;
 	}
 	enum tb_err e = tb_p_pkt_decode(dlt, p, caplen, &k);
@@ -884,7 +882,7 @@ void tb_an_frame(struct tb_an *a, int dlt, double ts, const uint8_t *p, size_t c
 /* ---- files ---------------------------------------------------------- */
 
 struct reader {
-	struct tb_an *a;
+	struct tb_analysis *a;
 	int dlt;
 };
 
@@ -892,7 +890,7 @@ static void on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 {
 	struct reader *r = (struct reader *)user;
 	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
-	tb_an_frame(r->a, r->dlt, ts, bytes, h->caplen, h->len);
+	tb_analysis_frame(r->a, r->dlt, ts, bytes, h->caplen, h->len);
 }
 
 static enum tb_err unsupported_link(struct tb_diag *d, const char *path, int dlt)
@@ -924,7 +922,7 @@ static enum tb_err open_capture(const char *path, pcap_t **out, int *dlt, struct
  * written, or whose writer was killed, ends inside a record: what came
  * before is good.  Any other read error (a record whose length field is
  * absurd, a broken pcapng block) means the file is corrupt from there on. */
-static void analyze_capture(struct tb_an *a, pcap_t *p)
+static void analyze_capture(struct tb_analysis *a, pcap_t *p)
 {
 	struct reader r = { .a = a, .dlt = pcap_datalink(p) };
 	a->link = r.dlt;
@@ -937,13 +935,13 @@ static void analyze_capture(struct tb_an *a, pcap_t *p)
 			snprintf(a->loss.corrupt_reason, sizeof a->loss.corrupt_reason, "%s", why);
 		}
 	}
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 }
 
 /* The file is read once: a second thread reads it in chunks and hashes each
  * chunk while libpcap parses it here (hashread.h), so the SHA-256 costs no
  * second pass and covers exactly the bytes analyzed. */
-enum tb_err tb_an_read_file_sha256(struct tb_an *a, const char *path, uint8_t sum[32],
+enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const char *path, uint8_t sum[32],
 				   uint64_t *bytes, struct tb_diag *d)
 {
 	if (!sum) {
@@ -978,9 +976,9 @@ enum tb_err tb_an_read_file_sha256(struct tb_an *a, const char *path, uint8_t su
 	return e;
 }
 
-enum tb_err tb_an_read_file(struct tb_an *a, const char *path, struct tb_diag *d)
+enum tb_err tb_analysis_read_file(struct tb_analysis *a, const char *path, struct tb_diag *d)
 {
-	return tb_an_read_file_sha256(a, path, NULL, NULL, d);
+	return tb_analysis_read_file_sha256(a, path, NULL, NULL, d);
 }
 
 struct guess {
@@ -1014,7 +1012,7 @@ static void on_guess(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 	}
 }
 
-enum tb_err tb_an_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d)
+enum tb_err tb_analysis_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d)
 {
 	struct guess g = { 0 };
 	pcap_t *p;
@@ -1035,7 +1033,7 @@ enum tb_err tb_an_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d)
 
 /* ---- names and labels ---------------------------------------------- */
 
-const char *tb_an_peer_name(const struct tb_an *a, uint32_t addr)
+const char *tb_analysis_peer_name(const struct tb_analysis *a, uint32_t addr)
 {
 	for (size_t i = 0; i < a->nnames; i++)
 		if (a->names[i].addr == addr)
@@ -1043,10 +1041,10 @@ const char *tb_an_peer_name(const struct tb_an *a, uint32_t addr)
 	return NULL;
 }
 
-void tb_an_flow_label(const struct tb_an *a, const struct tb_flow_key *k, char *out, size_t cap)
+void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out, size_t cap)
 {
 	char ip[16];
-	const char *name = tb_an_peer_name(a, k->peer);
+	const char *name = tb_analysis_peer_name(a, k->peer);
 	tb_ipv4_format(k->peer, ip);
 	snprintf(out, cap, "%s:%u/%s%s%s%s", ip, (unsigned)k->port,
 		 k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : "ip", name ? " (" : "",
@@ -1064,9 +1062,9 @@ static void loss_add(char *out, size_t cap, size_t *used, unsigned long long n, 
 	*used = strlen(out);
 }
 
-size_t tb_an_loss_describe(const struct tb_an *a, uint64_t kernel_dropped, char *out, size_t cap)
+size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dropped, char *out, size_t cap)
 {
-	const struct tb_an_loss *l = &a->loss;
+	const struct tb_analysis_loss *l = &a->loss;
 	size_t used = 0, n = 0;
 	out[0] = '\0';
 	if (l->corrupt_frame) {
@@ -1096,26 +1094,4 @@ size_t tb_an_loss_describe(const struct tb_an *a, uint64_t kernel_dropped, char 
 	LOSS(l->secrets_dropped, "secrets beyond the secrets table");
 #undef LOSS
 	return n;
-}
-
-enum tb_err tb_file_sha256(const char *path, uint8_t sum[32], uint64_t *bytes)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return TB_E_IO;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	static uint8_t buf[1 << 16];
-	size_t n;
-	unsigned int len = 32;
-	*bytes = 0;
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		EVP_DigestUpdate(md, buf, n);
-		*bytes += n;
-	}
-	int bad = ferror(f);
-	EVP_DigestFinal_ex(md, sum, &len);
-	EVP_MD_CTX_free(md);
-	fclose(f);
-	return bad ? TB_E_IO : TB_OK;
 }

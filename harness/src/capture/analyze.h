@@ -13,7 +13,7 @@
  * protocols, secrets seen in clear (masked: the value itself is never
  * stored), TLS hellos, and the DUT's outbound volume per minute in the
  * observation windows.  Memory is fixed whatever the capture's size; what
- * does not fit is counted in struct tb_an_loss, which the traffic check
+ * does not fit is counted in struct tb_analysis_loss, which the traffic check
  * reads before it may say PASS.
  *
  * Frame numbers count from 1 in capture order, as Wireshark shows them.
@@ -153,7 +153,7 @@ struct tb_window {
 
 /* What the analysis could not see or keep, any of which could hide a
  * finding.  The traffic check never gives PASS while one is non-zero. */
-struct tb_an_loss {
+struct tb_analysis_loss {
 	uint64_t untracked;       /* connections with payload that fit in no group */
 	uint64_t evicted_open;    /* open connections with payload dropped from the table */
 	uint64_t truncated;       /* frames whose payload the snap length cut short */
@@ -166,14 +166,14 @@ struct tb_an_loss {
 	char corrupt_reason[160];
 };
 
-struct tb_an {
+struct tb_analysis {
 	uint32_t dut;
 	int link;                   /* link type of the capture */
 	uint64_t frames, bytes, dut_frames, other_frames, non_ipv4, undecodable, fragments;
 	uint64_t stray;             /* TCP segments of no followed connection, without payload */
 	uint64_t bad_timestamps;    /* went backwards or were invalid: clamped */
 	double first_ts, last_ts;
-	struct tb_an_loss loss;
+	struct tb_analysis_loss loss;
 	struct tb_conn *conns;      /* TB_AN_MAX_CONNS */
 	uint32_t *buckets;          /* hash buckets: conn index + 1 */
 	uint32_t free_head;         /* free conn list: index + 1 */
@@ -183,7 +183,7 @@ struct tb_an {
 	struct tb_telnet_login *telnet; /* TB_AN_MAX_TELNET */
 	uint16_t telnet_free[TB_AN_MAX_TELNET];
 	size_t ntelnet_free;
-	int finished;               /* tb_an_finish() folded every connection */
+	int finished;               /* tb_analysis_finish() folded every connection */
 	struct tb_flow *flows;      /* TB_AN_MAX_FLOWS */
 	size_t nflows;
 	uint32_t *flow_slots;       /* hash slots -> flow index + 1 */
@@ -198,37 +198,34 @@ struct tb_an {
 	int auto_window;            /* no windows given: one over the whole capture */
 };
 
-struct tb_an *tb_an_new(uint32_t dut);
-void tb_an_free(struct tb_an *a);
+struct tb_analysis *tb_analysis_new(uint32_t dut);
+void tb_analysis_free(struct tb_analysis *a);
 /* Observation window [start, end) in epoch seconds; outbound volume in it is
  * counted per minute.  Without any, one window spans the whole capture. */
-void tb_an_add_window(struct tb_an *a, const char *label, double start, double end);
+void tb_analysis_add_window(struct tb_analysis *a, const char *label, double start, double end);
 /* One captured frame of link type dlt. */
-void tb_an_frame(struct tb_an *a, int dlt, double ts, const uint8_t *p, size_t caplen,
+void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t *p, size_t caplen,
 		 size_t wirelen);
 /* Fold every connection still followed into the groups (flows, probes):
  * call after the last frame, before reading flows.  The readers below do. */
-void tb_an_finish(struct tb_an *a);
+void tb_analysis_finish(struct tb_analysis *a);
 /* Describe every loss of information that could hide a finding ("" and 0
  * when there is none); kernel_dropped: the capture's own drop counter. */
-size_t tb_an_loss_describe(const struct tb_an *a, uint64_t kernel_dropped, char *out, size_t cap);
+size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dropped, char *out, size_t cap);
 /* Read a pcap or pcapng file through libpcap.  TB_E_FORMAT for an
  * unsupported link type, TB_E_IO when the file cannot be read. */
-TB_WUR enum tb_err tb_an_read_file(struct tb_an *a, const char *path, struct tb_diag *d);
+TB_WUR enum tb_err tb_analysis_read_file(struct tb_analysis *a, const char *path, struct tb_diag *d);
 /* The same, also giving the file's SHA-256 and size (one pass). */
-TB_WUR enum tb_err tb_an_read_file_sha256(struct tb_an *a, const char *path, uint8_t sum[32],
+TB_WUR enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const char *path, uint8_t sum[32],
 					  uint64_t *bytes, struct tb_diag *d);
 /* The most frequent IPv4 address among the first frames of a capture
  * (for captures taken elsewhere, without a profile). */
-TB_WUR enum tb_err tb_an_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d);
-
-/* SHA-256 and size of a file, read in fixed-size chunks (memory stays flat). */
-TB_WUR enum tb_err tb_file_sha256(const char *path, uint8_t sum[32], uint64_t *bytes);
+TB_WUR enum tb_err tb_analysis_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d);
 
 /* Name of a peer from the DUT's DNS answers, or NULL. */
-const char *tb_an_peer_name(const struct tb_an *a, uint32_t addr);
+const char *tb_analysis_peer_name(const struct tb_analysis *a, uint32_t addr);
 /* "peer:port/proto (name)" for messages. */
-void tb_an_flow_label(const struct tb_an *a, const struct tb_flow_key *k, char *out, size_t cap);
+void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out, size_t cap);
 
 /* How the capture was obtained, for the report. */
 struct tb_capture_info {
@@ -248,9 +245,9 @@ struct tb_capture_info {
 
 /* Append <traffic> (capture facts and, when a is not NULL, the analysis)
  * to parent, an xmlNodePtr. */
-void tb_traffic_to_dom(const struct tb_capture_info *ci, const struct tb_an *a, void *parent);
+void tb_traffic_to_dom(const struct tb_capture_info *ci, const struct tb_analysis *a, void *parent);
 /* Write <traffic> as a standalone XML document (trustbench analyze). */
-TB_WUR enum tb_err tb_traffic_write(const struct tb_capture_info *ci, const struct tb_an *a,
+TB_WUR enum tb_err tb_traffic_write(const struct tb_capture_info *ci, const struct tb_analysis *a,
 				    const char *path, struct tb_diag *d);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "net/net.h"
 #include "capture/priv.h"
 #include "net/scope.h"

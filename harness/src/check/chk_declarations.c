@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/family.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "result/result.h"
 
 static const char *const rules[] = { "justifications", "passwords", "disclosure-policy",
@@ -202,7 +205,7 @@ static void rule_services(struct tb_ctx *ctx, struct tb_result *res)
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
-	const char *rule = tb_param_str(&tc->params, "rule", "");
+	const char *rule = tb_param_str(&tc->params, "rule");
 	if (strcmp(rule, "justifications") == 0)
 		rule_justifications(ctx, res);
 	else if (strcmp(rule, "passwords") == 0)

@@ -16,7 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
+#include "base/text.h"
+#include "check/family.h"
+#include "check/chk_default_credentials_internal.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "net/httpc.h"
+#include "net/net.h"
+#include "proto/p_ascii.h"
 #include "proto/p_telnet.h"
 #include "result/result.h"
 
@@ -31,30 +39,21 @@ static const char *const service_names[] = { "telnet", "http", NULL };
 
 static const struct tb_param_def params[] = {
 	{ .name = "services", .type = TB_P_STRLIST, .choices = service_names,
-	  .help = "interfaces to try: telnet, http (default both)" },
+	  .help = "interfaces to try: telnet, http", .dflt = "[telnet, http]" },
 	{ .name = "telnet-ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
-	  .help = "telnet ports to try besides declared ones (default 23, 2323)" },
+	  .help = "telnet ports to try besides declared ones", .dflt = "[23, 2323]" },
 	{ .name = "list", .type = TB_P_STR,
-	  .help = "credential list, relative to the suite (default data/mirai-default-credentials.tsv)" },
+	  .help = "credential list, relative to the suite",
+	  .dflt = "data/mirai-default-credentials.tsv" },
 	{ .name = "max-attempts", .type = TB_P_INT, .min = 1, .max = 10000,
-	  .help = "most guesses per interface (default 100)" },
+	  .help = "most guesses per interface", .dflt = "100" },
 	{ .name = "attempt-delay-ms", .type = TB_P_INT, .min = 0, .max = 60000,
-	  .help = "pause between guesses (default 50)" },
+	  .help = "pause between guesses", .dflt = "50" },
 	{ .name = "time-budget-s", .type = TB_P_INT, .min = 1, .max = 86400,
-	  .help = "stop guessing after this long; the verdict is then inconclusive (default 300)" },
+	  .help = "stop guessing after this long; the verdict is then inconclusive", .dflt = "300" },
 };
 
 /* ---- credential list ---- */
-
-struct cred {
-	char *user, *pass;
-	int control; /* the profile's declared test credential: kept secret */
-};
-
-struct credlist {
-	struct cred *v;
-	size_t n;
-};
 
 static void credlist_free(struct credlist *l)
 {
@@ -90,9 +89,9 @@ static void credlist_add(struct credlist *l, const char *u, size_t ul, const cha
 
 /* Parse "user<TAB>password[<TAB>weight]" lines; '#' starts a comment line;
  * a header line "username<TAB>password..." is skipped; duplicates dropped.
- * Returns 0, or -1 with the line number in why. */
-TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out, char *why,
-			       size_t whylen)
+ * Returns 0, or -1 with the line number in d's message. */
+TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out,
+			       struct tb_diag *d)
 {
 	size_t line = 0;
 	const char *p = text, *end = text + len;
@@ -107,7 +106,8 @@ TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *ou
 		int skip = n == 0 || p[0] == '#' || (n >= 9 && memcmp(p, "username\t", 9) == 0);
 		if (!skip) {
 			if (!tab || tab == p || memchr(p, '\0', n) || out->n >= LIST_MAX_ENTRIES) {
-				snprintf(why, whylen, "line %zu: expected username<TAB>password", line);
+				tb_diag_set(d, TB_E_CONFIG, "line %zu: expected username<TAB>password",
+					    line);
 				return -1;
 			}
 			const char *pw = tab + 1;
@@ -121,23 +121,46 @@ TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *ou
 	return 0;
 }
 
-static int load_credlist(const struct tb_ctx *ctx, const char *rel, struct credlist *out,
-			 char *why, size_t whylen)
+static int load_credlist(const char *dir, const char *rel, struct credlist *out,
+			 struct tb_diag *d)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", ctx->suite->dir, rel);
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
 	char *buf;
 	size_t n;
-	struct tb_diag d;
+	struct tb_diag fd;
 	int r = -1;
-	if (tb_file_read(path, LIST_MAX_BYTES + 1, &buf, &n, &d) != TB_OK)
-		snprintf(why, whylen, "the credential list %s: %s", path, d.msg);
+	if (tb_file_read(path, LIST_MAX_BYTES + 1, &buf, &n, &fd) != TB_OK)
+		tb_diag_set(d, TB_E_CONFIG, "the credential list %s: %s", path, fd.msg);
 	else if (n > LIST_MAX_BYTES)
-		snprintf(why, whylen, "the credential list %s is larger than %d bytes", path, LIST_MAX_BYTES);
+		tb_diag_set(d, TB_E_CONFIG, "the credential list %s is larger than %d bytes", path,
+			    LIST_MAX_BYTES);
 	else
-		r = parse_credlist(buf, n, out, why, whylen);
+		r = parse_credlist(buf, n, out, d);
 	free(buf);
 	return r;
+}
+
+/* The prepare hook (family.h): the credential list is read and checked when
+ * the suite is loaded, so `validate` reports a bad list and a run reads it
+ * before it drops privileges. */
+static enum tb_err prepare(const struct tb_case *tc, const char *suite_dir, void **prep,
+			   struct tb_diag *d)
+{
+	struct credlist *l = tb_xcalloc(1, sizeof *l);
+	if (load_credlist(suite_dir, tb_param_str(&tc->params, "list"), l, d)) {
+		credlist_free(l);
+		free(l);
+		return TB_E_CONFIG;
+	}
+	*prep = l;
+	return TB_OK;
+}
+
+static void unprepare(void *prep)
+{
+	credlist_free(prep);
+	free(prep);
 }
 
 /* ---- one attempt ---- */
@@ -166,16 +189,8 @@ static void tr_add(struct transcript *t, const char *dir, const void *data, size
 {
 	if (!t->buf)
 		t->buf = tb_xmalloc(TRANSCRIPT_MAX);
-	char *safe = tb_xmalloc(len * 4 + 1);
-	size_t o = 0;
-	const uint8_t *b = data;
-	for (size_t i = 0; i < len; i++) {
-		if (b[i] == '\n' || b[i] == '\t' || (b[i] >= 0x20 && b[i] < 0x7f))
-			safe[o++] = (char)b[i];
-		else if (b[i] != '\r')
-			o += (size_t)snprintf(safe + o, 5, "\\x%02x", b[i]);
-	}
-	safe[o] = '\0';
+	/* A plain-ASCII transcript, one line per message: CRs dropped. */
+	char *safe = tb_text_escape_with(data, len, TB_ESC_ASCII | TB_ESC_DROP_CR);
 	int w = snprintf(t->buf + t->len, TRANSCRIPT_MAX - t->len, "%s %s\n", dir, safe);
 	free(safe);
 	if (w < 0 || (size_t)w >= TRANSCRIPT_MAX - t->len) {
@@ -288,7 +303,7 @@ static enum outcome tn_step(struct tn_session *s, enum tn_phase *ph, const struc
 		}
 		break;
 	case PH_SENT_CMD:
-		if (tb_p_memfind(s->text, s->tlen, (const uint8_t *)marker, strlen(marker))) {
+		if (tb_mem_contains(s->text, s->tlen, (const uint8_t *)marker, strlen(marker))) {
 			snprintf(detail, dl, "logged in: the device evaluated `%s` and printed %s", cmd, marker);
 			return ATT_ACCEPTED;
 		}
@@ -381,7 +396,7 @@ static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, co
 	tb_http_basic_auth(c->user, c->pass, auth, sizeof auth);
 	struct tb_http_req rq = { .addr = ctx->profile->address, .port = (uint16_t)a->port,
 				  .path = a->path, .authorization = auth, .timeout_ms = 5000 };
-	struct tb_http_res hr;
+	struct tb_http_exchange hr;
 	for (int tries = 0;; tries++) {
 		tb_http_get(&ctx->net, &rq, &hr);
 		tr_add(tr, ">>", c->control ? "GET (declared credential withheld)" : hr.request,
@@ -396,7 +411,7 @@ static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, co
 			? tb_p_http_retry_after(v, vn, 1, THROTTLE_MAX_S) : 1;
 		tb_ev_note(res, "throttling", "HTTP %d: the device throttles guessing; waiting %ld s",
 			   hr.resp.status, wait);
-		tb_http_res_free(&hr);
+		tb_http_exchange_free(&hr);
 		pause_ms((int)(wait ? wait : 1) * 1000);
 	}
 	enum outcome o;
@@ -417,7 +432,7 @@ static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, co
 		snprintf(detail, dl, "HTTP %d neither grants nor refuses", hr.resp.status);
 		o = ATT_UNCONFIRMED;
 	}
-	tb_http_res_free(&hr);
+	tb_http_exchange_free(&hr);
 	return o;
 }
 
@@ -437,7 +452,7 @@ struct target {
 struct dc {
 	struct tb_ctx *ctx;
 	struct tb_result *res;
-	struct credlist list;
+	const struct credlist *list; /* prepared at load time */
 	int max_attempts, delay_ms;
 	int64_t budget_end; /* tb_now_ms() deadline for the whole check */
 	int out_of_time;
@@ -484,8 +499,8 @@ static void try_target(struct dc *dc, struct target *t)
 		pause_ms(dc->delay_ms);
 	}
 	int in_a_row = 0;
-	for (size_t i = 0; i < dc->list.n && (int)i < dc->max_attempts; i++) {
-		const struct cred *c = &dc->list.v[i];
+	for (size_t i = 0; i < dc->list->n && (int)i < dc->max_attempts; i++) {
+		const struct cred *c = &dc->list->v[i];
 		if (tb_net_stop_requested()) {
 			t->unconfirmed++;
 			tb_ev_note(dc->res, t->name, "stopped: the run was interrupted");
@@ -557,13 +572,8 @@ static size_t telnet_targets(struct dc *dc, const struct tb_case *tc, struct tar
 		if (strcmp(p->auths[i].protocol, "telnet") == 0)
 			n = add_telnet_port(ts, n, p->auths[i].port ? p->auths[i].port : 23);
 	const struct tb_param *tp = tb_param_get(&tc->params, "telnet-ports");
-	if (tp)
-		for (size_t i = 0; i < tp->n && n < 64; i++)
-			n = add_telnet_port(ts, n, tp->il[i]);
-	else {
-		n = add_telnet_port(ts, n, 23);
-		n = add_telnet_port(ts, n, 2323);
-	}
+	for (size_t i = 0; tp && i < tp->n && n < 64; i++)
+		n = add_telnet_port(ts, n, tp->il[i]);
 	/* Keep the ports where something listens. */
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -593,7 +603,7 @@ static size_t http_targets(struct dc *dc, struct target *ts, size_t n)
 		snprintf(t.name, sizeof t.name, "http/%ld%s", a->port, a->path);
 		struct tb_http_req rq = { .addr = p->address, .port = (uint16_t)a->port, .path = a->path,
 					  .timeout_ms = 5000 };
-		struct tb_http_res hr;
+		struct tb_http_exchange hr;
 		tb_http_get(&dc->ctx->net, &rq, &hr);
 		tb_ev_exchange(dc->res, t.name, hr.request, hr.reqlen, hr.raw,
 			       hr.err ? hr.rawlen : hr.resp.header_len);
@@ -605,7 +615,7 @@ static size_t http_targets(struct dc *dc, struct target *ts, size_t n)
 				   hr.resp.status);
 		else
 			ts[n++] = t;
-		tb_http_res_free(&hr);
+		tb_http_exchange_free(&hr);
 	}
 	return n;
 }
@@ -648,14 +658,12 @@ static void judge(struct dc *dc, struct target *ts, size_t n)
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
 	struct dc dc = { .ctx = ctx, .res = res };
-	char why[300];
-	dc.max_attempts = (int)tb_param_int(&tc->params, "max-attempts", 100);
-	dc.delay_ms = (int)tb_param_int(&tc->params, "attempt-delay-ms", 50);
-	dc.budget_end = tb_now_ms() + 1000 * tb_param_int(&tc->params, "time-budget-s", 300);
-	if (load_credlist(ctx, tb_param_str(&tc->params, "list", "data/mirai-default-credentials.tsv"),
-			  &dc.list, why, sizeof why) != 0) {
-		tb_result_set(res, TB_V_ERROR, "%s", why);
-		credlist_free(&dc.list);
+	dc.max_attempts = (int)tb_param_int(&tc->params, "max-attempts");
+	dc.delay_ms = (int)tb_param_int(&tc->params, "attempt-delay-ms");
+	dc.budget_end = tb_now_ms() + 1000 * tb_param_int(&tc->params, "time-budget-s");
+	dc.list = tc->prep;
+	if (!dc.list) { /* a suite parsed from memory is never prepared */
+		tb_result_set(res, TB_V_ERROR, "the credential list was not loaded with the suite");
 		return;
 	}
 	struct target ts[128];
@@ -667,7 +675,6 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	for (size_t i = 0; i < n && !tb_net_stop_requested(); i++)
 		try_target(&dc, &ts[i]);
 	judge(&dc, ts, n);
-	credlist_free(&dc.list);
 }
 
 const struct tb_check_family tb_check_default_credentials = {
@@ -677,4 +684,6 @@ const struct tb_check_family tb_check_default_credentials = {
 	.nparams = sizeof params / sizeof params[0],
 	.flags = TB_FAM_INTRUSIVE,
 	.run = run,
+	.prepare = prepare,
+	.unprepare = unprepare,
 };

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/family.h"
+#include "load/suite.h"
 #include "result/result.h"
 
 static const struct tb_param_def params[] = {
@@ -32,7 +34,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	if (used)
 		tb_ev_note(res, "ixit", "%s", list);
 	tb_result_set(res, TB_V_EXAMINER, "awaiting an examiner: %s",
-		      tb_param_str(&tc->params, "guidance", ""));
+		      tb_param_str(&tc->params, "guidance"));
 }
 
 const struct tb_check_family tb_check_examiner = {

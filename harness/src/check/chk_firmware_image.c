@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/family.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "trust/fwverify.h"
 #include "result/result.h"
 
 static const struct tb_param_def params[] = {
 	{ .name = "artefact", .type = TB_P_STR, .choices = (const char *const[]){ "newer", NULL },
-	  .help = "which declared test update to verify (default newer: the current release)" },
+	  .help = "which declared test update to verify (newer: the current release)",
+	  .dflt = "newer" },
 };
 
 /* Keep the small signed files as evidence (the image is named by digest). */

@@ -17,6 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
+#include "check/family.h"
+#include "check/chk_firmware_update_push_internal.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "net/net.h"
 #include "trust/fwverify.h"
 #include "net/httpc.h"
 #include "result/result.h"
@@ -26,12 +32,7 @@
 
 static const struct tb_param_def params[] = {
 	{ .name = "timeout-ms", .type = TB_P_INT, .min = 1000, .max = 600000,
-	  .help = "deadline for each push and its answer (default 15000)" },
-};
-
-struct blob {
-	uint8_t *p;
-	size_t len;
+	  .help = "deadline for each push and its answer", .dflt = "15000" },
 };
 
 struct memsrc {
@@ -78,21 +79,20 @@ TB_UNITTEST struct blob fw_frame(const struct blob *man, const struct blob *sig,
 	return b;
 }
 
-static int load(const char *path, size_t max, struct blob *b, char *why, size_t wl)
+static enum tb_err load(const char *path, size_t max, struct blob *b, struct tb_diag *d)
 {
-	struct tb_diag d = { 0 };
 	char *buf = NULL;
-	if (!path) {
-		snprintf(why, wl, "an artefact file is not declared");
-		return -1;
-	}
-	if (tb_file_read(path, max + 1, &buf, &b->len, &d) != TB_OK || b->len > max) {
-		snprintf(why, wl, "%s", buf ? "too large to push" : d.msg);
+	if (!path)
+		return tb_diag_set(d, TB_E_CONFIG, "an artefact file is not declared");
+	enum tb_err e = tb_file_read(path, max + 1, &buf, &b->len, d);
+	if (!e && b->len > max)
+		e = tb_diag_set(d, TB_E_TOOBIG, "too large to push");
+	if (e) {
 		free(buf);
-		return -1;
+		return e;
 	}
 	b->p = (uint8_t *)buf;
-	return 0;
+	return TB_OK;
 }
 
 struct push_ctx {
@@ -109,8 +109,9 @@ static int read_version(struct push_ctx *pc, const char *when)
 {
 	struct tb_http_req rq = { .addr = pc->ctx->profile->address, .port = (uint16_t)pc->u->port,
 				  .path = pc->u->version_path, .timeout_ms = pc->timeout_ms };
-	struct tb_http_res hr;
-	char why[160], label[96];
+	struct tb_http_exchange hr;
+	char label[96];
+	struct tb_diag d = { .msg = "" };
 	tb_http_get(&pc->ctx->net, &rq, &hr);
 	snprintf(label, sizeof label, "version %s", when);
 	tb_ev_exchange(pc->res, label, hr.request, hr.reqlen, hr.raw, hr.rawlen);
@@ -122,14 +123,14 @@ static int read_version(struct push_ctx *pc, const char *when)
 		size_t n = hr.bodylen;
 		while (n && (hr.body[n - 1] == '\n' || hr.body[n - 1] == '\r' || hr.body[n - 1] == ' '))
 			n--;
-		if (tb_p_fw_version((const char *)hr.body, n, &pc->ver, why, sizeof why) == TB_OK) {
+		if (tb_p_fw_version((const char *)hr.body, n, &pc->ver, &d) == TB_OK) {
 			pc->have_ver = 1;
 			tb_ev_note(pc->res, label, "the device reports firmware %s", pc->ver.text);
 		} else {
-			tb_ev_note(pc->res, label, "unusable version answer: %s", why);
+			tb_ev_note(pc->res, label, "unusable version answer: %s", d.msg);
 		}
 	}
-	tb_http_res_free(&hr);
+	tb_http_exchange_free(&hr);
 	return pc->have_ver ? 0 : -1;
 }
 
@@ -151,7 +152,7 @@ static void push(struct push_ctx *pc, int i, struct step *s)
 	struct memsrc src = { .p = s->body.p, .len = s->body.len };
 	struct tb_http_body body = { .content_type = "application/octet-stream",
 				     .length = s->body.len, .read = mem_read, .arg = &src };
-	struct tb_http_res hr;
+	struct tb_http_exchange hr;
 	char name[64];
 	struct tb_fw_version before = pc->ver;
 	int had = pc->have_ver;
@@ -169,7 +170,7 @@ static void push(struct push_ctx *pc, int i, struct step *s)
 			 (unsigned long long)body.sent, s->body.len);
 	else
 		snprintf(s->what, sizeof s->what, "HTTP %d", status);
-	tb_http_res_free(&hr);
+	tb_http_exchange_free(&hr);
 	int changed = read_version(pc, name) == 0 && had && tb_fw_version_cmp(&pc->ver, &before) != 0;
 	int now_pushed = pc->have_ver && tb_fw_version_cmp(&pc->ver, &s->pushed) == 0;
 	size_t wl = strlen(s->what);
@@ -210,21 +211,20 @@ struct art {
 	struct tb_fw_manifest m;
 };
 
-static int load_art(const struct tb_fw_artefact *a, struct art *x, char *why, size_t wl)
+static enum tb_err load_art(const struct tb_fw_artefact *a, struct art *x, struct tb_diag *d)
 {
-	char mwhy[200];
-	if (!a->present || !a->manifest) {
-		snprintf(why, wl, "the push test needs manifest-format test updates (newer and older)");
-		return -1;
-	}
-	if (load(a->manifest, TB_FWM_MAX_BYTES, &x->man, why, wl) ||
-	    load(a->signature, 4096, &x->sig, why, wl) || load(a->image, PUSH_IMAGE_MAX, &x->img, why, wl))
-		return -1;
-	if (tb_p_fwmanifest(x->man.p, x->man.len, &x->m, mwhy, sizeof mwhy) != TB_OK) {
-		snprintf(why, wl, "declared manifest %s: %s", a->manifest, mwhy);
-		return -1;
-	}
-	return 0;
+	struct tb_diag md = { .msg = "" };
+	enum tb_err e;
+	if (!a->present || !a->manifest)
+		return tb_diag_set(d, TB_E_CONFIG, "the push test needs manifest-format test updates "
+				   "(newer and older)");
+	if ((e = load(a->manifest, TB_FWM_MAX_BYTES, &x->man, d)) ||
+	    (e = load(a->signature, 4096, &x->sig, d)) ||
+	    (e = load(a->image, PUSH_IMAGE_MAX, &x->img, d)))
+		return e;
+	if ((e = tb_p_fwmanifest(x->man.p, x->man.len, &x->m, &md)) != TB_OK)
+		return tb_diag_set(d, e, "declared manifest %s: %s", a->manifest, md.msg);
+	return TB_OK;
 }
 
 static void free_art(struct art *x)
@@ -291,16 +291,16 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	struct art nw = { 0 }, old = { 0 };
 	struct step st[NSTEPS] = { 0 };
 	struct blob unsig = { 0 };
-	char why[300];
+	struct tb_diag d = { .msg = "" };
 	struct push_ctx pc = { .ctx = ctx, .res = res, .u = u,
-			       .timeout_ms = (int)tb_param_int(&tc->params, "timeout-ms", 15000) };
+			       .timeout_ms = (int)tb_param_int(&tc->params, "timeout-ms") };
 	if (!u->present || !u->port) {
 		tb_result_set(res, TB_V_INCONCLUSIVE, "the profile declares no update endpoint "
 			      "(declarations.update.endpoint): nothing to push to");
 		return;
 	}
-	if (load_art(&u->newer, &nw, why, sizeof why) || load_art(&u->older, &old, why, sizeof why)) {
-		tb_result_set(res, TB_V_ERROR, "cannot prepare the test updates: %s", why);
+	if (load_art(&u->newer, &nw, &d) || load_art(&u->older, &old, &d)) {
+		tb_result_set(res, TB_V_ERROR, "cannot prepare the test updates: %s", d.msg);
 		goto out;
 	}
 	if (build_steps(&nw, &old, st, &unsig)) {

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/family.h"
+#include "check/chk_http_auth_internal.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "net/httpc.h"
 #include "result/result.h"
 
@@ -17,7 +21,7 @@
 static const struct tb_param_def params[] = {
 	{ .name = "paths", .type = TB_P_STRLIST, .help = "admin paths tried on every http service" },
 	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per request (default 5000)" },
+	  .help = "deadline per request", .dflt = "5000" },
 };
 
 struct target {
@@ -73,14 +77,14 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	size_t n = targets(ctx->profile, &tc->params, t);
 	unsigned cnt[OUT_CLOSED + 1] = { 0 };
 	char first_open[300] = "", host[16];
-	int tmo = (int)tb_param_int(&tc->params, "timeout-ms", 5000);
+	int tmo = (int)tb_param_int(&tc->params, "timeout-ms");
 
 	tb_ipv4_format(ctx->profile->address, host);
 	for (size_t i = 0; i < n; i++) {
 		char url[300];
 		struct tb_http_req rq = { .addr = ctx->profile->address, .port = t[i].port,
 					  .path = t[i].path, .timeout_ms = tmo };
-		struct tb_http_res hr;
+		struct tb_http_exchange hr;
 		int o;
 
 		snprintf(url, sizeof url, "http://%s:%u%s", host, t[i].port, t[i].path);
@@ -102,7 +106,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		if (o == OUT_OPEN && !first_open[0])
 			snprintf(first_open, sizeof first_open, "%s", url);
 		cnt[o]++;
-		tb_http_res_free(&hr);
+		tb_http_exchange_free(&hr);
 	}
 	if (cnt[OUT_OPEN])
 		tb_result_set(res, TB_V_FAIL, "%u admin path(s) answer without authentication, first %s",

@@ -18,7 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/p_mqttack.h"
+#include "base/clock.h"
+#include "check/family.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "net/net.h"
+#include "proto/p_mqttclient.h"
 #include "result/result.h"
 #include "net/tls.h"
 
@@ -28,11 +33,11 @@
 
 static const struct tb_param_def params[] = {
 	{ .name = "ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
-	  .help = "plain MQTT ports probed besides declared mqtt services (default 1883)" },
+	  .help = "plain MQTT ports probed besides declared mqtt services", .dflt = "[1883]" },
 	{ .name = "tls-ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
-	  .help = "MQTT-over-TLS ports (default 8883)" },
+	  .help = "MQTT-over-TLS ports", .dflt = "[8883]" },
 	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per connection (default 5000)" },
+	  .help = "deadline per connection", .dflt = "5000" },
 };
 
 /* A plain socket or a TLS connection behind one pair of calls. */
@@ -103,7 +108,7 @@ static int next_packet(struct session *s, uint8_t want, uint8_t *flags, const ui
 }
 
 /* Classify a CONNACK return code: only 0 lets the client in. */
-TB_UNITTEST enum step mqtt_connack_step(uint8_t rc)
+static enum step mqtt_connack_step(uint8_t rc)
 {
 	return rc == 0 ? ST_ACCEPTED : ST_REFUSED;
 }
@@ -285,17 +290,17 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	const struct tb_profile *p = ctx->profile;
 	const struct tb_param *pl = tb_param_get(&tc->params, "ports");
 	const struct tb_param *tl = tb_param_get(&tc->params, "tls-ports");
-	int tmo = (int)tb_param_int(&tc->params, "timeout-ms", 5000);
+	int tmo = (int)tb_param_int(&tc->params, "timeout-ms");
 	unsigned anon = 0, subs = 0, refused = 0, undecided = 0;
 	char addr[16];
 
 	for (size_t i = 0; i < p->nservices; i++)
 		if (strcmp(p->services[i].protocol, "mqtt") == 0)
 			add_port(ports, tls, &n, p->services[i].port, p->services[i].tls);
-	for (size_t i = 0; i < (pl ? pl->n : 1); i++)
-		add_port(ports, tls, &n, pl ? pl->il[i] : 1883, 0);
-	for (size_t i = 0; i < (tl ? tl->n : 1); i++)
-		add_port(ports, tls, &n, tl ? tl->il[i] : 8883, 1);
+	for (size_t i = 0; pl && i < pl->n; i++)
+		add_port(ports, tls, &n, pl->il[i], 0);
+	for (size_t i = 0; tl && i < tl->n; i++)
+		add_port(ports, tls, &n, tl->il[i], 1);
 	tb_ipv4_format(p->address, addr);
 	for (size_t i = 0; i < n; i++) {
 		char label[64];

@@ -4,76 +4,27 @@
  *
  * Redirects are followed (at most 3) only to the same device: a relative
  * Location, or http://<address>[:port]/... whose address lies in the lab
- * scope; anything else is refused and recorded.
+ * scope (proto/p_location.h); anything else is refused and recorded.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/family.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "net/httpc.h"
+#include "proto/p_location.h"
 #include "proto/p_securitytxt.h"
 #include "result/result.h"
 
 #define MAX_REDIRECTS 3
 
 static const struct tb_param_def params[] = {
-	{ .name = "path", .type = TB_P_STR, .help = "path to fetch (default /.well-known/security.txt)" },
+	{ .name = "path", .type = TB_P_STR, .help = "path to fetch", .dflt = "/.well-known/security.txt" },
 	{ .name = "port", .type = TB_P_INT, .min = 1, .max = 65535,
 	  .help = "web port (default: the first declared http service, else 80)" },
 };
-
-/* Parse a Location value into (addr, port, path).  Relative paths keep the
- * current target.  Returns 0, or -1 with the reason. */
-TB_UNITTEST int parse_location(const uint8_t *loc, size_t len, uint32_t *addr, uint16_t *port,
-			       char *path, size_t pathlen, char *why, size_t whylen)
-{
-	char v[600];
-	if (len == 0 || len >= sizeof v || memchr(loc, '\0', len)) {
-		snprintf(why, whylen, "unusable Location header");
-		return -1;
-	}
-	memcpy(v, loc, len);
-	v[len] = '\0';
-	const char *p = v;
-	if (strncmp(v, "http://", 7) == 0) {
-		const char *host = v + 7;
-		size_t hl = strcspn(host, ":/");
-		char h[64];
-		if (hl == 0 || hl >= sizeof h) {
-			snprintf(why, whylen, "redirect to an unusable host");
-			return -1;
-		}
-		memcpy(h, host, hl);
-		h[hl] = '\0';
-		if (tb_ipv4_parse(h, addr) != 0) {
-			snprintf(why, whylen, "redirect to host name '%s' refused: only lab addresses are followed", h);
-			return -1;
-		}
-		p = host + hl;
-		*port = 80;
-		if (*p == ':') {
-			char *end;
-			long pv = (p[1] >= '0' && p[1] <= '9') ? strtol(p + 1, &end, 10) : -1;
-			if (pv < 1 || pv > 65535 || (*end != '\0' && *end != '/')) {
-				snprintf(why, whylen, "redirect with a bad port");
-				return -1;
-			}
-			*port = (uint16_t)pv;
-			p = end;
-		}
-		if (*p == '\0')
-			p = "/";
-	} else if (v[0] != '/' || v[1] == '/') {
-		snprintf(why, whylen, "redirect to '%.200s' refused: not http:// on a lab address", v);
-		return -1;
-	}
-	if (strlen(p) >= pathlen) {
-		snprintf(why, whylen, "redirect path too long");
-		return -1;
-	}
-	snprintf(path, pathlen, "%s", p);
-	return 0;
-}
 
 static uint16_t web_port(const struct tb_ctx *ctx, const struct tb_case *tc)
 {
@@ -100,11 +51,12 @@ static void no_file(struct tb_ctx *ctx, struct tb_result *res, const char *what)
 		tb_result_set(res, TB_V_FAIL, "%s, and no disclosure policy URL is declared", what);
 }
 
-static void judge_file(struct tb_ctx *ctx, struct tb_result *res, const struct tb_http_res *hr,
+static void judge_file(struct tb_ctx *ctx, struct tb_result *res, const struct tb_http_exchange *hr,
 		       const char *url)
 {
 	struct tb_sectxt st;
-	char why[256] = "", warn[256] = "";
+	char warn[256] = "";
+	struct tb_diag why = { .msg = "" };
 	if (tb_p_securitytxt(hr->body, hr->bodylen, &st) != TB_OK) {
 		tb_result_set(res, TB_V_FAIL, "%s is not UTF-8 text (RFC 9116 requires it)", url);
 		return;
@@ -112,7 +64,7 @@ static void judge_file(struct tb_ctx *ctx, struct tb_result *res, const struct t
 	if (st.nbad_lines)
 		tb_ev_note(res, "security.txt", "%u malformed lines (first at line %lu)", st.nbad_lines,
 			   st.first_bad_line);
-	int ok = tb_sectxt_judge(&st, (long long)ctx->now, why, sizeof why, warn, sizeof warn);
+	int ok = tb_sectxt_judge(&st, (long long)ctx->now, &why, warn, sizeof warn);
 	if (warn[0])
 		tb_ev_note(res, "security.txt", "%s", warn);
 	tb_ev_note(res, "security.txt",
@@ -122,21 +74,21 @@ static void judge_file(struct tb_ctx *ctx, struct tb_result *res, const struct t
 		tb_result_set(res, TB_V_PASS, "%s names %u contact(s) and a valid, future Expires", url,
 			      st.ncontact);
 	else
-		tb_result_set(res, TB_V_FAIL, "%s does not conform to RFC 9116: %s", url, why);
+		tb_result_set(res, TB_V_FAIL, "%s does not conform to RFC 9116: %s", url, why.msg);
 }
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
-	char path[600], why[256], url[700];
+	char path[600], url[700];
 	uint32_t addr = ctx->profile->address;
 	uint16_t port = web_port(ctx, tc);
-	snprintf(path, sizeof path, "%s", tb_param_str(&tc->params, "path", "/.well-known/security.txt"));
+	snprintf(path, sizeof path, "%s", tb_param_str(&tc->params, "path"));
 	for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		char host[16];
 		tb_ipv4_format(addr, host);
 		snprintf(url, sizeof url, "http://%s:%u%s", host, port, path);
 		struct tb_http_req rq = { .addr = addr, .port = port, .path = path, .timeout_ms = 5000 };
-		struct tb_http_res hr;
+		struct tb_http_exchange hr;
 		tb_http_get(&ctx->net, &rq, &hr);
 		tb_ev_exchange(res, url, hr.request, hr.reqlen, hr.raw, hr.rawlen);
 		if (hr.err == TB_E_SCOPE) {
@@ -147,11 +99,12 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		} else if (hr.err) {
 			tb_result_set(res, TB_V_INCONCLUSIVE, "%s: %s", url, hr.why);
 		} else if (hr.resp.status >= 300 && hr.resp.status < 400 && hr.resp.location) {
-			int bad = parse_location(hr.resp.location, hr.resp.location_len, &addr, &port, path,
-						 sizeof path, why, sizeof why);
-			tb_http_res_free(&hr);
+			struct tb_diag why = { 0 };
+			enum tb_err bad = tb_p_location(hr.resp.location, hr.resp.location_len, &addr,
+							&port, path, sizeof path, &why);
+			tb_http_exchange_free(&hr);
 			if (bad) {
-				tb_result_set(res, TB_V_INCONCLUSIVE, "%s", why);
+				tb_result_set(res, TB_V_INCONCLUSIVE, "%s", why.msg);
 				return;
 			}
 			continue;
@@ -162,7 +115,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 			snprintf(what, sizeof what, "%s answered HTTP %d", url, hr.resp.status);
 			no_file(ctx, res, what);
 		}
-		tb_http_res_free(&hr);
+		tb_http_exchange_free(&hr);
 		return;
 	}
 	tb_result_set(res, TB_V_INCONCLUSIVE, "more than %d redirects", MAX_REDIRECTS);

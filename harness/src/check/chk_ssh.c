@@ -16,6 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
+#include "check/family.h"
+#include "check/chk_ssh_internal.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "net/net.h"
 #include "proto/p_sshkex.h"
 #include "result/result.h"
 #include "net/sshc.h"
@@ -33,9 +39,9 @@ static const struct tb_param_def params[] = {
 	{ .name = "allow-password-auth", .type = TB_P_BOOL,
 	  .help = "rule: may the server offer password or keyboard-interactive authentication" },
 	{ .name = "auth-probe-user", .type = TB_P_STR,
-	  .help = "user name in the userauth \"none\" request (default trustbench-probe)" },
+	  .help = "user name in the userauth \"none\" request", .dflt = "trustbench-probe" },
 	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per connection (default 5000)" },
+	  .help = "deadline per connection", .dflt = "5000" },
 };
 
 struct rule_list {
@@ -160,8 +166,6 @@ static enum probe_out probe(struct tb_ctx *ctx, uint16_t port, int tmo, const st
 	return out;
 }
 
-enum auth_out { AUTH_MET, AUTH_BROKEN, AUTH_UNDETERMINED };
-
 /* Judge what the libssh probe found against the allow-password-auth rule.
  * A fact without a rule is noted and decides nothing. */
 TB_UNITTEST enum auth_out ssh_judge_auth(const struct tb_sshc_auth *a, const struct tb_params *p,
@@ -203,7 +207,7 @@ static enum auth_out auth_probe(struct tb_ctx *ctx, uint16_t port, int tmo, cons
 {
 	struct tb_diag d = { .msg = "" };
 	struct tb_sshc_auth a;
-	const char *user = tb_param_str(pp, "auth-probe-user", "trustbench-probe");
+	const char *user = tb_param_str(pp, "auth-probe-user");
 	int64_t deadline = tb_now_ms() + tmo;
 	char host[16];
 	int fd = -1;
@@ -235,7 +239,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	size_t n = 0;
 	const struct tb_profile *p = ctx->profile;
 	const struct tb_param *pp = tb_param_get(&tc->params, "ports");
-	int tmo = (int)tb_param_int(&tc->params, "timeout-ms", 5000);
+	int tmo = (int)tb_param_int(&tc->params, "timeout-ms");
 	unsigned broken = 0, ok = 0, undecided = 0, pw_broken = 0, pw_unknown = 0;
 	char addr[16];
 

@@ -17,22 +17,29 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "check/family.h"
+#include "check/chk_tcp_exposure_internal.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "net/net.h"
 #include "result/result.h"
 
 #define BANNER_MAX 512
 #define MAX_CONCURRENCY 4096
 
 static const struct tb_param_def params[] = {
-	{ .name = "ports", .type = TB_P_STR, .help = "ports to sweep, e.g. \"1-65535\" or \"22,80,8000-8100\"" },
+	{ .name = "ports", .type = TB_P_STR, .help = "ports to sweep, e.g. \"1-65535\" or \"22,80,8000-8100\"",
+	  .dflt = "1-65535" },
 	{ .name = "concurrency", .type = TB_P_INT, .min = 1, .max = MAX_CONCURRENCY,
-	  .help = "connections in flight at once (default 256)" },
+	  .help = "connections in flight at once", .dflt = "256" },
 	{ .name = "banner-timeout-ms", .type = TB_P_INT, .min = 0, .max = 30000,
-	  .help = "how long to wait for an open port's banner (default 1000)" },
+	  .help = "how long to wait for an open port's banner", .dflt = "1000" },
 };
 
 /* Parse a port list into a 65536-bit map; returns the number of ports, or
- * -1 with a reason. */
-TB_UNITTEST long parse_ports(const char *spec, uint8_t map[8192], char *why, size_t whylen)
+ * -1 with the reason in d's message. */
+TB_UNITTEST long parse_ports(const char *spec, uint8_t map[8192], struct tb_diag *d)
 {
 	long count = 0;
 	memset(map, 0, 8192);
@@ -66,7 +73,7 @@ TB_UNITTEST long parse_ports(const char *spec, uint8_t map[8192], char *why, siz
 		goto bad;
 	return count;
 bad:
-	snprintf(why, whylen, "bad port list '%s' (use e.g. 1-65535 or 22,80,8000-8100)", spec);
+	tb_diag_set(d, TB_E_CONFIG, "bad port list '%s' (use e.g. 1-65535 or 22,80,8000-8100)", spec);
 	return -1;
 }
 
@@ -352,16 +359,17 @@ static void judge(struct sweep *s, struct tb_result *res, long nports, const cha
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
 	uint8_t *map = tb_xmalloc(8192);
-	char why[160], bad[1024];
-	long nports = parse_ports(tb_param_str(&tc->params, "ports", "1-65535"), map, why, sizeof why);
+	char bad[1024];
+	struct tb_diag d = { .msg = "" };
+	long nports = parse_ports(tb_param_str(&tc->params, "ports"), map, &d);
 	if (nports < 0) {
-		tb_result_set(res, TB_V_ERROR, "%s", why);
+		tb_result_set(res, TB_V_ERROR, "%s", d.msg);
 		free(map);
 		return;
 	}
 	struct sweep s = { .ctx = ctx, .map = map, .next = 1 };
-	s.nslots = (size_t)tb_param_int(&tc->params, "concurrency", 256);
-	s.banner_ms = (int)tb_param_int(&tc->params, "banner-timeout-ms", 1000);
+	s.nslots = (size_t)tb_param_int(&tc->params, "concurrency");
+	s.banner_ms = (int)tb_param_int(&tc->params, "banner-timeout-ms");
 	s.slots = tb_xcalloc(s.nslots, sizeof *s.slots);
 	s.free = tb_xcalloc(s.nslots, sizeof *s.free);
 	for (size_t i = 0; i < s.nslots; i++)

@@ -16,11 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/family.h"
+#include "check/chk_tls_internal.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "result/result.h"
 #include "net/tls.h"
 
 #define MAX_ENDPOINTS 16
-#define MAX_SUITES 64 /* per version: bounds the elimination loop */
 
 static const char *const versions[] = { "1.0", "1.1", "1.2", "1.3", NULL };
 static const char *const groups[] = { "aead-fs", "aead-nofs", "cbc", "broken", NULL };
@@ -47,29 +50,7 @@ static const struct tb_param_def params[] = {
 	{ .name = "allow-insecure-renegotiation", .type = TB_P_BOOL,
 	  .help = "rule: accept a server without RFC 5746 secure renegotiation" },
 	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per handshake (default 3000)" },
-};
-
-/* The rule table; -1 means the suite sets no rule for that fact. */
-struct tls_rules {
-	int min_version;        /* enum tb_tls_ver */
-	int allowed[TB_TLSG_N]; /* -1 when allowed-groups is absent */
-	long min_rsa, min_ec;
-	int weak_sig_ok, need_dates, self_signed_ok, need_san, compression_ok, insecure_reneg_ok;
-};
-
-/* What one endpoint showed. */
-struct tls_ep {
-	uint16_t port;
-	enum tb_tls_outcome ver[TB_TLS_NVER];
-	char ver_why[TB_TLS_NVER][128];
-	char suites[TB_TLS_NVER][MAX_SUITES][64];
-	enum tb_tls_group suite_group[TB_TLS_NVER][MAX_SUITES];
-	int nsuites[TB_TLS_NVER];
-	int suites_complete[TB_TLS_NVER];
-	int have_cert;
-	struct tb_tls_cert cert;
-	int reneg_known, secure_reneg, compression, compression_offered;
+	  .help = "deadline per handshake", .dflt = "3000" },
 };
 
 static int rule_bool(const struct tb_params *p, const char *name)
@@ -78,9 +59,15 @@ static int rule_bool(const struct tb_params *p, const char *name)
 	return v ? v->b : -1;
 }
 
+static long rule_int(const struct tb_params *p, const char *name)
+{
+	const struct tb_param *v = tb_param_get(p, name);
+	return v ? (long)v->i : -1;
+}
+
 static void load_rules(const struct tb_params *p, struct tls_rules *r)
 {
-	const char *mv = tb_param_str(p, "min-version", NULL);
+	const char *mv = tb_param_str(p, "min-version");
 	r->min_version = -1;
 	for (int i = 0; mv && versions[i]; i++)
 		if (strcmp(mv, versions[i]) == 0)
@@ -92,8 +79,8 @@ static void load_rules(const struct tb_params *p, struct tls_rules *r)
 			if (strcmp(g->sl[j], groups[i]) == 0)
 				r->allowed[i] = 1;
 	}
-	r->min_rsa = tb_param_int(p, "min-rsa-bits", -1);
-	r->min_ec = tb_param_int(p, "min-ec-bits", -1);
+	r->min_rsa = rule_int(p, "min-rsa-bits");
+	r->min_ec = rule_int(p, "min-ec-bits");
 	r->weak_sig_ok = rule_bool(p, "allow-weak-signature-hash");
 	r->need_dates = rule_bool(p, "require-valid-dates");
 	r->self_signed_ok = rule_bool(p, "allow-self-signed");
@@ -101,10 +88,6 @@ static void load_rules(const struct tb_params *p, struct tls_rules *r)
 	r->compression_ok = rule_bool(p, "allow-compression");
 	r->insecure_reneg_ok = rule_bool(p, "allow-insecure-renegotiation");
 }
-
-struct tally {
-	unsigned broken, undetermined, facts;
-};
 
 /* Note one fact beside its rule: ok 1 met, 0 broken, -1 no rule. */
 static void fact(struct tb_result *res, struct tally *t, const char *label, int ok,
@@ -352,7 +335,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	uint16_t ports[MAX_ENDPOINTS];
 	int declared[MAX_ENDPOINTS];
 	size_t n = endpoints(ctx, tc, ports, declared);
-	int tmo = (int)tb_param_int(&tc->params, "timeout-ms", 3000);
+	int tmo = (int)tb_param_int(&tc->params, "timeout-ms");
 	struct tls_rules rules;
 	struct tally all = { 0, 0, 0 };
 	unsigned assessed = 0, silent_declared = 0;

@@ -26,7 +26,7 @@
  * plainly protected) is INCONCLUSIVE with the reason.  So is a would-be
  * PASS over a capture that lost information (kernel drops, a corrupt or
  * cut-short file, connections the analyzer could not keep, payloads cut by
- * the snap length): tb_an_loss_describe() lists what was lost.  Each
+ * the snap length): tb_analysis_loss_describe() lists what was lost.  Each
  * connection is judged alone (analyze.h); the reason names the frames.
  */
 #include <stdio.h>
@@ -34,6 +34,10 @@
 
 #include "capture/analyze.h"
 #include "capture/capture.h"
+#include "check/family.h"
+#include "check/chk_traffic_internal.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "proto/p_tls.h"
 #include "result/result.h"
 
@@ -72,12 +76,12 @@ static void span(const struct tb_flow *f, uint64_t n, char *out, size_t cap)
 
 /* A group whose initiator could not be told: it matters only when it is
  * not plainly protected, for then it may be the DUT's. */
-static void tally_undetermined(const struct tb_an *a, const struct tb_flow *f, struct tally *t)
+static void tally_undetermined(const struct tb_analysis *a, const struct tb_flow *f, struct tally *t)
 {
 	char label[128], item[320], sp[128];
 	if (f->k.app == TB_APP_TLS && f->tls_ok == f->connections)
 		return;
-	tb_an_flow_label(a, &f->k, label, sizeof label);
+	tb_analysis_flow_label(a, &f->k, label, sizeof label);
 	span(f, f->connections, sp, sizeof sp);
 	snprintf(item, sizeof item, "%s %s (%s; whether the DUT started them is not known)",
 		 tb_app_name((enum tb_app)f->k.app), label, sp);
@@ -85,7 +89,7 @@ static void tally_undetermined(const struct tb_an *a, const struct tb_flow *f, s
 	append(t->undet_list, sizeof t->undet_list, item);
 }
 
-static void tally_tls(const struct tb_an *a, const struct tb_flow *f, const char *label,
+static void tally_tls(const struct tb_analysis *a, const struct tb_flow *f, const char *label,
 		      struct tally *t)
 {
 	char item[320], sp[128], v[8];
@@ -116,7 +120,7 @@ static void tally_tls(const struct tb_an *a, const struct tb_flow *f, const char
 	(void)a;
 }
 
-static void tally_flows(const struct tb_an *a, struct tb_result *res, struct tally *t)
+static void tally_flows(const struct tb_analysis *a, struct tb_result *res, struct tally *t)
 {
 	memset(t, 0, sizeof *t);
 	for (size_t i = 0; i < a->nflows; i++) {
@@ -128,7 +132,7 @@ static void tally_flows(const struct tb_an *a, struct tb_result *res, struct tal
 			tally_undetermined(a, f, t);
 			continue;
 		}
-		tb_an_flow_label(a, &f->k, label, sizeof label);
+		tb_analysis_flow_label(a, &f->k, label, sizeof label);
 		span(f, f->connections, sp, sizeof sp);
 		t->flows += f->connections;
 		if (tb_app_cleartext((enum tb_app)f->k.app)) {
@@ -182,7 +186,7 @@ static void outbound_encrypted(const struct tally *t, const char *loss, size_t n
 	}
 }
 
-static void no_cleartext_secrets(const struct tb_an *a, const struct tally *t, const char *loss,
+static void no_cleartext_secrets(const struct tb_analysis *a, const struct tally *t, const char *loss,
 				 size_t nloss, struct tb_result *res)
 {
 	char list[700] = "", pass[800];
@@ -195,7 +199,7 @@ static void no_cleartext_secrets(const struct tb_an *a, const struct tally *t, c
 			continue;
 		}
 		from_dut++;
-		tb_an_flow_label(a, &s->k, label, sizeof label);
+		tb_analysis_flow_label(a, &s->k, label, sizeof label);
 		snprintf(item, sizeof item, "%s %s (%zu bytes) to %s, frame %llu", tb_secret_kind_name(s->kind),
 			 s->masked, s->length, label, (unsigned long long)s->first_frame);
 		append(list, sizeof list, item);
@@ -227,11 +231,11 @@ static void no_cleartext_secrets(const struct tb_an *a, const struct tally *t, c
 }
 
 /* Judge an analysed capture by rule; kernel_dropped: the capture's drops. */
-TB_UNITTEST void traffic_judge(const struct tb_an *a, const char *rule, uint64_t kernel_dropped,
+TB_UNITTEST void traffic_judge(const struct tb_analysis *a, const char *rule, uint64_t kernel_dropped,
 			       struct tb_result *res)
 {
 	char loss[700];
-	size_t nloss = tb_an_loss_describe(a, kernel_dropped, loss, sizeof loss);
+	size_t nloss = tb_analysis_loss_describe(a, kernel_dropped, loss, sizeof loss);
 	if (nloss)
 		tb_ev_note(res, "information-lost", "%s", loss);
 	tb_ev_note(res, "analysis", "%llu connections: %zu groups with payload, %zu peers' payload-less attempts (probes)",
@@ -257,7 +261,7 @@ static uint64_t capture_dropped(const struct tb_capture *c)
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
-	const char *rule = tb_param_str(&tc->params, "rule", "outbound-encrypted");
+	const char *rule = tb_param_str(&tc->params, "rule");
 	struct tb_diag d = { 0 };
 	if (!ctx->capture) {
 		tb_result_set(res, TB_V_INCONCLUSIVE,
@@ -269,17 +273,17 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 			      SYNC_TIMEOUT_MS);
 		return;
 	}
-	struct tb_an *a = tb_an_new(ctx->profile->address);
-	if (tb_an_read_file(a, ctx->capture->path, &d) != TB_OK) {
+	struct tb_analysis *a = tb_analysis_new(ctx->profile->address);
+	if (tb_analysis_read_file(a, ctx->capture->path, &d) != TB_OK) {
 		tb_result_set(res, TB_V_INCONCLUSIVE, "the capture cannot be read: %s", d.msg);
-		tb_an_free(a);
+		tb_analysis_free(a);
 		return;
 	}
 	tb_ev_note(res, "capture", "%s: frames 1-%llu, %llu of them to or from the DUT, over %.1f s",
 		   TB_CAPTURE_REL, (unsigned long long)a->frames, (unsigned long long)a->dut_frames,
 		   a->frames ? a->last_ts - a->first_ts : 0.0);
 	traffic_judge(a, rule, capture_dropped(ctx->capture), res);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 
 const struct tb_check_family tb_check_traffic = {

@@ -2,8 +2,12 @@
  *
  * A family is a file harness/src/check/chk_<name>.c that ends with a
  * designated-initializer `const struct tb_check_family tb_check_<name>` and is
- * listed once in checks.def.  The suite loader validates a test case's params
- * against the family's param table; no check code runs at load time.
+ * listed once in checks.def: nothing else names it.  Everything the rest of
+ * trustbench knows about a family comes from that struct: the suite loader
+ * validates a test case's params against its param table and fills in the
+ * table's defaults; `trustbench list [--json]` prints the table (and
+ * harness/tools/gen-etsi-suite.py checks the generated suite against that
+ * JSON); prepare() is the only family code that runs at load time.
  */
 #ifndef TB_FAMILY_H
 #define TB_FAMILY_H
@@ -11,8 +15,8 @@
 #include <stddef.h>
 
 #include "base/tb.h"
+#include "check/ctx.h"
 
-struct tb_ctx;
 struct tb_case;
 struct tb_result;
 
@@ -25,6 +29,13 @@ struct tb_param_def {
 	long long min, max;          /* for ints and int-list items */
 	const char *const *choices;  /* NULL-terminated allowed strings, or NULL */
 	const char *help;
+	/* The value a test case gets when the suite leaves the parameter out,
+	 * in suite syntax: "100", "true", "data/x.tsv", "[23, 2323]" (a flow
+	 * list of plain items).  NULL: no default (help then says what the
+	 * family does instead).  Written here once: the loader fills it in, so
+	 * check code reads it with tb_param_* like a value the suite set, and
+	 * `trustbench list` shows it.  The registry test loads every default. */
+	const char *dflt;
 };
 
 /* A parameter value as loaded from a suite. */
@@ -64,6 +75,17 @@ struct tb_check_family {
 	 * return within the deadlines it was given; must never leave res PASS
 	 * unless the check really established conformance. */
 	void (*run)(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res);
+	/* Optional.  Runs when a suite is loaded from a file (tb_suite_load:
+	 * `validate`, `list --suite` and `run` before it drops privileges),
+	 * once per test case of this family: read and check what the case
+	 * needs besides its params, e.g. a data file named relative to
+	 * suite_dir, so that a bad one is a load error, not a run-time one.
+	 * On success *prep is what run() finds in tc->prep (freed with
+	 * unprepare).  On failure return TB_E_CONFIG with the reason in
+	 * d->msg; the loader adds the suite file and the test case's line. */
+	enum tb_err (*prepare)(const struct tb_case *tc, const char *suite_dir, void **prep,
+			       struct tb_diag *d);
+	void (*unprepare)(void *prep);
 };
 
 /* The registry (registry.c). */
@@ -71,9 +93,19 @@ extern const struct tb_check_family *const tb_families[];
 extern const size_t tb_nfamilies;
 const struct tb_check_family *tb_family_find(const char *name);
 
-/* Parameter lookup: NULL when the suite did not set it. */
+/* Parameter lookup: the value the suite set, else the default from the
+ * family's table; NULL when there is neither. */
 const struct tb_param *tb_param_get(const struct tb_params *p, const char *name);
-const char *tb_param_str(const struct tb_params *p, const char *name, const char *dflt);
-long long tb_param_int(const struct tb_params *p, const char *name, long long dflt);
+/* The string value, or NULL when there is none. */
+const char *tb_param_str(const struct tb_params *p, const char *name);
+/* The integer (or boolean) value, or 0 when there is none: give such a
+ * parameter a default in the table, or use tb_param_get. */
+long long tb_param_int(const struct tb_params *p, const char *name);
+/* Load def->dflt into *out as if the suite had set it (free it with
+ * tb_param_clear); TB_E_CONFIG when there is no default or it does not
+ * satisfy the definition (type, min/max, choices).  (load/suite.c) */
+enum tb_err tb_param_default(const struct tb_param_def *def, struct tb_param *out,
+			     struct tb_diag *d);
+void tb_param_clear(struct tb_param *p);
 
 #endif

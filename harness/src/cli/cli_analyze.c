@@ -4,7 +4,7 @@
  * standalone document (OUT/traffic.xml, validated against the report
  * schema), or to stdout without --out; prints a short summary on stderr.
  */
-#include "cli/cli_analyze.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +28,7 @@ static const char usage[] =
 	"  --dut ADDR      the device's IPv4 address (default: the busiest address)\n"
 	"  --out DIR       write DIR/traffic.xml (default: the XML goes to stdout)\n";
 
-static void summary(const struct tb_an *a)
+static void summary(const struct tb_analysis *a)
 {
 	char ip[16], loss[700];
 	size_t clear = 0, dut_secrets = 0;
@@ -44,11 +44,11 @@ static void summary(const struct tb_an *a)
 		ip, (unsigned long long)a->frames, (unsigned long long)a->dut_frames,
 		(unsigned long long)a->connections, a->nflows, clear, a->nsecrets, dut_secrets,
 		(unsigned long long)a->fragments, (unsigned long long)a->undecodable);
-	if (tb_an_loss_describe(a, 0, loss, sizeof loss))
+	if (tb_analysis_loss_describe(a, 0, loss, sizeof loss))
 		fprintf(stderr, "%s: information lost: %s\n", ip, loss);
 }
 
-static int write_out(const struct tb_capture_info *ci, const struct tb_an *a, const char *outdir,
+static int write_out(const struct tb_capture_info *ci, const struct tb_analysis *a, const char *outdir,
 		     const char *schema)
 {
 	struct tb_diag d = { 0 };
@@ -136,7 +136,7 @@ int tb_cmd_analyze(int argc, char **argv, const char *schema)
 		tb_profile_free(p);
 	}
 	if (!profile_path && !dut_text) {
-		if (tb_an_guess_dut(file, &dut, &d) != TB_OK) {
+		if (tb_analysis_guess_dut(file, &dut, &d) != TB_OK) {
 			fprintf(stderr, "trustbench analyze: %s\n", d.msg);
 			return TB_EXIT_USAGE;
 		}
@@ -144,15 +144,15 @@ int tb_cmd_analyze(int argc, char **argv, const char *schema)
 		tb_ipv4_format(dut, ip);
 		fprintf(stderr, "device address not given: taking the busiest address, %s\n", ip);
 	}
-	struct tb_an *a = tb_an_new(dut);
+	struct tb_analysis *a = tb_analysis_new(dut);
 	struct tb_capture_info ci = { .status = "offline", .path = file, .have_sha = 1 };
-	if (tb_an_read_file_sha256(a, file, ci.sha256, &ci.bytes, &d) != TB_OK) {
+	if (tb_analysis_read_file_sha256(a, file, ci.sha256, &ci.bytes, &d) != TB_OK) {
 		fprintf(stderr, "trustbench analyze: %s\n", d.msg);
-		tb_an_free(a);
+		tb_analysis_free(a);
 		return TB_EXIT_USAGE;
 	}
 	summary(a);
 	int rc = write_out(&ci, a, outdir, schema);
-	tb_an_free(a);
+	tb_analysis_free(a);
 	return rc;
 }

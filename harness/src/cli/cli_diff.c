@@ -1,8 +1,8 @@
-/* cli_diff.c: the `trustbench diff` command (see cli_render.h, diff.h). */
+/* cli_diff.c: the `trustbench diff` command (see cli.h, report/diff.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli_render.h"
+#include "cli/cli.h"
 #include "report/diff.h"
 #include "report/report_load.h"
 

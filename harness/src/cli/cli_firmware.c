@@ -3,7 +3,7 @@
  * against the trust anchor the profile declares (declarations.update).
  * With --manifest the signature is a raw detached signature over the
  * manifest; without it, a detached CMS over the image. */
-#include "cli/cli_firmware.h"
+#include "cli/cli.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -81,7 +81,7 @@ static int verify(int argc, char **argv)
 	return exit_for(rep.verdict);
 }
 
-int tb_cli_firmware(int argc, char **argv)
+int tb_cmd_firmware(int argc, char **argv)
 {
 	if (argc >= 1 && strcmp(argv[0], "verify") == 0)
 		return verify(argc - 1, argv + 1);

@@ -1,5 +1,5 @@
-/* cli_render.c: the `trustbench render` command (see cli_render.h). */
-#include "cli/cli_render.h"
+/* cli_render.c: the `trustbench render` command (see cli.h). */
+#include "cli/cli.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli_sign.h"
+#include "cli/cli.h"
 #include "trust/sign.h"
 
 static const char sign_usage[] =

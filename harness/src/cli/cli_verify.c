@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli_sign.h"
+#include "cli/cli.h"
 #include "trust/verify.h"
 
 static const char verify_usage[] =

@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "load/yamlx.h"
 
-static enum tb_err load_one(const struct tb_ydoc *doc, const struct tb_ynode *m,
+static enum tb_err load_one(const struct tb_y_doc *doc, const struct tb_y_node *m,
 			    const struct tb_suite *suite, struct tb_decisions *ds, struct tb_diag *d)
 {
 	static const char *const req[] = { "case", "verdict", "examiner", "date", "rationale", NULL };
@@ -51,12 +52,12 @@ enum tb_err tb_decisions_parse(const char *name, const void *buf, size_t len,
 {
 	static const char *const req[] = { "decisions", NULL };
 	*out = NULL;
-	struct tb_ydoc *doc;
-	enum tb_err e = tb_yaml_parse(name, buf, len, &doc, d);
+	struct tb_y_doc *doc;
+	enum tb_err e = tb_y_parse(name, buf, len, &doc, d);
 	if (e)
 		return e;
 	struct tb_decisions *ds = tb_xcalloc(1, sizeof *ds);
-	const struct tb_ynode *list = tb_y_get(doc->root, "decisions");
+	const struct tb_y_node *list = tb_y_get(doc->root, "decisions");
 	e = tb_y_keys(doc, doc->root, "the decisions file", NULL, req, d);
 	if (!e)
 		e = tb_y_expect(doc, list, TB_Y_SEQ, "decisions", d);
@@ -64,9 +65,7 @@ enum tb_err tb_decisions_parse(const char *name, const void *buf, size_t len,
 		ds->v = tb_xcalloc(list->nkids + 1, sizeof *ds->v);
 	for (size_t i = 0; !e && i < list->nkids; i++)
 		e = load_one(doc, list->kids[i], suite, ds, d);
-	if (e && d && d->file == doc->name)
-		d->file = name; /* doc->name dies with doc */
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 	if (e) {
 		tb_decisions_free(ds);
 		return e;
@@ -83,7 +82,7 @@ enum tb_err tb_decisions_load(const char *path, const struct tb_suite *suite,
 	char *buf;
 	size_t n;
 	*out = NULL;
-	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	enum tb_err e = tb_file_read(path, TB_Y_MAX_BYTES + 1, &buf, &n, d);
 	if (!e)
 		e = tb_decisions_parse(path, buf, n, suite, out, d);
 	free(buf);

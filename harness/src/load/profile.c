@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "load/suite.h"
 #include "load/yamlx.h"
 
@@ -31,16 +32,16 @@ const char *tb_support_name(enum tb_support s)
 }
 
 struct ploader {
-	const struct tb_ydoc *doc;
+	const struct tb_y_doc *doc;
 	struct tb_diag *d;
 	struct tb_profile *p;
 };
 
 /* Optional string: *out stays NULL when the key is absent. */
-static enum tb_err opt_str(struct ploader *L, const struct tb_ynode *m, const char *key,
+static enum tb_err opt_str(struct ploader *L, const struct tb_y_node *m, const char *key,
 			   const char *what, char **out)
 {
-	const struct tb_ynode *n = tb_y_get(m, key);
+	const struct tb_y_node *n = tb_y_get(m, key);
 	*out = NULL;
 	if (!n)
 		return TB_OK;
@@ -51,7 +52,7 @@ static enum tb_err opt_str(struct ploader *L, const struct tb_ynode *m, const ch
 	return e;
 }
 
-static enum tb_err req_str(struct ploader *L, const struct tb_ynode *m, const char *key,
+static enum tb_err req_str(struct ploader *L, const struct tb_y_node *m, const char *key,
 			   const char *what, char **out)
 {
 	*out = NULL;
@@ -61,10 +62,10 @@ static enum tb_err req_str(struct ploader *L, const struct tb_ynode *m, const ch
 }
 
 /* One of choices[]; returns its index in *idx. */
-static enum tb_err req_choice(struct ploader *L, const struct tb_ynode *m, const char *key,
+static enum tb_err req_choice(struct ploader *L, const struct tb_y_node *m, const char *key,
 			      const char *what, const char *const *choices, int *idx)
 {
-	const struct tb_ynode *n = tb_y_get(m, key);
+	const struct tb_y_node *n = tb_y_get(m, key);
 	const char *v;
 	*idx = -1;
 	if (!n)
@@ -88,13 +89,13 @@ static enum tb_err req_choice(struct ploader *L, const struct tb_ynode *m, const
 	return tb_y_errd(L->d, L->doc, n, "%s must be one of %s, not '%s'", what, list, v);
 }
 
-static enum tb_err load_ident(struct ploader *L, const struct tb_ynode *root)
+static enum tb_err load_ident(struct ploader *L, const struct tb_y_node *root)
 {
 	static const char *const preq[] = { "id", NULL };
 	static const char *const popt[] = { "description", NULL };
 	static const char *const dreq[] = { "manufacturer", "model", "firmware", "serial", "address", NULL };
 	struct tb_profile *p = L->p;
-	const struct tb_ynode *pm = tb_y_get(root, "profile"), *dm = tb_y_get(root, "dut");
+	const struct tb_y_node *pm = tb_y_get(root, "profile"), *dm = tb_y_get(root, "dut");
 	enum tb_err e = tb_y_keys(L->doc, pm, "profile", popt, preq, L->d);
 	if (!e)
 		e = req_str(L, pm, "id", "profile.id", &p->id);
@@ -130,7 +131,7 @@ static int ifname_valid(const char *s)
 	return 1;
 }
 
-static enum tb_err load_lab(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "scope", "interface", "intrusive", NULL };
 	static const char *const opt[] = { "rate-limit", "connect-timeout-ms", "observe-seconds", NULL };
@@ -138,7 +139,7 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_ynode *m)
 	enum tb_err e = tb_y_keys(L->doc, m, "lab", opt, req, L->d);
 	if (e)
 		return e;
-	const struct tb_ynode *sc = tb_y_get(m, "scope");
+	const struct tb_y_node *sc = tb_y_get(m, "scope");
 	if ((e = tb_y_expect(L->doc, sc, TB_Y_SEQ, "lab.scope", L->d)))
 		return e;
 	if (sc->nkids == 0)
@@ -182,7 +183,7 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_ynode *m)
 	return TB_OK;
 }
 
-static enum tb_err load_features(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_features(struct ploader *L, const struct tb_y_node *m)
 {
 	struct tb_profile *p = L->p;
 	enum tb_err e = tb_y_expect(L->doc, m, TB_Y_MAP, "declarations.features", L->d);
@@ -190,7 +191,7 @@ static enum tb_err load_features(struct ploader *L, const struct tb_ynode *m)
 		return e;
 	p->features = tb_xcalloc(m->nkids / 2 + 1, sizeof *p->features);
 	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
-		const struct tb_ynode *k = m->kids[i];
+		const struct tb_y_node *k = m->kids[i];
 		if (!tb_feature_known(k->str))
 			return tb_y_errd(L->d, L->doc, k, "declarations.features: unknown feature '%s'",
 					 k->str);
@@ -203,7 +204,7 @@ static enum tb_err load_features(struct ploader *L, const struct tb_ynode *m)
 	return TB_OK;
 }
 
-static enum tb_err load_ics(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_ics(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "support", NULL };
 	static const char *const opt[] = { "justification", NULL };
@@ -215,7 +216,7 @@ static enum tb_err load_ics(struct ploader *L, const struct tb_ynode *m)
 	p->ics = tb_xcalloc(m->nkids / 2 + 1, sizeof *p->ics);
 	p->ics_declared = 1;
 	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
-		const struct tb_ynode *k = m->kids[i], *v = m->kids[i + 1];
+		const struct tb_y_node *k = m->kids[i], *v = m->kids[i + 1];
 		if (!tb_provision_id_valid(k->str))
 			return tb_y_errd(L->d, L->doc, k, "declarations.ics: '%s' is not a provision id",
 					 k->str);
@@ -234,7 +235,7 @@ static enum tb_err load_ics(struct ploader *L, const struct tb_ynode *m)
 	return TB_OK;
 }
 
-static enum tb_err load_service(struct ploader *L, const struct tb_ynode *m, struct tb_service *s)
+static enum tb_err load_service(struct ploader *L, const struct tb_y_node *m, struct tb_service *s)
 {
 	static const char *const req[] = { "port", "transport", "protocol", NULL };
 	static const char *const opt[] = { "description", "purpose", "in-use", "tls", NULL };
@@ -263,7 +264,7 @@ static enum tb_err load_service(struct ploader *L, const struct tb_ynode *m, str
 	return e;
 }
 
-static enum tb_err load_services(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_services(struct ploader *L, const struct tb_y_node *m)
 {
 	struct tb_profile *p = L->p;
 	enum tb_err e = tb_y_expect(L->doc, m, TB_Y_SEQ, "declarations.services", L->d);
@@ -286,7 +287,7 @@ static enum tb_err load_services(struct ploader *L, const struct tb_ynode *m)
 	return TB_OK;
 }
 
-static enum tb_err load_test_credential(struct ploader *L, const struct tb_ynode *m,
+static enum tb_err load_test_credential(struct ploader *L, const struct tb_y_node *m,
 					struct tb_auth *a)
 {
 	static const char *const req[] = { "username", "password", NULL };
@@ -294,13 +295,13 @@ static enum tb_err load_test_credential(struct ploader *L, const struct tb_ynode
 	if (!e)
 		e = req_str(L, m, "username", "test-credential username", &a->test_user);
 	/* An empty password is a legitimate (bad) credential: allow "". */
-	const struct tb_ynode *pw = tb_y_get(m, "password");
+	const struct tb_y_node *pw = tb_y_get(m, "password");
 	if (!e && (e = tb_y_expect(L->doc, pw, TB_Y_SCALAR, "test-credential password", L->d)) == TB_OK)
 		a->test_pass = tb_xstrdup(pw->str);
 	return e;
 }
 
-static enum tb_err load_auth(struct ploader *L, const struct tb_ynode *m, struct tb_auth *a)
+static enum tb_err load_auth(struct ploader *L, const struct tb_y_node *m, struct tb_auth *a)
 {
 	static const char *const req[] = { "name", "protocol", "password", NULL };
 	static const char *const opt[] = { "port", "path", "generation", "test-credential", NULL };
@@ -335,7 +336,7 @@ static enum tb_err load_auth(struct ploader *L, const struct tb_ynode *m, struct
 	return e;
 }
 
-static enum tb_err load_auths(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_auths(struct ploader *L, const struct tb_y_node *m)
 {
 	struct tb_profile *p = L->p;
 	enum tb_err e = tb_y_expect(L->doc, m, TB_Y_SEQ, "declarations.authentication", L->d);
@@ -347,7 +348,7 @@ static enum tb_err load_auths(struct ploader *L, const struct tb_ynode *m)
 	return e;
 }
 
-static enum tb_err load_vdp(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_vdp(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const opt[] = { "policy-url", "contact", "acknowledgement", "status-updates", NULL };
 	struct tb_vdp *v = &L->p->vdp;
@@ -366,7 +367,7 @@ static enum tb_err load_vdp(struct ploader *L, const struct tb_ynode *m)
 	return e;
 }
 
-static enum tb_err load_support(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_support(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "end", NULL };
 	static const char *const opt[] = { "published-at", NULL };
@@ -397,7 +398,7 @@ static char *profile_relative(const char *profile_path, const char *rel)
 	return out;
 }
 
-static enum tb_err opt_path(struct ploader *L, const struct tb_ynode *m, const char *key,
+static enum tb_err opt_path(struct ploader *L, const struct tb_y_node *m, const char *key,
 			    const char *what, char **out)
 {
 	char *v;
@@ -410,7 +411,7 @@ static enum tb_err opt_path(struct ploader *L, const struct tb_ynode *m, const c
 	return e;
 }
 
-static enum tb_err load_fw_artefact(struct ploader *L, const struct tb_ynode *m, const char *what,
+static enum tb_err load_fw_artefact(struct ploader *L, const struct tb_y_node *m, const char *what,
 				    struct tb_fw_artefact *a)
 {
 	static const char *const req[] = { "image", "signature", NULL };
@@ -426,7 +427,7 @@ static enum tb_err load_fw_artefact(struct ploader *L, const struct tb_ynode *m,
 	return e;
 }
 
-static enum tb_err load_update_endpoint(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_update_endpoint(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "port", "path", "version-path", NULL };
 	struct tb_update_decl *u = &L->p->update;
@@ -448,7 +449,7 @@ static enum tb_err load_update_endpoint(struct ploader *L, const struct tb_ynode
 
 /* declarations.update (IXIT 7-UpdMech): the vendor's trust anchor, how
  * updates are delivered, and signed test updates for the push test. */
-static enum tb_err load_update(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_update(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "trust-anchor", NULL };
 	static const char *const opt[] = { "update-url", "delivery", "current-version", "endpoint",
@@ -470,7 +471,7 @@ static enum tb_err load_update(struct ploader *L, const struct tb_ynode *m)
 		e = opt_str(L, m, "current-version", "update current-version", &u->current_version);
 	if (!e && tb_y_get(m, "endpoint"))
 		e = load_update_endpoint(L, tb_y_get(m, "endpoint"));
-	const struct tb_ynode *t = tb_y_get(m, "test-updates");
+	const struct tb_y_node *t = tb_y_get(m, "test-updates");
 	if (!e && t)
 		e = tb_y_keys(L->doc, t, "declarations.update.test-updates", NULL, treq, L->d);
 	if (!e && t)
@@ -480,7 +481,7 @@ static enum tb_err load_update(struct ploader *L, const struct tb_ynode *m)
 	return e;
 }
 
-static enum tb_err load_declarations(struct ploader *L, const struct tb_ynode *m)
+static enum tb_err load_declarations(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const opt[] = { "features", "ics", "services", "authentication",
 					   "vulnerability-disclosure", "support-period", "update", NULL };
@@ -505,7 +506,7 @@ static enum tb_err load_declarations(struct ploader *L, const struct tb_ynode *m
 static enum tb_err load_profile_doc(struct ploader *L)
 {
 	static const char *const req[] = { "profile", "dut", "lab", "declarations", NULL };
-	const struct tb_ynode *root = L->doc->root;
+	const struct tb_y_node *root = L->doc->root;
 	enum tb_err e = tb_y_keys(L->doc, root, "the profile file", NULL, req, L->d);
 	if (!e)
 		e = load_ident(L, root);
@@ -520,16 +521,14 @@ enum tb_err tb_profile_parse(const char *name, const void *buf, size_t len,
 			     struct tb_profile **out, struct tb_diag *d)
 {
 	*out = NULL;
-	struct tb_ydoc *doc;
-	enum tb_err e = tb_yaml_parse(name, buf, len, &doc, d);
+	struct tb_y_doc *doc;
+	enum tb_err e = tb_y_parse(name, buf, len, &doc, d);
 	if (e)
 		return e;
 	struct tb_profile *p = tb_xcalloc(1, sizeof *p);
 	struct ploader L = { .doc = doc, .d = d, .p = p };
 	e = load_profile_doc(&L);
-	if (e && d && d->file == doc->name)
-		d->file = name; /* doc->name dies with doc */
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 	if (e) {
 		tb_profile_free(p);
 		return e;
@@ -545,7 +544,7 @@ enum tb_err tb_profile_load(const char *path, struct tb_profile **out, struct tb
 	char *buf;
 	size_t n;
 	*out = NULL;
-	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	enum tb_err e = tb_file_read(path, TB_Y_MAX_BYTES + 1, &buf, &n, d);
 	if (!e)
 		e = tb_profile_parse(path, buf, n, out, d);
 	free(buf);

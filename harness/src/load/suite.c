@@ -3,11 +3,11 @@
 
 #include <errno.h>
 #include <libgen.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "load/yamlx.h"
 
 /* ---- vocabularies ---- */
@@ -133,41 +133,22 @@ int tb_provision_id_valid(const char *s)
 	return *s == '\0';
 }
 
-/* ---- hashing ---- */
-
-void tb_sha256_hex(const uint8_t sum[32], char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[sum[i] >> 4];
-		hex[2 * i + 1] = digits[sum[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
-void tb_sha256_mem(const void *buf, size_t len, uint8_t out[32])
-{
-	unsigned int n = 32;
-	if (!EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL))
-		memset(out, 0, 32);
-}
-
 /* ---- loading ---- */
 
 struct loader {
-	const struct tb_ydoc *doc;
+	const struct tb_y_doc *doc;
 	struct tb_diag *d;
 	struct tb_suite *s;
 };
 
-static char *dup_str(struct loader *L, const struct tb_ynode *n, const char *what, enum tb_err *e)
+static char *dup_str(struct loader *L, const struct tb_y_node *n, const char *what, enum tb_err *e)
 {
 	const char *v;
 	*e = tb_y_str(L->doc, n, what, &v, L->d);
 	return *e ? NULL : tb_xstrdup(v);
 }
 
-static enum tb_err load_header(struct loader *L, const struct tb_ynode *m)
+static enum tb_err load_header(struct loader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "id", "title", NULL };
 	static const char *const opt[] = { "version", "standard", "method", NULL };
@@ -186,7 +167,7 @@ static enum tb_err load_header(struct loader *L, const struct tb_ynode *m)
 	return e;
 }
 
-static enum tb_err load_covers(struct loader *L, const struct tb_ynode *m, struct tb_case *c,
+static enum tb_err load_covers(struct loader *L, const struct tb_y_node *m, struct tb_case *c,
 			       const char *provision)
 {
 	static const char *const keys[] = { "en-303-645", "uk-cop", "psti", "ota", NULL };
@@ -194,7 +175,7 @@ static enum tb_err load_covers(struct loader *L, const struct tb_ynode *m, struc
 	enum tb_err e = tb_y_keys(L->doc, m, "covers", keys, req, L->d);
 	int has_own = 0;
 	for (int f = 0; !e && f < TB_FW_COUNT; f++) {
-		const struct tb_ynode *list = tb_y_get(m, fw_keys[f]);
+		const struct tb_y_node *list = tb_y_get(m, fw_keys[f]);
 		if (!list)
 			continue;
 		if ((e = tb_y_expect(L->doc, list, TB_Y_SEQ, fw_keys[f], L->d)))
@@ -204,7 +185,7 @@ static enum tb_err load_covers(struct loader *L, const struct tb_ynode *m, struc
 					 fw_keys[f]);
 		c->covers[f] = tb_xcalloc(list->nkids, sizeof(char *));
 		for (size_t i = 0; !e && i < list->nkids; i++) {
-			const struct tb_ynode *item = list->kids[i];
+			const struct tb_y_node *item = list->kids[i];
 			if (fw_max_ref[f]) {
 				long long v;
 				e = tb_y_int(L->doc, item, fw_keys[f], 1, fw_max_ref[f], &v, L->d);
@@ -226,14 +207,14 @@ static enum tb_err load_covers(struct loader *L, const struct tb_ynode *m, struc
 	return e;
 }
 
-static enum tb_err load_conds(struct loader *L, const struct tb_ynode *m, struct tb_case *c)
+static enum tb_err load_conds(struct loader *L, const struct tb_y_node *m, struct tb_case *c)
 {
 	enum tb_err e = tb_y_expect(L->doc, m, TB_Y_MAP, "applies-when", L->d);
 	if (e)
 		return e;
 	c->conds = tb_xcalloc(m->nkids / 2 + 1, sizeof *c->conds);
 	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
-		const struct tb_ynode *k = m->kids[i];
+		const struct tb_y_node *k = m->kids[i];
 		if (!tb_feature_known(k->str))
 			return tb_y_errd(L->d, L->doc, k,
 					 "unknown feature '%s' in applies-when (see `trustbench list`)",
@@ -265,7 +246,7 @@ static int choice_ok(const struct tb_param_def *def, const char *v)
 	return 0;
 }
 
-static enum tb_err bad_choice(struct loader *L, const struct tb_ynode *n,
+static enum tb_err bad_choice(struct loader *L, const struct tb_y_node *n,
 			      const struct tb_param_def *def)
 {
 	char list[256] = "";
@@ -280,7 +261,7 @@ static enum tb_err bad_choice(struct loader *L, const struct tb_ynode *n,
 			 list, n->str);
 }
 
-static enum tb_err load_param_value(struct loader *L, const struct tb_ynode *n,
+static enum tb_err load_param_value(struct loader *L, const struct tb_y_node *n,
 				    const struct tb_param_def *def, struct tb_param *p)
 {
 	enum tb_err e = TB_OK;
@@ -306,7 +287,7 @@ static enum tb_err load_param_value(struct loader *L, const struct tb_ynode *n,
 	else
 		p->il = tb_xcalloc(n->nkids, sizeof *p->il);
 	for (size_t i = 0; !e && i < n->nkids; i++) {
-		const struct tb_ynode *item = n->kids[i];
+		const struct tb_y_node *item = n->kids[i];
 		if (def->type == TB_P_INTLIST) {
 			e = tb_y_int(L->doc, item, def->name, def->min, def->max, &p->il[i], L->d);
 			if (!e)
@@ -322,14 +303,29 @@ static enum tb_err load_param_value(struct loader *L, const struct tb_ynode *n,
 	return e;
 }
 
-static enum tb_err load_check(struct loader *L, const struct tb_ynode *m, struct tb_case *c)
+/* What the suite left out gets the default from the family's table. */
+static enum tb_err add_defaults(struct loader *L, const struct tb_y_node *m, struct tb_case *c)
+{
+	for (size_t i = 0; i < c->family->nparams; i++) {
+		const struct tb_param_def *def = &c->family->params[i];
+		if (!def->dflt || tb_param_get(&c->params, def->name))
+			continue;
+		struct tb_diag why = { 0 };
+		if (tb_param_default(def, &c->params.v[c->params.n], &why) != TB_OK)
+			return tb_y_errd(L->d, L->doc, m, "family '%s': %s", c->family->name, why.msg);
+		c->params.n++;
+	}
+	return TB_OK;
+}
+
+static enum tb_err load_check(struct loader *L, const struct tb_y_node *m, struct tb_case *c)
 {
 	static const char *const req[] = { "family", NULL };
 	static const char *const opt[] = { "params", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "check", opt, req, L->d);
 	if (e)
 		return e;
-	const struct tb_ynode *fn = tb_y_get(m, "family");
+	const struct tb_y_node *fn = tb_y_get(m, "family");
 	const char *fam;
 	if ((e = tb_y_str(L->doc, fn, "check.family", &fam, L->d)))
 		return e;
@@ -337,13 +333,13 @@ static enum tb_err load_check(struct loader *L, const struct tb_ynode *m, struct
 	if (!c->family)
 		return tb_y_errd(L->d, L->doc, fn,
 				 "unknown check family '%s' (`trustbench list` shows them)", fam);
-	const struct tb_ynode *pm = tb_y_get(m, "params");
+	const struct tb_y_node *pm = tb_y_get(m, "params");
 	if (pm && (e = tb_y_expect(L->doc, pm, TB_Y_MAP, "check.params", L->d)))
 		return e;
 	size_t np = pm ? pm->nkids / 2 : 0;
-	c->params.v = tb_xcalloc(np + 1, sizeof *c->params.v);
+	c->params.v = tb_xcalloc(np + c->family->nparams + 1, sizeof *c->params.v);
 	for (size_t i = 0; i < np; i++) {
-		const struct tb_ynode *k = pm->kids[2 * i];
+		const struct tb_y_node *k = pm->kids[2 * i];
 		const struct tb_param_def *def = param_def(c->family, k->str);
 		if (!def)
 			return tb_y_errd(L->d, L->doc, k, "family '%s' has no parameter '%s'", fam,
@@ -359,10 +355,10 @@ static enum tb_err load_check(struct loader *L, const struct tb_ynode *m, struct
 			return tb_y_errd(L->d, L->doc, m, "family '%s' needs parameter '%s'", fam,
 					 def->name);
 	}
-	return TB_OK;
+	return add_defaults(L, m, c);
 }
 
-static enum tb_err check_case_id(struct loader *L, const struct tb_ynode *n, const char *id,
+static enum tb_err check_case_id(struct loader *L, const struct tb_y_node *n, const char *id,
 				 const char *provision)
 {
 	size_t pl = strlen(provision);
@@ -377,7 +373,7 @@ static enum tb_err check_case_id(struct loader *L, const struct tb_ynode *n, con
 	return TB_OK;
 }
 
-static enum tb_err load_case(struct loader *L, const struct tb_ynode *m, size_t gi)
+static enum tb_err load_case(struct loader *L, const struct tb_y_node *m, size_t gi)
 {
 	static const char *const req[] = { "id", "kind", "title", "covers", "check", NULL };
 	static const char *const opt[] = { "applies-when", NULL };
@@ -396,7 +392,7 @@ static enum tb_err load_case(struct loader *L, const struct tb_ynode *m, size_t 
 	c->id = tb_xstrdup(id);
 	c->group = gi;
 	c->line = m->line;
-	const struct tb_ynode *kn = tb_y_get(m, "kind");
+	const struct tb_y_node *kn = tb_y_get(m, "kind");
 	const char *kind;
 	if ((e = tb_y_str(L->doc, kn, "kind", &kind, L->d)))
 		return e;
@@ -424,14 +420,14 @@ static enum tb_err load_case(struct loader *L, const struct tb_ynode *m, size_t 
 	return e;
 }
 
-static enum tb_err load_group(struct loader *L, const struct tb_ynode *m)
+static enum tb_err load_group(struct loader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "provision", "status", "title", "cases", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "test group", NULL, req, L->d);
 	if (e)
 		return e;
 	struct tb_suite *s = L->s;
-	const struct tb_ynode *pn = tb_y_get(m, "provision");
+	const struct tb_y_node *pn = tb_y_get(m, "provision");
 	const char *prov, *status;
 	if ((e = tb_y_str(L->doc, pn, "provision", &prov, L->d)))
 		return e;
@@ -441,7 +437,7 @@ static enum tb_err load_group(struct loader *L, const struct tb_ynode *m)
 		if (strcmp(s->groups[i].provision, prov) == 0)
 			return tb_y_errd(L->d, L->doc, pn, "a test group for provision %s already exists",
 					 prov);
-	const struct tb_ynode *sn = tb_y_get(m, "status");
+	const struct tb_y_node *sn = tb_y_get(m, "status");
 	if ((e = tb_y_str(L->doc, sn, "status", &status, L->d)))
 		return e;
 	if (!status_valid(status))
@@ -455,7 +451,7 @@ static enum tb_err load_group(struct loader *L, const struct tb_ynode *m)
 	g->title = dup_str(L, tb_y_get(m, "title"), "title", &e);
 	if (e)
 		return e;
-	const struct tb_ynode *cases = tb_y_get(m, "cases");
+	const struct tb_y_node *cases = tb_y_get(m, "cases");
 	if ((e = tb_y_expect(L->doc, cases, TB_Y_SEQ, "cases", L->d)))
 		return e;
 	if (cases->nkids == 0)
@@ -468,11 +464,11 @@ static enum tb_err load_group(struct loader *L, const struct tb_ynode *m)
 static enum tb_err load_doc(struct loader *L)
 {
 	static const char *const req[] = { "suite", "groups", NULL };
-	const struct tb_ynode *root = L->doc->root;
+	const struct tb_y_node *root = L->doc->root;
 	enum tb_err e = tb_y_keys(L->doc, root, "the suite file", NULL, req, L->d);
 	if (!e)
 		e = load_header(L, tb_y_get(root, "suite"));
-	const struct tb_ynode *groups = tb_y_get(root, "groups");
+	const struct tb_y_node *groups = tb_y_get(root, "groups");
 	if (!e)
 		e = tb_y_expect(L->doc, groups, TB_Y_SEQ, "groups", L->d);
 	if (!e && groups->nkids == 0)
@@ -486,16 +482,14 @@ enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len, struct
 			   struct tb_diag *d)
 {
 	*out = NULL;
-	struct tb_ydoc *doc;
-	enum tb_err e = tb_yaml_parse(name, buf, len, &doc, d);
+	struct tb_y_doc *doc;
+	enum tb_err e = tb_y_parse(name, buf, len, &doc, d);
 	if (e)
 		return e;
 	struct tb_suite *s = tb_xcalloc(1, sizeof *s);
 	struct loader L = { .doc = doc, .d = d, .s = s };
 	e = load_doc(&L);
-	if (e && d && d->file == doc->name)
-		d->file = name; /* doc->name dies with doc */
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 	if (e) {
 		tb_suite_free(s);
 		return e;
@@ -509,29 +503,52 @@ enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len, struct
 	return TB_OK;
 }
 
+/* Each family's prepare step (family.h) for each of its test cases. */
+static enum tb_err prepare_cases(struct tb_suite *s, struct tb_diag *d)
+{
+	for (size_t i = 0; i < s->ncases; i++) {
+		struct tb_case *c = &s->cases[i];
+		if (!c->family->prepare)
+			continue;
+		struct tb_diag why = { 0 };
+		if (c->family->prepare(c, s->dir, &c->prep, &why) != TB_OK)
+			return tb_diag_at(d, TB_E_CONFIG, s->path, c->line, 1, "test case %s: %s", c->id,
+					  why.msg);
+	}
+	return TB_OK;
+}
+
 enum tb_err tb_suite_load(const char *path, struct tb_suite **out, struct tb_diag *d)
 {
 	char *buf;
 	size_t n;
 	*out = NULL;
-	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	enum tb_err e = tb_file_read(path, TB_Y_MAX_BYTES + 1, &buf, &n, d);
 	if (!e)
 		e = tb_suite_parse(path, buf, n, out, d);
 	free(buf);
+	if (!e && (e = prepare_cases(*out, d)) != TB_OK) {
+		tb_suite_free(*out);
+		*out = NULL;
+	}
 	return e;
+}
+
+void tb_param_clear(struct tb_param *v)
+{
+	free(v->s);
+	if (v->sl)
+		for (size_t j = 0; j < v->n; j++)
+			free(v->sl[j]);
+	free(v->sl);
+	free(v->il);
+	memset(v, 0, sizeof *v);
 }
 
 static void params_free(struct tb_params *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		struct tb_param *v = &p->v[i];
-		free(v->s);
-		if (v->sl)
-			for (size_t j = 0; j < v->n; j++)
-				free(v->sl[j]);
-		free(v->sl);
-		free(v->il);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		tb_param_clear(&p->v[i]);
 	free(p->v);
 }
 
@@ -551,6 +568,8 @@ void tb_suite_free(struct tb_suite *s)
 		for (size_t j = 0; j < c->nconds; j++)
 			free(c->conds[j].feature);
 		free(c->conds);
+		if (c->prep && c->family && c->family->unprepare)
+			c->family->unprepare(c->prep);
 		params_free(&c->params);
 	}
 	for (size_t i = 0; i < s->ngroups; i++) {
@@ -586,14 +605,107 @@ const struct tb_param *tb_param_get(const struct tb_params *p, const char *name)
 	return NULL;
 }
 
-const char *tb_param_str(const struct tb_params *p, const char *name, const char *dflt)
+const char *tb_param_str(const struct tb_params *p, const char *name)
 {
 	const struct tb_param *v = tb_param_get(p, name);
-	return v && v->s ? v->s : dflt;
+	return v ? v->s : NULL;
 }
 
-long long tb_param_int(const struct tb_params *p, const char *name, long long dflt)
+long long tb_param_int(const struct tb_params *p, const char *name)
 {
 	const struct tb_param *v = tb_param_get(p, name);
-	return v ? v->i : dflt;
+	return v ? (v->def && v->def->type == TB_P_BOOL ? v->b : v->i) : 0;
+}
+
+/* ---- defaults from a family's table (trusted program text) ---- */
+
+static enum tb_err default_item(const struct tb_param_def *def, const char *text, size_t len,
+				int is_int, long long *iv, char **sv, struct tb_diag *d)
+{
+	char item[256];
+	if (len == 0 || len >= sizeof item)
+		return tb_diag_set(d, TB_E_CONFIG, "default of '%s' has an empty or overlong item",
+				   def->name);
+	memcpy(item, text, len);
+	item[len] = '\0';
+	if (!is_int) {
+		if (!choice_ok(def, item))
+			return tb_diag_set(d, TB_E_CONFIG, "default of '%s' is not one of its choices",
+					   def->name);
+		*sv = tb_xstrdup(item);
+		return TB_OK;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(item, &end, 10);
+	if (errno || *end || end == item || v < def->min || v > def->max)
+		return tb_diag_set(d, TB_E_CONFIG, "default of '%s' is not an integer in %lld..%lld",
+				   def->name, def->min, def->max);
+	*iv = v;
+	return TB_OK;
+}
+
+/* "[a, b, c]" item by item; "[]" is the empty list. */
+static enum tb_err default_list(const struct tb_param_def *def, const char *t, struct tb_param *out,
+				struct tb_diag *d)
+{
+	size_t len = strlen(t);
+	if (len < 2 || t[0] != '[' || t[len - 1] != ']')
+		return tb_diag_set(d, TB_E_CONFIG, "default of '%s' must be a [list]", def->name);
+	int is_int = def->type == TB_P_INTLIST;
+	const char *p = t + 1, *end = t + len - 1;
+	size_t cap = 1;
+	for (const char *q = p; q < end; q++)
+		cap += *q == ',';
+	if (is_int)
+		out->il = tb_xcalloc(cap, sizeof *out->il);
+	else
+		out->sl = tb_xcalloc(cap, sizeof *out->sl);
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		while (p < stop && *p == ' ')
+			p++;
+		size_t n = (size_t)(stop - p);
+		while (n && p[n - 1] == ' ')
+			n--;
+		enum tb_err e = default_item(def, p, n, is_int, is_int ? &out->il[out->n] : NULL,
+					     is_int ? NULL : &out->sl[out->n], d);
+		if (e)
+			return e;
+		out->n++;
+		p = comma ? comma + 1 : end;
+	}
+	return TB_OK;
+}
+
+enum tb_err tb_param_default(const struct tb_param_def *def, struct tb_param *out,
+			     struct tb_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	out->def = def;
+	const char *t = def->dflt;
+	enum tb_err e;
+	if (!t)
+		return tb_diag_set(d, TB_E_CONFIG, "parameter '%s' has no default", def->name);
+	switch (def->type) {
+	case TB_P_STR:
+		e = default_item(def, t, strlen(t), 0, NULL, &out->s, d);
+		break;
+	case TB_P_INT:
+		e = default_item(def, t, strlen(t), 1, &out->i, NULL, d);
+		break;
+	case TB_P_BOOL:
+		out->b = strcmp(t, "true") == 0;
+		e = out->b || strcmp(t, "false") == 0
+			? TB_OK
+			: tb_diag_set(d, TB_E_CONFIG, "default of '%s' must be true or false", def->name);
+		break;
+	default:
+		e = default_list(def, t, out, d);
+		break;
+	}
+	if (e)
+		tb_param_clear(out);
+	return e;
 }

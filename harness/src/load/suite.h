@@ -41,8 +41,9 @@ struct tb_case {
 	struct tb_cond *conds;
 	size_t nconds;
 	const struct tb_check_family *family;
-	struct tb_params params;
-	unsigned long line; /* where the case starts in the suite file */
+	struct tb_params params; /* as set in the suite, then the family's defaults */
+	void *prep;              /* from family->prepare (tb_suite_load), or NULL */
+	unsigned long line;      /* where the case starts in the suite file */
 };
 
 struct tb_group {
@@ -62,9 +63,12 @@ struct tb_suite {
 	size_t ncases;
 };
 
-/* Load and validate a suite. On failure *out is NULL and d has file:line:col. */
+/* Load and validate a suite, then let each test case's family prepare it
+ * (family.h: prepare reads the data files a case names).  On failure *out
+ * is NULL and d has file:line:col. */
 TB_WUR enum tb_err tb_suite_load(const char *path, struct tb_suite **out, struct tb_diag *d);
-/* Same, from memory (tests, fuzzing): name is used in messages. */
+/* Same, from memory (tests, fuzzing), without the prepare step, so it
+ * never touches the file system: name is used in messages. */
 TB_WUR enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len,
 				  struct tb_suite **out, struct tb_diag *d);
 void tb_suite_free(struct tb_suite *s);
@@ -75,8 +79,5 @@ int tb_provision_id_valid(const char *s);
 int tb_status_conditional(const char *status);
 /* Is status mandatory ("M" or "M C(..)")? */
 int tb_status_mandatory(const char *status);
-
-void tb_sha256_hex(const uint8_t sum[32], char hex[65]);
-void tb_sha256_mem(const void *buf, size_t len, uint8_t out[32]);
 
 #endif

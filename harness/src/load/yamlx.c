@@ -23,13 +23,13 @@ struct builder {
 	struct tb_diag *d;
 	size_t nodes;
 	/* Stack of open containers, and the key set of each open mapping. */
-	struct tb_ynode *stack[TB_YAML_MAX_DEPTH + 1];
-	struct keyset keys[TB_YAML_MAX_DEPTH + 1];
+	struct tb_y_node *stack[TB_Y_MAX_DEPTH + 1];
+	struct keyset keys[TB_Y_MAX_DEPTH + 1];
 	size_t depth;
-	struct tb_ynode *root;
+	struct tb_y_node *root;
 };
 
-static void node_free(struct tb_ynode *n)
+static void node_free(struct tb_y_node *n)
 {
 	if (!n)
 		return;
@@ -40,7 +40,7 @@ static void node_free(struct tb_ynode *n)
 	free(n);
 }
 
-void tb_ydoc_free(struct tb_ydoc *doc)
+void tb_y_free(struct tb_y_doc *doc)
 {
 	if (!doc)
 		return;
@@ -57,7 +57,7 @@ static enum tb_err at_mark(struct builder *b, yaml_mark_t m, const char *msg)
 
 /* kids[] grows to the next power of two whenever nkids reaches one, so a
  * container with n children costs O(n) copying, not O(n^2). */
-static void add_kid(struct tb_ynode *parent, struct tb_ynode *kid)
+static void add_kid(struct tb_y_node *parent, struct tb_y_node *kid)
 {
 	size_t n = parent->nkids;
 	if (n == 0 || (n & (n - 1)) == 0)
@@ -66,7 +66,7 @@ static void add_kid(struct tb_ynode *parent, struct tb_ynode *kid)
 }
 
 /* FNV-1a over the key's bytes. */
-static size_t key_hash(const struct tb_ynode *k)
+static size_t key_hash(const struct tb_y_node *k)
 {
 	uint64_t h = 0xcbf29ce484222325u;
 	for (size_t i = 0; i < k->len; i++)
@@ -74,14 +74,14 @@ static size_t key_hash(const struct tb_ynode *k)
 	return (size_t)h;
 }
 
-static int same_key(const struct tb_ynode *a, const struct tb_ynode *b)
+static int same_key(const struct tb_y_node *a, const struct tb_y_node *b)
 {
 	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
 }
 
 /* The slot that holds key, or the empty slot where it belongs. */
-static size_t *keyset_find(const struct keyset *ks, const struct tb_ynode *map,
-			   const struct tb_ynode *key)
+static size_t *keyset_find(const struct keyset *ks, const struct tb_y_node *map,
+			   const struct tb_y_node *key)
 {
 	size_t mask = ks->cap - 1;
 	for (size_t i = key_hash(key) & mask;; i = (i + 1) & mask) {
@@ -92,7 +92,7 @@ static size_t *keyset_find(const struct keyset *ks, const struct tb_ynode *map,
 }
 
 /* Double the table (kept at most half full) and re-insert every key of map. */
-static void keyset_grow(struct keyset *ks, const struct tb_ynode *map)
+static void keyset_grow(struct keyset *ks, const struct tb_y_node *map)
 {
 	free(ks->slot);
 	ks->cap = ks->cap ? ks->cap * 2 : 16;
@@ -109,8 +109,8 @@ static void keyset_free(struct keyset *ks)
 
 /* A mapping key that repeats an earlier key of the same mapping; when it
  * does not, key is recorded at the position it is about to take. */
-static const struct tb_ynode *duplicate_key(struct keyset *ks, const struct tb_ynode *map,
-					    const struct tb_ynode *key)
+static const struct tb_y_node *duplicate_key(struct keyset *ks, const struct tb_y_node *map,
+					    const struct tb_y_node *key)
 {
 	if ((ks->used + 1) * 2 > ks->cap)
 		keyset_grow(ks, map);
@@ -123,20 +123,20 @@ static const struct tb_ynode *duplicate_key(struct keyset *ks, const struct tb_y
 }
 
 /* Attach a finished node to the open container (or make it the root). */
-static enum tb_err attach(struct builder *b, struct tb_ynode *n, yaml_mark_t m)
+static enum tb_err attach(struct builder *b, struct tb_y_node *n, yaml_mark_t m)
 {
 	if (b->depth == 0) {
 		b->root = n;
 		return TB_OK;
 	}
-	struct tb_ynode *top = b->stack[b->depth - 1];
+	struct tb_y_node *top = b->stack[b->depth - 1];
 	if (top->type == TB_Y_MAP && top->nkids % 2 == 0) {
 		/* n is a key */
 		if (n->type != TB_Y_SCALAR) {
 			node_free(n);
 			return at_mark(b, m, "mapping keys must be plain strings");
 		}
-		const struct tb_ynode *prev = duplicate_key(&b->keys[b->depth - 1], top, n);
+		const struct tb_y_node *prev = duplicate_key(&b->keys[b->depth - 1], top, n);
 		if (prev) {
 			char where[64];
 			snprintf(where, sizeof where, "%lu:%lu", prev->line, prev->col);
@@ -150,9 +150,9 @@ static enum tb_err attach(struct builder *b, struct tb_ynode *n, yaml_mark_t m)
 	return TB_OK;
 }
 
-static struct tb_ynode *new_node(struct builder *b, enum tb_ytype t, yaml_mark_t m)
+static struct tb_y_node *new_node(struct builder *b, enum tb_y_type t, yaml_mark_t m)
 {
-	struct tb_ynode *n = tb_xcalloc(1, sizeof *n);
+	struct tb_y_node *n = tb_xcalloc(1, sizeof *n);
 	n->type = t;
 	n->line = (unsigned long)m.line + 1;
 	n->col = (unsigned long)m.column + 1;
@@ -183,14 +183,14 @@ static enum tb_err on_scalar(struct builder *b, const yaml_event_t *ev)
 	size_t len = ev->data.scalar.length;
 	if (memchr(v, '\0', len))
 		return at_mark(b, m, "NUL character in a scalar");
-	struct tb_ynode *n = new_node(b, TB_Y_SCALAR, m);
+	struct tb_y_node *n = new_node(b, TB_Y_SCALAR, m);
 	n->str = tb_xstrndup(v, len);
 	n->len = len;
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	return attach(b, n, m);
 }
 
-static enum tb_err on_open(struct builder *b, const yaml_event_t *ev, enum tb_ytype t)
+static enum tb_err on_open(struct builder *b, const yaml_event_t *ev, enum tb_y_type t)
 {
 	const yaml_mark_t m = ev->start_mark;
 	enum tb_err e = t == TB_Y_MAP
@@ -200,11 +200,11 @@ static enum tb_err on_open(struct builder *b, const yaml_event_t *ev, enum tb_yt
 				    ev->data.sequence_start.implicit);
 	if (e)
 		return e;
-	if (b->depth >= TB_YAML_MAX_DEPTH)
+	if (b->depth >= TB_Y_MAX_DEPTH)
 		return tb_diag_at(b->d, TB_E_CONFIG, b->name, (unsigned long)m.line + 1,
 				  (unsigned long)m.column + 1, "nesting deeper than %d levels",
-				  TB_YAML_MAX_DEPTH);
-	struct tb_ynode *n = new_node(b, t, m);
+				  TB_Y_MAX_DEPTH);
+	struct tb_y_node *n = new_node(b, t, m);
 	e = attach(b, n, m);
 	if (e)
 		return e;
@@ -215,7 +215,7 @@ static enum tb_err on_open(struct builder *b, const yaml_event_t *ev, enum tb_yt
 
 static enum tb_err on_event(struct builder *b, const yaml_event_t *ev, int *done)
 {
-	if (b->nodes > TB_YAML_MAX_NODES)
+	if (b->nodes > TB_Y_MAX_NODES)
 		return at_mark(b, ev->start_mark, "too many nodes");
 	switch (ev->type) {
 	case YAML_STREAM_START_EVENT:
@@ -327,13 +327,13 @@ static enum tb_err parser_error(struct builder *b, const yaml_parser_t *p, const
 	return tb_diag_at(b->d, TB_E_CONFIG, b->name, line, col, "%s", what);
 }
 
-enum tb_err tb_yaml_parse(const char *name, const void *buf, size_t len, struct tb_ydoc **out,
+enum tb_err tb_y_parse(const char *name, const void *buf, size_t len, struct tb_y_doc **out,
 			  struct tb_diag *d)
 {
 	*out = NULL;
-	if (len > TB_YAML_MAX_BYTES)
+	if (len > TB_Y_MAX_BYTES)
 		return tb_diag_at(d, TB_E_TOOBIG, name, 0, 0, "file larger than %d bytes",
-				  TB_YAML_MAX_BYTES);
+				  TB_Y_MAX_BYTES);
 	struct builder b = { .name = name, .d = d };
 	yaml_parser_t p;
 	if (!yaml_parser_initialize(&p))
@@ -359,28 +359,28 @@ enum tb_err tb_yaml_parse(const char *name, const void *buf, size_t len, struct 
 		node_free(b.root);
 		return e;
 	}
-	struct tb_ydoc *doc = tb_xcalloc(1, sizeof *doc);
+	struct tb_y_doc *doc = tb_xcalloc(1, sizeof *doc);
 	doc->name = tb_xstrdup(name);
 	doc->root = b.root;
 	*out = doc;
 	return TB_OK;
 }
 
-enum tb_err tb_yaml_load(const char *path, struct tb_ydoc **out, struct tb_diag *d)
+enum tb_err tb_y_load(const char *path, struct tb_y_doc **out, struct tb_diag *d)
 {
 	char *buf;
 	size_t n;
 	*out = NULL;
-	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	enum tb_err e = tb_file_read(path, TB_Y_MAX_BYTES + 1, &buf, &n, d);
 	if (!e)
-		e = tb_yaml_parse(path, buf, n, out, d);
+		e = tb_y_parse(path, buf, n, out, d);
 	free(buf);
 	return e;
 }
 
 /* ---- typed access ---- */
 
-enum tb_err tb_y_errd(struct tb_diag *d, const struct tb_ydoc *doc, const struct tb_ynode *n,
+enum tb_err tb_y_errd(struct tb_diag *d, const struct tb_y_doc *doc, const struct tb_y_node *n,
 		      const char *fmt, ...)
 {
 	if (!d)
@@ -391,13 +391,13 @@ enum tb_err tb_y_errd(struct tb_diag *d, const struct tb_ydoc *doc, const struct
 	va_end(ap);
 	if (r < 0)
 		d->msg[0] = '\0';
-	d->file = doc ? doc->name : NULL;
+	tb_diag_set_file(d, doc ? doc->name : NULL);
 	d->line = n ? n->line : 0;
 	d->col = n ? n->col : 0;
 	return TB_E_CONFIG;
 }
 
-const struct tb_ynode *tb_y_get(const struct tb_ynode *map, const char *key)
+const struct tb_y_node *tb_y_get(const struct tb_y_node *map, const char *key)
 {
 	if (!map || map->type != TB_Y_MAP)
 		return NULL;
@@ -407,12 +407,12 @@ const struct tb_ynode *tb_y_get(const struct tb_ynode *map, const char *key)
 	return NULL;
 }
 
-static const char *type_name(enum tb_ytype t)
+static const char *type_name(enum tb_y_type t)
 {
 	return t == TB_Y_MAP ? "a mapping" : t == TB_Y_SEQ ? "a list" : "a scalar";
 }
 
-enum tb_err tb_y_expect(const struct tb_ydoc *doc, const struct tb_ynode *n, enum tb_ytype t,
+enum tb_err tb_y_expect(const struct tb_y_doc *doc, const struct tb_y_node *n, enum tb_y_type t,
 			const char *what, struct tb_diag *d)
 {
 	if (n->type != t)
@@ -429,14 +429,14 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
-enum tb_err tb_y_keys(const struct tb_ydoc *doc, const struct tb_ynode *map, const char *what,
+enum tb_err tb_y_keys(const struct tb_y_doc *doc, const struct tb_y_node *map, const char *what,
 		      const char *const *allowed, const char *const *required, struct tb_diag *d)
 {
 	enum tb_err e = tb_y_expect(doc, map, TB_Y_MAP, what, d);
 	if (e)
 		return e;
 	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
-		const struct tb_ynode *k = map->kids[i];
+		const struct tb_y_node *k = map->kids[i];
 		if (!in_list(k->str, allowed) && !in_list(k->str, required))
 			return tb_y_errd(d, doc, k, "unknown key '%s' in %s", k->str, what);
 	}
@@ -446,7 +446,7 @@ enum tb_err tb_y_keys(const struct tb_ydoc *doc, const struct tb_ynode *map, con
 	return TB_OK;
 }
 
-enum tb_err tb_y_str(const struct tb_ydoc *doc, const struct tb_ynode *n, const char *what,
+enum tb_err tb_y_str(const struct tb_y_doc *doc, const struct tb_y_node *n, const char *what,
 		     const char **out, struct tb_diag *d)
 {
 	*out = NULL;
@@ -459,7 +459,7 @@ enum tb_err tb_y_str(const struct tb_ydoc *doc, const struct tb_ynode *n, const 
 	return TB_OK;
 }
 
-enum tb_err tb_y_int(const struct tb_ydoc *doc, const struct tb_ynode *n, const char *what,
+enum tb_err tb_y_int(const struct tb_y_doc *doc, const struct tb_y_node *n, const char *what,
 		     long long min, long long max, long long *out, struct tb_diag *d)
 {
 	*out = 0;
@@ -481,7 +481,7 @@ enum tb_err tb_y_int(const struct tb_ydoc *doc, const struct tb_ynode *n, const 
 	return TB_OK;
 }
 
-enum tb_err tb_y_bool(const struct tb_ydoc *doc, const struct tb_ynode *n, const char *what,
+enum tb_err tb_y_bool(const struct tb_y_doc *doc, const struct tb_y_node *n, const char *what,
 		      int *out, struct tb_diag *d)
 {
 	*out = 0;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
+
 void tb_http_basic_auth(const char *user, const char *pass, char *out, size_t outlen)
 {
 	char plain[512];
@@ -27,14 +29,14 @@ static int path_ok(const char *p)
 	return 1;
 }
 
-static void fail(struct tb_http_res *res, enum tb_err e, const char *why)
+static void fail(struct tb_http_exchange *res, enum tb_err e, const char *why)
 {
 	res->err = e;
 	snprintf(res->why, sizeof res->why, "%s", why);
 }
 
 /* Once the header block is complete: is the body complete too? */
-static int body_done(struct tb_http_res *res, int closed)
+static int body_done(struct tb_http_exchange *res, int closed)
 {
 	const struct tb_http_resp *h = &res->resp;
 	size_t have = res->rawlen - h->header_len;
@@ -52,7 +54,7 @@ static int body_done(struct tb_http_res *res, int closed)
 	return closed;
 }
 
-static void decode_body(struct tb_http_res *res)
+static void decode_body(struct tb_http_exchange *res)
 {
 	const struct tb_http_resp *h = &res->resp;
 	size_t have = res->rawlen - h->header_len;
@@ -78,7 +80,7 @@ static void decode_body(struct tb_http_res *res)
 }
 
 /* Read until the response is complete, the cap, EOF or the deadline. */
-static void read_response(int fd, struct tb_http_res *res, int64_t deadline)
+static void read_response(int fd, struct tb_http_exchange *res, int64_t deadline)
 {
 	int have_headers = 0;
 	res->raw = tb_xmalloc(TB_HTTP_MAX_RESPONSE + 1);
@@ -116,7 +118,7 @@ static void read_response(int fd, struct tb_http_res *res, int64_t deadline)
 #define POST_PIECE (64 * 1024)
 
 /* Stream the body; TB_OK when all of it went out. */
-static enum tb_err send_body(int fd, struct tb_http_body *b, int64_t deadline, struct tb_http_res *res)
+static enum tb_err send_body(int fd, struct tb_http_body *b, int64_t deadline, struct tb_http_exchange *res)
 {
 	uint8_t *buf = tb_xmalloc(POST_PIECE);
 	enum tb_err e = TB_OK;
@@ -141,7 +143,7 @@ static enum tb_err send_body(int fd, struct tb_http_body *b, int64_t deadline, s
  * Content-Length when there is a body), the body streamed, then the answer,
  * all under one deadline.  GET passes body == NULL. */
 static void request(struct tb_net *net, const struct tb_http_req *rq, const char *method,
-		    struct tb_http_body *body, struct tb_http_res *res)
+		    struct tb_http_body *body, struct tb_http_exchange *res)
 {
 	memset(res, 0, sizeof *res);
 	res->err = TB_E_INTERNAL;
@@ -186,18 +188,18 @@ static void request(struct tb_net *net, const struct tb_http_req *rq, const char
 	tb_net_close(&fd);
 }
 
-void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_res *res)
+void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_exchange *res)
 {
 	request(net, rq, "GET", NULL, res);
 }
 
 void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_body *body,
-		  struct tb_http_res *res)
+		  struct tb_http_exchange *res)
 {
 	request(net, rq, "POST", body, res);
 }
 
-void tb_http_res_free(struct tb_http_res *res)
+void tb_http_exchange_free(struct tb_http_exchange *res)
 {
 	free(res->raw);
 	free(res->body);

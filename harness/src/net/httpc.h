@@ -12,6 +12,7 @@
 
 #define TB_HTTP_MAX_RESPONSE (256 * 1024)
 
+/* A request trustbench sends to the device. */
 struct tb_http_req {
 	uint32_t addr;
 	uint16_t port;
@@ -20,7 +21,9 @@ struct tb_http_req {
 	int timeout_ms;            /* for the whole exchange */
 };
 
-struct tb_http_res {
+/* One request and what came back: the parsed response head (proto/p_http.h),
+ * the raw bytes and the decoded body. */
+struct tb_http_exchange {
 	enum tb_err err;          /* TB_OK: a complete response was parsed */
 	char why[600];            /* what went wrong, for the report */
 	struct tb_http_resp resp; /* valid when err == TB_OK */
@@ -33,7 +36,7 @@ struct tb_http_res {
 };
 
 /* Perform the GET.  Never fails hard: the outcome is in res->err/why. */
-void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_res *res);
+void tb_http_get(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_exchange *res);
 /* Body source for tb_http_post: fill buf with up to cap bytes; return the
  * count, 0 at the end, or -1 on a local error. */
 typedef long (*tb_http_body_fn)(void *arg, uint8_t *buf, size_t cap);
@@ -50,8 +53,8 @@ struct tb_http_body {
  * and response cap as tb_http_get.  If the peer stops taking the body, its
  * early answer (e.g. 413) is still read.  Outcome in res->err/why. */
 void tb_http_post(struct tb_net *net, const struct tb_http_req *rq, struct tb_http_body *body,
-		  struct tb_http_res *res);
-void tb_http_res_free(struct tb_http_res *res);
+		  struct tb_http_exchange *res);
+void tb_http_exchange_free(struct tb_http_exchange *res);
 /* "Basic base64(user:pass)" into out. */
 void tb_http_basic_auth(const char *user, const char *pass, char *out, size_t outlen);
 

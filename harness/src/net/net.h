@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/scope.h"
+#include "base/clock.h" /* deadlines are tb_now_ms() values */
 #include "base/tb.h"
+#include "net/scope.h"
 
 struct tb_net {
 	const struct tb_scope *scope;
@@ -25,9 +26,6 @@ struct tb_net {
 };
 
 void tb_net_init(struct tb_net *n, const struct tb_scope *scope, long rate, int connect_timeout_ms);
-
-int64_t tb_now_us(void); /* monotonic */
-int64_t tb_now_ms(void); /* monotonic */
 
 /* Microseconds until a connection token is available (0: one is available now). */
 int64_t tb_net_rate_wait_us(struct tb_net *n);

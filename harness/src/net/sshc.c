@@ -13,6 +13,7 @@
 
 #include <libssh/libssh.h>
 
+#include "base/clock.h"
 #include "net/net.h"
 #include "net/sshc.h"
 

@@ -1,4 +1,6 @@
-/* tls.c: the harness's only use of OpenSSL (see tls.h).
+/* tls.c: TLS handshakes with the device through libssl (see tls.h); the
+ * harness's only TLS client (libcrypto alone serves hashing and signing
+ * elsewhere).
  *
  * Each probe builds its own SSL_CTX: versions pinned to exactly one, the
  * security level lowered to 0 and legacy options enabled in that context
@@ -19,6 +21,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "base/clock.h"
 
 struct tb_tls_conn {
 	SSL *ssl;
@@ -73,12 +77,14 @@ int tb_tls_can_offer_compression(void)
 	return m && sk_SSL_COMP_num(m) > 0;
 }
 
-static SSL_CTX *probe_ctx(const struct tb_tls_probe *pr, char *why, size_t whylen)
+/* A client context offering exactly the probe's version and suites; NULL
+ * with d's message set when this OpenSSL cannot. */
+static SSL_CTX *probe_ctx(const struct tb_tls_probe *pr, struct tb_diag *d)
 {
 	ERR_clear_error();
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	if (!ctx) {
-		snprintf(why, whylen, "SSL_CTX_new failed");
+		tb_diag_set(d, TB_E_INTERNAL, "SSL_CTX_new failed");
 		return NULL;
 	}
 	int v = ver_const(pr->ver);
@@ -98,8 +104,8 @@ static SSL_CTX *probe_ctx(const struct tb_tls_probe *pr, char *why, size_t whyle
 		ok = SSL_CTX_set_cipher_list(ctx, pr->ciphers ? pr->ciphers : tb_tls_all_ciphers);
 	}
 	if (!ok) {
-		snprintf(why, whylen, "this OpenSSL cannot offer TLS %s with the requested suites",
-			 tb_tls_ver_name(pr->ver));
+		tb_diag_set(d, TB_E_INTERNAL, "this OpenSSL cannot offer TLS %s with the requested suites",
+			    tb_tls_ver_name(pr->ver));
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
@@ -166,8 +172,8 @@ static void cert_facts(SSL *ssl, uint32_t addr, struct tb_tls_cert *c)
 	name_of(X509_get_issuer_name(x), c->issuer, sizeof c->issuer);
 }
 
-/* Map a failed handshake to an outcome. */
-static enum tb_tls_outcome failure(SSL *ssl, int r, char *why, size_t whylen)
+/* Map a failed handshake to an outcome, with the reason as d's message. */
+static enum tb_tls_outcome failure(SSL *ssl, int r, struct tb_diag *d)
 {
 	int e = SSL_get_error(ssl, r);
 	unsigned long q = ERR_peek_error();
@@ -175,14 +181,14 @@ static enum tb_tls_outcome failure(SSL *ssl, int r, char *why, size_t whylen)
 
 	if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SSL &&
 	    reason == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
-		snprintf(why, whylen, "the peer closed the connection during the handshake");
+		tb_diag_set(d, TB_E_REFUSED, "the peer closed the connection during the handshake");
 		return TB_TLS_REFUSED;
 	}
 	const char *rs = ERR_reason_error_string(q);
 	if (e == SSL_ERROR_SSL && ERR_GET_LIB(q) == ERR_LIB_SSL) {
 		if (reason >= SSL_AD_REASON_OFFSET) {
-			snprintf(why, whylen, "refused with alert %d (%s)", reason - SSL_AD_REASON_OFFSET,
-				 rs ? rs : "?");
+			tb_diag_set(d, TB_E_REFUSED, "refused with alert %d (%s)",
+				    reason - SSL_AD_REASON_OFFSET, rs ? rs : "?");
 			return TB_TLS_REFUSED;
 		}
 		switch (reason) {
@@ -193,13 +199,13 @@ static enum tb_tls_outcome failure(SSL *ssl, int r, char *why, size_t whylen)
 		case SSL_R_NO_SHARED_CIPHER:
 		case SSL_R_WRONG_CIPHER_RETURNED:
 		case SSL_R_NO_PROTOCOLS_AVAILABLE:
-			snprintf(why, whylen, "refused: %s", rs ? rs : "?");
+			tb_diag_set(d, TB_E_REFUSED, "refused: %s", rs ? rs : "?");
 			return TB_TLS_REFUSED;
 		default:
 			break;
 		}
 	}
-	snprintf(why, whylen, "not a TLS handshake: %s", rs ? rs : "unknown error");
+	tb_diag_set(d, TB_E_FORMAT, "not a TLS handshake: %s", rs ? rs : "unknown error");
 	return TB_TLS_NOT_TLS;
 }
 
@@ -247,9 +253,10 @@ void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port,
 	memset(res, 0, sizeof *res);
 	if (keep)
 		*keep = NULL;
-	SSL_CTX *ctx = probe_ctx(pr, res->why, sizeof res->why);
+	SSL_CTX *ctx = probe_ctx(pr, &d);
 	if (!ctx) {
 		res->outcome = TB_TLS_LOCAL;
+		snprintf(res->why, sizeof res->why, "%s", d.msg);
 		return;
 	}
 	enum tb_err e = tb_net_connect(net, addr, port, &fd, &d);
@@ -290,7 +297,8 @@ void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port,
 				 "no complete handshake within %d ms (stalled or dripping)", pr->timeout_ms);
 			break;
 		}
-		res->outcome = failure(ssl, r, res->why, sizeof res->why);
+		res->outcome = failure(ssl, r, &d);
+		snprintf(res->why, sizeof res->why, "%s", d.msg);
 		break;
 	}
 out:

@@ -31,7 +31,7 @@ static int b64val(uint8_t c)
 }
 
 /* Decode base64 into out (at most cap bytes); stops at '=' or junk. */
-TB_UNITTEST size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 {
 	uint32_t acc = 0;
 	int bits = 0;
@@ -76,7 +76,7 @@ static int icontains(const uint8_t *p, size_t n, const char *s)
 	return 0;
 }
 
-static void authorization(struct tb_http_req *r, const uint8_t *v, size_t n)
+static void authorization(struct tb_http_sniffed *r, const uint8_t *v, size_t n)
 {
 	size_t sp = 0;
 	while (sp < n && v[sp] != ' ')
@@ -117,7 +117,7 @@ static int names_a_secret(const uint8_t *name, size_t n)
 
 /* The first query parameter of the request target whose name says it
  * carries a secret (the value is kept as sent, not percent-decoded). */
-static void query_token(struct tb_http_req *r, const uint8_t *target, size_t n)
+static void query_token(struct tb_http_sniffed *r, const uint8_t *target, size_t n)
 {
 	const uint8_t *q = memchr(target, '?', n);
 	if (!q)
@@ -141,7 +141,7 @@ static void query_token(struct tb_http_req *r, const uint8_t *target, size_t n)
 	}
 }
 
-static void header(struct tb_http_req *r, const uint8_t *line, size_t n)
+static void header(struct tb_http_sniffed *r, const uint8_t *line, size_t n)
 {
 	const uint8_t *colon = memchr(line, ':', n);
 	if (!colon)
@@ -181,7 +181,7 @@ static int next_line(const uint8_t *p, size_t n, size_t *off, const uint8_t **li
 	return 1;
 }
 
-enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_req *r)
+enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_sniffed *r)
 {
 	memset(r, 0, sizeof *r);
 	size_t sp = 0;

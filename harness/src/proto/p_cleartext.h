@@ -22,7 +22,10 @@
 
 #define TB_CT_VALUE_MAX 256
 
-struct tb_http_req {
+/* An HTTP request seen in the capture (not one trustbench sends: that is
+ * struct tb_http_req in net/httpc.h).  It holds the credentials the device
+ * sent in the clear, so it is evidence to handle with care. */
+struct tb_http_sniffed {
 	char method[16];
 	char path[128];
 	char host[128];
@@ -44,7 +47,7 @@ struct tb_http_req {
 /* Parse the request line and headers at the start of p.  TB_E_FORMAT when
  * it is not an HTTP request; TB_E_TRUNC when the header block is cut short
  * (the fields found so far are filled). */
-enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_req *r);
+enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_sniffed *r);
 
 /* An FTP command line: verb (upper-cased, up to 4 letters) and argument.
  * TB_E_FORMAT when not a command, TB_E_TRUNC without the line end. */

@@ -11,7 +11,10 @@
 static enum tb_err put_label(const uint8_t *label, size_t l, char *out, size_t cap, size_t *o)
 {
 	size_t dot = *o > 0;
-	/* the bound the byte-by-byte copy checked before its last byte */
+	/* The label's last byte must leave room for the NUL and one spare
+	 * byte.  A one-byte label is measured without its dot: that is the
+	 * limit names have always had, and moving it would change which
+	 * names near 255 bytes are refused. */
 	size_t need = l == 1 ? *o + 2 : *o + dot + l + 1;
 	if (need >= cap)
 		return TB_E_FORMAT; /* longer than any legal name */

@@ -40,25 +40,25 @@ struct tb_fw_manifest {
 	uint64_t size;
 };
 
-/* Parse a version string of len bytes.  TB_E_FORMAT with why filled. */
-enum tb_err tb_p_fw_version(const char *s, size_t len, struct tb_fw_version *v, char *why,
-			    size_t whylen);
+/* Parse a version string of len bytes.  TB_E_FORMAT with d's message set. */
+TB_WUR enum tb_err tb_p_fw_version(const char *s, size_t len, struct tb_fw_version *v,
+				   struct tb_diag *d);
 /* <0, 0, >0 as a is older than, equal to or newer than b. */
 int tb_fw_version_cmp(const struct tb_fw_version *a, const struct tb_fw_version *b);
 
 /* Parse a manifest.  TB_E_TRUNC when buf is a proper prefix of what could be
  * a valid manifest, TB_E_FORMAT otherwise, TB_E_TOOBIG over the size limit;
- * why says which line and what is wrong. */
-enum tb_err tb_p_fwmanifest(const uint8_t *buf, size_t len, struct tb_fw_manifest *m, char *why,
-			    size_t whylen);
+ * d's message says which line and what is wrong (d may be NULL). */
+TB_WUR enum tb_err tb_p_fwmanifest(const uint8_t *buf, size_t len, struct tb_fw_manifest *m,
+				   struct tb_diag *d);
 
 /* Signature files.  An ECDSA signature is DER SEQUENCE { INTEGER r, INTEGER s }
  * with minimal lengths, positive integers of at most 66 bytes (P-521) and
  * nothing after it. */
-enum tb_err tb_p_fwsig_ecdsa_der(const uint8_t *buf, size_t len, char *why, size_t whylen);
+TB_WUR enum tb_err tb_p_fwsig_ecdsa_der(const uint8_t *buf, size_t len, struct tb_diag *d);
 /* A CMS ContentInfo: DER SEQUENCE spanning exactly len bytes whose content
  * type is id-signedData (OID arcs 1 2 840 113549 1 7 2).  Only the outer framing is
  * checked here; OpenSSL decodes the rest. */
-enum tb_err tb_p_fwsig_cms_outer(const uint8_t *buf, size_t len, char *why, size_t whylen);
+TB_WUR enum tb_err tb_p_fwsig_cms_outer(const uint8_t *buf, size_t len, struct tb_diag *d);
 
 #endif

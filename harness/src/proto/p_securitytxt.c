@@ -363,15 +363,15 @@ static void fmt_utc(long long t, char *buf, size_t len)
 		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
-static int say(char *why, size_t whylen, const char *msg)
+/* The verdict's reason into d (may be NULL); returns 0, "does not conform". */
+static int say(struct tb_diag *d, const char *msg)
 {
-	if (why && whylen)
-		snprintf(why, whylen, "%s", msg);
+	tb_diag_set(d, TB_OK, "%s", msg);
 	return 0;
 }
 
-int tb_sectxt_judge(const struct tb_sectxt *s, long long now, char *why, size_t whylen,
-		    char *warnbuf, size_t warnlen)
+int tb_sectxt_judge(const struct tb_sectxt *s, long long now, struct tb_diag *d, char *warnbuf,
+		    size_t warnlen)
 {
 	char tmp[160], date[64];
 	unsigned stored, good = 0, http = 0;
@@ -379,7 +379,7 @@ int tb_sectxt_judge(const struct tb_sectxt *s, long long now, char *why, size_t 
 	if (warnbuf && warnlen)
 		warnbuf[0] = '\0';
 	if (!s)
-		return say(why, whylen, "no security.txt");
+		return say(d, "no security.txt");
 
 	stored = s->ncontact < TB_SECTXT_MAX_CONTACTS ? s->ncontact : TB_SECTXT_MAX_CONTACTS;
 	for (unsigned i = 0; i < stored; i++) {
@@ -412,24 +412,24 @@ int tb_sectxt_judge(const struct tb_sectxt *s, long long now, char *why, size_t 
 		note(warnbuf, warnlen, "Expires is more than a year ahead (RFC 9116 recommends less)");
 
 	if (s->ncontact == 0)
-		return say(why, whylen, "no Contact field");
+		return say(d, "no Contact field");
 	if (!good && http)
-		return say(why, whylen, "Contact uses http:// (RFC 9116 requires https)");
+		return say(d, "Contact uses http:// (RFC 9116 requires https)");
 	if (!good)
-		return say(why, whylen, "no Contact uses a mailto:, https:// or tel: URI");
+		return say(d, "no Contact uses a mailto:, https:// or tel: URI");
 	if (s->nexpires == 0)
-		return say(why, whylen, "Expires missing");
+		return say(d, "Expires missing");
 	if (s->nexpires > 1) {
 		snprintf(tmp, sizeof(tmp), "Expires appears %u times", s->nexpires);
-		return say(why, whylen, tmp);
+		return say(d, tmp);
 	}
 	if (!s->expires_valid)
-		return say(why, whylen, "Expires is not an RFC 3339 date-time");
+		return say(d, "Expires is not an RFC 3339 date-time");
 	if (s->expires_epoch <= now) {
 		fmt_utc(s->expires_epoch, date, sizeof(date));
 		snprintf(tmp, sizeof(tmp), "expired on %s", date);
-		return say(why, whylen, tmp);
+		return say(d, tmp);
 	}
-	say(why, whylen, "conforms to RFC 9116");
+	say(d, "conforms to RFC 9116");
 	return 1;
 }

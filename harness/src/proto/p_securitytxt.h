@@ -44,11 +44,11 @@ enum tb_err tb_p_securitytxt(const uint8_t *buf, size_t len, struct tb_sectxt *o
 
 /* Judge s against RFC 9116 at time now (epoch seconds).  Returns 1 if it
  * conforms (>= 1 Contact whose value starts with "mailto:", "https://" or
- * "tel:", exactly one Expires, valid, later than now), 0 otherwise.  Writes a
- * short human reason into why (the first problem found, Contact before
- * Expires) and non-fatal notes, joined by "; ", into warnbuf ("" if none).
- * why and warnbuf may be NULL. */
-int tb_sectxt_judge(const struct tb_sectxt *s, long long now, char *why, size_t whylen,
-		    char *warnbuf, size_t warnlen);
+ * "tel:", exactly one Expires, valid, later than now), 0 otherwise.  Sets a
+ * short human reason as d's message (the first problem found, Contact before
+ * Expires) and writes non-fatal notes, joined by "; ", into warnbuf ("" if
+ * none).  d and warnbuf may be NULL. */
+int tb_sectxt_judge(const struct tb_sectxt *s, long long now, struct tb_diag *d, char *warnbuf,
+		    size_t warnlen);
 
 #endif

@@ -257,13 +257,3 @@ enum tb_telnet_prompt tb_p_telnet_prompt(const uint8_t *text, size_t len)
 				return TB_TN_FAILED;
 	return tail;
 }
-
-int tb_p_memfind(const uint8_t *hay, size_t haylen, const uint8_t *needle, size_t nlen)
-{
-	if (!hay || !needle || nlen == 0 || nlen > haylen)
-		return 0;
-	for (size_t i = 0; i + nlen <= haylen; i++)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, nlen) == 0)
-			return 1;
-	return 0;
-}

@@ -59,8 +59,4 @@ enum tb_telnet_prompt { TB_TN_NONE = 0, TB_TN_LOGIN, TB_TN_PASSWORD, TB_TN_FAILE
  * Precedence when several match: FAILED > PASSWORD > LOGIN > SHELL > NONE. */
 enum tb_telnet_prompt tb_p_telnet_prompt(const uint8_t *text, size_t len);
 
-/* Find needle (bytes) in hay; returns 1 if present.  An empty needle returns
- * 0: there is nothing to confirm. */
-int tb_p_memfind(const uint8_t *hay, size_t haylen, const uint8_t *needle, size_t nlen);
-
 #endif

@@ -1,5 +1,9 @@
 /* junit.c: JUnit XML for CI (see junit.h). */
 #include "report/junit.h"
+#include "base/sha256.h"
+#include "base/text.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "report/xmlout.h"
 
 #include <libxml/tree.h>
@@ -65,7 +69,7 @@ static char *message_for(const char *verdict, const char *safe_reason)
 		size_t cut = MESSAGE_MAX;
 		while (cut > 0 && ((unsigned char)m[cut] & 0xc0) == 0x80)
 			cut--;
-		strcpy(m + cut, "...");
+		memcpy(m + cut, "...", 4); /* m has MESSAGE_MAX + 4 bytes, cut <= MESSAGE_MAX */
 	}
 	return m;
 }

@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
 #include "report/report_load.h"
 #include "result/result.h"
-#include "load/suite.h"
 
 #define X(s) ((const xmlChar *)(s))
 

@@ -1,5 +1,9 @@
 /* report.c: build the XML report with the libxml2 DOM (see report.h). */
 #include "report/report.h"
+#include "base/sha256.h"
+#include "base/text.h"
+#include "load/profile.h"
+#include "load/suite.h"
 #include "report/xmlout.h"
 
 #include "capture/analyze.h"
@@ -12,28 +16,6 @@
 #include <string.h>
 
 #define X(s) ((const xmlChar *)(s))
-
-char *tb_text_escape(const uint8_t *buf, size_t len)
-{
-	char *out = tb_xmalloc(len * 4 + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = 1;
-		/* Take the longest clean run starting here (1..4 bytes). */
-		while (n <= 4 && i + n <= len && !tb_text_clean(buf + i, n))
-			n++;
-		if (n <= 4 && i + n <= len) {
-			memcpy(out + o, buf + i, n);
-			o += n;
-			i += n;
-		} else {
-			o += (size_t)snprintf(out + o, 5, "\\x%02x", buf[i]);
-			i++;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
 
 static void attr_sha(xmlNodePtr n, const uint8_t sum[32])
 {
@@ -101,13 +83,9 @@ static void bytes_child(xmlNodePtr parent, const char *name, const uint8_t *buf,
 	if (clean) {
 		text = tb_xstrndup((const char *)buf, kept);
 	} else {
-		static const char hex[] = "0123456789abcdef";
+		/* Hex, not \xNN escapes: evidence must give back its exact bytes. */
 		text = tb_xmalloc(kept * 2 + 1);
-		for (size_t i = 0; i < kept; i++) {
-			text[2 * i] = hex[buf[i] >> 4];
-			text[2 * i + 1] = hex[buf[i] & 15];
-		}
-		text[kept * 2] = '\0';
+		tb_hex_encode(buf, kept, text);
 	}
 	xmlNodePtr n = xmlNewTextChild(parent, NULL, X(name), X(text));
 	free(text);

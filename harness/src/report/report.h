@@ -10,7 +10,7 @@
 #include "result/result.h"
 
 struct tb_capture_info;
-struct tb_an;
+struct tb_analysis;
 
 #define TB_REPORT_NS "urn:trustbench:report:1"
 
@@ -28,7 +28,7 @@ struct tb_run_info {
 	const struct tb_result *results; /* in run order */
 	size_t nresults;
 	const struct tb_capture_info *capture; /* NULL: no <traffic> section */
-	const struct tb_an *traffic;           /* the capture's analysis, once done */
+	const struct tb_analysis *traffic;           /* the capture's analysis, once done */
 };
 
 /* Build the report and write it atomically to path. */
@@ -39,8 +39,5 @@ size_t tb_report_selected_count(const struct tb_run_info *ri);
 /* Validate an XML report file against the XSD at xsd_path.  d gets the
  * first problem with its line. */
 TB_WUR enum tb_err tb_report_validate(const char *path, const char *xsd_path, struct tb_diag *d);
-/* Render bytes as text safe for XML: invalid UTF-8 and control characters
- * become \xNN.  Returns a new string. */
-char *tb_text_escape(const uint8_t *buf, size_t len);
 
 #endif

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "report/report.h"
-#include "load/suite.h"
 
 static int is_report_elem(xmlNodePtr n, const char *name)
 {

@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sha256.h"
 #include "capture/analyze.h"
 #include "proto/p_pkt.h"
 #include "proto/p_tls.h"
 #include "report/report.h"
 #include "result/result.h"
 #include "net/scope.h"
-#include "load/suite.h"
 #include "report/xmlout.h"
 
 #define X(s) ((const xmlChar *)(s))
@@ -76,7 +76,7 @@ static void capture_dom(const struct tb_capture_info *ci, xmlNodePtr t)
 		tb_xml_attr(c, "reason", ci->reason);
 }
 
-static void windows_dom(const struct tb_an *a, xmlNodePtr t)
+static void windows_dom(const struct tb_analysis *a, xmlNodePtr t)
 {
 	for (size_t i = 0; i < a->nwindows; i++) {
 		const struct tb_window *w = &a->windows[i];
@@ -106,18 +106,18 @@ static void windows_dom(const struct tb_an *a, xmlNodePtr t)
 	}
 }
 
-static void key_attrs(const struct tb_an *a, const struct tb_flow_key *k, xmlNodePtr n)
+static void key_attrs(const struct tb_analysis *a, const struct tb_flow_key *k, xmlNodePtr n)
 {
 	xmlNewProp(n, X("transport"), X(k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : "other"));
 	ipattr(n, "peer", k->peer);
-	const char *name = tb_an_peer_name(a, k->peer);
+	const char *name = tb_analysis_peer_name(a, k->peer);
 	if (name)
 		tb_xml_attr(n, "peer-name", name);
 	tb_xml_attr_u(n, "port", k->port);
 	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)k->init)));
 }
 
-static void flow_dom(const struct tb_an *a, const struct tb_flow *f, xmlNodePtr t)
+static void flow_dom(const struct tb_analysis *a, const struct tb_flow *f, xmlNodePtr t)
 {
 	xmlNodePtr n = xmlNewChild(t, NULL, X("flow"), NULL);
 	key_attrs(a, &f->k, n);
@@ -137,13 +137,13 @@ static void flow_dom(const struct tb_an *a, const struct tb_flow *f, xmlNodePtr 
 	tattr(n, "last", f->last_ts);
 }
 
-static void probe_dom(const struct tb_an *a, const struct tb_probe *p, xmlNodePtr t)
+static void probe_dom(const struct tb_analysis *a, const struct tb_probe *p, xmlNodePtr t)
 {
 	xmlNodePtr n = xmlNewChild(t, NULL, X("probes"), NULL);
 	struct tb_flow_key k = { .peer = p->peer, .proto = p->proto, .init = p->init };
 	xmlNewProp(n, X("transport"), X(k.proto == 6 ? "tcp" : k.proto == 17 ? "udp" : "other"));
 	ipattr(n, "peer", k.peer);
-	const char *name = tb_an_peer_name(a, k.peer);
+	const char *name = tb_analysis_peer_name(a, k.peer);
 	if (name)
 		tb_xml_attr(n, "peer-name", name);
 	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)k.init)));
@@ -154,7 +154,7 @@ static void probe_dom(const struct tb_an *a, const struct tb_probe *p, xmlNodePt
 	frames(n, p->first_frame, p->last_frame);
 }
 
-static void cleartext_dom(const struct tb_an *a, xmlNodePtr t)
+static void cleartext_dom(const struct tb_analysis *a, xmlNodePtr t)
 {
 	for (int app = 0; app < TB_APP_COUNT; app++) {
 		if (!tb_app_cleartext((enum tb_app)app))
@@ -169,7 +169,7 @@ static void cleartext_dom(const struct tb_an *a, xmlNodePtr t)
 				xmlNewProp(n, X("protocol"), X(tb_app_name((enum tb_app)app)));
 			}
 			char label[128];
-			tb_an_flow_label(a, &f->k, label, sizeof label);
+			tb_analysis_flow_label(a, &f->k, label, sizeof label);
 			xmlNodePtr s = xmlNewChild(n, NULL, X("seen-in"), NULL);
 			tb_xml_attr(s, "flow", label);
 			xmlNewProp(s, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->k.init)));
@@ -179,12 +179,12 @@ static void cleartext_dom(const struct tb_an *a, xmlNodePtr t)
 	}
 }
 
-static void secrets_dom(const struct tb_an *a, xmlNodePtr t)
+static void secrets_dom(const struct tb_analysis *a, xmlNodePtr t)
 {
 	for (size_t i = 0; i < a->nsecrets; i++) {
 		const struct tb_secret *s = &a->secrets[i];
 		char label[128];
-		tb_an_flow_label(a, &s->k, label, sizeof label);
+		tb_analysis_flow_label(a, &s->k, label, sizeof label);
 		xmlNodePtr n = xmlNewChild(t, NULL, X("secret"), NULL);
 		xmlNewProp(n, X("kind"), X(tb_secret_kind_name(s->kind)));
 		xmlNewProp(n, X("sender"), X(s->from_dut ? "dut" : "peer"));
@@ -199,14 +199,14 @@ static void secrets_dom(const struct tb_an *a, xmlNodePtr t)
 	}
 }
 
-static void tls_dom(const struct tb_an *a, xmlNodePtr t)
+static void tls_dom(const struct tb_analysis *a, xmlNodePtr t)
 {
 	for (size_t i = 0; i < a->nflows; i++) {
 		const struct tb_flow *f = &a->flows[i];
 		if (f->k.app != TB_APP_TLS)
 			continue;
 		char label[128], offered[80] = "", v[8];
-		tb_an_flow_label(a, &f->k, label, sizeof label);
+		tb_analysis_flow_label(a, &f->k, label, sizeof label);
 		xmlNodePtr n = xmlNewChild(t, NULL, X("tls"), NULL);
 		tb_xml_attr(n, "flow", label);
 		xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->k.init)));
@@ -233,7 +233,7 @@ static void tls_dom(const struct tb_an *a, xmlNodePtr t)
 	}
 }
 
-static void names_dom(const struct tb_an *a, xmlNodePtr t)
+static void names_dom(const struct tb_analysis *a, xmlNodePtr t)
 {
 	for (size_t i = 0; i < a->nnames; i++) {
 		xmlNodePtr n = xmlNewChild(t, NULL, X("name"), NULL);
@@ -243,10 +243,10 @@ static void names_dom(const struct tb_an *a, xmlNodePtr t)
 	}
 }
 
-/* What the analysis could not see or keep (analyze.h, struct tb_an_loss). */
-static void loss_attrs(const struct tb_an *a, uint64_t kernel_dropped, xmlNodePtr s)
+/* What the analysis could not see or keep (analyze.h, struct tb_analysis_loss). */
+static void loss_attrs(const struct tb_analysis *a, uint64_t kernel_dropped, xmlNodePtr s)
 {
-	const struct tb_an_loss *l = &a->loss;
+	const struct tb_analysis_loss *l = &a->loss;
 	tb_xml_attr_u(s, "untracked-connections", l->untracked);
 	tb_xml_attr_u(s, "evicted-open-connections", l->evicted_open);
 	tb_xml_attr_u(s, "truncated-frames", l->truncated);
@@ -259,11 +259,11 @@ static void loss_attrs(const struct tb_an *a, uint64_t kernel_dropped, xmlNodePt
 		tb_xml_attr(s, "corrupt-reason", l->corrupt_reason);
 	}
 	char why[600];
-	if (tb_an_loss_describe(a, kernel_dropped, why, sizeof why))
+	if (tb_analysis_loss_describe(a, kernel_dropped, why, sizeof why))
 		tb_xml_attr(s, "information-lost", why);
 }
 
-static void traffic_fill(const struct tb_capture_info *ci, const struct tb_an *a, xmlNodePtr t)
+static void traffic_fill(const struct tb_capture_info *ci, const struct tb_analysis *a, xmlNodePtr t)
 {
 	capture_dom(ci, t);
 	if (!a)
@@ -299,12 +299,12 @@ static void traffic_fill(const struct tb_capture_info *ci, const struct tb_an *a
 	names_dom(a, s);
 }
 
-void tb_traffic_to_dom(const struct tb_capture_info *ci, const struct tb_an *a, void *parent)
+void tb_traffic_to_dom(const struct tb_capture_info *ci, const struct tb_analysis *a, void *parent)
 {
 	traffic_fill(ci, a, xmlNewChild((xmlNodePtr)parent, NULL, X("traffic"), NULL));
 }
 
-enum tb_err tb_traffic_write(const struct tb_capture_info *ci, const struct tb_an *a,
+enum tb_err tb_traffic_write(const struct tb_capture_info *ci, const struct tb_analysis *a,
 			     const char *path, struct tb_diag *d)
 {
 	xmlDocPtr doc = xmlNewDoc(X("1.0"));

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "base/text.h"
+#include "result/result.h"
 
 void tb_xml_attr(xmlNodePtr n, const char *name, const char *value)
 {

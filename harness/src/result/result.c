@@ -11,6 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
+#include "check/ctx.h"
+#include "load/suite.h"
+
 static char *vfmt(const char *fmt, va_list ap)
 {
 	char *buf = tb_xmalloc(TB_REASON_MAX);
@@ -158,56 +162,6 @@ void tb_result_cleanup(struct tb_result *r)
 
 /* Length of the valid UTF-8 sequence at p (1..4), 0 if invalid. Rejects
  * overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_seq(const uint8_t *p, size_t left)
-{
-	uint8_t c = p[0];
-	size_t n;
-	uint32_t cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	/* Characters XML 1.0 forbids. */
-	if (cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
-}
-
-int tb_text_clean(const uint8_t *buf, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		uint8_t c = buf[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-			return 0;
-		size_t n = utf8_seq(buf + i, len - i);
-		if (n == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
-}
-
 enum tb_err tb_write_atomic(const char *path, const void *data, size_t len, struct tb_diag *d)
 {
 	char tmp[4096];

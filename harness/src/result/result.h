@@ -1,5 +1,4 @@
-/* result.h: a test case's result and its evidence, and the run context
- * that check families receive.
+/* result.h: a test case's result and its evidence.
  *
  * Evidence is bounded: each exchange keeps at most TB_EV_INLINE_MAX bytes per
  * direction inline (the total is recorded), a result keeps at most
@@ -11,17 +10,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
-#include "net/net.h"
-#include "load/profile.h"
-#include "load/suite.h"
 #include "base/tb.h"
 #include "result/verdict.h"
 
 #define TB_EV_INLINE_MAX 2048
 #define TB_EV_MAX_ITEMS 512
 #define TB_REASON_MAX 2048
+
+struct tb_case; /* load/suite.h */
+struct tb_ctx;  /* check/ctx.h */
 
 enum tb_ev_kind { TB_EV_NOTE, TB_EV_EXCHANGE, TB_EV_FILE };
 
@@ -49,17 +47,6 @@ struct tb_result {
 	char *examiner, *decided_on, *rationale;
 };
 
-struct tb_capture;
-
-struct tb_ctx {
-	const struct tb_suite *suite;
-	const struct tb_profile *profile;
-	struct tb_net net;
-	const char *outdir;
-	time_t now; /* wall-clock time at the start of the run */
-	struct tb_capture *capture; /* the run's live capture, NULL when none */
-};
-
 /* Set verdict and reason (printf style, truncated at TB_REASON_MAX). */
 void tb_result_set(struct tb_result *r, enum tb_verdict v, const char *fmt, ...) TB_PRINTF(3, 4);
 /* Record a free-text note. */
@@ -72,10 +59,6 @@ void tb_ev_exchange(struct tb_result *r, const char *label, const void *sent, si
 TB_WUR enum tb_err tb_ev_file(struct tb_ctx *ctx, struct tb_result *r, const char *name,
 			      const void *data, size_t len);
 void tb_result_cleanup(struct tb_result *r);
-
-/* Is buf valid UTF-8 with no control characters other than tab, CR, LF?
- * Text that is not goes into reports hex-encoded. */
-int tb_text_clean(const uint8_t *buf, size_t len);
 
 /* Write a whole file atomically: temporary file, fsync, rename, fsync dir. */
 TB_WUR enum tb_err tb_write_atomic(const char *path, const void *data, size_t len,

@@ -8,15 +8,10 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "base/clock.h"
+#include "base/sha256.h"
 #include "capture/priv.h"
 #include "load/suite.h"
-
-double tb_wall_now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
 
 int tb_runcap_begin(struct tb_runcap *rc, const struct tb_profile *p, const char *outdir,
 		    const char *user, int quiet)
@@ -80,13 +75,13 @@ void tb_runcap_end(struct tb_runcap *rc)
 	rc->info.have_stats = rc->cap.have_stats;
 	rc->info.received = rc->cap.received;
 	rc->info.dropped = rc->cap.dropped;
-	rc->an = tb_an_new(rc->dut);
+	rc->an = tb_analysis_new(rc->dut);
 	static const char *const labels[2] = { "idle-before", "idle-after" };
 	for (int i = 0; i < 2; i++)
 		if (rc->win_start[i] > 0)
-			tb_an_add_window(rc->an, labels[i], rc->win_start[i], rc->win_end[i]);
+			tb_analysis_add_window(rc->an, labels[i], rc->win_start[i], rc->win_end[i]);
 	/* One pass: the digest covers exactly the bytes analysed. */
-	if (tb_an_read_file_sha256(rc->an, rc->cap.path, rc->info.sha256, &rc->info.bytes, &d) ==
+	if (tb_analysis_read_file_sha256(rc->an, rc->cap.path, rc->info.sha256, &rc->info.bytes, &d) ==
 	    TB_OK) {
 		rc->info.have_sha = 1;
 	} else {
@@ -94,7 +89,7 @@ void tb_runcap_end(struct tb_runcap *rc)
 		snprintf(rc->cap.reason, sizeof rc->cap.reason, "the capture could not be analyzed: %s",
 			 d.msg);
 		rc->info.reason = rc->cap.reason;
-		tb_an_free(rc->an);
+		tb_analysis_free(rc->an);
 		rc->an = NULL;
 	}
 }
@@ -102,6 +97,6 @@ void tb_runcap_end(struct tb_runcap *rc)
 void tb_runcap_free(struct tb_runcap *rc)
 {
 	tb_capture_stop(&rc->cap);
-	tb_an_free(rc->an);
+	tb_analysis_free(rc->an);
 	rc->an = NULL;
 }

@@ -17,7 +17,7 @@
 struct tb_runcap {
 	struct tb_capture cap;
 	struct tb_capture_info info;
-	struct tb_an *an;      /* the final analysis, NULL until tb_runcap_end */
+	struct tb_analysis *an;      /* the final analysis, NULL until tb_runcap_end */
 	uint32_t dut;
 	long observe_s;
 	double win_start[2], win_end[2];
@@ -35,8 +35,5 @@ void tb_runcap_observe(struct tb_runcap *rc, int which, volatile sig_atomic_t *s
 /* Stop the capture, hash it and analyze it. */
 void tb_runcap_end(struct tb_runcap *rc);
 void tb_runcap_free(struct tb_runcap *rc);
-
-/* Epoch seconds with microseconds. */
-double tb_wall_now(void);
 
 #endif

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/text.h"
 #include "report/junit.h"
 #include "report/report.h"
 #include "run/handback.h"
@@ -25,14 +27,6 @@ static void on_signal(int sig)
 	(void)sig;
 	stop_requested = 1;
 	tb_net_request_stop(); /* every device wait and read in net.c gives up now */
-}
-
-void tb_utc_now(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int tb_case_gate(const struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)

@@ -30,7 +30,4 @@ int tb_run(const struct tb_suite *suite, const struct tb_profile *profile,
  * 0 when it should run (notes about assumed applicability go into res). */
 int tb_case_gate(const struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res);
 
-/* Current UTC time as RFC 3339 ("2026-11-23T17:03:00Z"). */
-void tb_utc_now(char out[32]);
-
 #endif

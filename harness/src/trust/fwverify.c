@@ -1,5 +1,6 @@
 /* fwverify.c: firmware update artefact verification (see fwverify.h). */
 #include "trust/fwverify.h"
+#include "trust/fwverify_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
 #include "load/profile.h"
-#include "load/suite.h"
 
 #define READ_CHUNK (1024 * 1024)
 #define ANCHOR_MAX (1024 * 1024)
@@ -192,23 +193,24 @@ TB_UNITTEST enum tb_verdict fw_key_policy(EVP_PKEY *k, char *text, size_t len)
 	}
 }
 
-/* Is the signature file's shape right for the key?  PASS, or FAIL with why. */
-static enum tb_verdict sig_shape(EVP_PKEY *k, const uint8_t *sig, size_t n, char *why, size_t wl)
+/* Is the signature file's shape right for the key?  PASS, or FAIL with d's
+ * message saying why. */
+static enum tb_verdict sig_shape(EVP_PKEY *k, const uint8_t *sig, size_t n, struct tb_diag *d)
 {
 	int id = EVP_PKEY_get_base_id(k);
 	if (n == 0) {
-		snprintf(why, wl, "the signature file is empty");
+		tb_diag_set(d, TB_E_FORMAT, "the signature file is empty");
 		return TB_V_FAIL;
 	}
 	if (id == EVP_PKEY_EC)
-		return tb_p_fwsig_ecdsa_der(sig, n, why, wl) == TB_OK ? TB_V_PASS : TB_V_FAIL;
+		return tb_p_fwsig_ecdsa_der(sig, n, d) == TB_OK ? TB_V_PASS : TB_V_FAIL;
 	if (id == EVP_PKEY_ED25519 && n != 64) {
-		snprintf(why, wl, "an Ed25519 signature has 64 bytes, this file has %zu", n);
+		tb_diag_set(d, TB_E_FORMAT, "an Ed25519 signature has 64 bytes, this file has %zu", n);
 		return TB_V_FAIL;
 	}
 	if ((id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS) && (int)n != EVP_PKEY_get_size(k)) {
-		snprintf(why, wl, "an RSA-%d signature has %d bytes, this file has %zu",
-			 EVP_PKEY_get_bits(k), EVP_PKEY_get_size(k), n);
+		tb_diag_set(d, TB_E_FORMAT, "an RSA-%d signature has %d bytes, this file has %zu",
+			    EVP_PKEY_get_bits(k), EVP_PKEY_get_size(k), n);
 		return TB_V_FAIL;
 	}
 	return TB_V_PASS;
@@ -238,16 +240,16 @@ static void version_finding(const struct tb_fw_input *in, struct tb_fw_report *r
 			    const struct tb_fw_version *img)
 {
 	struct tb_fw_version cur;
-	char why[160];
+	struct tb_diag d = { .msg = "" };
 	if (!in->current_version) {
 		add(rep, "version", TB_V_INCONCLUSIVE,
 		    "image version %s; the device's current version is not declared, so rollback "
 		    "cannot be judged", img->text);
 		return;
 	}
-	if (tb_p_fw_version(in->current_version, strlen(in->current_version), &cur, why, sizeof why)) {
+	if (tb_p_fw_version(in->current_version, strlen(in->current_version), &cur, &d)) {
 		add(rep, "version", TB_V_INCONCLUSIVE, "the declared current version '%.40s' is not "
-		    "comparable: %s", in->current_version, why);
+		    "comparable: %s", in->current_version, d.msg);
 		return;
 	}
 	int c = tb_fw_version_cmp(img, &cur);
@@ -313,7 +315,8 @@ static int hash_image(const char *path, struct tb_fw_report *rep, uint8_t sum[32
 
 static void verify_raw(const struct tb_fw_input *in, struct tb_fw_report *rep, EVP_PKEY *key)
 {
-	char *man = NULL, *sig = NULL, why[400];
+	char *man = NULL, *sig = NULL;
+	struct tb_diag d = { .msg = "" };
 	size_t mlen, slen;
 	struct tb_fw_manifest m;
 	uint8_t sum[32];
@@ -321,8 +324,8 @@ static void verify_raw(const struct tb_fw_input *in, struct tb_fw_report *rep, E
 	if (read_small(in->manifest, TB_FWM_MAX_BYTES, &man, &mlen, "manifest", rep, "signature") ||
 	    read_small(in->sig, 4096, &sig, &slen, "signature file", rep, "signature"))
 		goto out;
-	if (sig_shape(key, (uint8_t *)sig, slen, why, sizeof why) != TB_V_PASS) {
-		add(rep, "signature", TB_V_FAIL, "malformed signature file: %s", why);
+	if (sig_shape(key, (uint8_t *)sig, slen, &d) != TB_V_PASS) {
+		add(rep, "signature", TB_V_FAIL, "malformed signature file: %s", d.msg);
 		goto out;
 	}
 	if (!fw_raw_verify(key, (uint8_t *)man, mlen, (uint8_t *)sig, slen)) {
@@ -330,8 +333,8 @@ static void verify_raw(const struct tb_fw_input *in, struct tb_fw_report *rep, E
 		    "declared trust anchor's key");
 		goto out;
 	}
-	if (tb_p_fwmanifest((uint8_t *)man, mlen, &m, why, sizeof why) != TB_OK) {
-		add(rep, "signature", TB_V_FAIL, "signed, but the manifest is malformed: %s", why);
+	if (tb_p_fwmanifest((uint8_t *)man, mlen, &m, &d) != TB_OK) {
+		add(rep, "signature", TB_V_FAIL, "signed, but the manifest is malformed: %s", d.msg);
 		goto out;
 	}
 	add(rep, "signature", TB_V_PASS, "the manifest signature verifies with the declared anchor");
@@ -462,7 +465,7 @@ static void cms_version(const struct tb_fw_input *in, struct tb_fw_report *rep, 
 {
 	char *man;
 	size_t n;
-	char why[300];
+	struct tb_diag d = { .msg = "" };
 	struct tb_fw_manifest m;
 	if (!in->manifest) {
 		add(rep, "version", TB_V_INCONCLUSIVE, "a CMS signature carries no firmware version: "
@@ -471,8 +474,8 @@ static void cms_version(const struct tb_fw_input *in, struct tb_fw_report *rep, 
 	}
 	if (read_small(in->manifest, TB_FWM_MAX_BYTES, &man, &n, "manifest", rep, "version"))
 		return;
-	if (tb_p_fwmanifest((uint8_t *)man, n, &m, why, sizeof why) != TB_OK)
-		add(rep, "version", TB_V_FAIL, "malformed manifest: %s", why);
+	if (tb_p_fwmanifest((uint8_t *)man, n, &m, &d) != TB_OK)
+		add(rep, "version", TB_V_FAIL, "malformed manifest: %s", d.msg);
 	else if (memcmp(m.sha256, sum, 32) != 0)
 		add(rep, "version", TB_V_FAIL, "the manifest names another image (SHA-256 differs)");
 	else
@@ -486,6 +489,7 @@ static void verify_cms(const struct tb_fw_input *in, struct tb_fw_report *rep,
 		       STACK_OF(X509) *anchors)
 {
 	char *der = NULL, why[300];
+	struct tb_diag d = { .msg = "" };
 	size_t n;
 	uint8_t sum[32];
 	int have_sum = 0;
@@ -494,8 +498,8 @@ static void verify_cms(const struct tb_fw_input *in, struct tb_fw_report *rep,
 	snprintf(rep->format, sizeof rep->format, "cms");
 	if (read_small(in->sig, TB_FW_SIG_MAX, &der, &n, "CMS signature file", rep, "signature"))
 		return;
-	if (tb_p_fwsig_cms_outer((uint8_t *)der, n, why, sizeof why) != TB_OK) {
-		add(rep, "signature", TB_V_FAIL, "malformed CMS signature file: %s", why);
+	if (tb_p_fwsig_cms_outer((uint8_t *)der, n, &d) != TB_OK) {
+		add(rep, "signature", TB_V_FAIL, "malformed CMS signature file: %s", d.msg);
 		goto out;
 	}
 	const unsigned char *p = (unsigned char *)der;

@@ -1,6 +1,7 @@
 /* policy.c: load a procurement policy and judge a report against it
  * (see policy.h and profiles/policies/README.md). */
 #include "trust/policy.h"
+#include "trust/policy_internal.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -31,12 +32,12 @@ const char *tb_prule_name(enum tb_prule r)
 }
 
 struct pl {
-	const struct tb_ydoc *doc;
+	const struct tb_y_doc *doc;
 	struct tb_diag *d;
 	struct tb_policy *p;
 };
 
-static enum tb_err load_ident(struct pl *L, const struct tb_ynode *m)
+static enum tb_err load_ident(struct pl *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "id", NULL };
 	static const char *const opt[] = { "description", NULL };
@@ -47,7 +48,7 @@ static enum tb_err load_ident(struct pl *L, const struct tb_ynode *m)
 	if (e)
 		return e;
 	L->p->id = tb_xstrdup(v);
-	const struct tb_ynode *dn = tb_y_get(m, "description");
+	const struct tb_y_node *dn = tb_y_get(m, "description");
 	if (dn) {
 		if ((e = tb_y_str(L->doc, dn, "policy.description", &v, L->d)))
 			return e;
@@ -56,7 +57,7 @@ static enum tb_err load_ident(struct pl *L, const struct tb_ynode *m)
 	return TB_OK;
 }
 
-static enum tb_err load_ref_list(struct pl *L, const struct tb_ynode *seq, struct tb_prequire *r)
+static enum tb_err load_ref_list(struct pl *L, const struct tb_y_node *seq, struct tb_prequire *r)
 {
 	if (seq->nkids == 0)
 		return tb_y_errd(L->d, L->doc, seq, "require.%s lists no items", r->framework);
@@ -76,7 +77,7 @@ static enum tb_err load_ref_list(struct pl *L, const struct tb_ynode *seq, struc
 	return TB_OK;
 }
 
-static enum tb_err load_rule(struct pl *L, const struct tb_ynode *n, struct tb_prequire *r)
+static enum tb_err load_rule(struct pl *L, const struct tb_y_node *n, struct tb_prequire *r)
 {
 	const char *v;
 	enum tb_err e = tb_y_str(L->doc, n, "a framework rule", &v, L->d);
@@ -99,7 +100,7 @@ static enum tb_err load_rule(struct pl *L, const struct tb_ynode *n, struct tb_p
 	return TB_OK;
 }
 
-static enum tb_err load_require(struct pl *L, const struct tb_ynode *m)
+static enum tb_err load_require(struct pl *L, const struct tb_y_node *m)
 {
 	enum tb_err e = tb_y_keys(L->doc, m, "require", framework_keys, NULL, L->d);
 	if (e)
@@ -109,7 +110,7 @@ static enum tb_err load_require(struct pl *L, const struct tb_ynode *m)
 	L->p->req = tb_xcalloc(m->nkids / 2, sizeof *L->p->req);
 	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
 		struct tb_prequire *r = &L->p->req[L->p->nreq++];
-		const struct tb_ynode *v = m->kids[i + 1];
+		const struct tb_y_node *v = m->kids[i + 1];
 		r->framework = tb_xstrdup(m->kids[i]->str);
 		r->rule = TB_PR_LIST;
 		e = v->type == TB_Y_SEQ ? load_ref_list(L, v, r) : load_rule(L, v, r);
@@ -119,11 +120,11 @@ static enum tb_err load_require(struct pl *L, const struct tb_ynode *m)
 	return TB_OK;
 }
 
-static enum tb_err load_report(struct pl *L, const struct tb_ynode *m)
+static enum tb_err load_report(struct pl *L, const struct tb_y_node *m)
 {
 	static const char *const opt[] = { "not-before", "max-age-days", "full-suite", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "report", opt, NULL, L->d);
-	const struct tb_ynode *n;
+	const struct tb_y_node *n;
 	if (e)
 		return e;
 	if ((n = tb_y_get(m, "not-before"))) {
@@ -160,10 +161,10 @@ static int fingerprint_norm(const char *s, char out[65])
 	return n == 64 ? 0 : -1;
 }
 
-static enum tb_err load_trust(struct pl *L, const struct tb_ynode *n, struct tb_ptrust *t)
+static enum tb_err load_trust(struct pl *L, const struct tb_y_node *n, struct tb_ptrust *t)
 {
 	static const char *const opt[] = { "subject", "sha256", NULL };
-	const struct tb_ynode *sn, *fn;
+	const struct tb_y_node *sn, *fn;
 	const char *v;
 	enum tb_err e = tb_y_keys(L->doc, n, "a trusted-labs entry", opt, NULL, L->d);
 	if (e)
@@ -191,11 +192,11 @@ static enum tb_err load_trust(struct pl *L, const struct tb_ynode *n, struct tb_
 	return TB_OK;
 }
 
-static enum tb_err load_assessor(struct pl *L, const struct tb_ynode *m)
+static enum tb_err load_assessor(struct pl *L, const struct tb_y_node *m)
 {
 	static const char *const opt[] = { "self-assessment", "trusted-labs", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "assessor", opt, NULL, L->d);
-	const struct tb_ynode *n;
+	const struct tb_y_node *n;
 	if (e)
 		return e;
 	if ((n = tb_y_get(m, "self-assessment"))) {
@@ -227,7 +228,7 @@ static enum tb_err load_doc(struct pl *L)
 {
 	static const char *const req[] = { "policy", NULL };
 	static const char *const opt[] = { "require", "report", "assessor", NULL };
-	const struct tb_ynode *root = L->doc->root, *n;
+	const struct tb_y_node *root = L->doc->root, *n;
 	enum tb_err e = tb_y_keys(L->doc, root, "the policy file", opt, req, L->d);
 	if (!e)
 		e = load_ident(L, tb_y_get(root, "policy"));
@@ -243,9 +244,9 @@ static enum tb_err load_doc(struct pl *L)
 enum tb_err tb_policy_parse(const char *name, const void *buf, size_t len, struct tb_policy **out,
 			    struct tb_diag *d)
 {
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	*out = NULL;
-	enum tb_err e = tb_yaml_parse(name, buf, len, &doc, d);
+	enum tb_err e = tb_y_parse(name, buf, len, &doc, d);
 	if (e)
 		return e;
 	struct tb_policy *p = tb_xcalloc(1, sizeof *p);
@@ -253,9 +254,7 @@ enum tb_err tb_policy_parse(const char *name, const void *buf, size_t len, struc
 	p->full_suite = 1;
 	struct pl L = { .doc = doc, .d = d, .p = p };
 	e = load_doc(&L);
-	if (e && d && d->file == doc->name)
-		d->file = name; /* doc->name dies with doc */
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 	if (e) {
 		tb_policy_free(p);
 		return e;
@@ -270,7 +269,7 @@ enum tb_err tb_policy_load(const char *path, struct tb_policy **out, struct tb_d
 	char *buf;
 	size_t n;
 	*out = NULL;
-	enum tb_err e = tb_file_read(path, TB_YAML_MAX_BYTES + 1, &buf, &n, d);
+	enum tb_err e = tb_file_read(path, TB_Y_MAX_BYTES + 1, &buf, &n, d);
 	if (!e)
 		e = tb_policy_parse(path, buf, n, out, d);
 	free(buf);
@@ -419,15 +418,39 @@ static void eval_require(const struct tb_prequire *r, const struct tb_facts *f,
 		      mandatory_only ? "mandatory " : "");
 }
 
-/* "2026-11-23T17:30:58Z" to time_t; -1 when malformed. */
-static time_t utc_parse(const char *s)
+/* n decimal digits at s, or -1 when any is not a digit. */
+static int digits(const char *s, int n)
 {
-	struct tm tm = { 0 };
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* "2026-11-23T17:30:58Z" to time_t; -1 when malformed.  Exactly the
+ * schema's form: the date comes from a report anyone may have written. */
+TB_UNITTEST time_t utc_parse(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	if (!s || strlen(s) != sizeof shape - 1)
 		return (time_t)-1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] != 'd' && s[i] != shape[i])
+			return (time_t)-1;
+	struct tm tm = { 0 };
+	tm.tm_year = digits(s, 4) - 1900;
+	tm.tm_mon = digits(s + 5, 2) - 1;
+	tm.tm_mday = digits(s + 8, 2);
+	tm.tm_hour = digits(s + 11, 2);
+	tm.tm_min = digits(s + 14, 2);
+	tm.tm_sec = digits(s + 17, 2);
+	if (tm.tm_year < -1900 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
+	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+		return (time_t)-1;
 	return timegm(&tm);
 }
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "result/result.h"
-#include "load/suite.h"
 
 /* A signature from the clock's future by more than this is refused. */
 #define CLOCK_SKEW_S 300

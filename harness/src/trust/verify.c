@@ -1,5 +1,6 @@
 /* verify.c: check a signed report, its evidence and a policy (see verify.h). */
 #include "trust/verify.h"
+#include "trust/verify_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,10 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
+#include "base/text.h"
 #include "report/report.h"
 #include "report/report_load.h"
 #include "trust/sign.h"
-#include "load/suite.h"
 
 #define X(s) ((const xmlChar *)(s))
 /* At most this many problem lines per check; the rest are counted. */
@@ -236,19 +238,19 @@ TB_UNITTEST int evidence_path_safe(const char *p)
 }
 
 /* Hash one file the report names; stops reading past the recorded size.
- * Returns 1 when it matches; otherwise why says what is wrong. */
-static int hash_one(int dirfd, const struct evfile *ev, char *why, size_t whylen)
+ * Returns 1 when it matches; otherwise d's message says what is wrong. */
+static int hash_one(int dirfd, const struct evfile *ev, struct tb_diag *d)
 {
 	int fd = openat(dirfd, ev->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, whylen, "%s", errno == ENOENT ? "missing" :
-			 errno == ELOOP ? "cannot open (a symbolic link)" : strerror(errno));
+		tb_diag_set(d, TB_E_IO, "%s", errno == ENOENT ? "missing" :
+			    errno == ELOOP ? "cannot open (a symbolic link)" : strerror(errno));
 		return 0;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		snprintf(why, whylen, "not a regular file");
+		tb_diag_set(d, TB_E_IO, "not a regular file");
 		return 0;
 	}
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -266,14 +268,14 @@ static int hash_one(int dirfd, const struct evfile *ev, char *why, size_t whylen
 	char hex[65];
 	tb_sha256_hex(sum, hex);
 	if (got < 0)
-		snprintf(why, whylen, "read error");
+		tb_diag_set(d, TB_E_IO, "read error");
 	else if (total < ev->bytes)
-		snprintf(why, whylen, "truncated: %llu bytes, the report records %llu", total,
-			 ev->bytes);
+		tb_diag_set(d, TB_E_FORMAT, "truncated: %llu bytes, the report records %llu", total,
+			    ev->bytes);
 	else if (total > ev->bytes)
-		snprintf(why, whylen, "more than the %llu bytes the report records", ev->bytes);
+		tb_diag_set(d, TB_E_FORMAT, "more than the %llu bytes the report records", ev->bytes);
 	else if (strcmp(hex, ev->sha256) != 0)
-		snprintf(why, whylen, "SHA-256 %s, the report records %s", hex, ev->sha256);
+		tb_diag_set(d, TB_E_FORMAT, "SHA-256 %s, the report records %s", hex, ev->sha256);
 	else
 		return 1;
 	return 0;
@@ -282,15 +284,17 @@ static int hash_one(int dirfd, const struct evfile *ev, char *why, size_t whylen
 /* One file: 1 when it is there and matches, else a detail line in line. */
 static int check_one(int dirfd, const struct evfile *ev, char *line, size_t linelen)
 {
-	char why[256];
+	struct tb_diag why = { .msg = "" };
 	if (!evidence_path_safe(ev->path))
-		snprintf(why, sizeof why, "%s",
-			 ev->path[0] ? "unsafe path refused (absolute, '.' or '..')"
-				     : "the report records no path");
-	else if (hash_one(dirfd, ev, why, sizeof why))
+		tb_diag_set(&why, TB_E_FORMAT, "%s",
+			    ev->path[0] ? "unsafe path refused (absolute, '.' or '..')"
+					: "the report records no path");
+	else if (hash_one(dirfd, ev, &why))
 		return 1;
 	char *safe = tb_text_escape((const uint8_t *)ev->path, strlen(ev->path));
-	snprintf(line, linelen, "%.200s%s: %s", safe, ev->is_capture ? " (the capture)" : "", why);
+	/* The report's own sha256 attribute is in the reason: both are bounded. */
+	snprintf(line, linelen, "%.200s%s: %.255s", safe, ev->is_capture ? " (the capture)" : "",
+		 why.msg);
 	free(safe);
 	return 0;
 }

@@ -11,7 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check/ctx.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "net/net.h"
 #include "result/result.h"
+#include "suites.h"
 
 static const char profile_text[] =
 	"profile: { id: \"absent\" }\n"

@@ -8,18 +8,19 @@
 
 #include "capture/analyze.h"
 #include "proto/p_pkt.h"
+#include "suites.h"
 
 #define DUT 0xc612010a
 
-static struct tb_an *load(const char *path)
+static struct tb_analysis *load(const char *path)
 {
 	struct tb_diag d = { 0 };
-	struct tb_an *a = tb_an_new(DUT);
-	ck_assert_msg(tb_an_read_file(a, path, &d) == TB_OK, "%s", d.msg);
+	struct tb_analysis *a = tb_analysis_new(DUT);
+	ck_assert_msg(tb_analysis_read_file(a, path, &d) == TB_OK, "%s", d.msg);
 	return a;
 }
 
-static const struct tb_secret *find_secret(const struct tb_an *a, enum tb_secret_kind k, int from_dut)
+static const struct tb_secret *find_secret(const struct tb_analysis *a, enum tb_secret_kind k, int from_dut)
 {
 	for (size_t i = 0; i < a->nsecrets; i++)
 		if (a->secrets[i].kind == k && a->secrets[i].from_dut == from_dut)
@@ -32,7 +33,7 @@ START_TEST(legacy_cleartext_and_secrets)
 	static const char *const files[] = { "fixtures/pcaps/legacy.pcap", "fixtures/pcaps/legacy-sll2.pcap",
 					     "fixtures/pcaps/legacy-vlan.pcap" };
 	for (size_t f = 0; f < 3; f++) {
-		struct tb_an *a = load(files[f]);
+		struct tb_analysis *a = load(files[f]);
 		const struct tb_secret *tok = find_secret(a, TB_SEC_HTTP_TOKEN, 1);
 		const struct tb_secret *mq = find_secret(a, TB_SEC_MQTT_PASS, 1);
 		ck_assert_ptr_nonnull(tok);
@@ -47,16 +48,16 @@ START_TEST(legacy_cleartext_and_secrets)
 		ck_assert_int_eq(tok->k.init, TB_INIT_DUT);
 		ck_assert_int_eq(tok->k.app, TB_APP_HTTP);
 		ck_assert_uint_eq(tok->k.port, 80);
-		ck_assert_str_eq(tb_an_peer_name(a, tok->k.peer), "cloud.trustbench.lab");
+		ck_assert_str_eq(tb_analysis_peer_name(a, tok->k.peer), "cloud.trustbench.lab");
 		ck_assert_uint_eq(a->fragments, 2);
-		tb_an_free(a);
+		tb_analysis_free(a);
 	}
 }
 END_TEST
 
 START_TEST(hardened_tls_only)
 {
-	struct tb_an *a = load("fixtures/pcaps/hardened.pcap");
+	struct tb_analysis *a = load("fixtures/pcaps/hardened.pcap");
 	ck_assert_uint_eq(a->nsecrets, 0);
 	size_t tls = 0;
 	for (size_t i = 0; i < a->nflows; i++) {
@@ -73,16 +74,16 @@ START_TEST(hardened_tls_only)
 		}
 	}
 	ck_assert_uint_eq(tls, 1);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
 START_TEST(edge_frames_counted_not_fatal)
 {
-	struct tb_an *a = load("fixtures/pcaps/edge.pcap");
+	struct tb_analysis *a = load("fixtures/pcaps/edge.pcap");
 	ck_assert_uint_eq(a->undecodable, 3);
 	ck_assert_uint_eq(a->non_ipv4, 1);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
@@ -92,7 +93,7 @@ START_TEST(report_never_holds_the_value)
 	int fd = mkstemp(tmp);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	struct tb_an *a = load("fixtures/pcaps/legacy.pcap");
+	struct tb_analysis *a = load("fixtures/pcaps/legacy.pcap");
 	struct tb_capture_info ci = { .status = "offline", .path = "legacy.pcap" };
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(tb_traffic_write(&ci, a, tmp, &d), TB_OK);
@@ -104,7 +105,7 @@ START_TEST(report_never_holds_the_value)
 	ck_assert_ptr_nonnull(strstr(buf, "kind=\"mqtt-password\""));
 	free(buf);
 	unlink(tmp);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
@@ -116,11 +117,11 @@ START_TEST(unsupported_link_type_named)
 	uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 105 };
 	ck_assert_int_eq(write(fd, hdr, sizeof hdr), (ssize_t)sizeof hdr);
 	close(fd);
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	struct tb_diag d = { 0 };
-	ck_assert_int_eq(tb_an_read_file(a, tmp, &d), TB_E_FORMAT);
+	ck_assert_int_eq(tb_analysis_read_file(a, tmp, &d), TB_E_FORMAT);
 	ck_assert_ptr_nonnull(strstr(d.msg, "not supported"));
-	tb_an_free(a);
+	tb_analysis_free(a);
 	unlink(tmp);
 }
 END_TEST

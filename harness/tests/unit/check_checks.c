@@ -5,22 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/chk_default_credentials_internal.h"
+#include "check/chk_tcp_exposure_internal.h"
 #include "result/result.h"
-
-/* File-local in chk_default_credentials.c: identical copies. */
-struct cred {
-	char *user, *pass;
-	int control;
-};
-struct credlist {
-	struct cred *v;
-	size_t n;
-};
-
-long parse_ports(const char *spec, uint8_t map[8192], char *why, size_t whylen);
-int parse_credlist(const char *text, size_t len, struct credlist *out, char *why, size_t whylen);
-int parse_location(const uint8_t *loc, size_t len, uint32_t *addr, uint16_t *port, char *path,
-		   size_t pathlen, char *why, size_t whylen);
+#include "suites.h"
 
 static int has_port(const uint8_t map[8192], long p)
 {
@@ -29,10 +17,10 @@ static int has_port(const uint8_t map[8192], long p)
 
 static long ports(const char *spec, uint8_t map[8192])
 {
-	char why[200] = "";
-	long n = parse_ports(spec, map, why, sizeof why);
+	struct tb_diag why = { .msg = "" };
+	long n = parse_ports(spec, map, &why);
 	if (n < 0)
-		ck_assert_msg(strstr(why, "bad port list"), "%s: %s", spec, why);
+		ck_assert_msg(strstr(why.msg, "bad port list"), "%s: %s", spec, why.msg);
 	return n;
 }
 
@@ -71,9 +59,9 @@ START_TEST(ports_invalid)
 					   "80 x",   "99999999999999999999", "80-x", NULL };
 	for (int i = 0; bad[i]; i++)
 		ck_assert_msg(ports(bad[i], map) == -1, "'%s' accepted", bad[i]);
-	char why[200];
-	ck_assert_int_eq(parse_ports("5-3", map, why, sizeof why), -1);
-	ck_assert_str_eq(why, "bad port list '5-3' (use e.g. 1-65535 or 22,80,8000-8100)");
+	struct tb_diag why = { .msg = "" };
+	ck_assert_int_eq(parse_ports("5-3", map, &why), -1);
+	ck_assert_str_eq(why.msg, "bad port list '5-3' (use e.g. 1-65535 or 22,80,8000-8100)");
 }
 END_TEST
 
@@ -120,8 +108,8 @@ START_TEST(credlist_real_file)
 	ck_assert_uint_eq(lines, 64);
 
 	struct credlist l = { 0 };
-	char why[200] = "";
-	ck_assert_int_eq(parse_credlist(buf, len, &l, why, sizeof why), 0);
+	struct tb_diag why = { .msg = "" };
+	ck_assert_int_eq(parse_credlist(buf, len, &l, &why), 0);
 	ck_assert_uint_eq(l.n, 61);
 	ck_assert_str_eq(l.v[0].user, "root");
 	ck_assert_str_eq(l.v[0].pass, "xc3511"); /* weight column dropped */
@@ -145,8 +133,8 @@ START_TEST(credlist_formats)
 	static const char crlf[] = "# comment\r\nusername\tpassword\r\nroot\tpass\r\nadmin\t\r\n"
 				   "\r\nuser\tpw\t7\r\nlast\tline";
 	struct credlist l = { 0 };
-	char why[200] = "";
-	ck_assert_int_eq(parse_credlist(crlf, strlen(crlf), &l, why, sizeof why), 0);
+	struct tb_diag why = { .msg = "" };
+	ck_assert_int_eq(parse_credlist(crlf, strlen(crlf), &l, &why), 0);
 	ck_assert_uint_eq(l.n, 4);
 	ck_assert_str_eq(l.v[0].user, "root");
 	ck_assert_str_eq(l.v[0].pass, "pass");
@@ -158,10 +146,10 @@ START_TEST(credlist_formats)
 	credlist_free(&l);
 
 	/* Empty input is an empty list. */
-	ck_assert_int_eq(parse_credlist("", 0, &l, why, sizeof why), 0);
+	ck_assert_int_eq(parse_credlist("", 0, &l, &why), 0);
 	ck_assert_uint_eq(l.n, 0);
 	/* Passwords may contain spaces and '#'. */
-	ck_assert_int_eq(parse_credlist("a\tb c#d\n", 8, &l, why, sizeof why), 0);
+	ck_assert_int_eq(parse_credlist("a\tb c#d\n", 8, &l, &why), 0);
 	ck_assert_str_eq(l.v[0].pass, "b c#d");
 	credlist_free(&l);
 }
@@ -170,10 +158,10 @@ END_TEST
 static void credlist_bad(const char *text, size_t len, const char *line_phrase)
 {
 	struct credlist l = { 0 };
-	char why[200] = "";
-	ck_assert_int_eq(parse_credlist(text, len, &l, why, sizeof why), -1);
-	ck_assert_msg(strstr(why, line_phrase), "'%s' not in '%s'", line_phrase, why);
-	ck_assert_msg(strstr(why, "expected username<TAB>password"), "%s", why);
+	struct tb_diag why = { .msg = "" };
+	ck_assert_int_eq(parse_credlist(text, len, &l, &why), -1);
+	ck_assert_msg(strstr(why.msg, line_phrase), "'%s' not in '%s'", line_phrase, why.msg);
+	ck_assert_msg(strstr(why.msg, "expected username<TAB>password"), "%s", why.msg);
 	credlist_free(&l);
 }
 
@@ -190,95 +178,6 @@ START_TEST(credlist_errors)
 }
 END_TEST
 
-static int loc(const char *s, uint32_t *addr, uint16_t *port, char *path, char *why)
-{
-	return parse_location((const uint8_t *)s, strlen(s), addr, port, path, 600, why, 200);
-}
-
-START_TEST(location_valid)
-{
-	uint32_t addr = 0x01020304;
-	uint16_t port = 1234;
-	char path[600], why[200];
-	ck_assert_int_eq(loc("/login.htm?next=/", &addr, &port, path, why), 0);
-	ck_assert_str_eq(path, "/login.htm?next=/");
-	ck_assert_uint_eq(addr, 0x01020304); /* relative: same target */
-	ck_assert_uint_eq(port, 1234);
-
-	ck_assert_int_eq(loc("http://198.18.1.10:8080/x", &addr, &port, path, why), 0);
-	ck_assert_uint_eq(addr, 0xc612010a);
-	ck_assert_uint_eq(port, 8080);
-	ck_assert_str_eq(path, "/x");
-
-	ck_assert_int_eq(loc("http://198.18.1.10", &addr, &port, path, why), 0);
-	ck_assert_uint_eq(port, 80);
-	ck_assert_str_eq(path, "/");
-
-	ck_assert_int_eq(loc("http://198.18.1.11:81", &addr, &port, path, why), 0);
-	ck_assert_uint_eq(addr, 0xc612010b);
-	ck_assert_uint_eq(port, 81);
-	ck_assert_str_eq(path, "/");
-
-	ck_assert_int_eq(loc("http://198.18.1.10/a/b", &addr, &port, path, why), 0);
-	ck_assert_uint_eq(port, 80);
-	ck_assert_str_eq(path, "/a/b");
-}
-END_TEST
-
-static void loc_bad(const char *s, const char *phrase)
-{
-	uint32_t addr = 0;
-	uint16_t port = 0;
-	char path[600] = "", why[200] = "";
-	ck_assert_msg(loc(s, &addr, &port, path, why) == -1, "'%s' accepted (path '%s')", s, path);
-	ck_assert_msg(strstr(why, phrase), "'%s': '%s' not in '%s'", s, phrase, why);
-}
-
-START_TEST(location_refused)
-{
-	loc_bad("http://example.com/", "redirect to host name 'example.com' refused");
-	loc_bad("http://localhost:8080/", "host name 'localhost' refused");
-	loc_bad("http://198.18.1.010/", "host name '198.18.1.010' refused");
-	loc_bad("http://user@198.18.1.10/", "refused");
-	loc_bad("https://198.18.1.10/", "not http:// on a lab address");
-	loc_bad("//evil.example/x", "not http:// on a lab address");
-	loc_bad("//198.18.1.10/x", "not http:// on a lab address");
-	loc_bad("login.htm", "not http:// on a lab address");
-	loc_bad("HTTP://198.18.1.10/", "not http://");
-	loc_bad("http:///x", "unusable host");
-	loc_bad("http://198.18.1.10:99999/", "bad port");
-	loc_bad("http://198.18.1.10:0/", "bad port");
-	loc_bad("http://198.18.1.10:/", "bad port");
-	loc_bad("http://198.18.1.10:abc/", "bad port");
-	loc_bad("", "unusable Location");
-	uint32_t a;
-	uint16_t p;
-	char path[600], why[200];
-	ck_assert_int_eq(parse_location((const uint8_t *)"/a\0b", 4, &a, &p, path, sizeof path, why,
-					sizeof why),
-			 -1);
-	/* A path that does not fit is refused, not cut. */
-	ck_assert_int_eq(parse_location((const uint8_t *)"/abcdef", 7, &a, &p, path, 4, why,
-					sizeof why),
-			 -1);
-	ck_assert_ptr_nonnull(strstr(why, "too long"));
-	static char huge[700];
-	memset(huge, 'a', sizeof huge - 1);
-	huge[0] = '/';
-	loc_bad(huge, "unusable Location");
-}
-END_TEST
-
-/* BUG: after the port number anything is taken as the path, so a port
- * followed by junk is accepted and the junk becomes a path that does not
- * start with '/'. */
-START_TEST(location_port_junk)
-{
-	loc_bad("http://198.18.1.10:80x/", "bad port");
-	loc_bad("http://198.18.1.10:80:81/", "bad port");
-}
-END_TEST
-
 Suite *checks_suite(void)
 {
 	Suite *s = suite_create("checks");
@@ -291,11 +190,6 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, credlist_real_file);
 	tcase_add_test(tc, credlist_formats);
 	tcase_add_test(tc, credlist_errors);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("security-txt");
-	tcase_add_test(tc, location_valid);
-	tcase_add_test(tc, location_refused);
-	tcase_add_test(tc, location_port_junk);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include "capture/analyze.h"
+#include "capture/analyze_internal.h"
+#include "check/chk_traffic_internal.h"
 #include "proto/p_pkt.h"
 #include "result/result.h"
 #include "result/verdict.h"
+#include "suites.h"
 
 #define DUT 0xc612010au     /* 198.18.1.10 */
 #define HARNESS 0xc6120101u /* 198.18.1.1 */
@@ -23,11 +26,6 @@
 #define ACK TB_TCP_ACK
 #define RST TB_TCP_RST
 #define FIN TB_TCP_FIN
-
-void secret_mask(const uint8_t *v, size_t n, char out[8]);
-enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t n, int start, uint16_t service);
-void traffic_judge(const struct tb_an *a, const char *rule, uint64_t kernel_dropped,
-		   struct tb_result *res);
 
 static double now = 1795000000.0;
 
@@ -44,7 +42,7 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 /* One raw-IP TCP frame; snap: bytes captured (0: all). */
-static void tcp_snap(struct tb_an *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+static void tcp_snap(struct tb_analysis *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
 		     uint8_t flags, const void *pay, size_t n, size_t snap)
 {
 	static uint8_t f[2048];
@@ -63,10 +61,10 @@ static void tcp_snap(struct tb_an *a, uint32_t src, uint16_t sport, uint32_t dst
 	if (n)
 		memcpy(f + 40, pay, n);
 	now += 0.001;
-	tb_an_frame(a, TB_DLT_RAW_LT, now, f, snap ? snap : len, len);
+	tb_analysis_frame(a, TB_DLT_RAW_LT, now, f, snap ? snap : len, len);
 }
 
-static void udp_snap(struct tb_an *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+static void udp_snap(struct tb_analysis *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
 		     const void *pay, size_t n, size_t snap)
 {
 	static uint8_t f[2048];
@@ -83,17 +81,17 @@ static void udp_snap(struct tb_an *a, uint32_t src, uint16_t sport, uint32_t dst
 	put16(f + 24, (unsigned)(8 + n));
 	memcpy(f + 28, pay, n);
 	now += 0.001;
-	tb_an_frame(a, TB_DLT_RAW_LT, now, f, snap ? snap : len, len);
+	tb_analysis_frame(a, TB_DLT_RAW_LT, now, f, snap ? snap : len, len);
 }
 
-static void tcp(struct tb_an *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+static void tcp(struct tb_analysis *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
 		uint8_t flags, const char *pay)
 {
 	tcp_snap(a, src, sport, dst, dport, flags, pay, pay ? strlen(pay) : 0, 0);
 }
 
 /* The harness's exposure sweep: SYN to every port, RST back. */
-static void sweep(struct tb_an *a)
+static void sweep(struct tb_analysis *a)
 {
 	for (unsigned port = 1; port <= 65535; port++) {
 		tcp(a, HARNESS, 40000 + (port % 20000), DUT, (uint16_t)port, SYN, NULL);
@@ -105,7 +103,7 @@ static const char telemetry[] = "GET /telemetry?token=abcdef0123456789 HTTP/1.1\
 				"Host: cloud\r\nAuthorization: Basic ZGV2aWNlOnMzY3JldC1wYXNz\r\n\r\n";
 
 /* The DUT's own cleartext phone-home: a whole HTTP exchange. */
-static void phone_home(struct tb_an *a, uint16_t sport)
+static void phone_home(struct tb_analysis *a, uint16_t sport)
 {
 	tcp(a, DUT, sport, CLOUD, 80, SYN, NULL);
 	tcp(a, CLOUD, 80, DUT, sport, SYN | ACK, NULL);
@@ -116,7 +114,7 @@ static void phone_home(struct tb_an *a, uint16_t sport)
 	tcp(a, DUT, sport, CLOUD, 80, ACK, NULL);
 }
 
-static const struct tb_flow *find_flow(const struct tb_an *a, enum tb_initiator init, enum tb_app app,
+static const struct tb_flow *find_flow(const struct tb_analysis *a, enum tb_initiator init, enum tb_app app,
 				       uint16_t port)
 {
 	for (size_t i = 0; i < a->nflows; i++)
@@ -125,7 +123,7 @@ static const struct tb_flow *find_flow(const struct tb_an *a, enum tb_initiator 
 	return NULL;
 }
 
-static enum tb_verdict judge(const struct tb_an *a, const char *rule, uint64_t dropped, char *reason,
+static enum tb_verdict judge(const struct tb_analysis *a, const char *rule, uint64_t dropped, char *reason,
 			     size_t cap)
 {
 	struct tb_result r = { 0 };
@@ -138,12 +136,12 @@ static enum tb_verdict judge(const struct tb_an *a, const char *rule, uint64_t d
 
 START_TEST(sweep_never_hides_a_later_phone_home)
 {
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	char why[4096];
 	sweep(a);
 	for (unsigned i = 0; i < 29; i++)
 		phone_home(a, (uint16_t)(50000 + i));
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	const struct tb_flow *f = find_flow(a, TB_INIT_DUT, TB_APP_HTTP, 80);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->connections, 29);
@@ -156,7 +154,7 @@ START_TEST(sweep_never_hides_a_later_phone_home)
 	ck_assert_int_eq(judge(a, "no-cleartext-secrets", 0, why, sizeof why), TB_V_FAIL);
 	ck_assert_msg(strstr(why, "http-basic-password *** (") || strstr(why, "http-basic-password s***"), "%s", why);
 	ck_assert_msg(strstr(why, "frame 131073") != NULL, "%s", why);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
@@ -164,7 +162,7 @@ START_TEST(a_new_syn_starts_a_new_connection)
 {
 	/* The capture begins inside a TLS connection to cloud:443; later the
 	 * DUT opens a cleartext connection to the same peer and port. */
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	char why[4096];
 	static const uint8_t appdata[] = { 0x17, 0x03, 0x03, 0x00, 0x04, 0xff, 0x10, 0x00, 0x01 };
 	tcp_snap(a, DUT, 50000, CLOUD, 443, ACK, appdata, sizeof appdata, 0);
@@ -172,7 +170,7 @@ START_TEST(a_new_syn_starts_a_new_connection)
 	tcp(a, DUT, 50001, CLOUD, 443, SYN, NULL);
 	tcp(a, CLOUD, 443, DUT, 50001, SYN | ACK, NULL);
 	tcp(a, DUT, 50001, CLOUD, 443, ACK, "POST /up HTTP/1.1\r\nX-Auth-Token: tok-0123456789abcdef\r\n\r\n");
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	const struct tb_flow *tls = find_flow(a, TB_INIT_DUT, TB_APP_TLS, 443);
 	const struct tb_flow *http = find_flow(a, TB_INIT_DUT, TB_APP_HTTP, 443);
 	ck_assert_ptr_nonnull(tls);
@@ -181,32 +179,32 @@ START_TEST(a_new_syn_starts_a_new_connection)
 	ck_assert_uint_eq(http->inferred, 0);
 	ck_assert_int_eq(judge(a, "outbound-encrypted", 0, why, sizeof why), TB_V_FAIL);
 	ck_assert_ptr_nonnull(strstr(why, "http to 198.18.9.1:443/tcp"));
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
 START_TEST(same_ports_reused_after_the_end)
 {
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	phone_home(a, 50000);
 	phone_home(a, 50000);
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	const struct tb_flow *f = find_flow(a, TB_INIT_DUT, TB_APP_HTTP, 80);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->connections, 2);
 	ck_assert_uint_eq(a->stray, 0);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
 START_TEST(midstream_initiator_inferred_from_ports)
 {
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	tcp(a, CLOUD, 1883, DUT, 41000, ACK, "\x30\x05\x00\x01t\x01\x02");
 	tcp(a, DUT, 41000, CLOUD, 1883, ACK, "\x40\x02\x00\x01");
 	tcp(a, HARNESS, 52000, DUT, 23, ACK, "ls\r\n");
 	tcp(a, DUT, 34567, CLOUD, 45678, ACK, "hello");
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	ck_assert_uint_eq(a->nflows, 3);
 	const struct tb_flow *m = &a->flows[0], *t = &a->flows[1], *u = &a->flows[2];
 	ck_assert_int_eq(m->k.init, TB_INIT_DUT);
@@ -217,14 +215,14 @@ START_TEST(midstream_initiator_inferred_from_ports)
 	ck_assert_int_eq(t->k.app, TB_APP_TELNET);
 	ck_assert_int_eq(u->k.init, TB_INIT_UNKNOWN);
 	ck_assert_uint_eq(u->inferred, 0);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
 START_TEST(encrypted_bytes_never_reguessed)
 {
 	/* SSH: banners first, then binary packets with 0xff and 0x10 bytes. */
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	static const uint8_t bin1[] = { 0xff, 0xfb, 0x01, 0x10, 0x0c, 0x00, 0x04, 'M', 'Q', 'T', 'T' };
 	static const uint8_t bin2[] = { 0x10, 0x0c, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0, 60 };
 	tcp(a, HARNESS, 52000, DUT, 22, SYN, NULL);
@@ -241,12 +239,12 @@ START_TEST(encrypted_bytes_never_reguessed)
 	tcp_snap(a, CLOUD, 445, DUT, 50000, ACK, smb, sizeof smb, 0);
 	tcp_snap(a, DUT, 50000, CLOUD, 445, ACK, bin1, sizeof bin1, 0);
 	tcp_snap(a, DUT, 50000, CLOUD, 445, ACK, bin2, sizeof bin2, 0);
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	ck_assert_uint_eq(a->nflows, 2);
 	ck_assert_int_eq(a->flows[0].k.app, TB_APP_SSH);
 	ck_assert_int_eq(a->flows[1].k.app, TB_APP_UNKNOWN);
 	ck_assert_uint_eq(a->nsecrets, 0);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
@@ -281,22 +279,22 @@ END_TEST
 
 START_TEST(timestamps_clamped_and_counted)
 {
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	uint8_t f[40] = { 0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17 };
 	put32(f + 12, DUT);
 	put32(f + 16, CLOUD);
 	put16(f + 20, 40000);
 	put16(f + 22, 9999);
 	put16(f + 24, 20);
-	tb_an_frame(a, TB_DLT_RAW_LT, 1000.0, f, sizeof f, sizeof f);
-	tb_an_frame(a, TB_DLT_RAW_LT, 10.0, f, sizeof f, sizeof f);
-	tb_an_frame(a, TB_DLT_RAW_LT, 1e300, f, sizeof f, sizeof f);
-	tb_an_frame(a, TB_DLT_RAW_LT, 1001.0, f, sizeof f, sizeof f);
-	tb_an_finish(a);
+	tb_analysis_frame(a, TB_DLT_RAW_LT, 1000.0, f, sizeof f, sizeof f);
+	tb_analysis_frame(a, TB_DLT_RAW_LT, 10.0, f, sizeof f, sizeof f);
+	tb_analysis_frame(a, TB_DLT_RAW_LT, 1e300, f, sizeof f, sizeof f);
+	tb_analysis_frame(a, TB_DLT_RAW_LT, 1001.0, f, sizeof f, sizeof f);
+	tb_analysis_finish(a);
 	ck_assert_uint_eq(a->bad_timestamps, 2);
 	ck_assert(a->last_ts >= a->first_ts);
 	ck_assert(a->windows[0].end == 0 || a->windows[0].end >= a->windows[0].start);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
@@ -304,13 +302,13 @@ START_TEST(lost_information_blocks_pass)
 {
 	/* A hardened device, all TLS 1.3 — but some of its bytes were lost. */
 	static const uint8_t ch[] = { 0x16, 0x03, 0x01, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x2b, 0x03, 0x03 };
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	char why[4096];
 	FILE *fp = fopen("fixtures/pcaps/hardened.pcap", "rb");
 	ck_assert_ptr_nonnull(fp);
 	fclose(fp);
 	struct tb_diag d = { 0 };
-	ck_assert_int_eq(tb_an_read_file(a, "fixtures/pcaps/hardened.pcap", &d), TB_OK);
+	ck_assert_int_eq(tb_analysis_read_file(a, "fixtures/pcaps/hardened.pcap", &d), TB_OK);
 	ck_assert_int_eq(judge(a, "outbound-encrypted", 0, why, sizeof why), TB_V_PASS);
 	ck_assert_int_eq(judge(a, "no-cleartext-secrets", 0, why, sizeof why), TB_V_PASS);
 	/* kernel drops */
@@ -320,19 +318,19 @@ START_TEST(lost_information_blocks_pass)
 	/* a DNS query of the device cut by the snap length: not judged
 	 * itself, but what it hid could have been anything */
 	udp_snap(a, DUT, 40000, CLOUD, 53, ch, sizeof ch, 30);
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	ck_assert_uint_eq(a->loss.truncated, 1);
 	ck_assert_int_eq(judge(a, "no-cleartext-secrets", 0, why, sizeof why), TB_V_INCONCLUSIVE);
 	ck_assert_msg(strstr(why, "cut short by the snap length") != NULL, "%s", why);
 	ck_assert_int_eq(judge(a, "outbound-encrypted", 0, why, sizeof why), TB_V_INCONCLUSIVE);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
 START_TEST(full_table_counts_open_connections_lost)
 {
 	/* More open device connections with payload than the table holds. */
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	char why[4096];
 	for (unsigned i = 0; i < TB_AN_MAX_CONNS + 10; i++) {
 		uint32_t peer = CLOUD + (i >> 12);
@@ -342,26 +340,26 @@ START_TEST(full_table_counts_open_connections_lost)
 	}
 	ck_assert_uint_eq(a->nconns, TB_AN_MAX_CONNS);
 	ck_assert_uint_eq(a->loss.evicted_open, 10);
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	ck_assert_int_ne(judge(a, "outbound-encrypted", 0, why, sizeof why), TB_V_PASS);
-	ck_assert_uint_ne(tb_an_loss_describe(a, 0, why, sizeof why), 0);
+	ck_assert_uint_ne(tb_analysis_loss_describe(a, 0, why, sizeof why), 0);
 	ck_assert_msg(strstr(why, "10 open connections left") != NULL, "%s", why);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
 START_TEST(payloadless_connections_evicted_without_loss)
 {
 	/* A sweep that gets no answer at all keeps every connection half open. */
-	struct tb_an *a = tb_an_new(DUT);
+	struct tb_analysis *a = tb_analysis_new(DUT);
 	for (unsigned port = 1; port <= 65535; port++)
 		tcp(a, HARNESS, 40000, DUT, (uint16_t)port, SYN, NULL);
 	phone_home(a, 50000);
-	tb_an_finish(a);
+	tb_analysis_finish(a);
 	ck_assert_uint_eq(a->loss.evicted_open + a->loss.untracked, 0);
 	ck_assert_ptr_nonnull(find_flow(a, TB_INIT_DUT, TB_APP_HTTP, 80));
 	ck_assert_uint_eq(a->probes[0].connections, 65535);
-	tb_an_free(a);
+	tb_analysis_free(a);
 }
 END_TEST
 
@@ -392,19 +390,19 @@ START_TEST(corrupt_record_named_with_its_frame)
 	close(fd);
 	struct tb_diag d = { 0 };
 	write_pcap(tmp, 2, 0x80000000u, 100);
-	struct tb_an *a = tb_an_new(DUT);
-	ck_assert_int_eq(tb_an_read_file(a, tmp, &d), TB_OK);
+	struct tb_analysis *a = tb_analysis_new(DUT);
+	ck_assert_int_eq(tb_analysis_read_file(a, tmp, &d), TB_OK);
 	ck_assert_uint_eq(a->loss.corrupt_frame, 3);
 	ck_assert_int_eq(a->loss.cut_short, 0);
-	ck_assert_uint_ne(tb_an_loss_describe(a, 0, why, sizeof why), 0);
+	ck_assert_uint_ne(tb_analysis_loss_describe(a, 0, why, sizeof why), 0);
 	ck_assert_msg(strstr(why, "corrupt at frame 3") != NULL, "%s", why);
-	tb_an_free(a);
+	tb_analysis_free(a);
 	write_pcap(tmp, 2, 60, 10); /* a writer killed mid-record */
-	a = tb_an_new(DUT);
-	ck_assert_int_eq(tb_an_read_file(a, tmp, &d), TB_OK);
+	a = tb_analysis_new(DUT);
+	ck_assert_int_eq(tb_analysis_read_file(a, tmp, &d), TB_OK);
 	ck_assert_uint_eq(a->loss.corrupt_frame, 0);
 	ck_assert_int_eq(a->loss.cut_short, 1);
-	tb_an_free(a);
+	tb_analysis_free(a);
 	unlink(tmp);
 }
 END_TEST

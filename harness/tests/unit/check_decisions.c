@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "load/decisions.h"
+#include "suites.h"
 
 #define NAME "lab/decisions.yaml"
 

@@ -13,6 +13,7 @@
 #include "base/mkdirs.h"
 #include "trust/policy.h"
 #include "trust/verify.h"
+#include "suites.h"
 
 static char base[64];
 

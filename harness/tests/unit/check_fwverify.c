@@ -8,18 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
+#include "check/chk_firmware_update_push_internal.h"
 #include "trust/fwverify.h"
+#include "trust/fwverify_internal.h"
 #include "load/profile.h"
-#include "load/suite.h"
-
-/* Exposed with TB_UNITTEST. */
-enum tb_verdict fw_key_policy(EVP_PKEY *k, char *text, size_t len);
-int fw_raw_verify(EVP_PKEY *k, const uint8_t *msg, size_t mlen, const uint8_t *sig, size_t slen);
-struct blob {
-	uint8_t *p;
-	size_t len;
-};
-struct blob fw_frame(const struct blob *man, const struct blob *sig, const struct blob *img);
+#include "suites.h"
 
 static char dir[64];
 

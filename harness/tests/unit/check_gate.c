@@ -7,6 +7,7 @@
 
 #include "run/runner.h"
 #include "result/result.h"
+#include "suites.h"
 
 static const char suite_text[] =
 	"suite:\n"

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
 #include "capture/analyze.h"
 #include "capture/hashread.h"
+#include "suites.h"
 
 #define DUT 0xc612010a
 
@@ -92,9 +94,9 @@ START_TEST(analysis_with_and_without_digest_agree)
 		struct tb_diag d = { 0 };
 		uint8_t want[32], got[32];
 		uint64_t wb, gb;
-		struct tb_an *a = tb_an_new(DUT), *b = tb_an_new(DUT);
-		ck_assert_int_eq(tb_an_read_file(a, files[i], &d), TB_OK);
-		ck_assert_int_eq(tb_an_read_file_sha256(b, files[i], got, &gb, &d), TB_OK);
+		struct tb_analysis *a = tb_analysis_new(DUT), *b = tb_analysis_new(DUT);
+		ck_assert_int_eq(tb_analysis_read_file(a, files[i], &d), TB_OK);
+		ck_assert_int_eq(tb_analysis_read_file_sha256(b, files[i], got, &gb, &d), TB_OK);
 		ck_assert_int_eq(tb_file_sha256(files[i], want, &wb), TB_OK);
 		ck_assert(memcmp(want, got, 32) == 0);
 		ck_assert_uint_eq(wb, gb);
@@ -102,8 +104,8 @@ START_TEST(analysis_with_and_without_digest_agree)
 		ck_assert_uint_eq(a->nflows, b->nflows);
 		ck_assert_uint_eq(a->nsecrets, b->nsecrets);
 		ck_assert_int_eq(a->loss.cut_short, b->loss.cut_short);
-		tb_an_free(a);
-		tb_an_free(b);
+		tb_analysis_free(a);
+		tb_analysis_free(b);
 	}
 	/* cut short: the tail after the last whole record still counts */
 	char path[32];
@@ -118,13 +120,13 @@ START_TEST(analysis_with_and_without_digest_agree)
 	free(buf);
 	uint8_t want[32], got[32];
 	uint64_t wb, gb;
-	struct tb_an *a = tb_an_new(DUT);
-	ck_assert_int_eq(tb_an_read_file_sha256(a, path, got, &gb, &d), TB_OK);
+	struct tb_analysis *a = tb_analysis_new(DUT);
+	ck_assert_int_eq(tb_analysis_read_file_sha256(a, path, got, &gb, &d), TB_OK);
 	ck_assert_int_eq(tb_file_sha256(path, want, &wb), TB_OK);
 	ck_assert(a->loss.cut_short);
 	ck_assert_uint_eq(gb, len - 7);
 	ck_assert(memcmp(want, got, 32) == 0);
-	tb_an_free(a);
+	tb_analysis_free(a);
 	unlink(path);
 }
 END_TEST

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "load/profile.h"
+#include "load/suite.h"
 #include "report/junit.h"
+#include "suites.h"
 
 #define CASE(id, prov)                                                                \
 	"      - id: \"" id "\"\n"                                                    \

@@ -14,7 +14,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "check/ctx.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "net/net.h"
 #include "result/result.h"
+#include "suites.h"
 
 enum fake { FAKE_CLOSE, FAKE_RESET, FAKE_CLOSING_BROKER, FAKE_REFUSING_BROKER };
 

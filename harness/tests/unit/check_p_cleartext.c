@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_cleartext.h"
+#include "suites.h"
 
 #define S(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 
@@ -12,7 +13,7 @@ static const char token[] = "POST /t HTTP/1.1\r\nX-Device-Token: abc123\r\n\r\n"
 
 START_TEST(http_basic_decoded)
 {
-	struct tb_http_req r;
+	struct tb_http_sniffed r;
 	ck_assert_int_eq(tb_p_http_request(S(basic), &r), TB_OK);
 	ck_assert_str_eq(r.method, "GET");
 	ck_assert_str_eq(r.path, "/admin");
@@ -27,7 +28,7 @@ END_TEST
 
 START_TEST(http_token_header)
 {
-	struct tb_http_req r;
+	struct tb_http_sniffed r;
 	ck_assert_int_eq(tb_p_http_request(S(token), &r), TB_OK);
 	ck_assert(r.has_token && !r.has_basic);
 	ck_assert_str_eq(r.token_header, "X-Device-Token");
@@ -41,7 +42,7 @@ START_TEST(http_every_secret_kept_apart)
 {
 	static const char both[] = "GET /telemetry?id=7&token=dtk-42&x=1 HTTP/1.1\r\n"
 				   "Authorization: Basic YWRtaW46aHVudGVyMg==\r\nX-Device-Token: abc123\r\n\r\n";
-	struct tb_http_req r;
+	struct tb_http_sniffed r;
 	ck_assert_int_eq(tb_p_http_request(S(both), &r), TB_OK);
 	ck_assert(r.has_basic && r.has_token && r.has_query_token);
 	ck_assert_uint_eq(r.secret_len, 7);
@@ -59,10 +60,10 @@ END_TEST
 START_TEST(http_every_truncation)
 {
 	for (size_t i = 0; i < sizeof basic - 1; i++) {
-		struct tb_http_req r;
+		struct tb_http_sniffed r;
 		ck_assert_int_eq(tb_p_http_request((const uint8_t *)basic, i, &r), TB_E_TRUNC);
 	}
-	struct tb_http_req r;
+	struct tb_http_sniffed r;
 	ck_assert_int_eq(tb_p_http_request(S("HTTP/1.1 200 OK\r\n\r\n"), &r), TB_E_FORMAT);
 	ck_assert_int_eq(tb_p_http_request(S("GET / FTP/1.0\r\n\r\n"), &r), TB_E_FORMAT);
 }

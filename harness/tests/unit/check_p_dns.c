@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_dns.h"
+#include "suites.h"
 
 static const uint8_t answer[] = {
 	0x12, 0x34, 0x85, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_fwmanifest.h"
+#include "suites.h"
 
 static const char good[] =
 	"trustbench-firmware-manifest: 1\n"
@@ -10,16 +11,16 @@ static const char good[] =
 	"image-sha256: 8a6b982713dce1fbad65af0691a46f206e1bb3d61ed966e319ac772f81d701eb\n"
 	"image-size: 262144\n";
 
-static enum tb_err parse(const char *s, struct tb_fw_manifest *m, char *why)
+static enum tb_err parse(const char *s, struct tb_fw_manifest *m, struct tb_diag *why)
 {
-	return tb_p_fwmanifest((const uint8_t *)s, strlen(s), m, why, 200);
+	return tb_p_fwmanifest((const uint8_t *)s, strlen(s), m, why);
 }
 
 START_TEST(manifest_good)
 {
 	struct tb_fw_manifest m;
-	char why[200];
-	ck_assert_int_eq(parse(good, &m, why), TB_OK);
+	struct tb_diag why = { .msg = "" };
+	ck_assert_int_eq(parse(good, &m, &why), TB_OK);
 	ck_assert_str_eq(m.version.text, "3.0.12");
 	ck_assert_uint_eq(m.version.nparts, 3);
 	ck_assert_uint_eq(m.version.part[2], 12);
@@ -33,11 +34,11 @@ END_TEST
 START_TEST(manifest_every_truncation)
 {
 	struct tb_fw_manifest m;
-	char why[200];
+	struct tb_diag why = { .msg = "" };
 	for (size_t n = 0; n < strlen(good); n++) {
-		enum tb_err e = tb_p_fwmanifest((const uint8_t *)good, n, &m, why, sizeof why);
+		enum tb_err e = tb_p_fwmanifest((const uint8_t *)good, n, &m, &why);
 		ck_assert_msg(e == TB_E_TRUNC || e == TB_E_FORMAT, "prefix %zu accepted", n);
-		ck_assert_msg(why[0] != '\0', "prefix %zu: no reason", n);
+		ck_assert_msg(why.msg[0] != '\0', "prefix %zu: no reason", n);
 		ck_assert_str_eq(m.version.text, "");
 	}
 }
@@ -65,20 +66,20 @@ START_TEST(manifest_bad)
 		"version: 1.2\n",
 	};
 	struct tb_fw_manifest m;
-	char why[200];
+	struct tb_diag why = { .msg = "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(parse(bad[i], &m, why) == TB_E_FORMAT, "bad[%zu] not refused", i);
+		ck_assert_msg(parse(bad[i], &m, &why) == TB_E_FORMAT, "bad[%zu] not refused", i);
 	char big[TB_FWM_MAX_BYTES + 2];
 	memset(big, 'a', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	ck_assert_int_eq(parse(big, &m, why), TB_E_TOOBIG);
+	ck_assert_int_eq(parse(big, &m, &why), TB_E_TOOBIG);
 }
 END_TEST
 
 static struct tb_fw_version ver(const char *s)
 {
 	struct tb_fw_version v;
-	ck_assert_msg(tb_p_fw_version(s, strlen(s), &v, NULL, 0) == TB_OK, "%s", s);
+	ck_assert_msg(tb_p_fw_version(s, strlen(s), &v, NULL) == TB_OK, "%s", s);
 	return v;
 }
 
@@ -94,9 +95,9 @@ START_TEST(version_compare)
 	static const char *const bad[] = { "", ".", "1.", ".1", "1..2", "2.3.4.5.6", "v1", "1.02",
 					   "1234567890", "1.-2", "1 .2", "1.2 " };
 	struct tb_fw_version v;
-	char why[100];
+	struct tb_diag why = { .msg = "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(tb_p_fw_version(bad[i], strlen(bad[i]), &v, why, sizeof why) == TB_E_FORMAT,
+		ck_assert_msg(tb_p_fw_version(bad[i], strlen(bad[i]), &v, &why) == TB_E_FORMAT,
 			      "'%s' accepted", bad[i]);
 }
 END_TEST
@@ -112,20 +113,20 @@ static const uint8_t ecdsa_sig[] = {
 
 START_TEST(ecdsa_der)
 {
-	char why[200];
-	ck_assert_int_eq(tb_p_fwsig_ecdsa_der(ecdsa_sig, sizeof ecdsa_sig, why, sizeof why), TB_OK);
+	struct tb_diag why = { .msg = "" };
+	ck_assert_int_eq(tb_p_fwsig_ecdsa_der(ecdsa_sig, sizeof ecdsa_sig, &why), TB_OK);
 	for (size_t n = 0; n < sizeof ecdsa_sig; n++)
-		ck_assert_msg(tb_p_fwsig_ecdsa_der(ecdsa_sig, n, why, sizeof why) == TB_E_TRUNC,
+		ck_assert_msg(tb_p_fwsig_ecdsa_der(ecdsa_sig, n, &why) == TB_E_TRUNC,
 			      "prefix %zu not cut short", n);
 	uint8_t longer[sizeof ecdsa_sig + 1];
 	memcpy(longer, ecdsa_sig, sizeof ecdsa_sig);
 	longer[sizeof ecdsa_sig] = 0;
-	ck_assert_int_eq(tb_p_fwsig_ecdsa_der(longer, sizeof longer, why, sizeof why), TB_E_FORMAT);
-	ck_assert_ptr_nonnull(strstr(why, "after"));
+	ck_assert_int_eq(tb_p_fwsig_ecdsa_der(longer, sizeof longer, &why), TB_E_FORMAT);
+	ck_assert_ptr_nonnull(strstr(why.msg, "after"));
 	uint8_t neg[sizeof ecdsa_sig];
 	memcpy(neg, ecdsa_sig, sizeof neg);
 	neg[4] = 0x9b; /* r becomes negative */
-	ck_assert_int_eq(tb_p_fwsig_ecdsa_der(neg, sizeof neg, why, sizeof why), TB_E_FORMAT);
+	ck_assert_int_eq(tb_p_fwsig_ecdsa_der(neg, sizeof neg, &why), TB_E_FORMAT);
 }
 END_TEST
 
@@ -137,17 +138,17 @@ static const uint8_t cms_head[] = {
 
 START_TEST(cms_outer)
 {
-	char why[200];
-	ck_assert_int_eq(tb_p_fwsig_cms_outer(cms_head, sizeof cms_head, why, sizeof why), TB_E_FORMAT);
-	ck_assert_ptr_nonnull(strstr(why, "non-minimal"));
+	struct tb_diag why = { .msg = "" };
+	ck_assert_int_eq(tb_p_fwsig_cms_outer(cms_head, sizeof cms_head, &why), TB_E_FORMAT);
+	ck_assert_ptr_nonnull(strstr(why.msg, "non-minimal"));
 	uint8_t ok[] = { 0x30, 0x0f, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
 			 0xa0, 0x02, 0x30, 0x00 };
-	ck_assert_int_eq(tb_p_fwsig_cms_outer(ok, sizeof ok, why, sizeof why), TB_OK);
+	ck_assert_int_eq(tb_p_fwsig_cms_outer(ok, sizeof ok, &why), TB_OK);
 	for (size_t n = 0; n < sizeof ok; n++)
-		ck_assert_msg(tb_p_fwsig_cms_outer(ok, n, why, sizeof why) == TB_E_TRUNC,
+		ck_assert_msg(tb_p_fwsig_cms_outer(ok, n, &why) == TB_E_TRUNC,
 			      "prefix %zu not cut short", n);
 	ok[12] = 0x01; /* id-data, not id-signedData */
-	ck_assert_int_eq(tb_p_fwsig_cms_outer(ok, sizeof ok, why, sizeof why), TB_E_FORMAT);
+	ck_assert_int_eq(tb_p_fwsig_cms_outer(ok, sizeof ok, &why), TB_E_FORMAT);
 }
 END_TEST
 

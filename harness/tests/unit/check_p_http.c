@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "proto/p_http.h"
+#include "suites.h"
 
 #define S(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_mqtt.h"
+#include "suites.h"
 
 static const uint8_t connect_pkt[] = {
 	0x10, 30, 0, 4, 'M', 'Q', 'T', 'T', 4, 0xc2, 0, 60,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_pkt.h"
+#include "suites.h"
 
 /* Ethernet + IPv4 (198.18.1.10 -> 198.18.9.1) + TCP 40000 -> 80, payload "GET /" */
 static size_t frame(uint8_t *f, int vlan)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_securitytxt.h"
+#include "suites.h"
 
 #define S(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 
@@ -36,7 +37,8 @@ static const char good[] =
 START_TEST(real_file)
 {
 	struct tb_sectxt t;
-	char why[128], warn[256];
+	char warn[256];
+	struct tb_diag why = { .msg = "" };
 
 	ck_assert_int_eq(parse(good, &t), TB_OK);
 	ck_assert_uint_eq(t.ncontact, 3);
@@ -58,38 +60,40 @@ START_TEST(real_file)
 	ck_assert_uint_eq(t.first_bad_line, 0);
 
 	/* 2029-07-30: valid, less than a year ahead, no notes. */
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1880000000LL, why, sizeof(why), warn, sizeof(warn)), 1);
-	ck_assert_str_eq(why, "conforms to RFC 9116");
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1880000000LL, &why, warn, sizeof(warn)), 1);
+	ck_assert_str_eq(why.msg, "conforms to RFC 9116");
 	ck_assert_str_eq(warn, "");
 	/* 2023-11-14: valid but far ahead. */
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1700000000LL, why, sizeof(why), warn, sizeof(warn)), 1);
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1700000000LL, &why, warn, sizeof(warn)), 1);
 	ck_assert_str_eq(warn, "Expires is more than a year ahead (RFC 9116 recommends less)");
-	/* why and warn are optional. */
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1700000000LL, NULL, 0, NULL, 0), 1);
+	/* The diagnostic and warn are optional. */
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1700000000LL, NULL, NULL, 0), 1);
 }
 END_TEST
 
 START_TEST(expired_file)
 {
 	struct tb_sectxt t;
-	char why[128], warn[128];
+	char warn[128];
+	struct tb_diag why = { .msg = "" };
 
 	ck_assert_int_eq(parse("Contact: mailto:psirt@example.net\n"
 			       "Expires: 2024-01-01T00:00:00Z\n", &t), TB_OK);
 	ck_assert(t.expires_epoch == 1704067200LL);
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "expired on 2024-01-01T00:00:00Z");
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "expired on 2024-01-01T00:00:00Z");
 	/* The same instant written with an offset is reported in UTC. */
 	ck_assert_int_eq(parse("Contact: mailto:psirt@example.net\n"
 			       "Expires: 2023-12-31T19:00:00-05:00\n", &t), TB_OK);
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "expired on 2024-01-01T00:00:00Z");
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "expired on 2024-01-01T00:00:00Z");
 	/* Expiring exactly now is expired. */
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1704067200LL, why, sizeof(why), NULL, 0), 0);
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1704067199LL, why, sizeof(why), NULL, 0), 1);
-	/* A short why buffer is truncated, still terminated. */
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, why, 8, NULL, 0), 0);
-	ck_assert_str_eq(why, "expired");
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1704067200LL, &why, NULL, 0), 0);
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1704067199LL, &why, NULL, 0), 1);
+	/* Without a diagnostic the verdict is the same; the reason is about the
+	 * content, so it names no file. */
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, NULL, NULL, 0), 0);
+	ck_assert_str_eq(why.file, "");
 }
 END_TEST
 
@@ -112,7 +116,8 @@ static const char signed_txt[] =
 START_TEST(pgp_signed_file)
 {
 	struct tb_sectxt t;
-	char why[128], warn[256];
+	char warn[256];
+	struct tb_diag why = { .msg = "" };
 
 	ck_assert_int_eq(parse(signed_txt, &t), TB_OK);
 	ck_assert_int_eq(t.pgp_signed, 1);
@@ -123,7 +128,7 @@ START_TEST(pgp_signed_file)
 	ck_assert(t.expires_epoch == 1940623199LL);
 	ck_assert_uint_eq(t.nbad_lines, 0);
 	ck_assert_uint_eq(t.nunknown, 0);
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1920000000LL, why, sizeof(why), warn, sizeof(warn)), 1);
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1920000000LL, &why, warn, sizeof(warn)), 1);
 	ck_assert_str_eq(warn, "");
 
 	/* Signed without Canonical: a note. */
@@ -132,7 +137,7 @@ START_TEST(pgp_signed_file)
 			       "Expires: 2031-01-01T00:00:00Z\r\n"
 			       "-----BEGIN PGP SIGNATURE-----\r\n", &t), TB_OK);
 	ck_assert_int_eq(t.pgp_signed, 1);
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1920000000LL, why, sizeof(why), warn, sizeof(warn)), 1);
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1920000000LL, &why, warn, sizeof(warn)), 1);
 	ck_assert_str_eq(warn, "signed but no Canonical field (RFC 9116 recommends one)");
 }
 END_TEST
@@ -140,56 +145,58 @@ END_TEST
 START_TEST(judge_reasons)
 {
 	struct tb_sectxt t;
-	char why[128], warn[256];
+	char warn[256];
+	struct tb_diag why = { .msg = "" };
 	const long long now = 1750000000LL;
 
 	ck_assert_int_eq(parse("# nothing here\nExpires: 2030-01-01T00:00:00Z\n", &t), TB_OK);
-	ck_assert_int_eq(tb_sectxt_judge(&t, now, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "no Contact field");
+	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "no Contact field");
 
 	ck_assert_int_eq(parse("Contact: http://example.com/report\n"
 			       "Expires: 2030-01-01T00:00:00Z\n", &t), TB_OK);
-	ck_assert_int_eq(tb_sectxt_judge(&t, now, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "Contact uses http:// (RFC 9116 requires https)");
+	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "Contact uses http:// (RFC 9116 requires https)");
 
 	ck_assert_int_eq(parse("Contact: security@example.com\n"
 			       "Expires: 2030-01-01T00:00:00Z\n", &t), TB_OK);
-	ck_assert_int_eq(tb_sectxt_judge(&t, now, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "no Contact uses a mailto:, https:// or tel: URI");
+	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "no Contact uses a mailto:, https:// or tel: URI");
 
 	ck_assert_int_eq(parse("Contact: mailto:a@example.com\n", &t), TB_OK);
-	ck_assert_int_eq(tb_sectxt_judge(&t, now, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "Expires missing");
+	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "Expires missing");
 
 	ck_assert_int_eq(parse("Contact: mailto:a@example.com\nExpires: 2030-01-01T00:00:00Z\n"
 			       "Expires: 2031-01-01T00:00:00Z\n", &t), TB_OK);
 	ck_assert_uint_eq(t.nexpires, 2);
-	ck_assert_int_eq(tb_sectxt_judge(&t, now, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "Expires appears 2 times");
+	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "Expires appears 2 times");
 
 	ck_assert_int_eq(parse("Contact: mailto:a@example.com\n"
 			       "Expires: Wed, 01 Jan 2030 00:00:00 GMT\n", &t), TB_OK);
-	ck_assert_int_eq(tb_sectxt_judge(&t, now, why, sizeof(why), warn, sizeof(warn)), 0);
-	ck_assert_str_eq(why, "Expires is not an RFC 3339 date-time");
+	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
+	ck_assert_str_eq(why.msg, "Expires is not an RFC 3339 date-time");
 
-	ck_assert_int_eq(tb_sectxt_judge(NULL, now, why, sizeof(why), warn, sizeof(warn)), 0);
+	ck_assert_int_eq(tb_sectxt_judge(NULL, now, &why, warn, sizeof(warn)), 0);
 }
 END_TEST
 
 START_TEST(judge_notes)
 {
 	struct tb_sectxt t;
-	char why[128], warn[256], tiny[12];
+	char warn[256], tiny[12];
+	struct tb_diag why = { .msg = "" };
 
 	ck_assert_int_eq(parse("Contact: http://example.com/old\n"
 			       "Contact: HTTPS://example.com/new\n"
 			       "Expires: 2026-01-01T00:00:00Z\n"
 			       "this line is junk\n", &t), TB_OK);
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, why, sizeof(why), warn, sizeof(warn)), 1);
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn)), 1);
 	ck_assert_str_eq(warn, "a Contact uses http:// (RFC 9116 requires https); "
 			       "1 malformed line (first at line 4)");
 	/* A short warn buffer is truncated, still terminated. */
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, why, sizeof(why), tiny, sizeof(tiny)), 1);
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, tiny, sizeof(tiny)), 1);
 	ck_assert_uint_eq(strlen(tiny), sizeof(tiny) - 1);
 }
 END_TEST
@@ -197,7 +204,8 @@ END_TEST
 START_TEST(many_contacts)
 {
 	struct tb_sectxt t;
-	char buf[1024] = "", why[128], warn[256];
+	char buf[1024] = "", warn[256];
+	struct tb_diag why = { .msg = "" };
 
 	for (int i = 0; i < 10; i++)
 		strcat(buf, "Contact: mailto:a@example.com\n");
@@ -205,7 +213,7 @@ START_TEST(many_contacts)
 	ck_assert_int_eq(parse(buf, &t), TB_OK);
 	ck_assert_uint_eq(t.ncontact, 10);
 	ck_assert(view_is(t.contact[TB_SECTXT_MAX_CONTACTS - 1], "mailto:a@example.com"));
-	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, why, sizeof(why), warn, sizeof(warn)), 1);
+	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn)), 1);
 	ck_assert_str_eq(warn, "10 Contact fields, only the first 8 were checked");
 }
 END_TEST
@@ -324,7 +332,8 @@ START_TEST(truncated_everywhere)
 {
 	static uint8_t copy[sizeof(good)];
 	struct tb_sectxt t;
-	char why[128], warn[256];
+	char warn[256];
+	struct tb_diag why = { .msg = "" };
 	size_t n = (size_t)_i, o = 0;
 	int cut = 0;
 	enum tb_err err;
@@ -341,7 +350,7 @@ START_TEST(truncated_everywhere)
 	err = tb_p_securitytxt(n ? copy : NULL, n, &t);
 	ck_assert_int_eq(err, cut ? TB_E_FORMAT : TB_OK);
 	if (err == TB_OK) {
-		int ok = tb_sectxt_judge(&t, 1880000000LL, why, sizeof(why), warn, sizeof(warn));
+		int ok = tb_sectxt_judge(&t, 1880000000LL, &why, warn, sizeof(warn));
 
 		ck_assert_uint_le(t.ncontact, 3);
 		/* Conforming needs a Contact and all of the Expires line. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_snmp.h"
+#include "suites.h"
 
 static const uint8_t get[] = {
 	0x30, 0x1a, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',

@@ -2,7 +2,9 @@
 #include <check.h>
 #include <string.h>
 
+#include "proto/p_ascii.h"
 #include "proto/p_telnet.h"
+#include "suites.h"
 
 #define S(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 
@@ -370,16 +372,16 @@ END_TEST
 
 START_TEST(memfind)
 {
-	ck_assert_int_eq(tb_p_memfind(S("uid=0(root) gid=0(root)"), S("uid=0(")), 1);
-	ck_assert_int_eq(tb_p_memfind(S("uid=0(root) gid=0(root)"), S("(root)")), 1);
-	ck_assert_int_eq(tb_p_memfind(S("uid=0(root) gid=0(root)"), S("gid=0(root)")), 1);
-	ck_assert_int_eq(tb_p_memfind(S("uid=1000(user)"), S("uid=0(")), 0);
-	ck_assert_int_eq(tb_p_memfind(S("ab\0cd"), S("\0c")), 1);
-	ck_assert_int_eq(tb_p_memfind(S("abc"), S("abcd")), 0);
-	ck_assert_int_eq(tb_p_memfind(S("abc"), S("")), 0);
-	ck_assert_int_eq(tb_p_memfind(NULL, 0, S("a")), 0);
+	ck_assert_int_eq(tb_mem_contains(S("uid=0(root) gid=0(root)"), S("uid=0(")), 1);
+	ck_assert_int_eq(tb_mem_contains(S("uid=0(root) gid=0(root)"), S("(root)")), 1);
+	ck_assert_int_eq(tb_mem_contains(S("uid=0(root) gid=0(root)"), S("gid=0(root)")), 1);
+	ck_assert_int_eq(tb_mem_contains(S("uid=1000(user)"), S("uid=0(")), 0);
+	ck_assert_int_eq(tb_mem_contains(S("ab\0cd"), S("\0c")), 1);
+	ck_assert_int_eq(tb_mem_contains(S("abc"), S("abcd")), 0);
+	ck_assert_int_eq(tb_mem_contains(S("abc"), S("")), 0);
+	ck_assert_int_eq(tb_mem_contains(NULL, 0, S("a")), 0);
 	/* Only the first haylen bytes are looked at. */
-	ck_assert_int_eq(tb_p_memfind((const uint8_t *)"abcdef", 4, S("def")), 0);
+	ck_assert_int_eq(tb_mem_contains((const uint8_t *)"abcdef", 4, S("def")), 0);
 }
 END_TEST
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto/p_tls.h"
+#include "suites.h"
 
 static void put16(uint8_t *p, unsigned v)
 {

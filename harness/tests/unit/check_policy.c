@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "trust/policy.h"
+#include "trust/policy_internal.h"
 #include "trust/verify.h"
+#include "trust/verify_internal.h"
+#include "suites.h"
 
 #define NAME "policies/p.yaml"
-
-int item_justified_na(const struct tb_facts *f, const struct tb_fitem *it);
-int evidence_path_safe(const char *p);
 
 static const char full[] =
 	"policy:\n"
@@ -156,7 +156,7 @@ START_TEST(every_error_has_a_position)
 	enum tb_err e = tb_policy_parse(NAME, b->text, strlen(b->text), &p, &d);
 	ck_assert_msg(e != TB_OK, "case %d accepted", _i);
 	ck_assert_ptr_null(p);
-	ck_assert_msg(d.file && strcmp(d.file, NAME) == 0, "case %d: no file name", _i);
+	ck_assert_msg(strcmp(d.file, NAME) == 0, "case %d: no file name", _i);
 	ck_assert_msg(d.line == b->line && d.col == b->col, "case %d: expected %lu:%lu, got %lu:%lu (%s)",
 		      _i, b->line, b->col, d.line, d.col, d.msg);
 	ck_assert_msg(strstr(d.msg, b->phrase) != NULL, "case %d: '%s' not in '%s'", _i, b->phrase,
@@ -468,6 +468,20 @@ START_TEST(evidence_paths)
 }
 END_TEST
 
+/* Report dates are untrusted: only the schema's exact form is read (the
+ * sscanf it replaced took blanks, signs, short fields and trailing junk). */
+START_TEST(report_dates_read_strictly)
+{
+	ck_assert(utc_parse("2026-11-23T17:30:58Z") == (time_t)1795455058);
+	ck_assert(utc_parse(" 2026-1-1T1:1:1Z") == (time_t)-1);
+	ck_assert(utc_parse("2026-11-23T17:30:58Zjunk") == (time_t)-1);
+	ck_assert(utc_parse("2026-11-23T17:30:58") == (time_t)-1);
+	ck_assert(utc_parse("+026-11-23T17:30:58Z") == (time_t)-1);
+	ck_assert(utc_parse("2026-13-23T17:30:58Z") == (time_t)-1);
+	ck_assert(utc_parse(NULL) == (time_t)-1);
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -478,6 +492,7 @@ Suite *policy_suite(void)
 			    (int)(sizeof bad_policies / sizeof bad_policies[0]));
 	tcase_add_test(load, load_missing_file);
 	tcase_add_test(load, shipped_examples_load);
+	tcase_add_test(load, report_dates_read_strictly);
 	suite_add_tcase(s, load);
 	TCase *ev = tcase_create("eval");
 	tcase_add_checked_fixture(ev, facts_setup, facts_teardown);

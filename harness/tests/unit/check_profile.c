@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "load/profile.h"
 #include "load/suite.h"
+#include "suites.h"
 
 #define NAME "profiles/mini.yaml"
 

@@ -11,6 +11,7 @@
 
 #include "report/render.h"
 #include "report/report_load.h"
+#include "suites.h"
 
 #define XSL "reports/xsl/" "report-html.xsl"
 #define XHTML_DTD "/usr/share/xml/w3c-sgml-lib/schema/dtd/REC-xhtml1-20020801/xhtml1-strict.dtd"

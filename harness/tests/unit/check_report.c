@@ -10,7 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/text.h"
+#include "check/ctx.h"
+#include "load/profile.h"
+#include "load/suite.h"
+#include "net/net.h"
 #include "report/report.h"
+#include "suites.h"
 
 #define XSD "reports/schema/trustbench-report.xsd"
 #define B(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)

@@ -8,6 +8,7 @@
 
 #include "report/report.h"
 #include "report/report_load.h"
+#include "suites.h"
 
 #define XSD "reports/schema/trustbench-report.xsd"
 #define ROOT_OPEN "<report xmlns=\"" TB_REPORT_NS "\""

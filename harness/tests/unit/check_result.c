@@ -9,7 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/text.h"
+#include "check/ctx.h"
+#include "load/suite.h"
 #include "result/result.h"
+#include "suites.h"
 
 #define B(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "net/scope.h"
+#include "suites.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 

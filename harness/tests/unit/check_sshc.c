@@ -12,14 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "check/family.h"
+#include "check/chk_ssh_internal.h"
 #include "net/net.h"
 #include "result/result.h"
 #include "net/sshc.h"
-
-/* File-local in chk_ssh.c: identical copy. */
-enum auth_out { AUTH_MET, AUTH_BROKEN, AUTH_UNDETERMINED };
-enum auth_out ssh_judge_auth(const struct tb_sshc_auth *a, const struct tb_params *p,
-			     struct tb_result *res, const char *label);
+#include "suites.h"
 
 static int has_note(const struct tb_result *r, const char *text)
 {

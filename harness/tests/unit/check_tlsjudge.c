@@ -3,38 +3,14 @@
 #include <check.h>
 #include <string.h>
 
+#include "check/family.h"
+#include "check/chk_tls_internal.h"
+#include "check/chk_ssh_internal.h"
+#include "check/chk_http_auth_internal.h"
 #include "proto/p_sshkex.h"
 #include "result/result.h"
 #include "net/tls.h"
-
-/* File-local in chk_tls.c: identical copies. */
-#define MAX_SUITES 64
-struct tls_rules {
-	int min_version;
-	int allowed[TB_TLSG_N];
-	long min_rsa, min_ec;
-	int weak_sig_ok, need_dates, self_signed_ok, need_san, compression_ok, insecure_reneg_ok;
-};
-struct tls_ep {
-	uint16_t port;
-	enum tb_tls_outcome ver[TB_TLS_NVER];
-	char ver_why[TB_TLS_NVER][128];
-	char suites[TB_TLS_NVER][MAX_SUITES][64];
-	enum tb_tls_group suite_group[TB_TLS_NVER][MAX_SUITES];
-	int nsuites[TB_TLS_NVER];
-	int suites_complete[TB_TLS_NVER];
-	int have_cert;
-	struct tb_tls_cert cert;
-	int reneg_known, secure_reneg, compression, compression_offered;
-};
-struct tally {
-	unsigned broken, undetermined, facts;
-};
-struct tally tls_judge(const struct tls_ep *ep, const struct tls_rules *r, int64_t now,
-		       struct tb_result *res, const char *label);
-unsigned ssh_judge(const struct tb_ssh_kexinit *k, const struct tb_params *p,
-		   struct tb_result *res, const char *label);
-int http_auth_classify(int status);
+#include "suites.h"
 
 static const struct tls_rules best = {
 	.min_version = TB_TLS12, .allowed = { 1, 0, 0, 0 }, .min_rsa = 2048, .min_ec = 256,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "result/verdict.h"
+#include "suites.h"
 
 /* Severity rank, independent of the enum's numeric order. */
 static int rank(enum tb_verdict v)

@@ -6,13 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
 #include "report/report.h"
-#include "load/suite.h"
 #include "trust/verify.h"
-
-/* verify.c, unit-test builds only. */
-int tb_verify_evidence_for_tests(const char *name, const void *buf, size_t len, const char *dir,
-				 FILE *out);
+#include "trust/verify_internal.h"
+#include "suites.h"
 
 static const char ev_bytes[] = "open ports: 22\n";
 static const char cap_bytes[] = "\xd4\xc3\xb2\xa1 a capture's bytes";

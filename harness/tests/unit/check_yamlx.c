@@ -7,13 +7,14 @@
 #include <unistd.h>
 
 #include "load/yamlx.h"
+#include "suites.h"
 
 #define NAME "t.yaml"
 
-static enum tb_err parse(const char *text, struct tb_ydoc **doc, struct tb_diag *d)
+static enum tb_err parse(const char *text, struct tb_y_doc **doc, struct tb_diag *d)
 {
 	memset(d, 0, sizeof *d);
-	return tb_yaml_parse(NAME, text, strlen(text), doc, d);
+	return tb_y_parse(NAME, text, strlen(text), doc, d);
 }
 
 /* Parse len bytes of text, expect TB_E_CONFIG at line:col with phrase in
@@ -21,12 +22,12 @@ static enum tb_err parse(const char *text, struct tb_ydoc **doc, struct tb_diag 
 static void expect_err_at_n(int caller, const char *text, size_t len, unsigned long line,
 			    unsigned long col, const char *phrase)
 {
-	struct tb_ydoc *doc = (struct tb_ydoc *)1;
+	struct tb_y_doc *doc = (struct tb_y_doc *)1;
 	struct tb_diag d = { 0 };
-	enum tb_err e = tb_yaml_parse(NAME, text, len, &doc, &d);
+	enum tb_err e = tb_y_parse(NAME, text, len, &doc, &d);
 	ck_assert_msg(e == TB_E_CONFIG, "line %d: expected TB_E_CONFIG, got %d (%s)", caller, e, d.msg);
 	ck_assert_msg(doc == NULL, "line %d: *out not NULL on error", caller);
-	ck_assert_msg(d.file && strcmp(d.file, NAME) == 0, "line %d: diag file", caller);
+	ck_assert_msg(strcmp(d.file, NAME) == 0, "line %d: diag file", caller);
 	ck_assert_msg(d.line == line && d.col == col, "line %d: expected %lu:%lu, got %lu:%lu (%s)",
 		      caller, line, col, d.line, d.col, d.msg);
 	ck_assert_msg(strstr(d.msg, phrase) != NULL, "line %d: '%s' not in '%s'", caller, phrase,
@@ -43,11 +44,11 @@ START_TEST(tree_with_positions)
 				   "  - x\n"
 				   "  - \"y\"\n"
 				   "c: {d: e}\n";
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d;
 	ck_assert_int_eq(parse(text, &doc, &d), TB_OK);
 	ck_assert_str_eq(doc->name, NAME);
-	const struct tb_ynode *r = doc->root;
+	const struct tb_y_node *r = doc->root;
 	ck_assert_int_eq(r->type, TB_Y_MAP);
 	ck_assert_uint_eq(r->line, 1);
 	ck_assert_uint_eq(r->col, 1);
@@ -57,7 +58,7 @@ START_TEST(tree_with_positions)
 	ck_assert_uint_eq(r->kids[2]->line, 2);
 	ck_assert_str_eq(r->kids[4]->str, "c");
 
-	const struct tb_ynode *a = tb_y_get(r, "a");
+	const struct tb_y_node *a = tb_y_get(r, "a");
 	ck_assert_ptr_nonnull(a);
 	ck_assert_int_eq(a->type, TB_Y_SCALAR);
 	ck_assert_str_eq(a->str, "1");
@@ -66,7 +67,7 @@ START_TEST(tree_with_positions)
 	ck_assert_uint_eq(a->line, 1);
 	ck_assert_uint_eq(a->col, 4);
 
-	const struct tb_ynode *b = tb_y_get(r, "b");
+	const struct tb_y_node *b = tb_y_get(r, "b");
 	ck_assert_int_eq(b->type, TB_Y_SEQ);
 	ck_assert_uint_eq(b->line, 3);
 	ck_assert_uint_eq(b->col, 3);
@@ -80,7 +81,7 @@ START_TEST(tree_with_positions)
 	ck_assert_uint_eq(b->kids[1]->line, 4);
 	ck_assert_uint_eq(b->kids[1]->col, 5);
 
-	const struct tb_ynode *c = tb_y_get(r, "c");
+	const struct tb_y_node *c = tb_y_get(r, "c");
 	ck_assert_int_eq(c->type, TB_Y_MAP);
 	ck_assert_uint_eq(c->line, 5);
 	ck_assert_uint_eq(c->col, 4);
@@ -90,22 +91,22 @@ START_TEST(tree_with_positions)
 	ck_assert_ptr_null(tb_y_get(r, "missing"));
 	ck_assert_ptr_null(tb_y_get(b, "x")); /* not a mapping */
 	ck_assert_ptr_null(tb_y_get(NULL, "a"));
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 }
 END_TEST
 
 START_TEST(quoted_keys_and_empty_values)
 {
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d;
 	ck_assert_int_eq(parse("\"k\": ''\nempty:\n", &doc, &d), TB_OK);
-	const struct tb_ynode *k = tb_y_get(doc->root, "k");
+	const struct tb_y_node *k = tb_y_get(doc->root, "k");
 	ck_assert_uint_eq(k->len, 0);
 	ck_assert_int_eq(k->plain, 0);
-	const struct tb_ynode *e = tb_y_get(doc->root, "empty");
+	const struct tb_y_node *e = tb_y_get(doc->root, "empty");
 	ck_assert_uint_eq(e->len, 0);
 	ck_assert_int_eq(e->plain, 1);
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 }
 END_TEST
 
@@ -118,10 +119,10 @@ START_TEST(duplicate_key)
 	/* A quoted duplicate of a plain key is still a duplicate. */
 	EXPECT_ERR_AT("k: 1\n\"k\": 2\n", 2, 1, "duplicate key 'k'");
 	/* The same key in different mappings is fine. */
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d;
 	ck_assert_int_eq(parse("a: {x: 1}\nb: {x: 2}\n", &doc, &d), TB_OK);
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 }
 END_TEST
 
@@ -150,10 +151,10 @@ START_TEST(two_documents_refused)
 	EXPECT_ERR_AT("a: 1\n---\nb: 2\n", 2, 1, "only one YAML document per file");
 	EXPECT_ERR_AT("---\na: 1\n...\n---\nb: 2\n", 4, 1, "only one YAML document");
 	/* One explicit document is fine. */
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d;
 	ck_assert_int_eq(parse("---\na: 1\n...\n", &doc, &d), TB_OK);
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 }
 END_TEST
 
@@ -171,45 +172,45 @@ static char *nested(int depth)
 
 START_TEST(nesting_limit)
 {
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d;
-	char *ok = nested(TB_YAML_MAX_DEPTH);
+	char *ok = nested(TB_Y_MAX_DEPTH);
 	ck_assert_int_eq(parse(ok, &doc, &d), TB_OK);
-	const struct tb_ynode *n = doc->root;
+	const struct tb_y_node *n = doc->root;
 	int depth = 1;
 	while (n->nkids == 1) {
 		n = n->kids[0];
 		depth++;
 	}
-	ck_assert_int_eq(depth, TB_YAML_MAX_DEPTH);
-	tb_ydoc_free(doc);
+	ck_assert_int_eq(depth, TB_Y_MAX_DEPTH);
+	tb_y_free(doc);
 	free(ok);
 
-	char *bad = nested(TB_YAML_MAX_DEPTH + 1);
-	EXPECT_ERR_AT(bad, 1, TB_YAML_MAX_DEPTH + 1, "nesting deeper than 32 levels");
+	char *bad = nested(TB_Y_MAX_DEPTH + 1);
+	EXPECT_ERR_AT(bad, 1, TB_Y_MAX_DEPTH + 1, "nesting deeper than 32 levels");
 	free(bad);
 
 	/* Block style counts the same: 33 nested mappings. */
 	char block[4096] = "";
 	size_t used = 0;
-	for (int i = 0; i < TB_YAML_MAX_DEPTH + 1; i++)
+	for (int i = 0; i < TB_Y_MAX_DEPTH + 1; i++)
 		used += (size_t)snprintf(block + used, sizeof block - used, "%*sk%d:\n", i, "", i);
-	snprintf(block + used, sizeof block - used, "%*sleaf: 1\n", TB_YAML_MAX_DEPTH + 1, "");
-	EXPECT_ERR_AT(block, TB_YAML_MAX_DEPTH + 1, TB_YAML_MAX_DEPTH + 1, "nesting deeper");
+	snprintf(block + used, sizeof block - used, "%*sleaf: 1\n", TB_Y_MAX_DEPTH + 1, "");
+	EXPECT_ERR_AT(block, TB_Y_MAX_DEPTH + 1, TB_Y_MAX_DEPTH + 1, "nesting deeper");
 }
 END_TEST
 
 START_TEST(size_limit)
 {
-	size_t n = TB_YAML_MAX_BYTES + 1;
+	size_t n = TB_Y_MAX_BYTES + 1;
 	char *big = malloc(n + 1);
 	memcpy(big, "a: ", 3);
 	memset(big + 3, 'x', n - 4);
 	big[n - 1] = '\n';
 	big[n] = '\0';
-	struct tb_ydoc *doc = (struct tb_ydoc *)1;
+	struct tb_y_doc *doc = (struct tb_y_doc *)1;
 	struct tb_diag d = { 0 };
-	ck_assert_int_eq(tb_yaml_parse(NAME, big, n, &doc, &d), TB_E_TOOBIG);
+	ck_assert_int_eq(tb_y_parse(NAME, big, n, &doc, &d), TB_E_TOOBIG);
 	ck_assert_ptr_null(doc);
 	ck_assert_str_eq(d.file, NAME);
 	ck_assert_uint_eq(d.line, 0);
@@ -218,9 +219,9 @@ START_TEST(size_limit)
 	/* Exactly the limit is accepted. */
 	memset(big + 3, 'x', n - 5);
 	big[n - 2] = '\n';
-	ck_assert_int_eq(tb_yaml_parse(NAME, big, n - 1, &doc, &d), TB_OK);
-	ck_assert_uint_eq(tb_y_get(doc->root, "a")->len, TB_YAML_MAX_BYTES - 4);
-	tb_ydoc_free(doc);
+	ck_assert_int_eq(tb_y_parse(NAME, big, n - 1, &doc, &d), TB_OK);
+	ck_assert_uint_eq(tb_y_get(doc->root, "a")->len, TB_Y_MAX_BYTES - 4);
+	tb_y_free(doc);
 	free(big);
 }
 END_TEST
@@ -282,7 +283,7 @@ START_TEST(reader_positions_match_libyaml_marks)
 		char scan[128], read[128];
 		snprintf(scan, sizeof scan, "%s@\n", prefix[i]);
 		snprintf(read, sizeof read, "%s\x01\n", prefix[i]);
-		struct tb_ydoc *doc;
+		struct tb_y_doc *doc;
 		struct tb_diag ds = { 0 }, dr = { 0 };
 		ck_assert_int_eq(parse(scan, &doc, &ds), TB_E_CONFIG);
 		ck_assert_int_eq(parse(read, &doc, &dr), TB_E_CONFIG);
@@ -307,21 +308,21 @@ START_TEST(duplicate_key_in_a_huge_mapping)
 		n += (size_t)snprintf(text + n, cap - n, "k%05x: 1\n", (unsigned)i);
 	/* Two duplicates: the first (of key 5, first on line 6) is reported. */
 	n += (size_t)snprintf(text + n, cap - n, "k%05x: 2\n", 5u);
-	ck_assert_uint_le(n, TB_YAML_MAX_BYTES);
-	struct tb_ydoc *doc = (struct tb_ydoc *)1;
+	ck_assert_uint_le(n, TB_Y_MAX_BYTES);
+	struct tb_y_doc *doc = (struct tb_y_doc *)1;
 	struct tb_diag d = { 0 };
-	ck_assert_int_eq(tb_yaml_parse(NAME, text, n, &doc, &d), TB_E_CONFIG);
+	ck_assert_int_eq(tb_y_parse(NAME, text, n, &doc, &d), TB_E_CONFIG);
 	ck_assert_ptr_null(doc);
 	ck_assert_uint_eq(d.line, KEYS + 1);
 	ck_assert_uint_eq(d.col, 1);
 	ck_assert_msg(strstr(d.msg, "duplicate key 'k00005' (first at 6:1)"), "%s", d.msg);
 	/* Without the duplicate every key is there, in order. */
 	n -= strlen("k00005: 2\n");
-	ck_assert_int_eq(tb_yaml_parse(NAME, text, n, &doc, &d), TB_OK);
+	ck_assert_int_eq(tb_y_parse(NAME, text, n, &doc, &d), TB_OK);
 	ck_assert_uint_eq(doc->root->nkids, 2 * KEYS);
 	ck_assert_str_eq(doc->root->kids[2 * (KEYS - 1)]->str, "k1869e");
 	ck_assert_ptr_nonnull(tb_y_get(doc->root, "k12345"));
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 	free(text);
 }
 END_TEST
@@ -330,17 +331,17 @@ END_TEST
  * is fine, a repeat within one mapping is not, even after a nested one. */
 START_TEST(duplicate_keys_per_mapping)
 {
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(parse("a: {x: 1}\nb: {x: 2}\nx: {x: {x: 3}}\n", &doc, &d), TB_OK);
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 	EXPECT_ERR_AT("a:\n  x: 1\n  y:\n    x: 2\n  x: 3\n", 5, 3,
 		      "duplicate key 'x' (first at 2:3)");
 	EXPECT_ERR_AT("- {a: 1, b: 2}\n- {b: 1, b: 2}\n", 2, 10,
 		      "duplicate key 'b' (first at 2:4)");
 	/* Keys that differ only past a shared prefix, or by length. */
 	ck_assert_int_eq(parse("ab: 1\na: 2\nabc: 3\n\"\": 4\n", &doc, &d), TB_OK);
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 	EXPECT_ERR_AT("\"\": 1\nb: 2\n'': 3\n", 3, 1, "duplicate key '' (first at 1:1)");
 }
 END_TEST
@@ -366,15 +367,15 @@ static const char typed[] = "n: 42\n"
 			    "list: [1]\n"
 			    "empty:\n";
 
-static struct tb_ydoc *typed_doc(void)
+static struct tb_y_doc *typed_doc(void)
 {
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d;
 	ck_assert_int_eq(parse(typed, &doc, &d), TB_OK);
 	return doc;
 }
 
-static void int_err(const struct tb_ydoc *doc, const char *key, long long min, long long max,
+static void int_err(const struct tb_y_doc *doc, const char *key, long long min, long long max,
 		    unsigned long line, unsigned long col, const char *phrase)
 {
 	long long v = 99;
@@ -389,7 +390,7 @@ static void int_err(const struct tb_ydoc *doc, const char *key, long long min, l
 
 START_TEST(y_int)
 {
-	struct tb_ydoc *doc = typed_doc();
+	struct tb_y_doc *doc = typed_doc();
 	long long v;
 	struct tb_diag d;
 	ck_assert_int_eq(tb_y_int(doc, tb_y_get(doc->root, "n"), "n", 0, 100, &v, &d), TB_OK);
@@ -412,11 +413,11 @@ START_TEST(y_int)
 	int_err(doc, "t", 0, 100, 11, 4, "must be an integer");
 	int_err(doc, "empty", 0, 100, 18, 7, "must be an integer");
 	int_err(doc, "list", 0, 100, 17, 7, "must be a scalar, not a list");
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 }
 END_TEST
 
-static void bool_err(const struct tb_ydoc *doc, const char *key, unsigned long line,
+static void bool_err(const struct tb_y_doc *doc, const char *key, unsigned long line,
 		     unsigned long col)
 {
 	int v = 5;
@@ -428,7 +429,7 @@ static void bool_err(const struct tb_ydoc *doc, const char *key, unsigned long l
 
 START_TEST(y_bool)
 {
-	struct tb_ydoc *doc = typed_doc();
+	struct tb_y_doc *doc = typed_doc();
 	int v = -1;
 	struct tb_diag d;
 	ck_assert_int_eq(tb_y_bool(doc, tb_y_get(doc->root, "t"), "t", &v, &d), TB_OK);
@@ -443,13 +444,13 @@ START_TEST(y_bool)
 	v = 5;
 	ck_assert_int_eq(tb_y_bool(doc, tb_y_get(doc->root, "list"), "list", &v, &d), TB_E_CONFIG);
 	ck_assert_ptr_nonnull(strstr(d.msg, "must be a scalar"));
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 }
 END_TEST
 
 START_TEST(y_str_and_keys)
 {
-	struct tb_ydoc *doc = typed_doc();
+	struct tb_y_doc *doc = typed_doc();
 	const char *s = "x";
 	struct tb_diag d;
 	ck_assert_int_eq(tb_y_str(doc, tb_y_get(doc->root, "q"), "q", &s, &d), TB_OK);
@@ -467,7 +468,7 @@ START_TEST(y_str_and_keys)
 	ck_assert_uint_eq(d.line, 3);
 	ck_assert_uint_eq(d.col, 1);
 	ck_assert_ptr_nonnull(strstr(d.msg, "unknown key 'q' in the test map"));
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 
 	ck_assert_int_eq(parse("n: 1\nneg: 2\n", &doc, &d), TB_OK);
 	ck_assert_int_eq(tb_y_keys(doc, doc->root, "m", allowed, NULL, &d), TB_OK);
@@ -478,18 +479,18 @@ START_TEST(y_str_and_keys)
 	ck_assert_ptr_nonnull(strstr(d.msg, "the test map lacks required key 'zzz'"));
 	ck_assert_int_eq(tb_y_expect(doc, doc->root, TB_Y_SEQ, "root", &d), TB_E_CONFIG);
 	ck_assert_ptr_nonnull(strstr(d.msg, "root must be a list, not a mapping"));
-	tb_ydoc_free(doc);
+	tb_y_free(doc);
 }
 END_TEST
 
 START_TEST(load_from_file)
 {
-	struct tb_ydoc *doc;
+	struct tb_y_doc *doc;
 	struct tb_diag d = { 0 };
-	ck_assert_int_eq(tb_yaml_load("profiles/template.yaml", &doc, &d), TB_OK);
+	ck_assert_int_eq(tb_y_load("profiles/template.yaml", &doc, &d), TB_OK);
 	ck_assert_ptr_nonnull(tb_y_get(doc->root, "dut"));
-	tb_ydoc_free(doc);
-	ck_assert_int_eq(tb_yaml_load("no/such/file.yaml", &doc, &d), TB_E_IO);
+	tb_y_free(doc);
+	ck_assert_int_eq(tb_y_load("no/such/file.yaml", &doc, &d), TB_E_IO);
 	ck_assert_ptr_null(doc);
 	ck_assert_str_eq(d.file, "no/such/file.yaml");
 	ck_assert_ptr_nonnull(strstr(d.msg, "cannot open"));
@@ -508,14 +509,14 @@ START_TEST(load_refuses_fifo_and_directory)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(fifo, sizeof fifo, "%s/suite.yaml", dir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-	struct tb_ydoc *doc = (struct tb_ydoc *)1;
+	struct tb_y_doc *doc = (struct tb_y_doc *)1;
 	struct tb_diag d = { 0 };
 	alarm(10);
-	ck_assert_int_eq(tb_yaml_load(fifo, &doc, &d), TB_E_IO);
+	ck_assert_int_eq(tb_y_load(fifo, &doc, &d), TB_E_IO);
 	alarm(0);
 	ck_assert_ptr_null(doc);
 	ck_assert_msg(strstr(d.msg, "not a regular file"), "%s", d.msg);
-	ck_assert_int_eq(tb_yaml_load(dir, &doc, &d), TB_E_IO);
+	ck_assert_int_eq(tb_y_load(dir, &doc, &d), TB_E_IO);
 	ck_assert_msg(strstr(d.msg, "not a regular file"), "%s", d.msg);
 	unlink(fifo);
 	rmdir(dir);

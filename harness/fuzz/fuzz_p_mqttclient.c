@@ -1,9 +1,9 @@
-/* fuzz_p_mqttack.c: libFuzzer target for the MQTT packet, CONNACK and SUBACK
+/* fuzz_p_mqttclient.c: libFuzzer target for the MQTT packet, CONNACK and SUBACK
  * parsers, reading a stream of packets as the mqtt check does. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "proto/p_mqttack.h"
+#include "proto/p_mqttclient.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

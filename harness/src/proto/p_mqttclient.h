@@ -1,11 +1,12 @@
-/* p_mqttack.h: what an MQTT 3.1.1 broker answers (OASIS MQTT v3.1.1,
- * sections 2-3): the fixed header of any packet, CONNACK and SUBACK; and
- * builders for the CONNECT and SUBSCRIBE the harness sends.
+/* p_mqttclient.h: the harness's side of an MQTT 3.1.1 session (OASIS MQTT
+ * v3.1.1, sections 2-3): builders for the CONNECT and SUBSCRIBE it sends, and
+ * parsers of what a broker answers: the fixed header of any packet, CONNACK
+ * and SUBACK.  (A CONNECT seen in a capture is parsed by p_mqtt.h.)
  *
  * Nothing here allocates; views point into the caller's buffer.
  */
-#ifndef TB_P_MQTTACK_H
-#define TB_P_MQTTACK_H
+#ifndef TB_P_MQTTCLIENT_H
+#define TB_P_MQTTCLIENT_H
 
 #include <stddef.h>
 #include <stdint.h>

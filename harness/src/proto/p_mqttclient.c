@@ -1,6 +1,5 @@
-/* p_mqttack.c: MQTT 3.1.1 fixed header, CONNACK, SUBACK, and the two
- * packets the harness sends (CONNECT, SUBSCRIBE). */
-#include "proto/p_mqttack.h"
+/* p_mqttclient.c: the harness's side of MQTT 3.1.1 (see p_mqttclient.h). */
+#include "proto/p_mqttclient.h"
 
 #include <string.h>
 

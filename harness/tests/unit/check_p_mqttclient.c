@@ -1,9 +1,10 @@
-/* check_p_mqttack.c: unit tests for the MQTT 3.1.1 packet parsers and builders. */
+/* check_p_mqttclient.c: unit tests for the MQTT 3.1.1 packet parsers and builders. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/p_mqttack.h"
+#include "proto/p_mqttclient.h"
+#include "suites.h"
 
 #define S(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 
@@ -111,9 +112,9 @@ START_TEST(connect_and_subscribe_roundtrip)
 }
 END_TEST
 
-Suite *p_mqttack_suite(void)
+Suite *p_mqttclient_suite(void)
 {
-	Suite *s = suite_create("p_mqttack");
+	Suite *s = suite_create("p_mqttclient");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, connack_refused_and_accepted);
