@@ -27,7 +27,7 @@ DEPS := harness/tools/ensure-deps.sh
 WARN := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
 	-Wno-format-truncation -D_DEFAULT_SOURCE -Iharness/src
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
@@ -245,6 +245,7 @@ lint:
 	@$(DEPS) lint
 	clang-format --dry-run --Werror $(LINT_C)
 	harness/tools/lint-banned.sh harness/src
+	python3 harness/tools/include-cycles.py
 
 clean:
 	rm -rf build build-asan build-cov build-fuzz

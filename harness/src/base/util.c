@@ -29,7 +29,7 @@ const char *tb_strerror(enum tb_err e)
 	return "unknown error";
 }
 
-static void diag_vset(struct tb_diag *d, const char *fmt, va_list ap)
+TB_PRINTF(2, 0) static void diag_vset(struct tb_diag *d, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(d->msg, sizeof d->msg, fmt, ap);
 	if (n < 0)

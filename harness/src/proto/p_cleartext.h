@@ -47,11 +47,11 @@ struct tb_http_sniffed {
 /* Parse the request line and headers at the start of p.  TB_E_FORMAT when
  * it is not an HTTP request; TB_E_TRUNC when the header block is cut short
  * (the fields found so far are filled). */
-enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_sniffed *r);
+TB_WUR enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_sniffed *r);
 
 /* An FTP command line: verb (upper-cased, up to 4 letters) and argument.
  * TB_E_FORMAT when not a command, TB_E_TRUNC without the line end. */
-enum tb_err tb_p_ftp_command(const uint8_t *p, size_t n, char verb[5], uint8_t *arg,
+TB_WUR enum tb_err tb_p_ftp_command(const uint8_t *p, size_t n, char verb[5], uint8_t *arg,
 			     size_t argcap, size_t *arglen);
 
 enum tb_tl_expect { TB_TL_IDLE, TB_TL_USER, TB_TL_PASS };

@@ -39,7 +39,7 @@ struct tb_http_resp {
  * line does.  LF-only line endings are accepted; header names are
  * case-insensitive; values are trimmed of spaces and tabs.  Content-Length
  * may repeat (or be a list) only with identical values. */
-enum tb_err tb_p_http_response(const uint8_t *buf, size_t len, struct tb_http_resp *out);
+TB_WUR enum tb_err tb_p_http_response(const uint8_t *buf, size_t len, struct tb_http_resp *out);
 
 /* Decode a chunked body in[0..len) into out (cap).  Sets *outlen (bytes of
  * body written) and *consumed (input bytes up to and including the final
@@ -50,7 +50,7 @@ enum tb_err tb_p_http_response(const uint8_t *buf, size_t len, struct tb_http_re
  * TB_E_TOOBIG as soon as a chunk size exceeds the room left in out (chunk
  * sizes are only trusted against the bytes actually present).
  * Chunk extensions and trailer fields are accepted and ignored. */
-enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
+TB_WUR enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
 			      size_t *outlen, size_t *consumed);
 
 /* Find the first header field called name (given in lower case; matched

@@ -24,6 +24,6 @@ struct tb_mqtt_connect {
 /* Is this the start of an MQTT CONNECT? (first byte and protocol name) */
 int tb_p_mqtt_is_connect(const uint8_t *p, size_t n);
 /* TB_E_FORMAT when the bytes are not a CONNECT or violate its format. */
-enum tb_err tb_p_mqtt_connect(const uint8_t *p, size_t n, struct tb_mqtt_connect *c);
+TB_WUR enum tb_err tb_p_mqtt_connect(const uint8_t *p, size_t n, struct tb_mqtt_connect *c);
 
 #endif

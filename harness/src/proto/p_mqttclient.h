@@ -24,7 +24,7 @@
 /* One packet at buf: type (high nibble), flags (low nibble), remaining
  * length (1..4 byte varint).  TB_E_TRUNC until complete; TB_E_FORMAT for a
  * fifth length byte; TB_E_TOOBIG above TB_MQTT_PACKET_MAX. */
-enum tb_err tb_p_mqtt_packet(const uint8_t *buf, size_t len, uint8_t *type, uint8_t *flags,
+TB_WUR enum tb_err tb_p_mqtt_packet(const uint8_t *buf, size_t len, uint8_t *type, uint8_t *flags,
 			     const uint8_t **body, size_t *blen, size_t *consumed);
 
 struct tb_mqtt_connack {
@@ -34,7 +34,7 @@ struct tb_mqtt_connack {
 
 /* CONNACK body (exactly 2 bytes, flags 0, return code 0..5).
  * TB_E_TRUNC / TB_E_FORMAT. */
-enum tb_err tb_p_mqtt_connack(uint8_t flags, const uint8_t *body, size_t blen,
+TB_WUR enum tb_err tb_p_mqtt_connack(uint8_t flags, const uint8_t *body, size_t blen,
 			      struct tb_mqtt_connack *out);
 
 struct tb_mqtt_suback {
@@ -45,7 +45,7 @@ struct tb_mqtt_suback {
 
 /* SUBACK body: packet id and at least one return code, each 0, 1, 2 or
  * 0x80.  TB_E_TRUNC / TB_E_FORMAT / TB_E_TOOBIG. */
-enum tb_err tb_p_mqtt_suback(uint8_t flags, const uint8_t *body, size_t blen,
+TB_WUR enum tb_err tb_p_mqtt_suback(uint8_t flags, const uint8_t *body, size_t blen,
 			     struct tb_mqtt_suback *out);
 
 /* CONNECT, protocol level 4, clean session, no will, no credentials unless

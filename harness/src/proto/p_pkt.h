@@ -53,6 +53,6 @@ const char *tb_p_pkt_link_name(int dlt);
 /* Decode a frame.  TB_OK with out->ipv4 = 0 for a well-formed non-IPv4
  * frame; TB_E_TRUNC when the headers are cut short; TB_E_FORMAT for bogus
  * headers (bad version, header length or total length). */
-enum tb_err tb_p_pkt_decode(int dlt, const uint8_t *frame, size_t caplen, struct tb_pkt *out);
+TB_WUR enum tb_err tb_p_pkt_decode(int dlt, const uint8_t *frame, size_t caplen, struct tb_pkt *out);
 
 #endif

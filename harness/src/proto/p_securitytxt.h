@@ -40,7 +40,7 @@ struct tb_sectxt {
  * skipped.  Never fails on content it merely dislikes: counts it.
  * Returns TB_E_FORMAT only for input containing NUL bytes or not valid
  * UTF-8 (out is then zeroed); TB_OK otherwise. */
-enum tb_err tb_p_securitytxt(const uint8_t *buf, size_t len, struct tb_sectxt *out);
+TB_WUR enum tb_err tb_p_securitytxt(const uint8_t *buf, size_t len, struct tb_sectxt *out);
 
 /* Judge s against RFC 9116 at time now (epoch seconds).  Returns 1 if it
  * conforms (>= 1 Contact whose value starts with "mailto:", "https://" or

@@ -19,6 +19,6 @@ struct tb_snmp_msg {
 };
 
 /* TB_E_FORMAT for SNMPv3 and anything that is not v1/v2c. */
-enum tb_err tb_p_snmp(const uint8_t *p, size_t n, struct tb_snmp_msg *m);
+TB_WUR enum tb_err tb_p_snmp(const uint8_t *p, size_t n, struct tb_snmp_msg *m);
 
 #endif

@@ -31,13 +31,13 @@ struct tb_ssh_ident {
  * at most TB_SSH_PREAMBLE_MAX bytes.  TB_E_TRUNC: no complete line yet;
  * TB_E_FORMAT: line too long, NUL byte, control byte or no software
  * version in the SSH- line; TB_E_TOOBIG: preamble too long. */
-enum tb_err tb_p_ssh_ident(const uint8_t *buf, size_t len, struct tb_ssh_ident *out);
+TB_WUR enum tb_err tb_p_ssh_ident(const uint8_t *buf, size_t len, struct tb_ssh_ident *out);
 
 /* One unencrypted binary packet at buf: uint32 packet_length, byte
  * padding_length, payload, padding.  TB_E_TRUNC until the whole packet is
  * there; TB_E_FORMAT for padding < 4 or >= packet_length, or an empty
  * payload; TB_E_TOOBIG for packet_length > TB_SSH_PACKET_MAX. */
-enum tb_err tb_p_ssh_packet(const uint8_t *buf, size_t len, const uint8_t **payload,
+TB_WUR enum tb_err tb_p_ssh_packet(const uint8_t *buf, size_t len, const uint8_t **payload,
 			    size_t *plen, size_t *consumed);
 
 enum tb_ssh_list {
@@ -55,7 +55,7 @@ struct tb_ssh_kexinit {
  * boolean, reserved uint32).  Every name-list is validated: names are
  * 1..TB_SSH_NAME_MAX printable US-ASCII bytes without ',', separated by
  * single commas.  TB_E_TRUNC when cut short, TB_E_FORMAT otherwise. */
-enum tb_err tb_p_ssh_kexinit(const uint8_t *payload, size_t len, struct tb_ssh_kexinit *out);
+TB_WUR enum tb_err tb_p_ssh_kexinit(const uint8_t *payload, size_t len, struct tb_ssh_kexinit *out);
 
 /* Walk a validated name-list: returns 1 and the next name from *pos, 0 at
  * the end. */

@@ -37,7 +37,7 @@ void tb_p_telnet_init(struct tb_telnet_state *st);
  * written so far stays written, the byte that did not fit and the rest of in
  * are dropped (a 3-byte reply is never written partially), and st is left as
  * it was before that byte. */
-enum tb_err tb_p_telnet_filter(struct tb_telnet_state *st, const uint8_t *in, size_t inlen,
+TB_WUR enum tb_err tb_p_telnet_filter(struct tb_telnet_state *st, const uint8_t *in, size_t inlen,
 			       uint8_t *data, size_t datacap, size_t *datalen,
 			       uint8_t *reply, size_t replycap, size_t *replylen);
 

@@ -26,7 +26,7 @@ struct tb_tls_hello {
 /* Does the payload start like a TLS handshake record? */
 int tb_p_tls_looks_like(const uint8_t *p, size_t n);
 /* Parse a hello.  TB_E_FORMAT for other records or messages. */
-enum tb_err tb_p_tls_hello(const uint8_t *p, size_t n, struct tb_tls_hello *h);
+TB_WUR enum tb_err tb_p_tls_hello(const uint8_t *p, size_t n, struct tb_tls_hello *h);
 /* "TLS1.2", "SSL3.0", ... or "0xNNNN". out needs 8 bytes. */
 void tb_p_tls_version_name(uint16_t v, char out[8]);
 
