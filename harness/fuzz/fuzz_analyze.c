@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* every group's frames lie inside the capture */
 	for (size_t i = 0; i < a->nflows; i++)
-		if (a->flows[i].first_frame > a->flows[i].last_frame || a->flows[i].last_frame > a->frames ||
-		    a->flows[i].connections == 0)
+		if (a->flows[i].first_frame > a->flows[i].last_frame ||
+		    a->flows[i].last_frame > a->frames || a->flows[i].connections == 0)
 			abort();
 	tb_analysis_free(a);
 	return 0;

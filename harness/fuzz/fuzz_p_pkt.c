@@ -9,8 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int links[] = { TB_DLT_NULL, TB_DLT_EN10MB, TB_DLT_RAW, TB_DLT_LINUX_SLL,
-				     TB_DLT_LINUX_SLL2, TB_DLT_IPV4, 105 };
+	static const int links[] = { TB_DLT_NULL,       TB_DLT_EN10MB, TB_DLT_RAW, TB_DLT_LINUX_SLL,
+				     TB_DLT_LINUX_SLL2, TB_DLT_IPV4,   105 };
 	struct tb_pkt k;
 	if (size < 1)
 		return 0;

@@ -10,8 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_view(struct tb_view v, const uint8_t *data, size_t size)
 {
-	if (v.p && (v.p < data || v.len > size || (size_t)(v.p - data) > size - v.len ||
-		    v.len == 0))
+	if (v.p && (v.p < data || v.len > size || (size_t)(v.p - data) > size - v.len || v.len == 0))
 		abort();
 }
 

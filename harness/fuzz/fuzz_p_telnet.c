@@ -26,20 +26,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = data + 1;
 	n = size - 1;
 	if (n > 4096)
-		n = 4096;	/* the buffers below hold any 4096-byte input */
+		n = 4096; /* the buffers below hold any 4096-byte input */
 	cut = n ? data[0] % (n + 1) : 0;
 
 	/* Whole input with ample room: the reference. */
 	tb_p_telnet_init(&st);
-	e1 = tb_p_telnet_filter(&st, in, n, out1, sizeof(out1) - 1, &dn1, rep1, sizeof(rep1) - 1,
-				&rn1);
+	e1 = tb_p_telnet_filter(&st, in, n, out1, sizeof(out1) - 1, &dn1, rep1, sizeof(rep1) - 1, &rn1);
 	if (e1 != TB_OK || dn1 > n || rn1 > 3 * n)
 		abort();
 
 	/* Split in two: the same bytes come out. */
 	tb_p_telnet_init(&st);
-	e2 = tb_p_telnet_filter(&st, in, cut, out2, sizeof(out2) - 1, &dn2, rep2,
-				sizeof(rep2) - 1, &rn2);
+	e2 = tb_p_telnet_filter(&st, in, cut, out2, sizeof(out2) - 1, &dn2, rep2, sizeof(rep2) - 1,
+				&rn2);
 	e3 = tb_p_telnet_filter(&st, in + cut, n - cut, out2 + dn2, sizeof(out2) - 1 - dn2, &dn3,
 				rep2 + rn2, sizeof(rep2) - 1 - rn2, &rn3);
 	if (e2 != TB_OK || e3 != TB_OK || dn2 + dn3 != dn1 || rn2 + rn3 != rn1 ||
@@ -53,9 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(rep2, 0xa5, rcap + 1);
 	tb_p_telnet_init(&st);
 	e2 = tb_p_telnet_filter(&st, in, n, out2, dcap, &dn2, rep2, rcap, &rn2);
-	if ((e2 != TB_OK && e2 != TB_E_TOOBIG) || dn2 > dcap || rn2 > rcap ||
-	    out2[dcap] != 0xa5 || rep2[rcap] != 0xa5 || memcmp(out1, out2, dn2) != 0 ||
-	    memcmp(rep1, rep2, rn2) != 0)
+	if ((e2 != TB_OK && e2 != TB_E_TOOBIG) || dn2 > dcap || rn2 > rcap || out2[dcap] != 0xa5 ||
+	    rep2[rcap] != 0xa5 || memcmp(out1, out2, dn2) != 0 || memcmp(rep1, rep2, rn2) != 0)
 		abort();
 
 	(void)tb_p_telnet_prompt(out1, dn1);

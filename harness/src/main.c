@@ -22,15 +22,9 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "run", tb_cmd_run },
-	{ "validate", tb_cmd_validate },
-	{ "list", tb_cmd_list },
-	{ "analyze", run_analyze },
-	{ "firmware", tb_cmd_firmware },
-	{ "sign", tb_cmd_sign },
-	{ "verify", run_verify },
-	{ "render", tb_cmd_render },
-	{ "diff", tb_cmd_diff },
+	{ "run", tb_cmd_run },      { "validate", tb_cmd_validate }, { "list", tb_cmd_list },
+	{ "analyze", run_analyze }, { "firmware", tb_cmd_firmware }, { "sign", tb_cmd_sign },
+	{ "verify", run_verify },   { "render", tb_cmd_render },     { "diff", tb_cmd_diff },
 };
 
 int main(int argc, char **argv)

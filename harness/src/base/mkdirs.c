@@ -14,8 +14,8 @@ static void remember(struct tb_made_dirs *made, const char *path)
 }
 
 /* Create one directory; EEXIST is fine only for a directory. */
-static enum tb_err make_one(const char *path, const char *whole, mode_t mode,
-			    struct tb_made_dirs *made, struct tb_diag *d)
+static enum tb_err make_one(const char *path, const char *whole, mode_t mode, struct tb_made_dirs *made,
+			    struct tb_diag *d)
 {
 	struct stat st;
 	if (mkdir(path, mode) == 0) {
@@ -30,8 +30,8 @@ static enum tb_err make_one(const char *path, const char *whole, mode_t mode,
 				   whole, path);
 	if (strcmp(path, whole) == 0)
 		return tb_diag_set(d, TB_E_IO, "cannot create %s: %s", whole, strerror(err));
-	return tb_diag_set(d, TB_E_IO, "cannot create %s: cannot create its parent %s: %s", whole,
-			   path, strerror(err));
+	return tb_diag_set(d, TB_E_IO, "cannot create %s: cannot create its parent %s: %s", whole, path,
+			   strerror(err));
 }
 
 enum tb_err tb_mkdirs(const char *dir, mode_t mode, struct tb_made_dirs *made, struct tb_diag *d)

@@ -30,13 +30,13 @@ enum tb_err {
 	TB_OK = 0,
 	TB_E_INTERNAL = -1,
 	TB_E_NOMEM = -2,
-	TB_E_TRUNC = -3,   /* too few bytes: the message is cut short */
-	TB_E_FORMAT = -4,  /* the bytes violate the protocol or file format */
-	TB_E_TOOBIG = -5,  /* a size limit was reached */
-	TB_E_TIMEOUT = -6, /* a deadline passed */
-	TB_E_IO = -7,      /* a system call failed */
-	TB_E_SCOPE = -8,   /* target outside the profile's lab scope: refused */
-	TB_E_CONFIG = -9,  /* bad suite, profile or command line */
+	TB_E_TRUNC = -3,    /* too few bytes: the message is cut short */
+	TB_E_FORMAT = -4,   /* the bytes violate the protocol or file format */
+	TB_E_TOOBIG = -5,   /* a size limit was reached */
+	TB_E_TIMEOUT = -6,  /* a deadline passed */
+	TB_E_IO = -7,       /* a system call failed */
+	TB_E_SCOPE = -8,    /* target outside the profile's lab scope: refused */
+	TB_E_CONFIG = -9,   /* bad suite, profile or command line */
 	TB_E_REFUSED = -10, /* the peer refused or reset the connection */
 };
 
@@ -55,12 +55,10 @@ struct tb_diag {
 
 /* Set diag's message (printf style); returns err so callers can
  * `return tb_diag_set(d, TB_E_CONFIG, "...")`. d may be NULL. */
-enum tb_err tb_diag_set(struct tb_diag *d, enum tb_err err, const char *fmt, ...)
-	TB_PRINTF(3, 4);
+enum tb_err tb_diag_set(struct tb_diag *d, enum tb_err err, const char *fmt, ...) TB_PRINTF(3, 4);
 /* Same, with a position; file (copied, may be NULL) names the file. */
-enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
-		       unsigned long line, unsigned long col, const char *fmt, ...)
-	TB_PRINTF(6, 7);
+enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file, unsigned long line,
+		       unsigned long col, const char *fmt, ...) TB_PRINTF(6, 7);
 /* Copy file (NULL: none) into d->file, truncated to fit.  d may be NULL. */
 void tb_diag_set_file(struct tb_diag *d, const char *file);
 /* "file:line:col: msg" (or just msg when there is no position) into out. */

@@ -12,7 +12,7 @@ int tb_text_clean(const uint8_t *buf, size_t len);
 
 /* Flags of tb_text_escape_with. */
 enum {
-	TB_ESC_ASCII = 1u << 0, /* keep printable ASCII, TAB and LF only: every other byte is \xNN */
+	TB_ESC_ASCII = 1u << 0,   /* keep printable ASCII, TAB and LF only: every other byte is \xNN */
 	TB_ESC_DROP_CR = 1u << 1, /* leave CR out (CRLF line ends become LF) */
 };
 

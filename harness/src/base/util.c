@@ -55,8 +55,8 @@ enum tb_err tb_diag_set(struct tb_diag *d, enum tb_err err, const char *fmt, ...
 	return err;
 }
 
-enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file,
-		       unsigned long line, unsigned long col, const char *fmt, ...)
+enum tb_err tb_diag_at(struct tb_diag *d, enum tb_err err, const char *file, unsigned long line,
+		       unsigned long col, const char *fmt, ...)
 {
 	if (!d)
 		return err;
@@ -172,8 +172,7 @@ static int open_regular(const char *path, struct tb_diag *d)
 	return fd;
 }
 
-enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len,
-			 struct tb_diag *d)
+enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len, struct tb_diag *d)
 {
 	*buf = NULL;
 	*len = 0;
@@ -189,8 +188,7 @@ enum tb_err tb_file_read(const char *path, size_t max, char **buf, size_t *len,
 		if (got < 0) {
 			close(fd);
 			free(b);
-			return tb_diag_at(d, TB_E_IO, path, 0, 0, "read error: %s",
-					  strerror(errno));
+			return tb_diag_at(d, TB_E_IO, path, 0, 0, "read error: %s", strerror(errno));
 		}
 		if (got == 0)
 			break;

@@ -19,17 +19,17 @@
 #include "result/result.h"
 #include "net/scope.h"
 
-#define NBUCKETS (TB_AN_MAX_CONNS * 2)  /* a power of two */
+#define NBUCKETS (TB_AN_MAX_CONNS * 2)   /* a power of two */
 #define NFLOWSLOTS (TB_AN_MAX_FLOWS * 2) /* a power of two */
-#define EVICT_SCAN 64      /* connections looked at per eviction */
-#define UDP_IDLE_S 60.0    /* a UDP exchange idle this long has ended */
+#define EVICT_SCAN 64                    /* connections looked at per eviction */
+#define UDP_IDLE_S 60.0                  /* a UDP exchange idle this long has ended */
 #define GUESS_FRAMES 100000
 #define GUESS_ADDRS 64
 
 /* struct tb_conn.tcp */
-#define CONN_SYN 0x01      /* the initiator's SYN was seen */
+#define CONN_SYN 0x01 /* the initiator's SYN was seen */
 #define CONN_SYNACK 0x02
-#define CONN_FIN_OUT 0x04  /* the DUT sent FIN */
+#define CONN_FIN_OUT 0x04 /* the DUT sent FIN */
 #define CONN_FIN_IN 0x08
 #define CONN_RST 0x10
 /* struct tb_conn.firsts */
@@ -64,8 +64,9 @@ const char *tb_initiator_name(enum tb_initiator i)
 const char *tb_secret_kind_name(enum tb_secret_kind k)
 {
 	static const char *const n[] = {
-		"http-basic-user", "http-basic-password", "http-token", "ftp-user", "ftp-password",
-		"telnet-user", "telnet-password", "mqtt-user", "mqtt-password", "snmp-community",
+		"http-basic-user", "http-basic-password", "http-token",      "ftp-user",
+		"ftp-password",    "telnet-user",         "telnet-password", "mqtt-user",
+		"mqtt-password",   "snmp-community",
 	};
 	return (size_t)k < sizeof n / sizeof *n ? n[k] : "?";
 }
@@ -126,8 +127,8 @@ static uint32_t key_hash(const struct tb_flow_key *k)
 
 static int key_eq(const struct tb_flow_key *x, const struct tb_flow_key *y)
 {
-	return x->peer == y->peer && x->port == y->port && x->proto == y->proto &&
-	       x->init == y->init && x->app == y->app;
+	return x->peer == y->peer && x->port == y->port && x->proto == y->proto && x->init == y->init &&
+	       x->app == y->app;
 }
 
 /* The group of k, created when there is room; NULL when the table is full. */
@@ -198,10 +199,12 @@ static void fold_probe(struct tb_analysis *a, const struct tb_conn *c)
 			a->loss.probes_dropped++;
 			return;
 		}
-		a->probes[a->nprobes++] = (struct tb_probe){ .peer = c->peer, .proto = c->proto,
-							      .init = c->init, .port_lo = port,
-							      .port_hi = port,
-							      .first_frame = c->first_frame };
+		a->probes[a->nprobes++] = (struct tb_probe){ .peer = c->peer,
+							     .proto = c->proto,
+							     .init = c->init,
+							     .port_lo = port,
+							     .port_hi = port,
+							     .first_frame = c->first_frame };
 	}
 	struct tb_probe *p = &a->probes[i];
 	p->connections++;
@@ -270,7 +273,8 @@ static struct tb_conn *conn_find(struct tb_analysis *a, uint8_t proto, uint32_t 
 
 static int conn_closed(const struct tb_conn *c)
 {
-	return (c->tcp & CONN_RST) || (c->tcp & (CONN_FIN_OUT | CONN_FIN_IN)) == (CONN_FIN_OUT | CONN_FIN_IN);
+	return (c->tcp & CONN_RST) ||
+	       (c->tcp & (CONN_FIN_OUT | CONN_FIN_IN)) == (CONN_FIN_OUT | CONN_FIN_IN);
 }
 
 /* Fold a connection into its group and give its slot back. */
@@ -349,9 +353,9 @@ static struct tb_conn *conn_new(struct tb_analysis *a, uint8_t proto, uint32_t p
  * the side on one of these is taken for the responder. */
 static int server_port(uint16_t port)
 {
-	static const uint16_t known[] = { 21,   22,   23,   25,   53,   80,   110,  123,  143,
-					  161,  162,  443,  445,  465,  587,  993,  995,  1883,
-					  5683, 5684, 8080, 8443, 8883 };
+	static const uint16_t known[] = { 21,  22,   23,   25,   53,   80,   110, 123,
+					  143, 161,  162,  443,  445,  465,  587, 993,
+					  995, 1883, 5683, 5684, 8080, 8443, 8883 };
 	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
 		if (known[i] == port)
 			return 1;
@@ -401,7 +405,8 @@ static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, in
 	if (c && syn) {
 		int same_side = (c->init == TB_INIT_DUT) == out;
 		int retransmit = (c->tcp & CONN_SYN) && same_side && !(c->tcp & CONN_RST) &&
-				 c->payload_out + c->payload_in == 0 && !(c->tcp & (CONN_FIN_OUT | CONN_FIN_IN));
+				 c->payload_out + c->payload_in == 0 &&
+				 !(c->tcp & (CONN_FIN_OUT | CONN_FIN_IN));
 		if (!retransmit) {
 			conn_release(a, c);
 			c = NULL;
@@ -492,7 +497,8 @@ static void secret(struct tb_analysis *a, const struct tb_conn *c, int from_dut,
 	uint32_t dg = fnv(v, n);
 	for (size_t i = 0; i < a->nsecrets; i++) {
 		struct tb_secret *s = &a->secrets[i];
-		if (s->kind == kind && key_eq(&s->k, &k) && s->digest == dg && s->from_dut == from_dut) {
+		if (s->kind == kind && key_eq(&s->k, &k) && s->digest == dg &&
+		    s->from_dut == from_dut) {
 			s->count++;
 			s->last_frame = a->frames;
 			return;
@@ -527,8 +533,8 @@ static int prefix(const uint8_t *p, size_t n, const char *w)
 
 static int http_start(const uint8_t *p, size_t n)
 {
-	static const char *const w[] = { "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "PATCH ",
-					 "OPTIONS ", "HTTP/1.", NULL };
+	static const char *const w[] = { "GET ",   "POST ",    "PUT ",    "HEAD ", "DELETE ",
+					 "PATCH ", "OPTIONS ", "HTTP/1.", NULL };
 	for (const char *const *x = w; *x; x++)
 		if (prefix(p, n, *x))
 			return 1;
@@ -554,7 +560,7 @@ static int telnet_start(const uint8_t *p, size_t n)
  * direction; signatures that can occur inside other streams (a telnet IAC,
  * an MQTT header) count only then.  service: the responder's port. */
 TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t n, int start,
-					  uint16_t service)
+					 uint16_t service)
 {
 	if (proto == 17) {
 		if (service == 53)
@@ -587,7 +593,8 @@ TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t
 	switch (service) {
 	case 21: return TB_APP_FTP;
 	case 23: return TB_APP_TELNET;
-	case 80: case 8080: return TB_APP_HTTP;
+	case 80:
+	case 8080: return TB_APP_HTTP;
 	case 1883: return start && n && p[0] == 0x10 ? TB_APP_MQTT : TB_APP_UNKNOWN;
 	default: return TB_APP_UNKNOWN;
 	}
@@ -693,8 +700,9 @@ static void on_telnet(struct tb_analysis *a, struct tb_conn *c, const struct tb_
 	while (n) {
 		enum tb_tl_event ev = tb_p_telnet_login_feed(tl, !client, p, n, &used);
 		if (ev != TB_TL_NONE)
-			secret(a, c, out, ev == TB_TL_GOT_USER ? TB_SEC_TELNET_USER : TB_SEC_TELNET_PASS,
-			       tl->line, tl->linelen, NULL);
+			secret(a, c, out,
+			       ev == TB_TL_GOT_USER ? TB_SEC_TELNET_USER : TB_SEC_TELNET_PASS, tl->line,
+			       tl->linelen, NULL);
 		tl->linelen = ev != TB_TL_NONE ? 0 : tl->linelen;
 		if (!used)
 			break;
@@ -706,7 +714,8 @@ static void on_telnet(struct tb_analysis *a, struct tb_conn *c, const struct tb_
 static void on_mqtt(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	struct tb_mqtt_connect m;
-	if (!k->paylen || k->payload[0] != 0x10 || tb_p_mqtt_connect(k->payload, k->paylen, &m) != TB_OK)
+	if (!k->paylen || k->payload[0] != 0x10 ||
+	    tb_p_mqtt_connect(k->payload, k->paylen, &m) != TB_OK)
 		return;
 	if (m.has_user)
 		secret(a, c, out, TB_SEC_MQTT_USER, m.user, m.user_len, NULL);
@@ -834,7 +843,7 @@ static void conn_count(struct tb_analysis *a, struct tb_conn *c, const struct tb
 }
 
 void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t *p, size_t caplen,
-		 size_t wirelen)
+		       size_t wirelen)
 {
 	struct tb_pkt k;
 	a->finished = 0;
@@ -942,7 +951,7 @@ static void analyze_capture(struct tb_analysis *a, pcap_t *p)
  * chunk while libpcap parses it here (hashread.h), so the SHA-256 costs no
  * second pass and covers exactly the bytes analyzed. */
 enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const char *path, uint8_t sum[32],
-				   uint64_t *bytes, struct tb_diag *d)
+					 uint64_t *bytes, struct tb_diag *d)
 {
 	if (!sum) {
 		int dlt;
@@ -1041,14 +1050,17 @@ const char *tb_analysis_peer_name(const struct tb_analysis *a, uint32_t addr)
 	return NULL;
 }
 
-void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out, size_t cap)
+void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out,
+			    size_t cap)
 {
 	char ip[16];
 	const char *name = tb_analysis_peer_name(a, k->peer);
 	tb_ipv4_format(k->peer, ip);
 	snprintf(out, cap, "%s:%u/%s%s%s%s", ip, (unsigned)k->port,
-		 k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : "ip", name ? " (" : "",
-		 name ? name : "", name ? ")" : "");
+		 k->proto == 6    ? "tcp"
+		 : k->proto == 17 ? "udp"
+				  : "ip",
+		 name ? " (" : "", name ? name : "", name ? ")" : "");
 }
 
 /* ---- losses ------------------------------------------------------------ */
@@ -1062,13 +1074,15 @@ static void loss_add(char *out, size_t cap, size_t *used, unsigned long long n, 
 	*used = strlen(out);
 }
 
-size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dropped, char *out, size_t cap)
+size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dropped, char *out,
+				 size_t cap)
 {
 	const struct tb_analysis_loss *l = &a->loss;
 	size_t used = 0, n = 0;
 	out[0] = '\0';
 	if (l->corrupt_frame) {
-		snprintf(out, cap, "the capture is corrupt at frame %llu (%s): the rest of the file was not read",
+		snprintf(out, cap,
+			 "the capture is corrupt at frame %llu (%s): the rest of the file was not read",
 			 (unsigned long long)l->corrupt_frame, l->corrupt_reason);
 		used = strlen(out);
 		n++;
@@ -1079,12 +1093,12 @@ size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dr
 		used = strlen(out);
 		n++;
 	}
-#define LOSS(v, text)                                        \
-	do {                                                 \
-		if (v) {                                     \
+#define LOSS(v, text) \
+	do { \
+		if (v) { \
 			loss_add(out, cap, &used, (unsigned long long)(v), text); \
-			n++;                                 \
-		}                                            \
+			n++; \
+		} \
 	} while (0)
 	LOSS(kernel_dropped, "packets dropped by the kernel while capturing");
 	LOSS(l->untracked, "connections with payload did not fit the analyzer's tables");

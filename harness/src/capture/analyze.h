@@ -27,18 +27,28 @@
 #include "proto/p_cleartext.h"
 #include "base/tb.h"
 
-#define TB_AN_MAX_CONNS 16384  /* connections tracked at the same time */
-#define TB_AN_MAX_FLOWS 4096   /* groups of connections with payload */
-#define TB_AN_MAX_PROBES 256   /* groups of connections without payload */
-#define TB_AN_MAX_TELNET 256   /* telnet connections whose logins are followed */
+#define TB_AN_MAX_CONNS 16384 /* connections tracked at the same time */
+#define TB_AN_MAX_FLOWS 4096  /* groups of connections with payload */
+#define TB_AN_MAX_PROBES 256  /* groups of connections without payload */
+#define TB_AN_MAX_TELNET 256  /* telnet connections whose logins are followed */
 #define TB_AN_MAX_SECRETS 64
 #define TB_AN_MAX_NAMES 256
 #define TB_AN_MAX_WINDOWS 4
 #define TB_AN_MAX_MINUTES 60
 
 enum tb_app {
-	TB_APP_UNKNOWN, TB_APP_TLS, TB_APP_HTTP, TB_APP_MQTT, TB_APP_FTP, TB_APP_TELNET,
-	TB_APP_SNMP, TB_APP_COAP, TB_APP_DNS, TB_APP_NTP, TB_APP_SSH, TB_APP_COUNT
+	TB_APP_UNKNOWN,
+	TB_APP_TLS,
+	TB_APP_HTTP,
+	TB_APP_MQTT,
+	TB_APP_FTP,
+	TB_APP_TELNET,
+	TB_APP_SNMP,
+	TB_APP_COAP,
+	TB_APP_DNS,
+	TB_APP_NTP,
+	TB_APP_SSH,
+	TB_APP_COUNT
 };
 const char *tb_app_name(enum tb_app a);
 /* Does the protocol carry its application data in clear? */
@@ -52,26 +62,26 @@ const char *tb_initiator_name(enum tb_initiator i);
 /* Who a connection's endpoints are, as the report names them.  port is the
  * service (responder's) port; for an unknown initiator, the lower port. */
 struct tb_flow_key {
-	uint32_t peer;  /* host byte order */
+	uint32_t peer; /* host byte order */
 	uint16_t port;
-	uint8_t proto;  /* IP protocol */
-	uint8_t init;   /* enum tb_initiator */
-	uint8_t app;    /* enum tb_app */
+	uint8_t proto; /* IP protocol */
+	uint8_t init;  /* enum tb_initiator */
+	uint8_t app;   /* enum tb_app */
 };
 
 /* One connection (TCP: from its SYN to its end; UDP: one address and port
  * pair) while it is being followed.  Classified once, from the first
  * payload in each direction, never from the middle of the stream. */
 struct tb_conn {
-	uint32_t next;             /* hash chain: index + 1, 0 ends it */
+	uint32_t next; /* hash chain: index + 1, 0 ends it */
 	uint32_t peer;
 	uint16_t dut_port, peer_port;
 	uint8_t used, proto, init, app;
-	uint8_t inferred;          /* initiator inferred from well-known ports */
-	uint8_t firsts;            /* CONN_FIRST_* bits: first payload seen per direction */
-	uint8_t tcp;               /* CONN_* TCP state bits */
-	uint8_t truncated;         /* a payload was cut short by the snap length */
-	uint16_t telnet;           /* index + 1 into the telnet login pool */
+	uint8_t inferred;  /* initiator inferred from well-known ports */
+	uint8_t firsts;    /* CONN_FIRST_* bits: first payload seen per direction */
+	uint8_t tcp;       /* CONN_* TCP state bits */
+	uint8_t truncated; /* a payload was cut short by the snap length */
+	uint16_t telnet;   /* index + 1 into the telnet login pool */
 	uint64_t pkts_out, bytes_out, pkts_in, bytes_in; /* out: sent by the DUT */
 	uint64_t payload_out, payload_in;
 	uint64_t first_frame, last_frame;
@@ -89,21 +99,21 @@ struct tb_conn {
 struct tb_flow {
 	struct tb_flow_key k;
 	uint64_t connections;
-	uint64_t inferred;         /* connections whose initiator was inferred */
-	uint64_t truncated;        /* connections with payload cut short */
+	uint64_t inferred;  /* connections whose initiator was inferred */
+	uint64_t truncated; /* connections with payload cut short */
 	uint64_t pkts_out, bytes_out, pkts_in, bytes_in;
 	uint64_t payload_out, payload_in;
 	uint64_t first_frame, last_frame;
 	double first_ts, last_ts;
 	/* TLS, over the group's connections */
-	uint8_t tls_nversions;     /* of the first ClientHello */
+	uint8_t tls_nversions; /* of the first ClientHello */
 	uint16_t tls_offered[8];
 	char sni[64];
-	uint64_t tls_client_frame; /* the first ClientHello */
+	uint64_t tls_client_frame;                 /* the first ClientHello */
 	uint64_t tls_ok, tls_weak, tls_incomplete; /* connections: >= TLS 1.2, below, no ServerHello */
-	uint16_t tls_lowest;       /* lowest version chosen by a server */
-	uint64_t tls_lowest_frame; /* its ServerHello */
-	uint64_t tls_server_frame; /* the first ServerHello */
+	uint16_t tls_lowest;                       /* lowest version chosen by a server */
+	uint64_t tls_lowest_frame;                 /* its ServerHello */
+	uint64_t tls_server_frame;                 /* the first ServerHello */
 };
 
 /* Connections that carried no payload either way (port sweeps, refused
@@ -116,9 +126,16 @@ struct tb_probe {
 };
 
 enum tb_secret_kind {
-	TB_SEC_HTTP_BASIC_USER, TB_SEC_HTTP_BASIC_PASS, TB_SEC_HTTP_TOKEN, TB_SEC_FTP_USER,
-	TB_SEC_FTP_PASS, TB_SEC_TELNET_USER, TB_SEC_TELNET_PASS, TB_SEC_MQTT_USER,
-	TB_SEC_MQTT_PASS, TB_SEC_SNMP_COMMUNITY
+	TB_SEC_HTTP_BASIC_USER,
+	TB_SEC_HTTP_BASIC_PASS,
+	TB_SEC_HTTP_TOKEN,
+	TB_SEC_FTP_USER,
+	TB_SEC_FTP_PASS,
+	TB_SEC_TELNET_USER,
+	TB_SEC_TELNET_PASS,
+	TB_SEC_MQTT_USER,
+	TB_SEC_MQTT_PASS,
+	TB_SEC_SNMP_COMMUNITY
 };
 const char *tb_secret_kind_name(enum tb_secret_kind k);
 
@@ -134,7 +151,7 @@ struct tb_secret {
 	size_t length;        /* the value's length in bytes */
 	uint32_t digest;      /* to count repeats of one value, not to recover it */
 	uint64_t first_frame, last_frame, count;
-	char where[48];       /* e.g. the header name that carried a token */
+	char where[48]; /* e.g. the header name that carried a token */
 };
 
 struct tb_name {
@@ -145,7 +162,7 @@ struct tb_name {
 
 struct tb_window {
 	char label[16];
-	double start, end;          /* epoch seconds; end 0: open */
+	double start, end; /* epoch seconds; end 0: open */
 	uint64_t bytes[TB_AN_MAX_MINUTES], pkts[TB_AN_MAX_MINUTES];
 	uint64_t later_bytes, later_pkts; /* beyond TB_AN_MAX_MINUTES */
 	uint64_t first_frame, last_frame;
@@ -154,39 +171,39 @@ struct tb_window {
 /* What the analysis could not see or keep, any of which could hide a
  * finding.  The traffic check never gives PASS while one is non-zero. */
 struct tb_analysis_loss {
-	uint64_t untracked;       /* connections with payload that fit in no group */
-	uint64_t evicted_open;    /* open connections with payload dropped from the table */
-	uint64_t truncated;       /* frames whose payload the snap length cut short */
-	uint64_t telnet_untracked; /* telnet connections whose logins were not followed */
-	uint64_t secrets_dropped; /* secrets beyond TB_AN_MAX_SECRETS */
+	uint64_t untracked;           /* connections with payload that fit in no group */
+	uint64_t evicted_open;        /* open connections with payload dropped from the table */
+	uint64_t truncated;           /* frames whose payload the snap length cut short */
+	uint64_t telnet_untracked;    /* telnet connections whose logins were not followed */
+	uint64_t secrets_dropped;     /* secrets beyond TB_AN_MAX_SECRETS */
 	uint64_t secrets_dropped_dut; /* of which the DUT sent */
-	uint64_t probes_dropped;  /* payload-less connections beyond TB_AN_MAX_PROBES */
-	int cut_short;            /* the file ends inside a record */
-	uint64_t corrupt_frame;   /* the capture is corrupt at this frame (0: it is not) */
+	uint64_t probes_dropped;      /* payload-less connections beyond TB_AN_MAX_PROBES */
+	int cut_short;                /* the file ends inside a record */
+	uint64_t corrupt_frame;       /* the capture is corrupt at this frame (0: it is not) */
 	char corrupt_reason[160];
 };
 
 struct tb_analysis {
 	uint32_t dut;
-	int link;                   /* link type of the capture */
+	int link; /* link type of the capture */
 	uint64_t frames, bytes, dut_frames, other_frames, non_ipv4, undecodable, fragments;
-	uint64_t stray;             /* TCP segments of no followed connection, without payload */
-	uint64_t bad_timestamps;    /* went backwards or were invalid: clamped */
+	uint64_t stray;          /* TCP segments of no followed connection, without payload */
+	uint64_t bad_timestamps; /* went backwards or were invalid: clamped */
 	double first_ts, last_ts;
 	struct tb_analysis_loss loss;
-	struct tb_conn *conns;      /* TB_AN_MAX_CONNS */
-	uint32_t *buckets;          /* hash buckets: conn index + 1 */
-	uint32_t free_head;         /* free conn list: index + 1 */
-	uint32_t clock;             /* eviction hand */
-	size_t nconns;              /* in use */
-	uint64_t connections;       /* every connection seen */
+	struct tb_conn *conns;          /* TB_AN_MAX_CONNS */
+	uint32_t *buckets;              /* hash buckets: conn index + 1 */
+	uint32_t free_head;             /* free conn list: index + 1 */
+	uint32_t clock;                 /* eviction hand */
+	size_t nconns;                  /* in use */
+	uint64_t connections;           /* every connection seen */
 	struct tb_telnet_login *telnet; /* TB_AN_MAX_TELNET */
 	uint16_t telnet_free[TB_AN_MAX_TELNET];
 	size_t ntelnet_free;
-	int finished;               /* tb_analysis_finish() folded every connection */
-	struct tb_flow *flows;      /* TB_AN_MAX_FLOWS */
+	int finished;          /* tb_analysis_finish() folded every connection */
+	struct tb_flow *flows; /* TB_AN_MAX_FLOWS */
 	size_t nflows;
-	uint32_t *flow_slots;       /* hash slots -> flow index + 1 */
+	uint32_t *flow_slots; /* hash slots -> flow index + 1 */
 	struct tb_probe probes[TB_AN_MAX_PROBES];
 	size_t nprobes;
 	struct tb_secret secrets[TB_AN_MAX_SECRETS];
@@ -195,7 +212,7 @@ struct tb_analysis {
 	size_t nnames;
 	struct tb_window windows[TB_AN_MAX_WINDOWS];
 	size_t nwindows;
-	int auto_window;            /* no windows given: one over the whole capture */
+	int auto_window; /* no windows given: one over the whole capture */
 };
 
 struct tb_analysis *tb_analysis_new(uint32_t dut);
@@ -205,19 +222,20 @@ void tb_analysis_free(struct tb_analysis *a);
 void tb_analysis_add_window(struct tb_analysis *a, const char *label, double start, double end);
 /* One captured frame of link type dlt. */
 void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t *p, size_t caplen,
-		 size_t wirelen);
+		       size_t wirelen);
 /* Fold every connection still followed into the groups (flows, probes):
  * call after the last frame, before reading flows.  The readers below do. */
 void tb_analysis_finish(struct tb_analysis *a);
 /* Describe every loss of information that could hide a finding ("" and 0
  * when there is none); kernel_dropped: the capture's own drop counter. */
-size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dropped, char *out, size_t cap);
+size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dropped, char *out,
+				 size_t cap);
 /* Read a pcap or pcapng file through libpcap.  TB_E_FORMAT for an
  * unsupported link type, TB_E_IO when the file cannot be read. */
 TB_WUR enum tb_err tb_analysis_read_file(struct tb_analysis *a, const char *path, struct tb_diag *d);
 /* The same, also giving the file's SHA-256 and size (one pass). */
-TB_WUR enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const char *path, uint8_t sum[32],
-					  uint64_t *bytes, struct tb_diag *d);
+TB_WUR enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const char *path,
+						uint8_t sum[32], uint64_t *bytes, struct tb_diag *d);
 /* The most frequent IPv4 address among the first frames of a capture
  * (for captures taken elsewhere, without a profile). */
 TB_WUR enum tb_err tb_analysis_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d);
@@ -225,15 +243,16 @@ TB_WUR enum tb_err tb_analysis_guess_dut(const char *path, uint32_t *dut, struct
 /* Name of a peer from the DUT's DNS answers, or NULL. */
 const char *tb_analysis_peer_name(const struct tb_analysis *a, uint32_t addr);
 /* "peer:port/proto (name)" for messages. */
-void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out, size_t cap);
+void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out,
+			    size_t cap);
 
 /* How the capture was obtained, for the report. */
 struct tb_capture_info {
-	const char *status;     /* recorded | missing | offline */
-	const char *path;       /* relative to OUT (live) or as given (offline) */
-	const char *interface;  /* live only */
+	const char *status;    /* recorded | missing | offline */
+	const char *path;      /* relative to OUT (live) or as given (offline) */
+	const char *interface; /* live only */
 	const char *filter;
-	const char *reason;     /* why missing, NULL otherwise */
+	const char *reason; /* why missing, NULL otherwise */
 	int have_sha;
 	uint8_t sha256[32];
 	uint64_t bytes;

@@ -15,6 +15,6 @@ TB_UNITTEST void secret_mask(const uint8_t *v, size_t n, char out[8]);
 /* What one payload says about its connection.  start: the connection's
  * start was captured; service: the responder's port. */
 TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t n, int start,
-					  uint16_t service);
+					 uint16_t service);
 
 #endif

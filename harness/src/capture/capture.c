@@ -176,8 +176,8 @@ static void writer(pcap_t *h, pcap_dumper_t *dump, int cmd, int ack, const char 
 	_exit(0);
 }
 
-enum tb_err tb_capture_start(struct tb_capture *c, const char *ifname, uint32_t dut,
-			     const char *outdir, const char *user)
+enum tb_err tb_capture_start(struct tb_capture *c, const char *ifname, uint32_t dut, const char *outdir,
+			     const char *user)
 {
 	char err[PCAP_ERRBUF_SIZE] = "", ip[16];
 	memset(c, 0, sizeof *c);
@@ -188,7 +188,8 @@ enum tb_err tb_capture_start(struct tb_capture *c, const char *ifname, uint32_t 
 	snprintf(c->path, sizeof c->path, "%s/%s", outdir, TB_CAPTURE_REL);
 	pcap_t *h = open_handle(c, ifname, err);
 	if (!h || set_filter(h, c->filter, err) != 0) {
-		snprintf(c->reason, sizeof c->reason, "cannot capture on interface %s: %s", ifname, err);
+		snprintf(c->reason, sizeof c->reason, "cannot capture on interface %s: %s", ifname,
+			 err);
 		if (h)
 			pcap_close(h);
 		return TB_E_IO;

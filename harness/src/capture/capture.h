@@ -26,13 +26,13 @@
 #define TB_CAPTURE_REL "evidence/capture.pcap"
 
 struct tb_capture {
-	int active;            /* the writer is running */
+	int active; /* the writer is running */
 	pid_t pid;
-	int cmd_fd, ack_fd;    /* pipes to and from the writer */
-	char path[4096];       /* OUT/evidence/capture.pcap */
+	int cmd_fd, ack_fd; /* pipes to and from the writer */
+	char path[4096];    /* OUT/evidence/capture.pcap */
 	char filter[64];
 	char ifname[32];
-	char reason[512];      /* why there is no capture ("" when there is one) */
+	char reason[512]; /* why there is no capture ("" when there is one) */
 	int have_stats;
 	uint64_t received, dropped;
 };
@@ -40,8 +40,8 @@ struct tb_capture {
 /* Open the capture.  Returns TB_OK with c->active set, or an error with
  * c->reason filled (the run goes on without a capture).  user: whom the
  * writer drops to (see priv.h). */
-enum tb_err tb_capture_start(struct tb_capture *c, const char *ifname, uint32_t dut,
-			     const char *outdir, const char *user);
+enum tb_err tb_capture_start(struct tb_capture *c, const char *ifname, uint32_t dut, const char *outdir,
+			     const char *user);
 /* Make the file hold every packet captured so far (deadline timeout_ms),
  * and update the kernel's counters (received, dropped) to this moment. */
 enum tb_err tb_capture_sync(struct tb_capture *c, int timeout_ms);

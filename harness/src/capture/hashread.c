@@ -22,18 +22,18 @@ struct tb_hashread {
 	int fd;
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t changed;      /* a chunk was read, hashed or parsed */
-	uint8_t *ring;               /* NCHUNKS chunks of CHUNK_SIZE */
+	pthread_cond_t changed; /* a chunk was read, hashed or parsed */
+	uint8_t *ring;          /* NCHUNKS chunks of CHUNK_SIZE */
 	size_t len[NCHUNKS];
-	uint64_t produced;           /* chunks read so far */
-	uint64_t consumed, hashed;   /* chunks the parser and the hasher are done with */
-	int reading;                 /* a thread is reading the next chunk */
-	int done, failed;            /* the file's end was reached, or a read failed */
+	uint64_t produced;         /* chunks read so far */
+	uint64_t consumed, hashed; /* chunks the parser and the hasher are done with */
+	int reading;               /* a thread is reading the next chunk */
+	int done, failed;          /* the file's end was reached, or a read failed */
 	/* hasher side only */
 	EVP_MD_CTX *md;
 	uint64_t bytes;
 	/* parser side only */
-	size_t off;                  /* into the chunk being parsed */
+	size_t off; /* into the chunk being parsed */
 };
 
 /* Fill buf as far as the file goes: 0 at the end, -1 on an error. */

@@ -112,15 +112,17 @@ enum tb_err tb_priv_drop(const char *user, const char *const *own, char *desc, s
 	const char *name = user && *user ? user : DEFAULT_USER;
 	struct passwd *pw = getpwnam(name);
 	if (!pw)
-		return tb_diag_set(d, TB_E_CONFIG,
-				   "running as root, but there is no user '%s' to drop to (pass --user NAME)",
-				   name);
+		return tb_diag_set(
+			d, TB_E_CONFIG,
+			"running as root, but there is no user '%s' to drop to (pass --user NAME)",
+			name);
 	if (!switches_user(pw)) {
 		/* Namespace root: uid 0 here is the invoking user outside. */
 		if (drop_all_caps() != 0 || !caps_empty() || caps_can_regain())
 			return tb_diag_set(d, TB_E_IO, "cannot drop capabilities: %s", strerror(errno));
 		snprintf(desc, cap,
-			 "user-namespace root (host uid %lu): all capabilities dropped, no_new_privs set; "
+			 "user-namespace root (host uid %lu): all capabilities dropped, no_new_privs "
+			 "set; "
 			 "'%s' is not mapped in this namespace",
 			 outer_uid(), name);
 		return TB_OK;
@@ -135,7 +137,7 @@ enum tb_err tb_priv_drop(const char *user, const char *const *own, char *desc, s
 		return tb_diag_set(d, TB_E_IO, "root could be regained after switching to %s", name);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !caps_empty())
 		return tb_diag_set(d, TB_E_IO, "capabilities remain after switching to %s", name);
-	snprintf(desc, cap, "root dropped to user %s (uid %u, gid %u) after opening the capture",
-		 name, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+	snprintf(desc, cap, "root dropped to user %s (uid %u, gid %u) after opening the capture", name,
+		 (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
 	return TB_OK;
 }

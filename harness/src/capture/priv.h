@@ -22,8 +22,8 @@
 
 /* Drop privileges as above.  own: NULL-terminated paths to chown to the
  * user first (may be NULL).  desc gets one line saying what was done. */
-TB_WUR enum tb_err tb_priv_drop(const char *user, const char *const *own, char *desc,
-				size_t desccap, struct tb_diag *d);
+TB_WUR enum tb_err tb_priv_drop(const char *user, const char *const *own, char *desc, size_t desccap,
+				struct tb_diag *d);
 
 /* Will tb_priv_drop(user, ...) switch real root to another user?  Then 1,
  * with that user's uid and gid; 0 otherwise (not root, namespace root, or

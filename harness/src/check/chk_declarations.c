@@ -15,10 +15,13 @@
 #include "result/result.h"
 
 static const char *const rules[] = { "justifications", "passwords", "disclosure-policy",
-				     "support-period", "services", NULL };
+				     "support-period", "services",  NULL };
 
 static const struct tb_param_def params[] = {
-	{ .name = "rule", .type = TB_P_STR, .required = 1, .choices = rules,
+	{ .name = "rule",
+	  .type = TB_P_STR,
+	  .required = 1,
+	  .choices = rules,
 	  .help = "which declaration to judge" },
 };
 
@@ -61,18 +64,20 @@ static void rule_justifications(struct tb_ctx *ctx, struct tb_result *res)
 		if (ic->support == TB_SUP_YES)
 			continue;
 		statements++;
-		tb_ev_note(res, ic->provision, "declared %s (status %s): %s", tb_support_name(ic->support),
-			   status ? status : "?", ic->justification ? ic->justification : "no justification");
+		tb_ev_note(res, ic->provision, "declared %s (status %s): %s",
+			   tb_support_name(ic->support), status ? status : "?",
+			   ic->justification ? ic->justification : "no justification");
 		if (!ic->justification) {
 			unjustified++;
 			list_add(missing, sizeof missing, ic->provision);
 		}
 	}
 	if (unjustified)
-		tb_result_set(res, TB_V_FAIL,
-			      "per the supplier's declarations, %u of %u provisions declared not met or "
-			      "not applicable have no justification: %s",
-			      unjustified, statements, missing);
+		tb_result_set(
+			res, TB_V_FAIL,
+			"per the supplier's declarations, %u of %u provisions declared not met or "
+			"not applicable have no justification: %s",
+			unjustified, statements, missing);
 	else
 		tb_result_set(res, TB_V_PASS,
 			      "per the supplier's declarations, all %u provisions declared not met or "
@@ -86,33 +91,38 @@ static void rule_passwords(struct tb_ctx *ctx, struct tb_result *res)
 	const struct tb_profile *p = ctx->profile;
 	char universal[512] = "", undescribed[512] = "";
 	if (p->nauths == 0) {
-		tb_result_set(res, TB_V_INCONCLUSIVE,
-			      "no authentication mechanisms declared (IXIT 1-AuthMech): nothing to judge");
+		tb_result_set(
+			res, TB_V_INCONCLUSIVE,
+			"no authentication mechanisms declared (IXIT 1-AuthMech): nothing to judge");
 		return;
 	}
 	for (size_t i = 0; i < p->nauths; i++) {
 		const struct tb_auth *a = &p->auths[i];
-		tb_ev_note(res, a->name, "%s, password %s%s%s", a->protocol, tb_pwkind_name(a->password),
-			   a->generation ? "; generation: " : "", a->generation ? a->generation : "");
+		tb_ev_note(res, a->name, "%s, password %s%s%s", a->protocol,
+			   tb_pwkind_name(a->password), a->generation ? "; generation: " : "",
+			   a->generation ? a->generation : "");
 		if (a->password == TB_PW_UNIVERSAL)
 			list_add(universal, sizeof universal, a->name);
 		else if (a->password == TB_PW_UNIQUE && !a->generation)
 			list_add(undescribed, sizeof undescribed, a->name);
 	}
 	if (universal[0])
-		tb_result_set(res, TB_V_FAIL,
-			      "per the supplier's declarations, these mechanisms use a universal default "
-			      "password: %s",
-			      universal);
+		tb_result_set(
+			res, TB_V_FAIL,
+			"per the supplier's declarations, these mechanisms use a universal default "
+			"password: %s",
+			universal);
 	else if (undescribed[0])
-		tb_result_set(res, TB_V_INCONCLUSIVE,
-			      "unique per-device passwords are declared but not how they are generated: %s",
-			      undescribed);
+		tb_result_set(
+			res, TB_V_INCONCLUSIVE,
+			"unique per-device passwords are declared but not how they are generated: %s",
+			undescribed);
 	else
-		tb_result_set(res, TB_V_PASS,
-			      "per the supplier's declarations, every password is user-defined or unique "
-			      "per device (%zu mechanisms)",
-			      p->nauths);
+		tb_result_set(
+			res, TB_V_PASS,
+			"per the supplier's declarations, every password is user-defined or unique "
+			"per device (%zu mechanisms)",
+			p->nauths);
 }
 
 /* 5.2-1: a disclosure policy with contact and timelines is declared. */
@@ -139,9 +149,10 @@ static void rule_disclosure(struct tb_ctx *ctx, struct tb_result *res)
 	if (missing[0])
 		tb_result_set(res, TB_V_FAIL, "the declared disclosure policy lacks: %s", missing);
 	else
-		tb_result_set(res, TB_V_PASS,
-			      "per the supplier's declarations, a disclosure policy with a contact point "
-			      "and timelines is published");
+		tb_result_set(
+			res, TB_V_PASS,
+			"per the supplier's declarations, a disclosure policy with a contact point "
+			"and timelines is published");
 }
 
 /* 5.3-13: the support period end is published. */
@@ -195,7 +206,8 @@ static void rule_services(struct tb_ctx *ctx, struct tb_result *res)
 	if (unused[0])
 		tb_result_set(res, TB_V_FAIL, "declared enabled but not in use: %s", unused);
 	else if (nopurpose[0])
-		tb_result_set(res, TB_V_FAIL, "declared services without a stated purpose: %s", nopurpose);
+		tb_result_set(res, TB_V_FAIL, "declared services without a stated purpose: %s",
+			      nopurpose);
 	else
 		tb_result_set(res, TB_V_PASS,
 			      "per the supplier's declarations, all %zu network services are in use "

@@ -38,19 +38,39 @@
 static const char *const service_names[] = { "telnet", "http", NULL };
 
 static const struct tb_param_def params[] = {
-	{ .name = "services", .type = TB_P_STRLIST, .choices = service_names,
-	  .help = "interfaces to try: telnet, http", .dflt = "[telnet, http]" },
-	{ .name = "telnet-ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
-	  .help = "telnet ports to try besides declared ones", .dflt = "[23, 2323]" },
-	{ .name = "list", .type = TB_P_STR,
+	{ .name = "services",
+	  .type = TB_P_STRLIST,
+	  .choices = service_names,
+	  .help = "interfaces to try: telnet, http",
+	  .dflt = "[telnet, http]" },
+	{ .name = "telnet-ports",
+	  .type = TB_P_INTLIST,
+	  .min = 1,
+	  .max = 65535,
+	  .help = "telnet ports to try besides declared ones",
+	  .dflt = "[23, 2323]" },
+	{ .name = "list",
+	  .type = TB_P_STR,
 	  .help = "credential list, relative to the suite",
 	  .dflt = "data/mirai-default-credentials.tsv" },
-	{ .name = "max-attempts", .type = TB_P_INT, .min = 1, .max = 10000,
-	  .help = "most guesses per interface", .dflt = "100" },
-	{ .name = "attempt-delay-ms", .type = TB_P_INT, .min = 0, .max = 60000,
-	  .help = "pause between guesses", .dflt = "50" },
-	{ .name = "time-budget-s", .type = TB_P_INT, .min = 1, .max = 86400,
-	  .help = "stop guessing after this long; the verdict is then inconclusive", .dflt = "300" },
+	{ .name = "max-attempts",
+	  .type = TB_P_INT,
+	  .min = 1,
+	  .max = 10000,
+	  .help = "most guesses per interface",
+	  .dflt = "100" },
+	{ .name = "attempt-delay-ms",
+	  .type = TB_P_INT,
+	  .min = 0,
+	  .max = 60000,
+	  .help = "pause between guesses",
+	  .dflt = "50" },
+	{ .name = "time-budget-s",
+	  .type = TB_P_INT,
+	  .min = 1,
+	  .max = 86400,
+	  .help = "stop guessing after this long; the verdict is then inconclusive",
+	  .dflt = "300" },
 };
 
 /* ---- credential list ---- */
@@ -90,8 +110,7 @@ static void credlist_add(struct credlist *l, const char *u, size_t ul, const cha
 /* Parse "user<TAB>password[<TAB>weight]" lines; '#' starts a comment line;
  * a header line "username<TAB>password..." is skipped; duplicates dropped.
  * Returns 0, or -1 with the line number in d's message. */
-TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out,
-			       struct tb_diag *d)
+TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out, struct tb_diag *d)
 {
 	size_t line = 0;
 	const char *p = text, *end = text + len;
@@ -121,8 +140,7 @@ TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *ou
 	return 0;
 }
 
-static int load_credlist(const char *dir, const char *rel, struct credlist *out,
-			 struct tb_diag *d)
+static int load_credlist(const char *dir, const char *rel, struct credlist *out, struct tb_diag *d)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
@@ -206,7 +224,7 @@ struct tn_session {
 	struct tb_telnet_state st;
 	uint8_t text[TEXT_MAX]; /* device text since our last line */
 	size_t tlen;
-	int64_t end;            /* overall deadline of the attempt */
+	int64_t end; /* overall deadline of the attempt */
 	struct transcript *tr;
 	uint8_t sent[TB_EV_INLINE_MAX], got[TB_EV_INLINE_MAX];
 	size_t sentlen, gotlen;
@@ -277,17 +295,17 @@ static enum outcome tn_step(struct tn_session *s, enum tn_phase *ph, const struc
 	case PH_WAIT_PROMPT:
 		if (pr == TB_TN_LOGIN) {
 			*ph = PH_SENT_USER;
-			return tn_send(s, c->user, 0) ? ATT_UNCONFIRMED : (enum outcome)-1;
+			return tn_send(s, c->user, 0) ? ATT_UNCONFIRMED : (enum outcome) - 1;
 		}
 		if (pr == TB_TN_PASSWORD) {
 			*ph = PH_SENT_PASS;
-			return tn_send(s, c->pass, c->control) ? ATT_UNCONFIRMED : (enum outcome)-1;
+			return tn_send(s, c->pass, c->control) ? ATT_UNCONFIRMED : (enum outcome) - 1;
 		}
 		break;
 	case PH_SENT_USER:
 		if (pr == TB_TN_PASSWORD) {
 			*ph = PH_SENT_PASS;
-			return tn_send(s, c->pass, c->control) ? ATT_UNCONFIRMED : (enum outcome)-1;
+			return tn_send(s, c->pass, c->control) ? ATT_UNCONFIRMED : (enum outcome) - 1;
 		}
 		if (pr == TB_TN_FAILED || pr == TB_TN_LOGIN) {
 			snprintf(detail, dl, "login refused after the user name");
@@ -301,17 +319,18 @@ static enum outcome tn_step(struct tn_session *s, enum tn_phase *ph, const struc
 		}
 		if (pr == TB_TN_SHELL) {
 			*ph = PH_SENT_CMD;
-			return tn_send(s, cmd, 0) ? ATT_UNCONFIRMED : (enum outcome)-1;
+			return tn_send(s, cmd, 0) ? ATT_UNCONFIRMED : (enum outcome) - 1;
 		}
 		break;
 	case PH_SENT_CMD:
 		if (tb_mem_contains(s->text, s->tlen, (const uint8_t *)marker, strlen(marker))) {
-			snprintf(detail, dl, "logged in: the device evaluated `%s` and printed %s", cmd, marker);
+			snprintf(detail, dl, "logged in: the device evaluated `%s` and printed %s", cmd,
+				 marker);
 			return ATT_ACCEPTED;
 		}
 		break;
 	}
-	return (enum outcome)-1;
+	return (enum outcome) - 1;
 }
 
 static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const struct cred *c,
@@ -334,7 +353,7 @@ static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const stru
 	snprintf(marker, sizeof marker, "TB%u", a + b);
 	s.end = tb_now_ms() + ATTEMPT_MS;
 	enum tn_phase ph = PH_WAIT_PROMPT;
-	enum outcome o = (enum outcome)-1;
+	enum outcome o = (enum outcome) - 1;
 	int nudged = 0;
 	tr_add(tr, "--", "new connection", 14);
 	while ((int)o < 0) {
@@ -342,7 +361,7 @@ static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const stru
 		 * that streams bytes without end (an IAC SB that is never closed)
 		 * never makes a read wait. */
 		enum tb_err e = tb_net_deadline_passed(s.end) ? TB_E_TIMEOUT
-							       : tn_read(&s, tb_now_ms() + STEP_MS);
+							      : tn_read(&s, tb_now_ms() + STEP_MS);
 		if (e == TB_OK) {
 			o = tn_step(&s, &ph, c, marker, cmd, detail, dl);
 		} else if (e == TB_E_TIMEOUT && ph == PH_SENT_PASS && !nudged &&
@@ -354,12 +373,17 @@ static enum outcome telnet_attempt(struct tb_ctx *ctx, uint16_t port, const stru
 			if (tn_send(&s, cmd, 0) != TB_OK)
 				o = ATT_UNCONFIRMED;
 		} else {
-			static const char *const where[] = { "before a login prompt", "after the user name",
-							     "after the password", "after the test command" };
-			snprintf(detail, dl, "%s %s%s", e == TB_E_TIMEOUT ? "no recognisable answer" :
-				 "connection closed", where[ph],
+			static const char *const where[] = { "before a login prompt",
+							     "after the user name",
+							     "after the password",
+							     "after the test command" };
+			snprintf(detail, dl, "%s %s%s",
+				 e == TB_E_TIMEOUT ? "no recognisable answer" : "connection closed",
+				 where[ph],
 				 tb_net_stop_requested() ? " (the run was interrupted)"
-				 : e == TB_E_TIMEOUT && tb_now_ms() >= s.end ? " within the attempt's deadline" : "");
+				 : e == TB_E_TIMEOUT && tb_now_ms() >= s.end
+					 ? " within the attempt's deadline"
+					 : "");
 			o = ATT_UNCONFIRMED;
 		}
 	}
@@ -396,8 +420,11 @@ static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, co
 {
 	char auth[700];
 	tb_http_basic_auth(c->user, c->pass, auth, sizeof auth);
-	struct tb_http_req rq = { .addr = ctx->profile->address, .port = (uint16_t)a->port,
-				  .path = a->path, .authorization = auth, .timeout_ms = 5000 };
+	struct tb_http_req rq = { .addr = ctx->profile->address,
+				  .port = (uint16_t)a->port,
+				  .path = a->path,
+				  .authorization = auth,
+				  .timeout_ms = 5000 };
 	struct tb_http_exchange hr;
 	for (int tries = 0;; tries++) {
 		tb_http_get(&ctx->net, &rq, &hr);
@@ -410,7 +437,8 @@ static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, co
 		const uint8_t *v;
 		size_t vn;
 		long wait = tb_p_http_header(hr.raw, hr.resp.header_len, "retry-after", &v, &vn)
-			? tb_p_http_retry_after(v, vn, 1, THROTTLE_MAX_S) : 1;
+				    ? tb_p_http_retry_after(v, vn, 1, THROTTLE_MAX_S)
+				    : 1;
 		tb_ev_note(res, "throttling", "HTTP %d: the device throttles guessing; waiting %ld s",
 			   hr.resp.status, wait);
 		tb_http_exchange_free(&hr);
@@ -421,7 +449,8 @@ static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, co
 		snprintf(detail, dl, "%s", hr.why);
 		o = hr.err == TB_E_REFUSED && !hr.rawlen ? ATT_NOCONNECT : ATT_UNCONFIRMED;
 	} else if (hr.resp.status >= 200 && hr.resp.status < 300) {
-		snprintf(detail, dl, "HTTP %d with the credential where it was 401 without", hr.resp.status);
+		snprintf(detail, dl, "HTTP %d with the credential where it was 401 without",
+			 hr.resp.status);
 		o = ATT_ACCEPTED;
 		char label[160];
 		snprintf(label, sizeof label, "http/%ld %s login as %s", a->port, a->path, c->user);
@@ -468,9 +497,10 @@ static enum outcome attempt(struct dc *dc, struct target *t, const struct cred *
 			    struct transcript *tr)
 {
 	char detail[256] = "";
-	enum outcome o = t->kind == T_TELNET
-		? telnet_attempt(dc->ctx, t->port, c, tr, dc->res, detail, sizeof detail)
-		: http_attempt(dc->ctx, t->auth, c, tr, dc->res, detail, sizeof detail);
+	enum outcome o =
+		t->kind == T_TELNET
+			? telnet_attempt(dc->ctx, t->port, c, tr, dc->res, detail, sizeof detail)
+			: http_attempt(dc->ctx, t->auth, c, tr, dc->res, detail, sizeof detail);
 	tb_ev_note(dc->res, t->name, "%s/%s: %s (%s)", c->user,
 		   c->control ? "<declared credential>" : (c->pass[0] ? c->pass : "<empty>"),
 		   outcome_name(o), detail);
@@ -515,7 +545,8 @@ static void try_target(struct dc *dc, struct target *t)
 			break;
 		}
 		if (in_a_row >= MAX_UNANSWERED_IN_A_ROW) {
-			tb_ev_note(dc->res, t->name, "stopped after %d attempts in a row without a clear answer",
+			tb_ev_note(dc->res, t->name,
+				   "stopped after %d attempts in a row without a clear answer",
 				   in_a_row);
 			break;
 		}
@@ -603,7 +634,9 @@ static size_t http_targets(struct dc *dc, struct target *ts, size_t n)
 			continue;
 		struct target t = { .kind = T_HTTP, .port = (uint16_t)a->port, .auth = a };
 		snprintf(t.name, sizeof t.name, "http/%ld%s", a->port, a->path);
-		struct tb_http_req rq = { .addr = p->address, .port = (uint16_t)a->port, .path = a->path,
+		struct tb_http_req rq = { .addr = p->address,
+					  .port = (uint16_t)a->port,
+					  .path = a->path,
 					  .timeout_ms = 5000 };
 		struct tb_http_exchange hr;
 		tb_http_get(&dc->ctx->net, &rq, &hr);
@@ -612,9 +645,10 @@ static size_t http_targets(struct dc *dc, struct target *ts, size_t n)
 		if (hr.err)
 			tb_ev_note(dc->res, t.name, "not tried: %s", hr.why);
 		else if (hr.resp.status != 401)
-			tb_ev_note(dc->res, t.name,
-				   "not tried: answered HTTP %d without credentials (not a Basic login)",
-				   hr.resp.status);
+			tb_ev_note(
+				dc->res, t.name,
+				"not tried: answered HTTP %d without credentials (not a Basic login)",
+				hr.resp.status);
 		else
 			ts[n++] = t;
 		tb_http_exchange_free(&hr);
@@ -630,19 +664,21 @@ static void judge(struct dc *dc, struct target *ts, size_t n)
 		struct target *t = &ts[i];
 		size_t gl = strlen(guessed), ul = strlen(unsure);
 		if (t->guessed)
-			snprintf(guessed + gl, sizeof guessed - gl, "%s%s", gl ? "; " : "", t->first_guess);
+			snprintf(guessed + gl, sizeof guessed - gl, "%s%s", gl ? "; " : "",
+				 t->first_guess);
 		else if (t->control_tried && !t->control_ok)
 			snprintf(unsure + ul, sizeof unsure - ul,
-				 "%s%s: the declared test credential did not log in either", ul ? "; " : "",
-				 t->name);
+				 "%s%s: the declared test credential did not log in either",
+				 ul ? "; " : "", t->name);
 		else if (t->unconfirmed)
-			snprintf(unsure + ul, sizeof unsure - ul, "%s%s: %d attempts got no clear answer",
-				 ul ? "; " : "", t->name, t->unconfirmed);
+			snprintf(unsure + ul, sizeof unsure - ul,
+				 "%s%s: %d attempts got no clear answer", ul ? "; " : "", t->name,
+				 t->unconfirmed);
 		rejected += t->rejected;
 	}
 	if (guessed[0])
-		tb_result_set(dc->res, TB_V_FAIL, "confirmed login with a well-known default credential: %s",
-			      guessed);
+		tb_result_set(dc->res, TB_V_FAIL,
+			      "confirmed login with a well-known default credential: %s", guessed);
 	else if (tb_net_stop_requested())
 		tb_result_set(dc->res, TB_V_INCONCLUSIVE,
 			      "the run was interrupted before every login interface was tried");
@@ -654,7 +690,8 @@ static void judge(struct dc *dc, struct target *ts, size_t n)
 		tb_result_set(dc->res, TB_V_INCONCLUSIVE, "%s", unsure);
 	else
 		tb_result_set(dc->res, TB_V_PASS,
-			      "all %d guesses were explicitly refused on %zu login interfaces", rejected, n);
+			      "all %d guesses were explicitly refused on %zu login interfaces",
+			      rejected, n);
 }
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
@@ -681,7 +718,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 
 const struct tb_check_family tb_check_default_credentials = {
 	.name = "default-credentials",
-	.summary = "tries the Mirai default credentials on telnet and HTTP Basic; confirmed logins fail",
+	.summary =
+		"tries the Mirai default credentials on telnet and HTTP Basic; confirmed logins fail",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.flags = TB_FAM_INTRUSIVE,

@@ -20,7 +20,6 @@ struct credlist {
 /* Parse "user<TAB>password[<TAB>weight]" lines; '#' starts a comment line;
  * a header line "username<TAB>password..." is skipped; duplicates dropped.
  * Returns 0, or -1 with the line number in d's message. */
-TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out,
-			       struct tb_diag *d);
+TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out, struct tb_diag *d);
 
 #endif

@@ -13,9 +13,12 @@
 #include "result/result.h"
 
 static const struct tb_param_def params[] = {
-	{ .name = "guidance", .type = TB_P_STR, .required = 1,
+	{ .name = "guidance",
+	  .type = TB_P_STR,
+	  .required = 1,
 	  .help = "what the examiner must establish" },
-	{ .name = "ixit", .type = TB_P_STRLIST,
+	{ .name = "ixit",
+	  .type = TB_P_STRLIST,
 	  .help = "IXIT entries (TS 103 701) the examiner works from" },
 };
 
@@ -26,7 +29,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	char list[256] = "";
 	size_t used = 0;
 	for (size_t i = 0; ixit && i < ixit->n; i++) {
-		int w = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", ixit->sl[i]);
+		int w = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
+				 ixit->sl[i]);
 		if (w < 0 || (size_t)w >= sizeof list - used)
 			break;
 		used += (size_t)w;

@@ -15,7 +15,9 @@
 #include "result/result.h"
 
 static const struct tb_param_def params[] = {
-	{ .name = "artefact", .type = TB_P_STR, .choices = (const char *const[]){ "newer", NULL },
+	{ .name = "artefact",
+	  .type = TB_P_STR,
+	  .choices = (const char *const[]){ "newer", NULL },
 	  .help = "which declared test update to verify (newer: the current release)",
 	  .dflt = "newer" },
 };
@@ -40,20 +42,24 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	struct tb_fw_report *rep;
 	(void)tc;
 	if (!u->present) {
-		tb_result_set(res, TB_V_INCONCLUSIVE, "the profile declares no update mechanism "
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "the profile declares no update mechanism "
 			      "(declarations.update, IXIT 7-UpdMech): nothing to verify");
 		return;
 	}
 	if (!u->newer.present) {
-		tb_result_set(res, TB_V_INCONCLUSIVE, "declarations.update names no update artefact "
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "declarations.update names no update artefact "
 			      "(test-updates.newer) to verify");
 		return;
 	}
 	tb_fw_input_from_profile(ctx->profile, &u->newer, &in);
 	rep = tb_xcalloc(1, sizeof *rep);
 	tb_fw_verify(&in, rep);
-	tb_ev_note(res, "artefact", "image %s (%llu bytes, SHA-256 %s), %s format, signature %s%s%s, "
-		   "anchor %s", in.image, (unsigned long long)rep->image_size,
+	tb_ev_note(res, "artefact",
+		   "image %s (%llu bytes, SHA-256 %s), %s format, signature %s%s%s, "
+		   "anchor %s",
+		   in.image, (unsigned long long)rep->image_size,
 		   rep->image_sha256[0] ? rep->image_sha256 : "not computed", rep->format, in.sig,
 		   in.manifest ? ", manifest " : "", in.manifest ? in.manifest : "", in.anchor);
 	for (unsigned i = 0; i < rep->n; i++)
@@ -67,8 +73,9 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 
 const struct tb_check_family tb_check_firmware_image = {
 	.name = "firmware-image",
-	.summary = "verifies the declared update artefact: signature, digest, algorithm, chain, "
-		   "no rollback, TLS delivery",
+	.summary =
+		"verifies the declared update artefact: signature, digest, algorithm, chain, "
+		"no rollback, TLS delivery",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.flags = TB_FAM_CONCEPTUAL,

@@ -31,8 +31,12 @@
 #define NSTEPS 4
 
 static const struct tb_param_def params[] = {
-	{ .name = "timeout-ms", .type = TB_P_INT, .min = 1000, .max = 600000,
-	  .help = "deadline for each push and its answer", .dflt = "15000" },
+	{ .name = "timeout-ms",
+	  .type = TB_P_INT,
+	  .min = 1000,
+	  .max = 600000,
+	  .help = "deadline for each push and its answer",
+	  .dflt = "15000" },
 };
 
 struct memsrc {
@@ -59,8 +63,7 @@ static void put_be32(uint8_t *p, uint32_t v)
 }
 
 /* The framed request body. */
-TB_UNITTEST struct blob fw_frame(const struct blob *man, const struct blob *sig,
-				 const struct blob *img)
+TB_UNITTEST struct blob fw_frame(const struct blob *man, const struct blob *sig, const struct blob *img)
 {
 	struct blob b;
 	b.len = 8 + man->len + sig->len + img->len;
@@ -107,8 +110,10 @@ struct push_ctx {
 /* GET the version path; 0 with pc->ver set, -1 with the reason noted. */
 static int read_version(struct push_ctx *pc, const char *when)
 {
-	struct tb_http_req rq = { .addr = pc->ctx->profile->address, .port = (uint16_t)pc->u->port,
-				  .path = pc->u->version_path, .timeout_ms = pc->timeout_ms };
+	struct tb_http_req rq = { .addr = pc->ctx->profile->address,
+				  .port = (uint16_t)pc->u->port,
+				  .path = pc->u->version_path,
+				  .timeout_ms = pc->timeout_ms };
 	struct tb_http_exchange hr;
 	char label[96];
 	struct tb_diag d = { .msg = "" };
@@ -147,11 +152,15 @@ struct step {
 
 static void push(struct push_ctx *pc, int i, struct step *s)
 {
-	struct tb_http_req rq = { .addr = pc->ctx->profile->address, .port = (uint16_t)pc->u->port,
-				  .path = pc->u->path, .timeout_ms = pc->timeout_ms };
+	struct tb_http_req rq = { .addr = pc->ctx->profile->address,
+				  .port = (uint16_t)pc->u->port,
+				  .path = pc->u->path,
+				  .timeout_ms = pc->timeout_ms };
 	struct memsrc src = { .p = s->body.p, .len = s->body.len };
 	struct tb_http_body body = { .content_type = "application/octet-stream",
-				     .length = s->body.len, .read = mem_read, .arg = &src };
+				     .length = s->body.len,
+				     .read = mem_read,
+				     .arg = &src };
 	struct tb_http_exchange hr;
 	char name[64];
 	struct tb_fw_version before = pc->ver;
@@ -194,13 +203,16 @@ static int unsigned_manifest(const struct tb_fw_manifest *m, struct blob *out, s
 	*v = m->version;
 	v->part[v->nparts - 1]++;
 	for (unsigned i = 0; i < v->nparts; i++)
-		used += (size_t)snprintf(text + used, sizeof text - used, "%s%u", i ? "." : "", v->part[i]);
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%u", i ? "." : "",
+					 v->part[i]);
 	if (used > TB_FWV_MAX_LEN)
 		return -1;
 	snprintf(v->text, sizeof v->text, "%s", text);
 	tb_sha256_hex(m->sha256, hex);
-	int n = snprintf(buf, sizeof buf, "trustbench-firmware-manifest: 1\nversion: %s\n"
-			 "image-sha256: %s\nimage-size: %llu\n", text, hex, (unsigned long long)m->size);
+	int n = snprintf(buf, sizeof buf,
+			 "trustbench-firmware-manifest: 1\nversion: %s\n"
+			 "image-sha256: %s\nimage-size: %llu\n",
+			 text, hex, (unsigned long long)m->size);
 	out->p = (uint8_t *)tb_xstrndup(buf, (size_t)n);
 	out->len = (size_t)n;
 	return 0;
@@ -216,7 +228,8 @@ static enum tb_err load_art(const struct tb_fw_artefact *a, struct art *x, struc
 	struct tb_diag md = { .msg = "" };
 	enum tb_err e;
 	if (!a->present || !a->manifest)
-		return tb_diag_set(d, TB_E_CONFIG, "the push test needs manifest-format test updates "
+		return tb_diag_set(d, TB_E_CONFIG,
+				   "the push test needs manifest-format test updates "
 				   "(newer and older)");
 	if ((e = load(a->manifest, TB_FWM_MAX_BYTES, &x->man, d)) ||
 	    (e = load(a->signature, 4096, &x->sig, d)) ||
@@ -261,7 +274,9 @@ static void judge(struct tb_result *res, struct step st[NSTEPS])
 	for (int i = 0; i < NSTEPS; i++) {
 		tb_ev_note(res, st[i].name, "push %d (%s, must be %s): %s -> %s", i + 1, st[i].name,
 			   st[i].must_accept ? "accepted" : "refused", st[i].what,
-			   st[i].out == O_ACCEPTED ? "accepted" : st[i].out == O_REFUSED ? "refused" : "unclear");
+			   st[i].out == O_ACCEPTED  ? "accepted"
+			   : st[i].out == O_REFUSED ? "refused"
+						    : "unclear");
 		if (!st[i].must_accept && st[i].out == O_ACCEPTED)
 			bl += (size_t)snprintf(bad + bl, sizeof bad - bl, "%s%s (%s)", bl ? ", " : "",
 					       st[i].name, st[i].what);
@@ -273,16 +288,20 @@ static void judge(struct tb_result *res, struct step st[NSTEPS])
 	if (bad[0])
 		tb_result_set(res, TB_V_FAIL, "the device installed updates it must refuse: %s", bad);
 	else if (st[0].out != O_ACCEPTED)
-		tb_result_set(res, TB_V_INCONCLUSIVE, "the vendor's correctly signed newer update was not "
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "the vendor's correctly signed newer update was not "
 			      "accepted (%s): without that positive control the refusals prove nothing",
 			      st[0].what);
 	else if (unknown)
-		tb_result_set(res, TB_V_INCONCLUSIVE, "some pushes got no clear answer within the "
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "some pushes got no clear answer within the "
 			      "deadline (see the evidence); none was installed");
 	else
-		tb_result_set(res, TB_V_PASS, "the device installed the signed newer update %s and "
+		tb_result_set(res, TB_V_PASS,
+			      "the device installed the signed newer update %s and "
 			      "refused the byte-flipped, the unsigned and the signed older (rollback) "
-			      "updates", st[0].pushed.text);
+			      "updates",
+			      st[0].pushed.text);
 }
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
@@ -292,10 +311,13 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	struct step st[NSTEPS] = { 0 };
 	struct blob unsig = { 0 };
 	struct tb_diag d = { .msg = "" };
-	struct push_ctx pc = { .ctx = ctx, .res = res, .u = u,
+	struct push_ctx pc = { .ctx = ctx,
+			       .res = res,
+			       .u = u,
 			       .timeout_ms = (int)tb_param_int(&tc->params, "timeout-ms") };
 	if (!u->present || !u->port) {
-		tb_result_set(res, TB_V_INCONCLUSIVE, "the profile declares no update endpoint "
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "the profile declares no update endpoint "
 			      "(declarations.update.endpoint): nothing to push to");
 		return;
 	}
@@ -304,11 +326,13 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		goto out;
 	}
 	if (build_steps(&nw, &old, st, &unsig)) {
-		tb_result_set(res, TB_V_ERROR, "the newer version cannot be bumped for the unsigned push");
+		tb_result_set(res, TB_V_ERROR,
+			      "the newer version cannot be bumped for the unsigned push");
 		goto out;
 	}
 	if (read_version(&pc, "before") != 0)
-		tb_ev_note(res, "version", "the device's version cannot be read back: acceptance rests "
+		tb_ev_note(res, "version",
+			   "the device's version cannot be read back: acceptance rests "
 			   "on its HTTP answers alone");
 	for (int i = 0; i < NSTEPS; i++) {
 		if (tb_net_stop_requested()) { /* SIGINT/SIGTERM: no new push */
@@ -329,8 +353,9 @@ out:
 
 const struct tb_check_family tb_check_firmware_update_push = {
 	.name = "firmware-update-push",
-	.summary = "pushes signed, byte-flipped, unsigned and older updates to the device's update "
-		   "endpoint; only the first may be installed",
+	.summary =
+		"pushes signed, byte-flipped, unsigned and older updates to the device's update "
+		"endpoint; only the first may be installed",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.flags = TB_FAM_INTRUSIVE,

@@ -20,8 +20,12 @@
 
 static const struct tb_param_def params[] = {
 	{ .name = "paths", .type = TB_P_STRLIST, .help = "admin paths tried on every http service" },
-	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per request", .dflt = "5000" },
+	{ .name = "timeout-ms",
+	  .type = TB_P_INT,
+	  .min = 100,
+	  .max = 60000,
+	  .help = "deadline per request",
+	  .dflt = "5000" },
 };
 
 struct target {
@@ -61,7 +65,8 @@ static size_t targets(const struct tb_profile *p, const struct tb_params *pp, st
 	const struct tb_param *paths = tb_param_get(pp, "paths");
 	for (size_t i = 0; i < p->nauths; i++)
 		if (strcmp(p->auths[i].protocol, "http-basic") == 0)
-			n = add(t, n, (uint16_t)(p->auths[i].port ? p->auths[i].port : 80), p->auths[i].path);
+			n = add(t, n, (uint16_t)(p->auths[i].port ? p->auths[i].port : 80),
+				p->auths[i].path);
 	for (size_t s = 0; s < p->nservices; s++) {
 		if (strcmp(p->services[s].protocol, "http") != 0 || p->services[s].tls)
 			continue;
@@ -82,8 +87,10 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	tb_ipv4_format(ctx->profile->address, host);
 	for (size_t i = 0; i < n; i++) {
 		char url[300];
-		struct tb_http_req rq = { .addr = ctx->profile->address, .port = t[i].port,
-					  .path = t[i].path, .timeout_ms = tmo };
+		struct tb_http_req rq = { .addr = ctx->profile->address,
+					  .port = t[i].port,
+					  .path = t[i].path,
+					  .timeout_ms = tmo };
 		struct tb_http_exchange hr;
 		int o;
 
@@ -97,25 +104,28 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		else
 			o = http_auth_classify(hr.resp.status);
 		static const char *const what[] = { "served WITHOUT authentication",
-			"asks for authentication", "does not exist", "undecided", "port closed" };
+						    "asks for authentication", "does not exist",
+						    "undecided", "port closed" };
 		if (hr.err && o != OUT_CLOSED)
 			tb_ev_note(res, url, "undecided: %s", hr.why);
 		else
-			tb_ev_note(res, url, "HTTP %d without credentials: %s", hr.err ? 0 : hr.resp.status,
-				   what[o]);
+			tb_ev_note(res, url, "HTTP %d without credentials: %s",
+				   hr.err ? 0 : hr.resp.status, what[o]);
 		if (o == OUT_OPEN && !first_open[0])
 			snprintf(first_open, sizeof first_open, "%s", url);
 		cnt[o]++;
 		tb_http_exchange_free(&hr);
 	}
 	if (cnt[OUT_OPEN])
-		tb_result_set(res, TB_V_FAIL, "%u admin path(s) answer without authentication, first %s",
-			      cnt[OUT_OPEN], first_open);
+		tb_result_set(res, TB_V_FAIL,
+			      "%u admin path(s) answer without authentication, first %s", cnt[OUT_OPEN],
+			      first_open);
 	else if (cnt[OUT_UNDECIDED])
 		tb_result_set(res, TB_V_INCONCLUSIVE, "%u admin path(s) gave no usable answer",
 			      cnt[OUT_UNDECIDED]);
 	else if (cnt[OUT_PROTECTED])
-		tb_result_set(res, TB_V_PASS, "every admin path that exists (%u) requires authentication",
+		tb_result_set(res, TB_V_PASS,
+			      "every admin path that exists (%u) requires authentication",
 			      cnt[OUT_PROTECTED]);
 	else
 		tb_result_set(res, TB_V_INCONCLUSIVE, "none of the %zu admin path(s) tried exists", n);

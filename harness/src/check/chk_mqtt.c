@@ -32,12 +32,24 @@
 #define MAX_SKIPPED 32 /* PUBLISH packets tolerated before the SUBACK */
 
 static const struct tb_param_def params[] = {
-	{ .name = "ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
-	  .help = "plain MQTT ports probed besides declared mqtt services", .dflt = "[1883]" },
-	{ .name = "tls-ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
-	  .help = "MQTT-over-TLS ports", .dflt = "[8883]" },
-	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per connection", .dflt = "5000" },
+	{ .name = "ports",
+	  .type = TB_P_INTLIST,
+	  .min = 1,
+	  .max = 65535,
+	  .help = "plain MQTT ports probed besides declared mqtt services",
+	  .dflt = "[1883]" },
+	{ .name = "tls-ports",
+	  .type = TB_P_INTLIST,
+	  .min = 1,
+	  .max = 65535,
+	  .help = "MQTT-over-TLS ports",
+	  .dflt = "[8883]" },
+	{ .name = "timeout-ms",
+	  .type = TB_P_INT,
+	  .min = 100,
+	  .max = 60000,
+	  .help = "deadline per connection",
+	  .dflt = "5000" },
 };
 
 /* A plain socket or a TLS connection behind one pair of calls. */
@@ -95,12 +107,15 @@ static int next_packet(struct session *s, uint8_t want, uint8_t *flags, const ui
 		}
 		e = chan_recv(&s->ch, s->buf + s->len, READ_CAP - s->len, &got, s->deadline);
 		if (e == TB_E_TIMEOUT) {
-			snprintf(s->why, sizeof s->why, "no answer within the deadline (stalled or dripping)");
+			snprintf(s->why, sizeof s->why,
+				 "no answer within the deadline (stalled or dripping)");
 			return -1;
 		}
 		if (e || got == 0) {
 			snprintf(s->why, sizeof s->why, "connection %s",
-				 e == TB_E_REFUSED ? "reset" : e ? "lost" : "closed");
+				 e == TB_E_REFUSED ? "reset"
+				 : e               ? "lost"
+						   : "closed");
 			return -2;
 		}
 		s->len += got;
@@ -210,8 +225,8 @@ static void close_chan(struct session *s)
 /* Is the port an MQTT broker?  A CONNECT with an unsupported protocol level
  * must get a CONNACK (MQTT 3.1.1 3.1.2.2; a 5.0 broker may answer one too).
  * Any well-formed CONNACK shows a broker; returns 1 then, else 0. */
-static int mqtt_identify(struct tb_ctx *ctx, uint16_t port, int tls, int tmo,
-			 struct tb_result *res, const char *label)
+static int mqtt_identify(struct tb_ctx *ctx, uint16_t port, int tls, int tmo, struct tb_result *res,
+			 const char *label)
 {
 	struct session s = { .ch = { .fd = -1 }, .deadline = tb_now_ms() + tmo };
 	uint8_t pkt[64], type = 0, flags;
@@ -232,13 +247,18 @@ static int mqtt_identify(struct tb_ctx *ctx, uint16_t port, int tls, int tmo,
 	}
 	tb_ev_exchange(res, label, pkt, n, s.buf, s.len);
 	if (broker)
-		tb_ev_note(res, label, "identified as an MQTT broker: a CONNECT of unsupported protocol "
-			   "level %u got a CONNACK (return code %u)", UNSUPPORTED_LEVEL,
-			   blen >= 2 ? body[1] : 0);
+		tb_ev_note(res, label,
+			   "identified as an MQTT broker: a CONNECT of unsupported protocol "
+			   "level %u got a CONNACK (return code %u)",
+			   UNSUPPORTED_LEVEL, blen >= 2 ? body[1] : 0);
 	else
-		tb_ev_note(res, label, "not identified as an MQTT broker: a CONNECT of unsupported "
-			   "protocol level %u got %s", UNSUPPORTED_LEVEL,
-			   s.len ? "no CONNACK" : s.why[0] ? s.why : "nothing");
+		tb_ev_note(res, label,
+			   "not identified as an MQTT broker: a CONNECT of unsupported "
+			   "protocol level %u got %s",
+			   UNSUPPORTED_LEVEL,
+			   s.len      ? "no CONNACK"
+			   : s.why[0] ? s.why
+				      : "nothing");
 	free(s.buf);
 	close_chan(&s);
 	return broker;
@@ -262,11 +282,13 @@ static enum step probe(struct tb_ctx *ctx, uint16_t port, int tls, int tmo, stru
 	if (st != ST_HUNG_UP)
 		return st;
 	if (mqtt_identify(ctx, port, tls, tmo, res, label)) {
-		tb_ev_note(res, label, "anonymous CONNECT refused: the broker closed the connection "
+		tb_ev_note(res, label,
+			   "anonymous CONNECT refused: the broker closed the connection "
 			   "without CONNACK (MQTT 3.1.1 3.1.4)");
 		return ST_REFUSED;
 	}
-	tb_ev_note(res, label, "not determined: the port accepted the connection and hung up without "
+	tb_ev_note(res, label,
+		   "not determined: the port accepted the connection and hung up without "
 		   "one MQTT byte; nothing shows that an MQTT broker refused");
 	return ST_UNDECIDED;
 }
@@ -318,8 +340,10 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		tb_result_set(res, TB_V_FAIL, "%u MQTT broker(s) accept anonymous clients%s", anon,
 			      subs ? ", and an anonymous subscription to '#' was granted" : "");
 	else if (undecided)
-		tb_result_set(res, TB_V_INCONCLUSIVE, "%u MQTT port(s) answered but could not be judged; "
-			      "see the notes", undecided);
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "%u MQTT port(s) answered but could not be judged; "
+			      "see the notes",
+			      undecided);
 	else if (refused)
 		tb_result_set(res, TB_V_PASS, "%u MQTT broker(s) refuse a CONNECT without credentials",
 			      refused);
@@ -328,7 +352,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		 * provision still applies, so a person must judge them. */
 		tb_result_set(res, TB_V_EXAMINER,
 			      "no MQTT broker listens on the %zu port(s) probed; an examiner must "
-			      "judge the device's other network interfaces", n);
+			      "judge the device's other network interfaces",
+			      n);
 }
 
 const struct tb_check_family tb_check_mqtt = {

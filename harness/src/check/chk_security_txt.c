@@ -21,8 +21,14 @@
 #define MAX_REDIRECTS 3
 
 static const struct tb_param_def params[] = {
-	{ .name = "path", .type = TB_P_STR, .help = "path to fetch", .dflt = "/.well-known/security.txt" },
-	{ .name = "port", .type = TB_P_INT, .min = 1, .max = 65535,
+	{ .name = "path",
+	  .type = TB_P_STR,
+	  .help = "path to fetch",
+	  .dflt = "/.well-known/security.txt" },
+	{ .name = "port",
+	  .type = TB_P_INT,
+	  .min = 1,
+	  .max = 65535,
 	  .help = "web port (default: the first declared http service, else 80)" },
 };
 
@@ -43,10 +49,11 @@ static void no_file(struct tb_ctx *ctx, struct tb_result *res, const char *what)
 {
 	const struct tb_vdp *v = &ctx->profile->vdp;
 	if (v->policy_url)
-		tb_result_set(res, TB_V_EXAMINER,
-			      "%s; the supplier declares the policy at %s: an examiner must confirm it is "
-			      "published there with a contact point",
-			      what, v->policy_url);
+		tb_result_set(
+			res, TB_V_EXAMINER,
+			"%s; the supplier declares the policy at %s: an examiner must confirm it is "
+			"published there with a contact point",
+			what, v->policy_url);
 	else
 		tb_result_set(res, TB_V_FAIL, "%s, and no disclosure policy URL is declared", what);
 }
@@ -87,13 +94,16 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		char host[16];
 		tb_ipv4_format(addr, host);
 		snprintf(url, sizeof url, "http://%s:%u%s", host, port, path);
-		struct tb_http_req rq = { .addr = addr, .port = port, .path = path, .timeout_ms = 5000 };
+		struct tb_http_req rq = { .addr = addr,
+					  .port = port,
+					  .path = path,
+					  .timeout_ms = 5000 };
 		struct tb_http_exchange hr;
 		tb_http_get(&ctx->net, &rq, &hr);
 		tb_ev_exchange(res, url, hr.request, hr.reqlen, hr.raw, hr.rawlen);
 		if (hr.err == TB_E_SCOPE) {
-			tb_result_set(res, TB_V_INCONCLUSIVE, "redirected outside the lab scope: %s (refused)",
-				      hr.why);
+			tb_result_set(res, TB_V_INCONCLUSIVE,
+				      "redirected outside the lab scope: %s (refused)", hr.why);
 		} else if (hr.err == TB_E_REFUSED && hr.rawlen == 0 && hop == 0) {
 			no_file(ctx, res, "the device has no web interface on that port");
 		} else if (hr.err) {

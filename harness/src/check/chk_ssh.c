@@ -30,18 +30,32 @@
 #define READ_CAP (TB_SSH_PREAMBLE_MAX + TB_SSH_IDENT_MAX + TB_SSH_PACKET_MAX + 4)
 
 static const struct tb_param_def params[] = {
-	{ .name = "ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
+	{ .name = "ports",
+	  .type = TB_P_INTLIST,
+	  .min = 1,
+	  .max = 65535,
 	  .help = "ports probed besides declared ssh services (default: 22)" },
-	{ .name = "forbidden-kex", .type = TB_P_STRLIST, .help = "rule: key exchange methods not allowed" },
-	{ .name = "forbidden-hostkey", .type = TB_P_STRLIST, .help = "rule: host key algorithms not allowed" },
+	{ .name = "forbidden-kex",
+	  .type = TB_P_STRLIST,
+	  .help = "rule: key exchange methods not allowed" },
+	{ .name = "forbidden-hostkey",
+	  .type = TB_P_STRLIST,
+	  .help = "rule: host key algorithms not allowed" },
 	{ .name = "forbidden-ciphers", .type = TB_P_STRLIST, .help = "rule: ciphers not allowed" },
 	{ .name = "forbidden-macs", .type = TB_P_STRLIST, .help = "rule: MACs not allowed" },
-	{ .name = "allow-password-auth", .type = TB_P_BOOL,
+	{ .name = "allow-password-auth",
+	  .type = TB_P_BOOL,
 	  .help = "rule: may the server offer password or keyboard-interactive authentication" },
-	{ .name = "auth-probe-user", .type = TB_P_STR,
-	  .help = "user name in the userauth \"none\" request", .dflt = "trustbench-probe" },
-	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per connection", .dflt = "5000" },
+	{ .name = "auth-probe-user",
+	  .type = TB_P_STR,
+	  .help = "user name in the userauth \"none\" request",
+	  .dflt = "trustbench-probe" },
+	{ .name = "timeout-ms",
+	  .type = TB_P_INT,
+	  .min = 100,
+	  .max = 60000,
+	  .help = "deadline per connection",
+	  .dflt = "5000" },
 };
 
 struct rule_list {
@@ -70,8 +84,10 @@ TB_UNITTEST unsigned ssh_judge(const struct tb_ssh_kexinit *k, const struct tb_p
 			if (d == 1 && l == rl->lists[0])
 				break;
 			tb_ev_note(res, label, "%s offered (%s): %.*s", rl->what,
-				   d ? "server to client" : rl->lists[0] == rl->lists[1] ? "server" :
-				   "client to server", (int)k->list_len[l], (const char *)k->list[l]);
+				   d                              ? "server to client"
+				   : rl->lists[0] == rl->lists[1] ? "server"
+								  : "client to server",
+				   (int)k->list_len[l], (const char *)k->list[l]);
 			for (size_t j = 0; f && j < f->n; j++) {
 				if (!tb_p_ssh_list_has(k->list[l], k->list_len[l], f->sl[j]))
 					continue;
@@ -127,8 +143,10 @@ static enum probe_out probe(struct tb_ctx *ctx, uint16_t port, int tmo, const st
 	while (!why[0]) {
 		e = tb_net_recv(fd, buf + len, READ_CAP - len, &got, deadline);
 		if (e == TB_E_TIMEOUT) {
-			snprintf(why, sizeof why, "no identification and KEXINIT within %d ms (stalled "
-				 "or dripping; %zu bytes received)", tmo, len);
+			snprintf(why, sizeof why,
+				 "no identification and KEXINIT within %d ms (stalled "
+				 "or dripping; %zu bytes received)",
+				 tmo, len);
 			break;
 		}
 		if (e || got == 0) {
@@ -140,7 +158,8 @@ static enum probe_out probe(struct tb_ctx *ctx, uint16_t port, int tmo, const st
 		if (pe == TB_OK)
 			ke = tb_p_ssh_packet(buf + id.consumed, len - id.consumed, &pl, &plen, &used);
 		if (pe != TB_E_TRUNC && pe != TB_OK) {
-			snprintf(why, sizeof why, "not an SSH identification line: %s", tb_strerror(pe));
+			snprintf(why, sizeof why, "not an SSH identification line: %s",
+				 tb_strerror(pe));
 		} else if (pe == TB_OK && ke != TB_E_TRUNC) {
 			if (ke != TB_OK)
 				snprintf(why, sizeof why, "first packet unusable: %s", tb_strerror(ke));
@@ -151,8 +170,9 @@ static enum probe_out probe(struct tb_ctx *ctx, uint16_t port, int tmo, const st
 	}
 	tb_ev_exchange(res, label, hello, sizeof hello - 1, buf, len);
 	if (pe == TB_OK)
-		tb_ev_note(res, label, "identification: protocol %.*s, software %.*s", (int)id.proto_len,
-			   (const char *)id.proto, (int)id.software_len, (const char *)id.software);
+		tb_ev_note(res, label, "identification: protocol %.*s, software %.*s",
+			   (int)id.proto_len, (const char *)id.proto, (int)id.software_len,
+			   (const char *)id.software);
 	if (!why[0] && (ke = tb_p_ssh_kexinit(pl, plen, &k)) != TB_OK)
 		snprintf(why, sizeof why, "first packet is not a valid KEXINIT: %s", tb_strerror(ke));
 	if (why[0]) {
@@ -179,21 +199,28 @@ TB_UNITTEST enum auth_out ssh_judge_auth(const struct tb_sshc_auth *a, const str
 		tb_sshc_methods_text(a->methods, methods, sizeof methods);
 		tb_ev_note(res, label, "authentication methods offered: %s", methods);
 		if (!rule) {
-			tb_ev_note(res, label, "password authentication offered: %s — no rule in the "
-				   "suite", pw ? "yes" : "no");
+			tb_ev_note(res, label,
+				   "password authentication offered: %s — no rule in the "
+				   "suite",
+				   pw ? "yes" : "no");
 			return AUTH_MET;
 		}
 		int ok = !pw || rule->b;
-		tb_ev_note(res, label, "password authentication offered: %s — rule "
-			   "allow-password-auth %s: %s", pw ? "yes" : "no", rule->b ? "true" : "false",
-			   ok ? "met" : "broken");
+		tb_ev_note(res, label,
+			   "password authentication offered: %s — rule "
+			   "allow-password-auth %s: %s",
+			   pw ? "yes" : "no", rule->b ? "true" : "false", ok ? "met" : "broken");
 		return ok ? AUTH_MET : AUTH_BROKEN;
 	}
 	if (a->outcome == TB_SSHC_NONE_OK) {
 		int ok = rule && rule->b;
-		tb_ev_note(res, label, "login accepted with no authentication at all (userauth "
-			   "\"none\" succeeded)%s%s", rule ? " — rule allow-password-auth: " : " — no "
-			   "rule in the suite", rule ? ok ? "met" : "broken" : "");
+		tb_ev_note(res, label,
+			   "login accepted with no authentication at all (userauth "
+			   "\"none\" succeeded)%s%s",
+			   rule ? " — rule allow-password-auth: "
+				: " — no "
+				  "rule in the suite",
+			   rule ? ok ? "met" : "broken" : "");
 		return !rule || ok ? AUTH_MET : AUTH_BROKEN;
 	}
 	tb_ev_note(res, label, "password authentication offered: not determined: %s%s", a->why,
@@ -225,10 +252,13 @@ static enum auth_out auth_probe(struct tb_ctx *ctx, uint16_t port, int tmo, cons
 	tb_sshc_auth_methods(fd, host, user, deadline, &a);
 	tb_net_abortive_close(fd);
 	if (a.kex[0])
-		tb_ev_note(res, label, "probe session (libssh, user '%s', no credential sent) "
-			   "negotiated kex %s, host key %s, cipher %s, MAC %s%s", user, a.kex,
-			   a.hostkey, a.cipher, a.mac, a.legacy_algorithms ? " (legacy algorithms, "
-			   "used only because the server offered nothing better)" : "");
+		tb_ev_note(res, label,
+			   "probe session (libssh, user '%s', no credential sent) "
+			   "negotiated kex %s, host key %s, cipher %s, MAC %s%s",
+			   user, a.kex, a.hostkey, a.cipher, a.mac,
+			   a.legacy_algorithms ? " (legacy algorithms, "
+						 "used only because the server offered nothing better)"
+					       : "");
 	tb_ev_note(res, label, "probe session took %lld ms", (long long)(tb_now_ms() - t0));
 	return ssh_judge_auth(&a, pp, res, label);
 }
@@ -266,32 +296,39 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		pw_unknown += ao == AUTH_UNDETERMINED;
 	}
 	if (broken || pw_broken)
-		tb_result_set(res, TB_V_FAIL, "the SSH server offers %u algorithm(s) the suite forbids; "
-			      "%u port(s) offer password authentication the suite forbids", broken,
-			      pw_broken);
+		tb_result_set(res, TB_V_FAIL,
+			      "the SSH server offers %u algorithm(s) the suite forbids; "
+			      "%u port(s) offer password authentication the suite forbids",
+			      broken, pw_broken);
 	else if (undecided)
-		tb_result_set(res, TB_V_INCONCLUSIVE, "%u SSH port(s) answered but their algorithms could "
-			      "not be read; see the notes", undecided);
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "%u SSH port(s) answered but their algorithms could "
+			      "not be read; see the notes",
+			      undecided);
 	else if (pw_unknown)
-		tb_result_set(res, TB_V_INCONCLUSIVE, "the authentication methods of %u SSH port(s) could "
-			      "not be determined; see the notes", pw_unknown);
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "the authentication methods of %u SSH port(s) could "
+			      "not be determined; see the notes",
+			      pw_unknown);
 	else if (ok == 0)
 		/* No SSH server says nothing about the device's other ways to
 		 * authenticate: the provision still applies, so a person judges them. */
 		tb_result_set(res, TB_V_EXAMINER,
 			      "no SSH server listens on the %zu port(s) probed; an examiner must judge "
-			      "the device's other authentication mechanisms", n);
+			      "the device's other authentication mechanisms",
+			      n);
 	else
 		tb_result_set(res, TB_V_PASS, "%u SSH server(s) offer no forbidden algorithm%s", ok,
-			      tb_param_get(&tc->params, "allow-password-auth") ?
-			      " and no authentication method the suite forbids" :
-			      " (authentication methods: no rule in the suite)");
+			      tb_param_get(&tc->params, "allow-password-auth")
+				      ? " and no authentication method the suite forbids"
+				      : " (authentication methods: no rule in the suite)");
 }
 
 const struct tb_check_family tb_check_ssh = {
 	.name = "ssh",
-	.summary = "SSH identification, KEXINIT algorithm lists and offered authentication methods "
-		   "(userauth none, no credential sent), judged by the suite's rules",
+	.summary =
+		"SSH identification, KEXINIT algorithm lists and offered authentication methods "
+		"(userauth none, no credential sent), judged by the suite's rules",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.run = run,

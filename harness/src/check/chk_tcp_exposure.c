@@ -29,12 +29,22 @@
 #define MAX_CONCURRENCY 4096
 
 static const struct tb_param_def params[] = {
-	{ .name = "ports", .type = TB_P_STR, .help = "ports to sweep, e.g. \"1-65535\" or \"22,80,8000-8100\"",
+	{ .name = "ports",
+	  .type = TB_P_STR,
+	  .help = "ports to sweep, e.g. \"1-65535\" or \"22,80,8000-8100\"",
 	  .dflt = "1-65535" },
-	{ .name = "concurrency", .type = TB_P_INT, .min = 1, .max = MAX_CONCURRENCY,
-	  .help = "connections in flight at once", .dflt = "256" },
-	{ .name = "banner-timeout-ms", .type = TB_P_INT, .min = 0, .max = 30000,
-	  .help = "how long to wait for an open port's banner", .dflt = "1000" },
+	{ .name = "concurrency",
+	  .type = TB_P_INT,
+	  .min = 1,
+	  .max = MAX_CONCURRENCY,
+	  .help = "connections in flight at once",
+	  .dflt = "256" },
+	{ .name = "banner-timeout-ms",
+	  .type = TB_P_INT,
+	  .min = 0,
+	  .max = 30000,
+	  .help = "how long to wait for an open port's banner",
+	  .dflt = "1000" },
 };
 
 /* Parse a port list into a 65536-bit map; returns the number of ports, or
@@ -165,7 +175,8 @@ static void start_connects(struct sweep *s)
 			return;
 		int fd;
 		struct tb_diag d;
-		enum tb_err e = tb_net_connect_start(net, s->ctx->profile->address, (uint16_t)port, &fd, &d);
+		enum tb_err e =
+			tb_net_connect_start(net, s->ctx->profile->address, (uint16_t)port, &fd, &d);
 		s->probed++;
 		if (e == TB_E_REFUSED) {
 			s->closed++;
@@ -291,8 +302,8 @@ static int is_telnet(const struct open_port *o)
 }
 
 /* Evidence: one exchange per open port, a file listing them, a summary. */
-static void record_evidence(struct sweep *s, struct tb_result *res, long nports, int64_t ms,
-			    char *bad, size_t badlen)
+static void record_evidence(struct sweep *s, struct tb_result *res, long nports, int64_t ms, char *bad,
+			    size_t badlen)
 {
 	const struct tb_profile *p = s->ctx->profile;
 	size_t cap = 64 + s->nopen * 64, used = 0;
@@ -339,7 +350,8 @@ static void record_evidence(struct sweep *s, struct tb_result *res, long nports,
 static void judge(struct sweep *s, struct tb_result *res, long nports, const char *bad)
 {
 	if (bad[0]) {
-		tb_result_set(res, TB_V_FAIL, "open TCP ports not allowed by the declarations: %s", bad);
+		tb_result_set(res, TB_V_FAIL, "open TCP ports not allowed by the declarations: %s",
+			      bad);
 	} else if (s->unprobed) {
 		tb_result_set(res, TB_V_INCONCLUSIVE, "%lu of %ld ports could not be probed (%s)",
 			      s->unprobed, nports, s->local_error);
@@ -349,10 +361,11 @@ static void judge(struct sweep *s, struct tb_result *res, long nports, const cha
 			      "everything)",
 			      nports);
 	} else {
-		tb_result_set(res, TB_V_PASS,
-			      "%zu open TCP ports, all declared and none telnet (%ld ports swept, %lu no "
-			      "answer)",
-			      s->nopen, nports, s->noanswer);
+		tb_result_set(
+			res, TB_V_PASS,
+			"%zu open TCP ports, all declared and none telnet (%ld ports swept, %lu no "
+			"answer)",
+			s->nopen, nports, s->noanswer);
 	}
 }
 

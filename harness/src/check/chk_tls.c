@@ -29,28 +29,51 @@ static const char *const versions[] = { "1.0", "1.1", "1.2", "1.3", NULL };
 static const char *const groups[] = { "aead-fs", "aead-nofs", "cbc", "broken", NULL };
 
 static const struct tb_param_def params[] = {
-	{ .name = "ports", .type = TB_P_INTLIST, .min = 1, .max = 65535,
+	{ .name = "ports",
+	  .type = TB_P_INTLIST,
+	  .min = 1,
+	  .max = 65535,
 	  .help = "ports probed besides the services declared tls: true" },
-	{ .name = "min-version", .type = TB_P_STR, .choices = versions,
+	{ .name = "min-version",
+	  .type = TB_P_STR,
+	  .choices = versions,
 	  .help = "rule: oldest protocol version allowed" },
-	{ .name = "allowed-groups", .type = TB_P_STRLIST, .choices = groups,
+	{ .name = "allowed-groups",
+	  .type = TB_P_STRLIST,
+	  .choices = groups,
 	  .help = "rule: cipher suite groups allowed (aead-fs, aead-nofs, cbc, broken)" },
-	{ .name = "min-rsa-bits", .type = TB_P_INT, .min = 512, .max = 16384,
+	{ .name = "min-rsa-bits",
+	  .type = TB_P_INT,
+	  .min = 512,
+	  .max = 16384,
 	  .help = "rule: smallest RSA certificate key" },
-	{ .name = "min-ec-bits", .type = TB_P_INT, .min = 160, .max = 571,
+	{ .name = "min-ec-bits",
+	  .type = TB_P_INT,
+	  .min = 160,
+	  .max = 571,
 	  .help = "rule: smallest EC certificate key" },
-	{ .name = "allow-weak-signature-hash", .type = TB_P_BOOL,
+	{ .name = "allow-weak-signature-hash",
+	  .type = TB_P_BOOL,
 	  .help = "rule: accept certificates signed over MD5 or SHA-1" },
-	{ .name = "require-valid-dates", .type = TB_P_BOOL,
+	{ .name = "require-valid-dates",
+	  .type = TB_P_BOOL,
 	  .help = "rule: the certificate is valid at the run time" },
-	{ .name = "allow-self-signed", .type = TB_P_BOOL, .help = "rule: accept a self-signed certificate" },
-	{ .name = "require-san-match", .type = TB_P_BOOL,
+	{ .name = "allow-self-signed",
+	  .type = TB_P_BOOL,
+	  .help = "rule: accept a self-signed certificate" },
+	{ .name = "require-san-match",
+	  .type = TB_P_BOOL,
 	  .help = "rule: a subjectAltName IP entry names the address used" },
 	{ .name = "allow-compression", .type = TB_P_BOOL, .help = "rule: accept TLS compression" },
-	{ .name = "allow-insecure-renegotiation", .type = TB_P_BOOL,
+	{ .name = "allow-insecure-renegotiation",
+	  .type = TB_P_BOOL,
 	  .help = "rule: accept a server without RFC 5746 secure renegotiation" },
-	{ .name = "timeout-ms", .type = TB_P_INT, .min = 100, .max = 60000,
-	  .help = "deadline per handshake", .dflt = "3000" },
+	{ .name = "timeout-ms",
+	  .type = TB_P_INT,
+	  .min = 100,
+	  .max = 60000,
+	  .help = "deadline per handshake",
+	  .dflt = "3000" },
 };
 
 static int rule_bool(const struct tb_params *p, const char *name)
@@ -90,8 +113,8 @@ static void load_rules(const struct tb_params *p, struct tls_rules *r)
 }
 
 /* Note one fact beside its rule: ok 1 met, 0 broken, -1 no rule. */
-static void fact(struct tb_result *res, struct tally *t, const char *label, int ok,
-		 const char *rule, const char *fmt, const char *what)
+static void fact(struct tb_result *res, struct tally *t, const char *label, int ok, const char *rule,
+		 const char *fmt, const char *what)
 {
 	t->facts++;
 	if (ok == 0)
@@ -102,8 +125,8 @@ static void fact(struct tb_result *res, struct tally *t, const char *label, int 
 		tb_ev_note(res, label, "%s%s — rule %s: %s", fmt, what, rule, ok ? "met" : "broken");
 }
 
-static void judge_versions(const struct tls_ep *ep, const struct tls_rules *r,
-			   struct tb_result *res, const char *label, struct tally *t)
+static void judge_versions(const struct tls_ep *ep, const struct tls_rules *r, struct tb_result *res,
+			   const char *label, struct tally *t)
 {
 	char rule[64];
 	snprintf(rule, sizeof rule, "min-version %s",
@@ -112,19 +135,21 @@ static void judge_versions(const struct tls_ep *ep, const struct tls_rules *r,
 		char what[200];
 		if (ep->ver[v] == TB_TLS_OK) {
 			snprintf(what, sizeof what, "TLS %s accepted", versions[v]);
-			fact(res, t, label, r->min_version < 0 ? -1 : v >= r->min_version, rule, "", what);
+			fact(res, t, label, r->min_version < 0 ? -1 : v >= r->min_version, rule, "",
+			     what);
 		} else if (ep->ver[v] == TB_TLS_REFUSED) {
 			snprintf(what, sizeof what, "TLS %s refused (%s)", versions[v], ep->ver_why[v]);
 			fact(res, t, label, r->min_version < 0 ? -1 : 1, rule, "", what);
 		} else {
 			t->undetermined++;
-			tb_ev_note(res, label, "TLS %s not determined: %s", versions[v], ep->ver_why[v]);
+			tb_ev_note(res, label, "TLS %s not determined: %s", versions[v],
+				   ep->ver_why[v]);
 		}
 	}
 }
 
-static void judge_suites(const struct tls_ep *ep, const struct tls_rules *r,
-			 struct tb_result *res, const char *label, struct tally *t)
+static void judge_suites(const struct tls_ep *ep, const struct tls_rules *r, struct tb_result *res,
+			 const char *label, struct tally *t)
 {
 	for (int v = 0; v < TB_TLS_NVER; v++) {
 		if (ep->ver[v] != TB_TLS_OK)
@@ -139,7 +164,8 @@ static void judge_suites(const struct tls_ep *ep, const struct tls_rules *r,
 		}
 		if (!ep->suites_complete[v]) {
 			t->undetermined++;
-			tb_ev_note(res, label, "TLS %s suite list incomplete: the enumeration was cut short",
+			tb_ev_note(res, label,
+				   "TLS %s suite list incomplete: the enumeration was cut short",
 				   versions[v]);
 		}
 	}
@@ -179,28 +205,34 @@ static void judge_cert(const struct tls_ep *ep, const struct tls_rules *r, int64
 		 dates_ok ? "in validity" : "NOT in validity");
 	fact(res, t, label, r->need_dates < 0 ? -1 : !r->need_dates || dates_ok, "require-valid-dates",
 	     "", what);
-	snprintf(what, sizeof what, "certificate %s", c->self_signed ? "self-signed" : "issued by another key");
-	fact(res, t, label, bool_rule(r->self_signed_ok, c->self_signed), "allow-self-signed", "", what);
+	snprintf(what, sizeof what, "certificate %s",
+		 c->self_signed ? "self-signed" : "issued by another key");
+	fact(res, t, label, bool_rule(r->self_signed_ok, c->self_signed), "allow-self-signed", "",
+	     what);
 	snprintf(what, sizeof what, "subjectAltName %s the address used",
-		 !c->has_san ? "absent: does not name" : c->san_matches ? "names" : "does not name");
-	fact(res, t, label, r->need_san < 0 ? -1 : !r->need_san || c->san_matches,
-	     "require-san-match", "", what);
+		 !c->has_san      ? "absent: does not name"
+		 : c->san_matches ? "names"
+				  : "does not name");
+	fact(res, t, label, r->need_san < 0 ? -1 : !r->need_san || c->san_matches, "require-san-match",
+	     "", what);
 }
 
-static void judge_options(const struct tls_ep *ep, const struct tls_rules *r,
-			  struct tb_result *res, const char *label, struct tally *t)
+static void judge_options(const struct tls_ep *ep, const struct tls_rules *r, struct tb_result *res,
+			  const char *label, struct tally *t)
 {
 	if (ep->compression_offered)
 		fact(res, t, label, bool_rule(r->compression_ok, ep->compression), "allow-compression",
 		     "", ep->compression ? "TLS compression negotiated" : "TLS compression refused");
 	else
-		tb_ev_note(res, label, "TLS compression not determined: this OpenSSL build cannot "
-				       "offer it (no rule applied)");
+		tb_ev_note(res, label,
+			   "TLS compression not determined: this OpenSSL build cannot "
+			   "offer it (no rule applied)");
 	if (ep->reneg_known)
 		fact(res, t, label, bool_rule(r->insecure_reneg_ok, !ep->secure_reneg),
 		     "allow-insecure-renegotiation", "",
-		     ep->secure_reneg ? "RFC 5746 secure renegotiation supported" :
-					"no RFC 5746 secure renegotiation (insecure renegotiation possible)");
+		     ep->secure_reneg
+			     ? "RFC 5746 secure renegotiation supported"
+			     : "no RFC 5746 secure renegotiation (insecure renegotiation possible)");
 }
 
 /* Judge one endpoint's facts against the rules; returns the tally. */
@@ -236,7 +268,8 @@ static void exclude(char *list, size_t cap, const char *name, int tls13)
 	snprintf(copy, sizeof copy, "%s", list);
 	for (char *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
 		if (strcmp(tok, name) != 0)
-			snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? ":" : "", tok);
+			snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? ":" : "",
+				 tok);
 	snprintf(list, cap, "%s", out);
 }
 
@@ -244,7 +277,8 @@ static void enumerate_suites(struct tb_ctx *ctx, uint16_t port, enum tb_tls_ver 
 			     struct tls_ep *ep)
 {
 	char list[8192];
-	snprintf(list, sizeof list, "%s", v == TB_TLS13 ? tb_tls_all_suites13 : "ALL:COMPLEMENTOFALL:!PSK:!SRP");
+	snprintf(list, sizeof list, "%s",
+		 v == TB_TLS13 ? tb_tls_all_suites13 : "ALL:COMPLEMENTOFALL:!PSK:!SRP");
 	ep->suites_complete[v] = 0;
 	while (ep->nsuites[v] < MAX_SUITES && list[0]) {
 		char full[8300];
@@ -361,14 +395,18 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	}
 	free(ep);
 	if (all.broken)
-		tb_result_set(res, TB_V_FAIL, "%u TLS fact(s) break the suite's rules on %u endpoint(s); "
-			      "see the evidence notes marked 'broken'", all.broken, assessed);
+		tb_result_set(res, TB_V_FAIL,
+			      "%u TLS fact(s) break the suite's rules on %u endpoint(s); "
+			      "see the evidence notes marked 'broken'",
+			      all.broken, assessed);
 	else if (assessed == 0)
 		tb_result_set(res, TB_V_INCONCLUSIVE, "no TLS endpoint answered (%zu probed%s)", n,
 			      silent_declared ? ", declared ones among them" : "");
 	else if (all.undetermined || silent_declared)
-		tb_result_set(res, TB_V_INCONCLUSIVE, "%u fact(s) could not be determined (timeouts or "
-			      "non-TLS answers)%s; nothing seen broke a rule", all.undetermined,
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "%u fact(s) could not be determined (timeouts or "
+			      "non-TLS answers)%s; nothing seen broke a rule",
+			      all.undetermined,
 			      silent_declared ? ", and a declared TLS service was closed" : "");
 	else
 		tb_result_set(res, TB_V_PASS, "%u TLS endpoint(s): all %u facts meet the suite's rules",
@@ -377,7 +415,9 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 
 const struct tb_check_family tb_check_tls = {
 	.name = "tls",
-	.summary = "TLS versions, cipher suites, certificate, compression and renegotiation per endpoint, judged by the suite's rules",
+	.summary =
+		"TLS versions, cipher suites, certificate, compression and renegotiation per endpoint, "
+		"judged by the suite's rules",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.run = run,

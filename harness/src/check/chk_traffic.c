@@ -47,7 +47,10 @@
 static const char *const rules[] = { "outbound-encrypted", "no-cleartext-secrets", NULL };
 
 static const struct tb_param_def params[] = {
-	{ .name = "rule", .type = TB_P_STR, .required = 1, .choices = rules,
+	{ .name = "rule",
+	  .type = TB_P_STR,
+	  .required = 1,
+	  .choices = rules,
 	  .help = "outbound-encrypted | no-cleartext-secrets" },
 };
 
@@ -110,11 +113,13 @@ static void tally_tls(const struct tb_analysis *a, const struct tb_flow *f, cons
 	}
 	if (f->tls_ok) {
 		t->tls_ok += f->tls_ok;
-		tb_p_tls_version_name(f->tls_lowest_frame && f->tls_lowest >= 0x0303 ? f->tls_lowest : 0x0303, v);
+		tb_p_tls_version_name(f->tls_lowest_frame && f->tls_lowest >= 0x0303 ? f->tls_lowest
+										     : 0x0303,
+				      v);
 		span(f, f->tls_ok, sp, sizeof sp);
 		snprintf(item, sizeof item, "%s %s%s%s%s (first ServerHello at frame %llu; %s)", label,
-			 f->tls_lowest >= 0x0303 ? "" : "at least ", v, f->sni[0] ? " SNI " : "", f->sni,
-			 (unsigned long long)f->tls_server_frame, sp);
+			 f->tls_lowest >= 0x0303 ? "" : "at least ", v, f->sni[0] ? " SNI " : "",
+			 f->sni, (unsigned long long)f->tls_server_frame, sp);
 		append(t->ok_list, sizeof t->ok_list, item);
 	}
 	(void)a;
@@ -137,21 +142,25 @@ static void tally_flows(const struct tb_analysis *a, struct tb_result *res, stru
 		t->flows += f->connections;
 		if (tb_app_cleartext((enum tb_app)f->k.app)) {
 			t->clear += f->connections;
-			snprintf(item, sizeof item, "%s to %s (%s)", tb_app_name((enum tb_app)f->k.app), label, sp);
+			snprintf(item, sizeof item, "%s to %s (%s)", tb_app_name((enum tb_app)f->k.app),
+				 label, sp);
 			append(t->clear_list, sizeof t->clear_list, item);
 		} else if (f->k.app == TB_APP_TLS) {
 			tally_tls(a, f, label, t);
 		} else {
 			t->unknown += f->connections;
 			snprintf(item, sizeof item, "%s %s (%s)", label,
-				 f->k.app == TB_APP_SSH ? "SSH: encrypted, but this rule judges TLS only"
-							: "unrecognised protocol", sp);
+				 f->k.app == TB_APP_SSH
+					 ? "SSH: encrypted, but this rule judges TLS only"
+					 : "unrecognised protocol",
+				 sp);
 			append(t->unknown_list, sizeof t->unknown_list, item);
 		}
-		tb_ev_note(res, "dut-connections", "%s %s: %s; %llu packets/%llu bytes out, %llu/%llu in",
-			   tb_app_name((enum tb_app)f->k.app), label, sp, (unsigned long long)f->pkts_out,
-			   (unsigned long long)f->bytes_out, (unsigned long long)f->pkts_in,
-			   (unsigned long long)f->bytes_in);
+		tb_ev_note(res, "dut-connections",
+			   "%s %s: %s; %llu packets/%llu bytes out, %llu/%llu in",
+			   tb_app_name((enum tb_app)f->k.app), label, sp,
+			   (unsigned long long)f->pkts_out, (unsigned long long)f->bytes_out,
+			   (unsigned long long)f->pkts_in, (unsigned long long)f->bytes_in);
 	}
 }
 
@@ -162,7 +171,8 @@ static int pass_blocked(const char *loss, size_t nloss, const char *pass_text, s
 	if (!nloss)
 		return 0;
 	tb_result_set(res, TB_V_INCONCLUSIVE,
-		      "%s, but the analysis lost information that could hide a finding: %s", pass_text, loss);
+		      "%s, but the analysis lost information that could hide a finding: %s", pass_text,
+		      loss);
 	return 1;
 }
 
@@ -171,15 +181,18 @@ static void outbound_encrypted(const struct tally *t, const char *loss, size_t n
 {
 	char pass[800];
 	if (t->clear || t->weak) {
-		tb_result_set(res, TB_V_FAIL, "the DUT's communication with its services is not protected:%s%s%s%s",
+		tb_result_set(res, TB_V_FAIL,
+			      "the DUT's communication with its services is not protected:%s%s%s%s",
 			      t->clear ? " in clear: " : "", t->clear_list,
 			      t->weak ? "; TLS below 1.2: " : "", t->weak_list);
 	} else if (t->unknown || t->undetermined) {
 		tb_result_set(res, TB_V_INCONCLUSIVE,
 			      "cannot tell whether these connections of the DUT are protected: %s%s%s",
-			      t->unknown_list, t->unknown && t->undetermined ? "; " : "", t->undet_list);
+			      t->unknown_list, t->unknown && t->undetermined ? "; " : "",
+			      t->undet_list);
 	} else {
-		snprintf(pass, sizeof pass, "all %llu connections the DUT made to its services used TLS 1.2 or later: %s",
+		snprintf(pass, sizeof pass,
+			 "all %llu connections the DUT made to its services used TLS 1.2 or later: %s",
 			 (unsigned long long)t->tls_ok, t->ok_list);
 		if (!pass_blocked(loss, nloss, pass, res))
 			tb_result_set(res, TB_V_PASS, "%s", pass);
@@ -200,19 +213,23 @@ static void no_cleartext_secrets(const struct tb_analysis *a, const struct tally
 		}
 		from_dut++;
 		tb_analysis_flow_label(a, &s->k, label, sizeof label);
-		snprintf(item, sizeof item, "%s %s (%zu bytes) to %s, frame %llu", tb_secret_kind_name(s->kind),
-			 s->masked, s->length, label, (unsigned long long)s->first_frame);
+		snprintf(item, sizeof item, "%s %s (%zu bytes) to %s, frame %llu",
+			 tb_secret_kind_name(s->kind), s->masked, s->length, label,
+			 (unsigned long long)s->first_frame);
 		append(list, sizeof list, item);
 		tb_ev_note(res, "secret-in-clear", "%s", item);
 	}
 	if (from_peer)
-		tb_ev_note(res, "not-counted",
-			   "%zu secrets were sent to the DUT by lab peers (e.g. the harness's own login "
-			   "attempts); only what the DUT sends counts here", from_peer);
+		tb_ev_note(
+			res, "not-counted",
+			"%zu secrets were sent to the DUT by lab peers (e.g. the harness's own login "
+			"attempts); only what the DUT sends counts here",
+			from_peer);
 	if (from_dut || a->loss.secrets_dropped_dut) {
 		tb_result_set(res, TB_V_FAIL, "the DUT sent %zu secret%s in clear: %s%s", from_dut,
 			      from_dut == 1 ? "" : "s", list,
-			      a->loss.secrets_dropped_dut ? "; and more that did not fit the table" : "");
+			      a->loss.secrets_dropped_dut ? "; and more that did not fit the table"
+							  : "");
 		return;
 	}
 	if (t->clear || t->unknown || t->undetermined) {
@@ -223,9 +240,10 @@ static void no_cleartext_secrets(const struct tb_analysis *a, const struct tally
 			      (t->clear || t->unknown) && t->undetermined ? "; " : "", t->undet_list);
 		return;
 	}
-	snprintf(pass, sizeof pass, "no secret in clear: all %llu connections the DUT made to its services "
-		 "were inside TLS (%s)", (unsigned long long)(t->tls_ok + t->weak),
-		 t->ok_list[0] ? t->ok_list : t->weak_list);
+	snprintf(pass, sizeof pass,
+		 "no secret in clear: all %llu connections the DUT made to its services "
+		 "were inside TLS (%s)",
+		 (unsigned long long)(t->tls_ok + t->weak), t->ok_list[0] ? t->ok_list : t->weak_list);
 	if (!pass_blocked(loss, nloss, pass, res))
 		tb_result_set(res, TB_V_PASS, "%s", pass);
 }
@@ -238,15 +256,18 @@ TB_UNITTEST void traffic_judge(const struct tb_analysis *a, const char *rule, ui
 	size_t nloss = tb_analysis_loss_describe(a, kernel_dropped, loss, sizeof loss);
 	if (nloss)
 		tb_ev_note(res, "information-lost", "%s", loss);
-	tb_ev_note(res, "analysis", "%llu connections: %zu groups with payload, %zu peers' payload-less attempts (probes)",
-		   (unsigned long long)a->connections, a->nflows, a->nprobes);
+	tb_ev_note(
+		res, "analysis",
+		"%llu connections: %zu groups with payload, %zu peers' payload-less attempts (probes)",
+		(unsigned long long)a->connections, a->nflows, a->nprobes);
 	struct tally t;
 	tally_flows(a, res, &t);
 	if (t.flows == 0 && !t.undetermined)
-		tb_result_set(res, TB_V_INCONCLUSIVE,
-			      "the DUT opened no connection to any service during the %.1f s captured so "
-			      "far; lengthen lab.observe-seconds or make the device communicate%s%s",
-			      a->frames ? a->last_ts - a->first_ts : 0.0, nloss ? "; also: " : "", loss);
+		tb_result_set(
+			res, TB_V_INCONCLUSIVE,
+			"the DUT opened no connection to any service during the %.1f s captured so "
+			"far; lengthen lab.observe-seconds or make the device communicate%s%s",
+			a->frames ? a->last_ts - a->first_ts : 0.0, nloss ? "; also: " : "", loss);
 	else if (strcmp(rule, "no-cleartext-secrets") == 0)
 		no_cleartext_secrets(a, &t, loss, nloss, res);
 	else
@@ -264,8 +285,9 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	const char *rule = tb_param_str(&tc->params, "rule");
 	struct tb_diag d = { 0 };
 	if (!ctx->capture) {
-		tb_result_set(res, TB_V_INCONCLUSIVE,
-			      "no capture of the device's traffic: the report's traffic section says why");
+		tb_result_set(
+			res, TB_V_INCONCLUSIVE,
+			"no capture of the device's traffic: the report's traffic section says why");
 		return;
 	}
 	if (tb_capture_sync(ctx->capture, SYNC_TIMEOUT_MS) != TB_OK) {
@@ -288,7 +310,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 
 const struct tb_check_family tb_check_traffic = {
 	.name = "traffic",
-	.summary = "judges the DUT's own connections in the run's capture: encryption, secrets in clear",
+	.summary =
+		"judges the DUT's own connections in the run's capture: encryption, secrets in clear",
 	.params = params,
 	.nparams = sizeof params / sizeof *params,
 	.flags = TB_FAM_AFTER_ACTIVE,

@@ -10,7 +10,7 @@
 #include "result/result.h"
 
 /* Judge an analysed capture by rule; kernel_dropped: the capture's drops. */
-TB_UNITTEST void traffic_judge(const struct tb_analysis *a, const char *rule,
-			       uint64_t kernel_dropped, struct tb_result *res);
+TB_UNITTEST void traffic_judge(const struct tb_analysis *a, const char *rule, uint64_t kernel_dropped,
+			       struct tb_result *res);
 
 #endif

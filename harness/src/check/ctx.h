@@ -17,7 +17,7 @@ struct tb_ctx {
 	const struct tb_profile *profile;
 	struct tb_net net;
 	const char *outdir;
-	time_t now; /* wall-clock time at the start of the run */
+	time_t now;                 /* wall-clock time at the start of the run */
 	struct tb_capture *capture; /* the run's live capture, NULL when none */
 };
 

@@ -26,8 +26,8 @@ struct tb_param_def {
 	const char *name;
 	enum tb_ptype type;
 	int required;
-	long long min, max;          /* for ints and int-list items */
-	const char *const *choices;  /* NULL-terminated allowed strings, or NULL */
+	long long min, max;         /* for ints and int-list items */
+	const char *const *choices; /* NULL-terminated allowed strings, or NULL */
 	const char *help;
 	/* The value a test case gets when the suite leaves the parameter out,
 	 * in suite syntax: "100", "true", "data/x.tsv", "[23, 2323]" (a flow
@@ -44,9 +44,9 @@ struct tb_param {
 	char *s;
 	long long i;
 	int b;
-	char **sl;       /* string list */
-	long long *il;   /* int list */
-	size_t n;        /* list length */
+	char **sl;     /* string list */
+	long long *il; /* int list */
+	size_t n;      /* list length */
 };
 
 struct tb_params {
@@ -104,8 +104,7 @@ long long tb_param_int(const struct tb_params *p, const char *name);
 /* Load def->dflt into *out as if the suite had set it (free it with
  * tb_param_clear); TB_E_CONFIG when there is no default or it does not
  * satisfy the definition (type, min/max, choices).  (load/suite.c) */
-enum tb_err tb_param_default(const struct tb_param_def *def, struct tb_param *out,
-			     struct tb_diag *d);
+enum tb_err tb_param_default(const struct tb_param_def *def, struct tb_param *out, struct tb_diag *d);
 void tb_param_clear(struct tb_param *p);
 
 #endif

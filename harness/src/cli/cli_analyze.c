@@ -85,7 +85,8 @@ static int write_out(const struct tb_capture_info *ci, const struct tb_analysis 
 		fprintf(stderr, "trustbench analyze: %s\n", msg);
 		return TB_EXIT_USAGE;
 	}
-	if (outdir && schema && access(schema, R_OK) == 0 && tb_report_validate(path, schema, &d) != TB_OK) {
+	if (outdir && schema && access(schema, R_OK) == 0 &&
+	    tb_report_validate(path, schema, &d) != TB_OK) {
 		fprintf(stderr, "trustbench analyze: warning: %s does not validate: %s\n", path, d.msg);
 		return TB_EXIT_USAGE;
 	}
@@ -112,7 +113,8 @@ int tb_cmd_analyze(int argc, char **argv, const char *schema)
 		else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else {
-			fprintf(stderr, "trustbench analyze: unexpected argument '%s'\n%s", argv[i], usage);
+			fprintf(stderr, "trustbench analyze: unexpected argument '%s'\n%s", argv[i],
+				usage);
 			return TB_EXIT_USAGE;
 		}
 	}

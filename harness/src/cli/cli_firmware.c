@@ -49,7 +49,8 @@ static int verify(int argc, char **argv)
 		}
 	}
 	if (!image || !profile_path || !sig) {
-		fprintf(stderr, "trustbench firmware verify: IMAGE, --profile and --sig are required\n%s",
+		fprintf(stderr,
+			"trustbench firmware verify: IMAGE, --profile and --sig are required\n%s",
 			usage);
 		return TB_EXIT_USAGE;
 	}

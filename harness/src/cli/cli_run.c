@@ -59,12 +59,14 @@ int tb_cmd_run(int argc, char **argv)
 		else if (strcmp(a, "--assessor-name") == 0 && has_val)
 			o.assessor_name = argv[++i];
 		else {
-			fprintf(stderr, "trustbench run: unexpected argument '%s'\n%s", a, tb_cli_usage);
+			fprintf(stderr, "trustbench run: unexpected argument '%s'\n%s", a,
+				tb_cli_usage);
 			return TB_EXIT_USAGE;
 		}
 	}
 	if (!suite_path || !profile_path || !o.outdir) {
-		fprintf(stderr, "trustbench run: --suite, --profile and --out are required\n%s", tb_cli_usage);
+		fprintf(stderr, "trustbench run: --suite, --profile and --out are required\n%s",
+			tb_cli_usage);
 		return TB_EXIT_USAGE;
 	}
 	if (o.assessor_role && strcmp(o.assessor_role, "vendor") != 0 &&
@@ -88,7 +90,8 @@ int tb_cmd_run(int argc, char **argv)
 		o.only = split_ids(only, &o.nonly);
 		for (size_t i = 0; i < o.nonly; i++)
 			if (!tb_suite_find_case(suite, o.only[i])) {
-				fprintf(stderr, "trustbench run: --only: the suite has no test case '%s'\n",
+				fprintf(stderr,
+					"trustbench run: --only: the suite has no test case '%s'\n",
 					o.only[i]);
 				goto out;
 			}

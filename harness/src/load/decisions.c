@@ -36,7 +36,8 @@ static enum tb_err load_one(const struct tb_y_doc *doc, const struct tb_y_node *
 				 "verdict must be pass, fail, not-applicable or inconclusive, not '%s'",
 				 verdict);
 	if (!tb_date_valid(date))
-		return tb_y_errd(d, doc, tb_y_get(m, "date"), "date must be YYYY-MM-DD, not '%s'", date);
+		return tb_y_errd(d, doc, tb_y_get(m, "date"), "date must be YYYY-MM-DD, not '%s'",
+				 date);
 	struct tb_decision *x = &ds->v[ds->n++];
 	x->case_id = tb_xstrdup(id);
 	x->examiner = tb_xstrdup(who);
@@ -76,8 +77,8 @@ enum tb_err tb_decisions_parse(const char *name, const void *buf, size_t len,
 	return TB_OK;
 }
 
-enum tb_err tb_decisions_load(const char *path, const struct tb_suite *suite,
-			      struct tb_decisions **out, struct tb_diag *d)
+enum tb_err tb_decisions_load(const char *path, const struct tb_suite *suite, struct tb_decisions **out,
+			      struct tb_diag *d)
 {
 	char *buf;
 	size_t n;

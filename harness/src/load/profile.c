@@ -93,7 +93,8 @@ static enum tb_err load_ident(struct ploader *L, const struct tb_y_node *root)
 {
 	static const char *const preq[] = { "id", NULL };
 	static const char *const popt[] = { "description", NULL };
-	static const char *const dreq[] = { "manufacturer", "model", "firmware", "serial", "address", NULL };
+	static const char *const dreq[] = { "manufacturer", "model",   "firmware",
+					    "serial",       "address", NULL };
 	struct tb_profile *p = L->p;
 	const struct tb_y_node *pm = tb_y_get(root, "profile"), *dm = tb_y_get(root, "dut");
 	enum tb_err e = tb_y_keys(L->doc, pm, "profile", popt, preq, L->d);
@@ -134,7 +135,8 @@ static int ifname_valid(const char *s)
 static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "scope", "interface", "intrusive", NULL };
-	static const char *const opt[] = { "rate-limit", "connect-timeout-ms", "observe-seconds", NULL };
+	static const char *const opt[] = { "rate-limit", "connect-timeout-ms", "observe-seconds",
+					   NULL };
 	struct tb_profile *p = L->p;
 	enum tb_err e = tb_y_keys(L->doc, m, "lab", opt, req, L->d);
 	if (e)
@@ -155,7 +157,8 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 		p->scope.n++;
 	}
 	if (!tb_scope_contains(&p->scope, p->address))
-		return tb_y_errd(L->d, L->doc, sc, "dut.address %s is outside lab.scope", p->address_text);
+		return tb_y_errd(L->d, L->doc, sc, "dut.address %s is outside lab.scope",
+				 p->address_text);
 	if ((e = req_str(L, m, "interface", "lab.interface", &p->interface)))
 		return e;
 	if (!ifname_valid(p->interface))
@@ -175,9 +178,8 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 		return e;
 	p->connect_timeout_ms = (long)v;
 	v = 0;
-	if (tb_y_get(m, "observe-seconds") &&
-	    (e = tb_y_int(L->doc, tb_y_get(m, "observe-seconds"), "lab.observe-seconds", 0, 3600,
-			  &v, L->d)))
+	if (tb_y_get(m, "observe-seconds") && (e = tb_y_int(L->doc, tb_y_get(m, "observe-seconds"),
+							    "lab.observe-seconds", 0, 3600, &v, L->d)))
 		return e;
 	p->observe_seconds = (long)v;
 	return TB_OK;
@@ -218,8 +220,8 @@ static enum tb_err load_ics(struct ploader *L, const struct tb_y_node *m)
 	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
 		const struct tb_y_node *k = m->kids[i], *v = m->kids[i + 1];
 		if (!tb_provision_id_valid(k->str))
-			return tb_y_errd(L->d, L->doc, k, "declarations.ics: '%s' is not a provision id",
-					 k->str);
+			return tb_y_errd(L->d, L->doc, k,
+					 "declarations.ics: '%s' is not a provision id", k->str);
 		if ((e = tb_y_keys(L->doc, v, "an ICS entry", opt, req, L->d)))
 			return e;
 		struct tb_ics *ic = &p->ics[p->nics];
@@ -287,8 +289,7 @@ static enum tb_err load_services(struct ploader *L, const struct tb_y_node *m)
 	return TB_OK;
 }
 
-static enum tb_err load_test_credential(struct ploader *L, const struct tb_y_node *m,
-					struct tb_auth *a)
+static enum tb_err load_test_credential(struct ploader *L, const struct tb_y_node *m, struct tb_auth *a)
 {
 	static const char *const req[] = { "username", "password", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "test-credential", NULL, req, L->d);
@@ -306,7 +307,8 @@ static enum tb_err load_auth(struct ploader *L, const struct tb_y_node *m, struc
 	static const char *const req[] = { "name", "protocol", "password", NULL };
 	static const char *const opt[] = { "port", "path", "generation", "test-credential", NULL };
 	static const char *const protocols[] = { "http-basic", "telnet", "other", NULL };
-	static const char *const kinds[] = { "user-defined", "unique-per-device", "universal-default", NULL };
+	static const char *const kinds[] = { "user-defined", "unique-per-device", "universal-default",
+					     NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "an authentication mechanism", opt, req, L->d);
 	int idx;
 	if (!e)
@@ -328,9 +330,10 @@ static enum tb_err load_auth(struct ploader *L, const struct tb_y_node *m, struc
 	    (e = opt_str(L, m, "generation", "authentication generation", &a->generation)))
 		return e;
 	if (strcmp(a->protocol, "http-basic") == 0 && (!a->path || a->path[0] != '/' || !a->port))
-		return tb_y_errd(L->d, L->doc, m,
-				 "authentication '%s': http-basic needs a port and a path starting with /",
-				 a->name);
+		return tb_y_errd(
+			L->d, L->doc, m,
+			"authentication '%s': http-basic needs a port and a path starting with /",
+			a->name);
 	if (tb_y_get(m, "test-credential"))
 		e = load_test_credential(L, tb_y_get(m, "test-credential"), a);
 	return e;
@@ -350,7 +353,8 @@ static enum tb_err load_auths(struct ploader *L, const struct tb_y_node *m)
 
 static enum tb_err load_vdp(struct ploader *L, const struct tb_y_node *m)
 {
-	static const char *const opt[] = { "policy-url", "contact", "acknowledgement", "status-updates", NULL };
+	static const char *const opt[] = { "policy-url", "contact", "acknowledgement", "status-updates",
+					   NULL };
 	struct tb_vdp *v = &L->p->vdp;
 	enum tb_err e = tb_y_keys(L->doc, m, "declarations.vulnerability-disclosure", opt, NULL, L->d);
 	v->present = 1;
@@ -434,7 +438,8 @@ static enum tb_err load_update_endpoint(struct ploader *L, const struct tb_y_nod
 	long long port;
 	enum tb_err e = tb_y_keys(L->doc, m, "declarations.update.endpoint", NULL, req, L->d);
 	if (!e)
-		e = tb_y_int(L->doc, tb_y_get(m, "port"), "update endpoint port", 1, 65535, &port, L->d);
+		e = tb_y_int(L->doc, tb_y_get(m, "port"), "update endpoint port", 1, 65535, &port,
+			     L->d);
 	if (!e)
 		e = req_str(L, m, "path", "update endpoint path", &u->path);
 	if (!e)
@@ -452,8 +457,8 @@ static enum tb_err load_update_endpoint(struct ploader *L, const struct tb_y_nod
 static enum tb_err load_update(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "trust-anchor", NULL };
-	static const char *const opt[] = { "update-url", "delivery", "current-version", "endpoint",
-					   "test-updates", NULL };
+	static const char *const opt[] = { "update-url", "delivery",     "current-version",
+					   "endpoint",   "test-updates", NULL };
 	static const char *const deliveries[] = { "https", "http", "other", NULL };
 	static const char *const treq[] = { "newer", "older", NULL };
 	struct tb_update_decl *u = &L->p->update;
@@ -483,8 +488,10 @@ static enum tb_err load_update(struct ploader *L, const struct tb_y_node *m)
 
 static enum tb_err load_declarations(struct ploader *L, const struct tb_y_node *m)
 {
-	static const char *const opt[] = { "features", "ics", "services", "authentication",
-					   "vulnerability-disclosure", "support-period", "update", NULL };
+	static const char *const opt[] = {
+		"features",       "ics",    "services", "authentication", "vulnerability-disclosure",
+		"support-period", "update", NULL
+	};
 	enum tb_err e = tb_y_keys(L->doc, m, "declarations", opt, NULL, L->d);
 	if (!e && tb_y_get(m, "features"))
 		e = load_features(L, tb_y_get(m, "features"));
@@ -517,8 +524,8 @@ static enum tb_err load_profile_doc(struct ploader *L)
 	return e;
 }
 
-enum tb_err tb_profile_parse(const char *name, const void *buf, size_t len,
-			     struct tb_profile **out, struct tb_diag *d)
+enum tb_err tb_profile_parse(const char *name, const void *buf, size_t len, struct tb_profile **out,
+			     struct tb_diag *d)
 {
 	*out = NULL;
 	struct tb_y_doc *doc;

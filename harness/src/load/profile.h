@@ -43,8 +43,8 @@ struct tb_auth {
 	long port;      /* 0 when not given */
 	char *path;     /* http-basic resource, NULL otherwise */
 	enum tb_pwkind password;
-	char *generation;             /* may be NULL */
-	char *test_user, *test_pass;  /* NULL when no test credential */
+	char *generation;            /* may be NULL */
+	char *test_user, *test_pass; /* NULL when no test credential */
 };
 
 struct tb_vdp {
@@ -87,9 +87,9 @@ struct tb_profile {
 	struct tb_scope scope;
 	char *interface;
 	int intrusive;
-	long rate_limit;         /* new connections per second */
+	long rate_limit; /* new connections per second */
 	long connect_timeout_ms;
-	long observe_seconds;     /* idle observation before and after the tests */
+	long observe_seconds; /* idle observation before and after the tests */
 	struct tb_feature *features;
 	size_t nfeatures;
 	struct tb_ics *ics;

@@ -28,7 +28,10 @@ static const char *const fw_titles[TB_FW_COUNT] = {
 
 /* Largest reference number per numbered framework (0: free-form ids). */
 static const long fw_max_ref[TB_FW_COUNT] = {
-	[TB_FW_EN303645] = 0, [TB_FW_UKCOP] = 13, [TB_FW_PSTI] = 3, [TB_FW_OTA] = 40,
+	[TB_FW_EN303645] = 0,
+	[TB_FW_UKCOP] = 13,
+	[TB_FW_PSTI] = 3,
+	[TB_FW_OTA] = 40,
 };
 
 const char *tb_framework_key(enum tb_framework f)
@@ -181,8 +184,8 @@ static enum tb_err load_covers(struct loader *L, const struct tb_y_node *m, stru
 		if ((e = tb_y_expect(L->doc, list, TB_Y_SEQ, fw_keys[f], L->d)))
 			break;
 		if (list->nkids == 0)
-			return tb_y_errd(L->d, L->doc, list, "covers.%s is empty (leave it out instead)",
-					 fw_keys[f]);
+			return tb_y_errd(L->d, L->doc, list,
+					 "covers.%s is empty (leave it out instead)", fw_keys[f]);
 		c->covers[f] = tb_xcalloc(list->nkids, sizeof(char *));
 		for (size_t i = 0; !e && i < list->nkids; i++) {
 			const struct tb_y_node *item = list->kids[i];
@@ -193,7 +196,8 @@ static enum tb_err load_covers(struct loader *L, const struct tb_y_node *m, stru
 				const char *v;
 				e = tb_y_str(L->doc, item, fw_keys[f], &v, L->d);
 				if (!e && !tb_provision_id_valid(v))
-					e = tb_y_errd(L->d, L->doc, item, "'%s' is not a provision id", v);
+					e = tb_y_errd(L->d, L->doc, item, "'%s' is not a provision id",
+						      v);
 				if (!e && strcmp(v, provision) == 0)
 					has_own = 1;
 			}
@@ -202,8 +206,8 @@ static enum tb_err load_covers(struct loader *L, const struct tb_y_node *m, stru
 		}
 	}
 	if (!e && !has_own)
-		e = tb_y_errd(L->d, L->doc, m, "covers.en-303-645 must include the group's provision %s",
-			      provision);
+		e = tb_y_errd(L->d, L->doc, m,
+			      "covers.en-303-645 must include the group's provision %s", provision);
 	return e;
 }
 
@@ -272,13 +276,10 @@ static enum tb_err load_param_value(struct loader *L, const struct tb_y_node *n,
 		if (!e && !choice_ok(def, p->s))
 			e = bad_choice(L, n, def);
 		return e;
-	case TB_P_INT:
-		return tb_y_int(L->doc, n, def->name, def->min, def->max, &p->i, L->d);
-	case TB_P_BOOL:
-		return tb_y_bool(L->doc, n, def->name, &p->b, L->d);
+	case TB_P_INT: return tb_y_int(L->doc, n, def->name, def->min, def->max, &p->i, L->d);
+	case TB_P_BOOL: return tb_y_bool(L->doc, n, def->name, &p->b, L->d);
 	case TB_P_STRLIST:
-	case TB_P_INTLIST:
-		break;
+	case TB_P_INTLIST: break;
 	}
 	if ((e = tb_y_expect(L->doc, n, TB_Y_SEQ, def->name, L->d)))
 		return e;
@@ -368,8 +369,9 @@ static enum tb_err check_case_id(struct loader *L, const struct tb_y_node *n, co
 		return tb_y_errd(L->d, L->doc, n, "test case id '%s' must be '%s-<n>'", id, provision);
 	for (size_t i = 0; i < L->s->ncases; i++)
 		if (strcmp(L->s->cases[i].id, id) == 0)
-			return tb_y_errd(L->d, L->doc, n, "duplicate test case id '%s' (first at line %lu)",
-					 id, L->s->cases[i].line);
+			return tb_y_errd(L->d, L->doc, n,
+					 "duplicate test case id '%s' (first at line %lu)", id,
+					 L->s->cases[i].line);
 	return TB_OK;
 }
 
@@ -403,9 +405,9 @@ static enum tb_err load_case(struct loader *L, const struct tb_y_node *m, size_t
 	else if (strcmp(kind, "conceptual-functional") == 0)
 		c->kind = TB_KIND_BOTH;
 	else
-		return tb_y_errd(L->d, L->doc, kn,
-				 "kind must be conceptual, functional or conceptual-functional, not '%s'",
-				 kind);
+		return tb_y_errd(
+			L->d, L->doc, kn,
+			"kind must be conceptual, functional or conceptual-functional, not '%s'", kind);
 	c->title = dup_str(L, tb_y_get(m, "title"), "title", &e);
 	if (!e)
 		e = load_covers(L, tb_y_get(m, "covers"), c, provision);
@@ -435,14 +437,14 @@ static enum tb_err load_group(struct loader *L, const struct tb_y_node *m)
 		return tb_y_errd(L->d, L->doc, pn, "'%s' is not a provision id such as 5.1-1", prov);
 	for (size_t i = 0; i < s->ngroups; i++)
 		if (strcmp(s->groups[i].provision, prov) == 0)
-			return tb_y_errd(L->d, L->doc, pn, "a test group for provision %s already exists",
-					 prov);
+			return tb_y_errd(L->d, L->doc, pn,
+					 "a test group for provision %s already exists", prov);
 	const struct tb_y_node *sn = tb_y_get(m, "status");
 	if ((e = tb_y_str(L->doc, sn, "status", &status, L->d)))
 		return e;
 	if (!status_valid(status))
-		return tb_y_errd(L->d, L->doc, sn, "status must look like M, R, M C(1) or R C(3,4), not '%s'",
-				 status);
+		return tb_y_errd(L->d, L->doc, sn,
+				 "status must look like M, R, M C(1) or R C(3,4), not '%s'", status);
 	s->groups = tb_xrealloc(s->groups, s->ngroups + 1, sizeof *s->groups);
 	struct tb_group *g = &s->groups[s->ngroups++];
 	memset(g, 0, sizeof *g);
@@ -512,8 +514,8 @@ static enum tb_err prepare_cases(struct tb_suite *s, struct tb_diag *d)
 			continue;
 		struct tb_diag why = { 0 };
 		if (c->family->prepare(c, s->dir, &c->prep, &why) != TB_OK)
-			return tb_diag_at(d, TB_E_CONFIG, s->path, c->line, 1, "test case %s: %s", c->id,
-					  why.msg);
+			return tb_diag_at(d, TB_E_CONFIG, s->path, c->line, 1, "test case %s: %s",
+					  c->id, why.msg);
 	}
 	return TB_OK;
 }
@@ -679,8 +681,7 @@ static enum tb_err default_list(const struct tb_param_def *def, const char *t, s
 	return TB_OK;
 }
 
-enum tb_err tb_param_default(const struct tb_param_def *def, struct tb_param *out,
-			     struct tb_diag *d)
+enum tb_err tb_param_default(const struct tb_param_def *def, struct tb_param *out, struct tb_diag *d)
 {
 	memset(out, 0, sizeof *out);
 	out->def = def;
@@ -689,21 +690,16 @@ enum tb_err tb_param_default(const struct tb_param_def *def, struct tb_param *ou
 	if (!t)
 		return tb_diag_set(d, TB_E_CONFIG, "parameter '%s' has no default", def->name);
 	switch (def->type) {
-	case TB_P_STR:
-		e = default_item(def, t, strlen(t), 0, NULL, &out->s, d);
-		break;
-	case TB_P_INT:
-		e = default_item(def, t, strlen(t), 1, &out->i, NULL, d);
-		break;
+	case TB_P_STR: e = default_item(def, t, strlen(t), 0, NULL, &out->s, d); break;
+	case TB_P_INT: e = default_item(def, t, strlen(t), 1, &out->i, NULL, d); break;
 	case TB_P_BOOL:
 		out->b = strcmp(t, "true") == 0;
 		e = out->b || strcmp(t, "false") == 0
-			? TB_OK
-			: tb_diag_set(d, TB_E_CONFIG, "default of '%s' must be true or false", def->name);
+			    ? TB_OK
+			    : tb_diag_set(d, TB_E_CONFIG, "default of '%s' must be true or false",
+					  def->name);
 		break;
-	default:
-		e = default_list(def, t, out, d);
-		break;
+	default: e = default_list(def, t, out, d); break;
 	}
 	if (e)
 		tb_param_clear(out);

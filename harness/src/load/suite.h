@@ -69,8 +69,8 @@ struct tb_suite {
 TB_WUR enum tb_err tb_suite_load(const char *path, struct tb_suite **out, struct tb_diag *d);
 /* Same, from memory (tests, fuzzing), without the prepare step, so it
  * never touches the file system: name is used in messages. */
-TB_WUR enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len,
-				  struct tb_suite **out, struct tb_diag *d);
+TB_WUR enum tb_err tb_suite_parse(const char *name, const void *buf, size_t len, struct tb_suite **out,
+				  struct tb_diag *d);
 void tb_suite_free(struct tb_suite *s);
 const struct tb_case *tb_suite_find_case(const struct tb_suite *s, const char *id);
 /* Is s a provision id such as "5.1-1", "4-1" or "5.13-1A"? */

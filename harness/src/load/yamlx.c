@@ -110,7 +110,7 @@ static void keyset_free(struct keyset *ks)
 /* A mapping key that repeats an earlier key of the same mapping; when it
  * does not, key is recorded at the position it is about to take. */
 static const struct tb_y_node *duplicate_key(struct keyset *ks, const struct tb_y_node *map,
-					    const struct tb_y_node *key)
+					     const struct tb_y_node *key)
 {
 	if ((ks->used + 1) * 2 > ks->cap)
 		keyset_grow(ks, map);
@@ -175,8 +175,9 @@ static enum tb_err refuse_anchor_tag(struct builder *b, yaml_mark_t m, const yam
 static enum tb_err on_scalar(struct builder *b, const yaml_event_t *ev)
 {
 	const yaml_mark_t m = ev->start_mark;
-	enum tb_err e = refuse_anchor_tag(b, m, ev->data.scalar.anchor, ev->data.scalar.tag,
-					  ev->data.scalar.plain_implicit || ev->data.scalar.quoted_implicit);
+	enum tb_err e =
+		refuse_anchor_tag(b, m, ev->data.scalar.anchor, ev->data.scalar.tag,
+				  ev->data.scalar.plain_implicit || ev->data.scalar.quoted_implicit);
 	if (e)
 		return e;
 	const char *v = (const char *)ev->data.scalar.value;
@@ -193,11 +194,12 @@ static enum tb_err on_scalar(struct builder *b, const yaml_event_t *ev)
 static enum tb_err on_open(struct builder *b, const yaml_event_t *ev, enum tb_y_type t)
 {
 	const yaml_mark_t m = ev->start_mark;
-	enum tb_err e = t == TB_Y_MAP
-		? refuse_anchor_tag(b, m, ev->data.mapping_start.anchor, ev->data.mapping_start.tag,
-				    ev->data.mapping_start.implicit)
-		: refuse_anchor_tag(b, m, ev->data.sequence_start.anchor, ev->data.sequence_start.tag,
-				    ev->data.sequence_start.implicit);
+	enum tb_err e = t == TB_Y_MAP ? refuse_anchor_tag(b, m, ev->data.mapping_start.anchor,
+							  ev->data.mapping_start.tag,
+							  ev->data.mapping_start.implicit)
+				      : refuse_anchor_tag(b, m, ev->data.sequence_start.anchor,
+							  ev->data.sequence_start.tag,
+							  ev->data.sequence_start.implicit);
 	if (e)
 		return e;
 	if (b->depth >= TB_Y_MAX_DEPTH)
@@ -219,25 +221,17 @@ static enum tb_err on_event(struct builder *b, const yaml_event_t *ev, int *done
 		return at_mark(b, ev->start_mark, "too many nodes");
 	switch (ev->type) {
 	case YAML_STREAM_START_EVENT:
-	case YAML_NO_EVENT:
-		return TB_OK;
+	case YAML_NO_EVENT: return TB_OK;
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->root)
 			return at_mark(b, ev->start_mark, "only one YAML document per file");
 		return TB_OK;
-	case YAML_DOCUMENT_END_EVENT:
-		return TB_OK;
-	case YAML_STREAM_END_EVENT:
-		*done = 1;
-		return TB_OK;
-	case YAML_ALIAS_EVENT:
-		return at_mark(b, ev->start_mark, "anchors and aliases are not allowed");
-	case YAML_SCALAR_EVENT:
-		return on_scalar(b, ev);
-	case YAML_MAPPING_START_EVENT:
-		return on_open(b, ev, TB_Y_MAP);
-	case YAML_SEQUENCE_START_EVENT:
-		return on_open(b, ev, TB_Y_SEQ);
+	case YAML_DOCUMENT_END_EVENT: return TB_OK;
+	case YAML_STREAM_END_EVENT: *done = 1; return TB_OK;
+	case YAML_ALIAS_EVENT: return at_mark(b, ev->start_mark, "anchors and aliases are not allowed");
+	case YAML_SCALAR_EVENT: return on_scalar(b, ev);
+	case YAML_MAPPING_START_EVENT: return on_open(b, ev, TB_Y_MAP);
+	case YAML_SEQUENCE_START_EVENT: return on_open(b, ev, TB_Y_SEQ);
 	case YAML_MAPPING_END_EVENT:
 	case YAML_SEQUENCE_END_EVENT:
 		if (b->depth == 0)
@@ -273,8 +267,11 @@ static size_t char_at(const uint8_t *s, size_t len, size_t i, yaml_encoding_t en
 		return *cp >= 0xD800 && *cp <= 0xDBFF && i + 4 <= len ? 4 : 2;
 	}
 	uint8_t c = s[i];
-	size_t w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-							: (c & 0xF8) == 0xF0 ? 4 : 1;
+	size_t w = c < 0x80             ? 1
+		   : (c & 0xE0) == 0xC0 ? 2
+		   : (c & 0xF0) == 0xE0 ? 3
+		   : (c & 0xF8) == 0xF0 ? 4
+					: 1;
 	if (i + w > len)
 		w = 1;
 	*cp = w == 1 ? c : (uint32_t)(c & (0x7F >> w));
@@ -312,8 +309,7 @@ static void offset_position(const uint8_t *s, size_t len, size_t off, yaml_encod
 	*col = c;
 }
 
-static enum tb_err parser_error(struct builder *b, const yaml_parser_t *p, const void *buf,
-				size_t len)
+static enum tb_err parser_error(struct builder *b, const yaml_parser_t *p, const void *buf, size_t len)
 {
 	const char *what = p->problem ? p->problem : "YAML syntax error";
 	unsigned long line = (unsigned long)p->problem_mark.line + 1;
@@ -328,7 +324,7 @@ static enum tb_err parser_error(struct builder *b, const yaml_parser_t *p, const
 }
 
 enum tb_err tb_y_parse(const char *name, const void *buf, size_t len, struct tb_y_doc **out,
-			  struct tb_diag *d)
+		       struct tb_diag *d)
 {
 	*out = NULL;
 	if (len > TB_Y_MAX_BYTES)
@@ -481,8 +477,8 @@ enum tb_err tb_y_int(const struct tb_y_doc *doc, const struct tb_y_node *n, cons
 	return TB_OK;
 }
 
-enum tb_err tb_y_bool(const struct tb_y_doc *doc, const struct tb_y_node *n, const char *what,
-		      int *out, struct tb_diag *d)
+enum tb_err tb_y_bool(const struct tb_y_doc *doc, const struct tb_y_node *n, const char *what, int *out,
+		      struct tb_diag *d)
 {
 	*out = 0;
 	enum tb_err e = tb_y_expect(doc, n, TB_Y_SCALAR, what, d);

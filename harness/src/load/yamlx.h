@@ -38,8 +38,8 @@ struct tb_y_doc {
 /* Parse YAML from memory. name is used in diagnostics. On success *out owns
  * a new document (free with tb_y_free); on failure *out is NULL and d says
  * where and why. */
-TB_WUR enum tb_err tb_y_parse(const char *name, const void *buf, size_t len,
-				 struct tb_y_doc **out, struct tb_diag *d);
+TB_WUR enum tb_err tb_y_parse(const char *name, const void *buf, size_t len, struct tb_y_doc **out,
+			      struct tb_diag *d);
 /* Read and parse a file (size-capped). */
 TB_WUR enum tb_err tb_y_load(const char *path, struct tb_y_doc **out, struct tb_diag *d);
 void tb_y_free(struct tb_y_doc *doc);

@@ -45,7 +45,8 @@ static int body_done(struct tb_http_exchange *res, int closed)
 	if (h->chunked) {
 		size_t out, used;
 		uint8_t *tmp = tb_xmalloc(have + 1);
-		enum tb_err e = tb_p_http_dechunk(res->raw + h->header_len, have, tmp, have, &out, &used);
+		enum tb_err e =
+			tb_p_http_dechunk(res->raw + h->header_len, have, tmp, have, &out, &used);
 		free(tmp);
 		return e != TB_E_TRUNC || closed;
 	}
@@ -64,7 +65,8 @@ static void decode_body(struct tb_http_exchange *res)
 		size_t used;
 		enum tb_err e = tb_p_http_dechunk(src, have, res->body, have, &res->bodylen, &used);
 		if (e) {
-			fail(res, e, e == TB_E_TRUNC ? "chunked body cut short" : "malformed chunked body");
+			fail(res, e,
+			     e == TB_E_TRUNC ? "chunked body cut short" : "malformed chunked body");
 			res->bodylen = 0;
 		}
 	} else {
@@ -86,10 +88,11 @@ static void read_response(int fd, struct tb_http_exchange *res, int64_t deadline
 	res->raw = tb_xmalloc(TB_HTTP_MAX_RESPONSE + 1);
 	for (;;) {
 		size_t got = 0;
-		enum tb_err e = res->rawlen < TB_HTTP_MAX_RESPONSE
-			? tb_net_recv(fd, res->raw + res->rawlen, TB_HTTP_MAX_RESPONSE - res->rawlen, &got,
-				      deadline)
-			: TB_E_TOOBIG;
+		enum tb_err e =
+			res->rawlen < TB_HTTP_MAX_RESPONSE
+				? tb_net_recv(fd, res->raw + res->rawlen,
+					      TB_HTTP_MAX_RESPONSE - res->rawlen, &got, deadline)
+				: TB_E_TOOBIG;
 		int closed = (e == TB_OK && got == 0) || e == TB_E_REFUSED;
 		res->rawlen += got;
 		if (!have_headers) {
@@ -105,11 +108,13 @@ static void read_response(int fd, struct tb_http_exchange *res, int64_t deadline
 		if (e == TB_E_TOOBIG)
 			return fail(res, e, "the device sent more than the response size limit");
 		if (e == TB_E_TIMEOUT)
-			return fail(res, e, have_headers ? "response body not complete before the deadline"
-							 : "no complete HTTP response before the deadline");
+			return fail(res, e,
+				    have_headers ? "response body not complete before the deadline"
+						 : "no complete HTTP response before the deadline");
 		if (closed)
-			return fail(res, TB_E_TRUNC, res->rawlen ? "connection closed mid-response"
-								 : "connection closed without a response");
+			return fail(res, TB_E_TRUNC,
+				    res->rawlen ? "connection closed mid-response"
+						: "connection closed without a response");
 		if (e != TB_OK)
 			return fail(res, e, "receive error");
 	}
@@ -118,13 +123,15 @@ static void read_response(int fd, struct tb_http_exchange *res, int64_t deadline
 #define POST_PIECE (64 * 1024)
 
 /* Stream the body; TB_OK when all of it went out. */
-static enum tb_err send_body(int fd, struct tb_http_body *b, int64_t deadline, struct tb_http_exchange *res)
+static enum tb_err send_body(int fd, struct tb_http_body *b, int64_t deadline,
+			     struct tb_http_exchange *res)
 {
 	uint8_t *buf = tb_xmalloc(POST_PIECE);
 	enum tb_err e = TB_OK;
 	b->sent = 0;
 	while (!e && b->sent < b->length) {
-		size_t want = b->length - b->sent < POST_PIECE ? (size_t)(b->length - b->sent) : POST_PIECE;
+		size_t want =
+			b->length - b->sent < POST_PIECE ? (size_t)(b->length - b->sent) : POST_PIECE;
 		long n = b->read(b->arg, buf, want);
 		if (n <= 0) {
 			fail(res, TB_E_INTERNAL, "the request body ended before its Content-Length");
@@ -175,8 +182,9 @@ static void request(struct tb_net *net, const struct tb_http_req *rq, const char
 	if (e == TB_E_INTERNAL) {
 		/* send_body() already said why */
 	} else if (e == TB_E_TIMEOUT) {
-		fail(res, e, body ? "the device stopped taking the request body before the deadline"
-				  : "could not send the request before the deadline");
+		fail(res, e,
+		     body ? "the device stopped taking the request body before the deadline"
+			  : "could not send the request before the deadline");
 	} else if (e && !body) {
 		fail(res, e, "could not send the request");
 	} else {

@@ -29,9 +29,9 @@ struct tb_http_exchange {
 	struct tb_http_resp resp; /* valid when err == TB_OK */
 	uint8_t *raw;             /* every byte received (capped) */
 	size_t rawlen;
-	uint8_t *body;            /* decoded body (chunked decoded), NUL-terminated */
+	uint8_t *body; /* decoded body (chunked decoded), NUL-terminated */
 	size_t bodylen;
-	char request[1024];       /* the request as sent */
+	char request[1024]; /* the request as sent */
 	size_t reqlen;
 };
 
@@ -46,7 +46,7 @@ struct tb_http_body {
 	uint64_t length;          /* Content-Length; the source must yield exactly this */
 	tb_http_body_fn read;
 	void *arg;
-	uint64_t sent;            /* out: body bytes the peer took */
+	uint64_t sent; /* out: body bytes the peer took */
 };
 
 /* POST the body, streamed in 64 KiB pieces, under the same single deadline

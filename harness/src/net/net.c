@@ -95,7 +95,8 @@ enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port,
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return tb_diag_set(d, TB_E_IO, "socket: %s", strerror(errno));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(addr) };
 	if (connect(s, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS) {
 		int err = errno;
@@ -145,8 +146,7 @@ static int poll_until(int fd, short events, int64_t deadline_ms)
 	}
 }
 
-enum tb_err tb_net_connect(struct tb_net *n, uint32_t addr, uint16_t port, int *fd,
-			   struct tb_diag *d)
+enum tb_err tb_net_connect(struct tb_net *n, uint32_t addr, uint16_t port, int *fd, struct tb_diag *d)
 {
 	int s;
 	enum tb_err e = tb_net_connect_start(n, addr, port, &s, d);
@@ -157,7 +157,8 @@ enum tb_err tb_net_connect(struct tb_net *n, uint32_t addr, uint16_t port, int *
 	if (r == 0) {
 		close(s);
 		if (stop_flag)
-			return tb_diag_set(d, TB_E_TIMEOUT, "connect abandoned: the run was interrupted");
+			return tb_diag_set(d, TB_E_TIMEOUT,
+					   "connect abandoned: the run was interrupted");
 		return tb_diag_set(d, TB_E_TIMEOUT, "no answer to connect within %d ms",
 				   n->connect_timeout_ms);
 	}

@@ -37,8 +37,7 @@ int tb_ipv4_parse(const char *s, uint32_t *out)
 
 void tb_ipv4_format(uint32_t a, char out[16])
 {
-	snprintf(out, 16, "%u.%u.%u.%u", (a >> 24) & 255u, (a >> 16) & 255u, (a >> 8) & 255u,
-		 a & 255u);
+	snprintf(out, 16, "%u.%u.%u.%u", (a >> 24) & 255u, (a >> 16) & 255u, (a >> 8) & 255u, a & 255u);
 }
 
 static uint32_t prefix_mask(unsigned prefix)
@@ -59,8 +58,7 @@ enum tb_err tb_cidr_parse(const char *s, struct tb_cidr *out, struct tb_diag *d)
 	addr[alen] = '\0';
 	if (slash) {
 		const char *p = slash + 1;
-		if (!*p || strlen(p) > 2 || p[strspn(p, "0123456789")] != '\0' ||
-		    (p[0] == '0' && p[1]))
+		if (!*p || strlen(p) > 2 || p[strspn(p, "0123456789")] != '\0' || (p[0] == '0' && p[1]))
 			return tb_diag_set(d, TB_E_CONFIG, "'%s': the prefix length must be 0..32", s);
 		prefix = (unsigned)(p[0] - '0');
 		if (p[1])
@@ -70,14 +68,15 @@ enum tb_err tb_cidr_parse(const char *s, struct tb_cidr *out, struct tb_diag *d)
 	}
 	uint32_t a;
 	if (tb_ipv4_parse(addr, &a) != 0)
-		return tb_diag_set(d, TB_E_CONFIG, "'%s' is not an IPv4 address (IPv6 is not supported yet)",
-				   addr);
+		return tb_diag_set(d, TB_E_CONFIG,
+				   "'%s' is not an IPv4 address (IPv6 is not supported yet)", addr);
 	if (a & ~prefix_mask(prefix))
 		return tb_diag_set(d, TB_E_CONFIG, "'%s' has host bits set beyond /%u", s, prefix);
 	if (prefix < TB_SCOPE_MIN_PREFIX)
-		return tb_diag_set(d, TB_E_CONFIG,
-				   "'%s' is wider than /%d: a lab scope names the device, not a network", s,
-				   TB_SCOPE_MIN_PREFIX);
+		return tb_diag_set(
+			d, TB_E_CONFIG,
+			"'%s' is wider than /%d: a lab scope names the device, not a network", s,
+			TB_SCOPE_MIN_PREFIX);
 	out->net = a;
 	out->prefix = prefix;
 	return TB_OK;

@@ -22,20 +22,25 @@
  * legacy algorithm is negotiated only when the server offers nothing
  * better in that category; these lists exist only in this probing session
  * so that an old device can still be asked which methods it offers. */
-#define LEGACY_KEX "diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1"
+#define LEGACY_KEX \
+	"diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1"
 #define LEGACY_HOSTKEY "ssh-rsa"
 #define LEGACY_CIPHERS "aes256-cbc,aes192-cbc,aes128-cbc,3des-cbc"
 #define LEGACY_MACS "hmac-sha1-etm@openssh.com,hmac-sha1"
 
-static const char kex_list[] = "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,"
+static const char kex_list[] =
+	"curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,"
 	"ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group18-sha512,"
 	"diffie-hellman-group16-sha512,diffie-hellman-group-exchange-sha256,"
 	"diffie-hellman-group14-sha256," LEGACY_KEX;
-static const char hostkey_list[] = "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,"
+static const char hostkey_list[] =
+	"ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,"
 	"ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256," LEGACY_HOSTKEY;
-static const char cipher_list[] = "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,"
+static const char cipher_list[] =
+	"chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,"
 	"aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr," LEGACY_CIPHERS;
-static const char mac_list[] = "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
+static const char mac_list[] =
+	"hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
 	"hmac-sha2-256,hmac-sha2-512," LEGACY_MACS;
 
 int tb_sshc_is_legacy_algorithm(const char *name)
@@ -74,10 +79,14 @@ int tb_sshc_password_like(unsigned methods)
 
 void tb_sshc_methods_text(unsigned methods, char *out, size_t cap)
 {
-	static const struct { unsigned bit; const char *name; } names[] = {
-		{ TB_SSHC_M_PASSWORD, "password" }, { TB_SSHC_M_KBDINT, "keyboard-interactive" },
-		{ TB_SSHC_M_PUBKEY, "publickey" }, { TB_SSHC_M_HOSTBASED, "hostbased" },
-		{ TB_SSHC_M_GSSAPI, "gssapi-with-mic" } };
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = { { TB_SSHC_M_PASSWORD, "password" },
+		      { TB_SSHC_M_KBDINT, "keyboard-interactive" },
+		      { TB_SSHC_M_PUBKEY, "publickey" },
+		      { TB_SSHC_M_HOSTBASED, "hostbased" },
+		      { TB_SSHC_M_GSSAPI, "gssapi-with-mic" } };
 	size_t len = 0;
 
 	if (cap == 0)
@@ -156,18 +165,16 @@ static void record_negotiated(ssh_session s, struct tb_sshc_auth *out)
 		ssh_key_free(key);
 	}
 	/* AEAD ciphers have no separate MAC: libssh names it "aead-...". */
-	out->legacy_algorithms = tb_sshc_is_legacy_algorithm(out->kex) ||
-				 tb_sshc_is_legacy_algorithm(out->hostkey) ||
-				 tb_sshc_is_legacy_algorithm(out->cipher) ||
-				 tb_sshc_is_legacy_algorithm(out->mac);
+	out->legacy_algorithms =
+		tb_sshc_is_legacy_algorithm(out->kex) || tb_sshc_is_legacy_algorithm(out->hostkey) ||
+		tb_sshc_is_legacy_algorithm(out->cipher) || tb_sshc_is_legacy_algorithm(out->mac);
 }
 
 static void fail(struct tb_sshc_auth *out, enum tb_sshc_outcome o, const char *what, ssh_session s)
 {
 	const char *err = s ? ssh_get_error(s) : "";
 	out->outcome = o;
-	snprintf(out->why, sizeof out->why, "%s%s%s", what, err && err[0] ? ": " : "",
-		 err ? err : "");
+	snprintf(out->why, sizeof out->why, "%s%s%s", what, err && err[0] ? ": " : "", err ? err : "");
 }
 
 static void run_probe(ssh_session s, int fd, int64_t deadline_ms, struct tb_sshc_auth *out)
@@ -177,8 +184,10 @@ static void run_probe(ssh_session s, int fd, int64_t deadline_ms, struct tb_sshc
 	ssh_set_blocking(s, 0);
 	while ((rc = ssh_connect(s)) == SSH_AGAIN) {
 		if (wait_io(s, fd, deadline_ms)) {
-			fail(out, TB_SSHC_TIMEOUT, "key exchange did not finish before the deadline "
-			     "(stalled or dripping)", NULL);
+			fail(out, TB_SSHC_TIMEOUT,
+			     "key exchange did not finish before the deadline "
+			     "(stalled or dripping)",
+			     NULL);
 			return;
 		}
 	}
@@ -189,8 +198,10 @@ static void run_probe(ssh_session s, int fd, int64_t deadline_ms, struct tb_sshc
 	record_negotiated(s, out);
 	while ((rc = ssh_userauth_none(s, NULL)) == SSH_AUTH_AGAIN) {
 		if (wait_io(s, fd, deadline_ms)) {
-			fail(out, TB_SSHC_TIMEOUT, "no answer to the userauth \"none\" request "
-			     "before the deadline", NULL);
+			fail(out, TB_SSHC_TIMEOUT,
+			     "no answer to the userauth \"none\" request "
+			     "before the deadline",
+			     NULL);
 			return;
 		}
 	}

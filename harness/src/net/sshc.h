@@ -19,24 +19,24 @@
 /* Authentication methods a server may offer (bit mask). */
 enum tb_sshc_method {
 	TB_SSHC_M_PASSWORD = 1 << 0,
-	TB_SSHC_M_KBDINT = 1 << 1,    /* keyboard-interactive: usually a password prompt */
+	TB_SSHC_M_KBDINT = 1 << 1, /* keyboard-interactive: usually a password prompt */
 	TB_SSHC_M_PUBKEY = 1 << 2,
 	TB_SSHC_M_HOSTBASED = 1 << 3,
 	TB_SSHC_M_GSSAPI = 1 << 4,
 };
 
 enum tb_sshc_outcome {
-	TB_SSHC_LISTED,      /* key exchange done, "none" refused, methods listed */
-	TB_SSHC_NONE_OK,     /* the server let us in with no authentication at all */
-	TB_SSHC_KEX_FAILED,  /* no usable key exchange (why says what libssh saw) */
-	TB_SSHC_TIMEOUT,     /* the deadline passed (stall, drip) */
-	TB_SSHC_LOCAL,       /* a local failure (libssh setup) */
+	TB_SSHC_LISTED,     /* key exchange done, "none" refused, methods listed */
+	TB_SSHC_NONE_OK,    /* the server let us in with no authentication at all */
+	TB_SSHC_KEX_FAILED, /* no usable key exchange (why says what libssh saw) */
+	TB_SSHC_TIMEOUT,    /* the deadline passed (stall, drip) */
+	TB_SSHC_LOCAL,      /* a local failure (libssh setup) */
 };
 
 struct tb_sshc_auth {
 	enum tb_sshc_outcome outcome;
-	unsigned methods;     /* enum tb_sshc_method bits, when LISTED */
-	char why[256];        /* reason when not LISTED/NONE_OK */
+	unsigned methods; /* enum tb_sshc_method bits, when LISTED */
+	char why[256];    /* reason when not LISTED/NONE_OK */
 	/* What was negotiated (empty when key exchange did not finish). */
 	char kex[64], hostkey[64], cipher[64], mac[64];
 	int legacy_algorithms; /* a negotiated algorithm came from the legacy fallback set */

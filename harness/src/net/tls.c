@@ -31,9 +31,10 @@ struct tb_tls_conn {
 };
 
 const char tb_tls_all_ciphers[] = "ALL:COMPLEMENTOFALL:!PSK:!SRP:@SECLEVEL=0";
-const char tb_tls_all_suites13[] = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
-				   "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:"
-				   "TLS_AES_128_CCM_8_SHA256";
+const char tb_tls_all_suites13[] =
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+	"TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:"
+	"TLS_AES_128_CCM_8_SHA256";
 
 const char *tb_tls_ver_name(enum tb_tls_ver v)
 {
@@ -89,22 +90,23 @@ static SSL_CTX *probe_ctx(const struct tb_tls_probe *pr, struct tb_diag *d)
 	}
 	int v = ver_const(pr->ver);
 	SSL_CTX_set_security_level(ctx, 0);
-	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
-					 SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
+	SSL_CTX_set_options(ctx,
+			    SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
 	SSL_CTX_clear_options(ctx, SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	ERR_clear_error();
 	int ok = SSL_CTX_set_min_proto_version(ctx, v) && SSL_CTX_set_max_proto_version(ctx, v);
 	if (ok && pr->ver == TB_TLS13) {
 		ERR_clear_error();
-		ok = SSL_CTX_set_ciphersuites(ctx, pr->ciphersuites ? pr->ciphersuites :
-									    tb_tls_all_suites13);
+		ok = SSL_CTX_set_ciphersuites(ctx, pr->ciphersuites ? pr->ciphersuites
+								    : tb_tls_all_suites13);
 	} else if (ok) {
 		ERR_clear_error();
 		ok = SSL_CTX_set_cipher_list(ctx, pr->ciphers ? pr->ciphers : tb_tls_all_ciphers);
 	}
 	if (!ok) {
-		tb_diag_set(d, TB_E_INTERNAL, "this OpenSSL cannot offer TLS %s with the requested suites",
+		tb_diag_set(d, TB_E_INTERNAL,
+			    "this OpenSSL cannot offer TLS %s with the requested suites",
 			    tb_tls_ver_name(pr->ver));
 		SSL_CTX_free(ctx);
 		return NULL;
@@ -179,8 +181,8 @@ static enum tb_tls_outcome failure(SSL *ssl, int r, struct tb_diag *d)
 	unsigned long q = ERR_peek_error();
 	int reason = ERR_GET_REASON(q);
 
-	if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SSL &&
-	    reason == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+	if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN ||
+	    (e == SSL_ERROR_SSL && reason == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
 		tb_diag_set(d, TB_E_REFUSED, "the peer closed the connection during the handshake");
 		return TB_TLS_REFUSED;
 	}
@@ -201,8 +203,7 @@ static enum tb_tls_outcome failure(SSL *ssl, int r, struct tb_diag *d)
 		case SSL_R_NO_PROTOCOLS_AVAILABLE:
 			tb_diag_set(d, TB_E_REFUSED, "refused: %s", rs ? rs : "?");
 			return TB_TLS_REFUSED;
-		default:
-			break;
+		default: break;
 		}
 	}
 	tb_diag_set(d, TB_E_FORMAT, "not a TLS handshake: %s", rs ? rs : "unknown error");
@@ -242,9 +243,8 @@ static enum tb_tls_outcome connect_outcome(enum tb_err e)
 	return e == TB_E_REFUSED ? TB_TLS_CLOSED : e == TB_E_TIMEOUT ? TB_TLS_TIMEOUT : TB_TLS_LOCAL;
 }
 
-void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port,
-		      const struct tb_tls_probe *pr, struct tb_tls_result *res,
-		      struct tb_tls_conn **keep)
+void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port, const struct tb_tls_probe *pr,
+		      struct tb_tls_result *res, struct tb_tls_conn **keep)
 {
 	struct tb_diag d = { .msg = "" };
 	int fd = -1;
@@ -279,7 +279,8 @@ void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port,
 		if (tb_net_deadline_passed(deadline)) { /* even while the device keeps sending */
 			res->outcome = TB_TLS_TIMEOUT;
 			snprintf(res->why, sizeof res->why, "no complete handshake within %d ms%s",
-				 pr->timeout_ms, tb_net_stop_requested() ? " (the run was interrupted)" : "");
+				 pr->timeout_ms,
+				 tb_net_stop_requested() ? " (the run was interrupted)" : "");
 			break;
 		}
 		ERR_clear_error();
@@ -294,7 +295,8 @@ void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port,
 				continue;
 			res->outcome = TB_TLS_TIMEOUT;
 			snprintf(res->why, sizeof res->why,
-				 "no complete handshake within %d ms (stalled or dripping)", pr->timeout_ms);
+				 "no complete handshake within %d ms (stalled or dripping)",
+				 pr->timeout_ms);
 			break;
 		}
 		res->outcome = failure(ssl, r, &d);
@@ -337,8 +339,7 @@ enum tb_err tb_tls_send(struct tb_tls_conn *c, const void *buf, size_t len, int6
 	return TB_OK;
 }
 
-enum tb_err tb_tls_recv(struct tb_tls_conn *c, void *buf, size_t cap, size_t *got,
-			int64_t deadline_ms)
+enum tb_err tb_tls_recv(struct tb_tls_conn *c, void *buf, size_t cap, size_t *got, int64_t deadline_ms)
 {
 	*got = 0;
 	for (;;) {

@@ -25,25 +25,25 @@ enum tb_tls_group { TB_TLSG_AEAD_FS, TB_TLSG_AEAD_NOFS, TB_TLSG_CBC, TB_TLSG_BRO
 const char *tb_tls_group_name(enum tb_tls_group g); /* "aead-fs", "aead-nofs", "cbc", "broken" */
 
 enum tb_tls_outcome {
-	TB_TLS_OK,       /* handshake completed */
-	TB_TLS_REFUSED,  /* alert, close or version/cipher refusal: not accepted */
-	TB_TLS_NOT_TLS,  /* the peer's bytes are not a TLS handshake */
-	TB_TLS_TIMEOUT,  /* the deadline passed (stall, drip) */
-	TB_TLS_CLOSED,   /* nothing listens (TCP refused) */
-	TB_TLS_LOCAL,    /* scope refusal or a local failure */
+	TB_TLS_OK,      /* handshake completed */
+	TB_TLS_REFUSED, /* alert, close or version/cipher refusal: not accepted */
+	TB_TLS_NOT_TLS, /* the peer's bytes are not a TLS handshake */
+	TB_TLS_TIMEOUT, /* the deadline passed (stall, drip) */
+	TB_TLS_CLOSED,  /* nothing listens (TCP refused) */
+	TB_TLS_LOCAL,   /* scope refusal or a local failure */
 };
 
 struct tb_tls_cert {
-	char key_type[16];  /* "RSA", "EC", "ED25519", "DSA", ... */
+	char key_type[16]; /* "RSA", "EC", "ED25519", "DSA", ... */
 	int key_bits;
-	char curve[32];     /* EC group name, "" otherwise */
-	char sig_alg[64];   /* e.g. "sha256WithRSAEncryption" */
-	int sig_weak_hash;  /* signature over MD5 or SHA-1 */
+	char curve[32];                /* EC group name, "" otherwise */
+	char sig_alg[64];              /* e.g. "sha256WithRSAEncryption" */
+	int sig_weak_hash;             /* signature over MD5 or SHA-1 */
 	int64_t not_before, not_after; /* Unix time; 0 when unreadable */
 	int self_signed;
-	int chain_len;      /* certificates the server sent */
+	int chain_len; /* certificates the server sent */
 	int has_san;
-	int san_matches;    /* a SAN IP entry equals the address used */
+	int san_matches; /* a SAN IP entry equals the address used */
 	char subject[160], issuer[160];
 };
 
@@ -57,10 +57,10 @@ struct tb_tls_probe {
 struct tb_tls_result {
 	enum tb_tls_outcome outcome;
 	char why[256];
-	char cipher[64];          /* negotiated suite (OpenSSL name) */
+	char cipher[64]; /* negotiated suite (OpenSSL name) */
 	enum tb_tls_group group;
-	int secure_reneg;         /* RFC 5746 offered by the server (TLS <= 1.2) */
-	int compression;          /* compression negotiated */
+	int secure_reneg; /* RFC 5746 offered by the server (TLS <= 1.2) */
+	int compression;  /* compression negotiated */
 	int have_cert;
 	struct tb_tls_cert cert;
 };
@@ -70,11 +70,9 @@ struct tb_tls_conn;
 /* Run one handshake to addr:port.  Never fails hard: the outcome is in
  * res.  With keep != NULL and TB_TLS_OK the connection stays open in *keep
  * (for an application protocol over TLS); otherwise it is closed. */
-void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port,
-		      const struct tb_tls_probe *pr, struct tb_tls_result *res,
-		      struct tb_tls_conn **keep);
-TB_WUR enum tb_err tb_tls_send(struct tb_tls_conn *c, const void *buf, size_t len,
-			       int64_t deadline_ms);
+void tb_tls_handshake(struct tb_net *net, uint32_t addr, uint16_t port, const struct tb_tls_probe *pr,
+		      struct tb_tls_result *res, struct tb_tls_conn **keep);
+TB_WUR enum tb_err tb_tls_send(struct tb_tls_conn *c, const void *buf, size_t len, int64_t deadline_ms);
 /* TB_OK with *got == 0: the peer closed. */
 TB_WUR enum tb_err tb_tls_recv(struct tb_tls_conn *c, void *buf, size_t cap, size_t *got,
 			       int64_t deadline_ms);

@@ -26,8 +26,7 @@ static inline int tb_ascii_eq_ci(const uint8_t *s, size_t n, const char *lit)
 
 /* Does hay[0..haylen) contain needle[0..nlen)?  An empty needle gives 0:
  * there is nothing to confirm.  Either pointer may be NULL (gives 0). */
-static inline int tb_mem_contains(const uint8_t *hay, size_t haylen, const uint8_t *needle,
-				  size_t nlen)
+static inline int tb_mem_contains(const uint8_t *hay, size_t haylen, const uint8_t *needle, size_t nlen)
 {
 	if (!hay || !needle || nlen == 0 || nlen > haylen)
 		return 0;

@@ -8,8 +8,8 @@
 
 #define HTTP_MAX_HEADERS 64
 
-static const char *const methods[] = { "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS",
-				       "PATCH", "CONNECT", NULL };
+static const char *const methods[] = { "GET",     "POST",  "PUT",     "HEAD", "DELETE",
+				       "OPTIONS", "PATCH", "CONNECT", NULL };
 
 /* Copy at most cap-1 printable bytes as a C string. */
 static void copy_text(char *dst, size_t cap, const uint8_t *p, size_t n)
@@ -22,11 +22,16 @@ static void copy_text(char *dst, size_t cap, const uint8_t *p, size_t n)
 
 static int b64val(uint8_t c)
 {
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == '/') return 63;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
 	return -1;
 }
 
@@ -92,7 +97,8 @@ static void authorization(struct tb_http_sniffed *r, const uint8_t *v, size_t n)
 		if (!colon)
 			return;
 		r->has_basic = 1;
-		r->user_len = (size_t)(colon - dec) < TB_CT_VALUE_MAX ? (size_t)(colon - dec) : TB_CT_VALUE_MAX;
+		r->user_len = (size_t)(colon - dec) < TB_CT_VALUE_MAX ? (size_t)(colon - dec)
+								      : TB_CT_VALUE_MAX;
 		memcpy(r->user, dec, r->user_len);
 		size_t pl = dn - (size_t)(colon - dec) - 1;
 		r->secret_len = pl < TB_CT_VALUE_MAX ? pl : TB_CT_VALUE_MAX;
@@ -110,9 +116,8 @@ static int names_a_secret(const uint8_t *name, size_t n)
 {
 	return icontains(name, n, "token") || icontains(name, n, "api-key") ||
 	       icontains(name, n, "apikey") || icontains(name, n, "api_key") ||
-	       icontains(name, n, "secret") || icontains(name, n, "passw") ||
-	       ieq(name, n, "key") || ieq(name, n, "pass") || ieq(name, n, "pwd") ||
-	       ieq(name, n, "auth");
+	       icontains(name, n, "secret") || icontains(name, n, "passw") || ieq(name, n, "key") ||
+	       ieq(name, n, "pass") || ieq(name, n, "pwd") || ieq(name, n, "auth");
 }
 
 /* The first query parameter of the request target whose name says it
@@ -216,8 +221,8 @@ enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_sniffed
 	return TB_E_FORMAT; /* more headers than any device needs */
 }
 
-enum tb_err tb_p_ftp_command(const uint8_t *p, size_t n, char verb[5], uint8_t *arg,
-			     size_t argcap, size_t *arglen)
+enum tb_err tb_p_ftp_command(const uint8_t *p, size_t n, char verb[5], uint8_t *arg, size_t argcap,
+			     size_t *arglen)
 {
 	size_t i = 0;
 	*arglen = 0;
@@ -321,8 +326,8 @@ static void server_byte(struct tb_telnet_login *s, uint8_t b)
 	s->prompt[s->promptlen++] = (uint8_t)tolower(b);
 }
 
-enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server,
-					const uint8_t *p, size_t n, size_t *used)
+enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server, const uint8_t *p,
+					size_t n, size_t *used)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = p[i];

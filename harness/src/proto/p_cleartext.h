@@ -29,17 +29,17 @@ struct tb_http_sniffed {
 	char method[16];
 	char path[128];
 	char host[128];
-	int has_basic;                 /* Authorization: Basic, decoded */
+	int has_basic; /* Authorization: Basic, decoded */
 	uint8_t user[TB_CT_VALUE_MAX];
 	size_t user_len;
 	uint8_t secret[TB_CT_VALUE_MAX]; /* the Basic password */
 	size_t secret_len;
-	int has_token;                 /* another Authorization scheme, or a header named for a token */
-	char token_header[48];         /* the header that carried it */
+	int has_token;         /* another Authorization scheme, or a header named for a token */
+	char token_header[48]; /* the header that carried it */
 	uint8_t token[TB_CT_VALUE_MAX];
 	size_t token_len;
-	int has_query_token;           /* a query parameter named for a token, key or password */
-	char query_param[48];          /* its name */
+	int has_query_token;  /* a query parameter named for a token, key or password */
+	char query_param[48]; /* its name */
 	uint8_t qtoken[TB_CT_VALUE_MAX];
 	size_t qtoken_len;
 };
@@ -52,7 +52,7 @@ TB_WUR enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_
 /* An FTP command line: verb (upper-cased, up to 4 letters) and argument.
  * TB_E_FORMAT when not a command, TB_E_TRUNC without the line end. */
 TB_WUR enum tb_err tb_p_ftp_command(const uint8_t *p, size_t n, char verb[5], uint8_t *arg,
-			     size_t argcap, size_t *arglen);
+				    size_t argcap, size_t *arglen);
 
 enum tb_tl_expect { TB_TL_IDLE, TB_TL_USER, TB_TL_PASS };
 
@@ -72,7 +72,7 @@ void tb_p_telnet_login_init(struct tb_telnet_login *s);
  * first completed login line in these bytes (its value in s->line,
  * s->linelen) or TB_TL_NONE; *used says how many bytes were consumed, so
  * the caller feeds the rest again. */
-enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server,
-					const uint8_t *p, size_t n, size_t *used);
+enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server, const uint8_t *p,
+					size_t n, size_t *used);
 
 #endif

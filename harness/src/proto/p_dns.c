@@ -111,7 +111,8 @@ enum tb_err tb_p_dns_answers(const uint8_t *msg, size_t len, struct tb_dns_a *ou
 			const uint8_t *a = msg + off;
 			struct tb_dns_a *x = &out[(*nout)++];
 			memcpy(x->name, qname, strlen(qname) + 1);
-			x->addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+			x->addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 |
+				  a[3];
 		}
 		off += rdlen;
 	}

@@ -23,6 +23,6 @@ struct tb_dns_a {
 /* Parse a DNS response; up to max A answers go to out.  TB_E_FORMAT when
  * the message is a query or malformed, TB_E_TRUNC when cut short. */
 TB_WUR enum tb_err tb_p_dns_answers(const uint8_t *msg, size_t len, struct tb_dns_a *out, size_t max,
-			     size_t *nout);
+				    size_t *nout);
 
 #endif

@@ -11,7 +11,8 @@ enum tb_err tb_p_fw_version(const char *s, size_t len, struct tb_fw_version *v, 
 {
 	memset(v, 0, sizeof *v);
 	if (len == 0 || len > TB_FWV_MAX_LEN) {
-		return tb_diag_set(d, TB_E_FORMAT, "a version must have 1 to %d characters", TB_FWV_MAX_LEN);
+		return tb_diag_set(d, TB_E_FORMAT, "a version must have 1 to %d characters",
+				   TB_FWV_MAX_LEN);
 	}
 	size_t i = 0;
 	while (i < len) {
@@ -64,7 +65,8 @@ static enum tb_err take_line(struct tb_rd *r, const char *key, const uint8_t **v
 	if (!nl) {
 		for (size_t i = cmp; i < left; i++)
 			if (p[i] < 0x20 || p[i] > 0x7e) {
-				return tb_diag_set(d, TB_E_FORMAT, "line '%s' has a control or non-ASCII byte", key);
+				return tb_diag_set(d, TB_E_FORMAT,
+						   "line '%s' has a control or non-ASCII byte", key);
 			}
 		return tb_diag_set(d, TB_E_TRUNC, "manifest cut short in line '%s'", key);
 	}
@@ -74,7 +76,9 @@ static enum tb_err take_line(struct tb_rd *r, const char *key, const uint8_t **v
 	}
 	for (size_t i = 0; i < n; i++)
 		if (p[i] < 0x20 || p[i] > 0x7e) {
-			return tb_diag_set(d, TB_E_FORMAT, "line '%s' has a control or non-ASCII byte (CR is not allowed)", key);
+			return tb_diag_set(
+				d, TB_E_FORMAT,
+				"line '%s' has a control or non-ASCII byte (CR is not allowed)", key);
 		}
 	*val = p + klen;
 	*vlen = n - klen;
@@ -94,7 +98,9 @@ static int hexval(uint8_t c)
 static enum tb_err parse_digest(const uint8_t *v, size_t n, uint8_t out[32], struct tb_diag *d)
 {
 	if (n != 64) {
-		return tb_diag_set(d, TB_E_FORMAT, "image-sha256 must be 64 lower-case hex digits, not %zu characters", n);
+		return tb_diag_set(d, TB_E_FORMAT,
+				   "image-sha256 must be 64 lower-case hex digits, not %zu characters",
+				   n);
 	}
 	for (size_t i = 0; i < 32; i++) {
 		int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
@@ -110,11 +116,14 @@ static enum tb_err parse_size(const uint8_t *v, size_t n, uint64_t *out, struct 
 {
 	uint64_t s = 0;
 	if (n == 0 || n > 15 || (n > 1 && v[0] == '0')) {
-		return tb_diag_set(d, TB_E_FORMAT, "image-size must be a decimal number of bytes without leading zeros");
+		return tb_diag_set(
+			d, TB_E_FORMAT,
+			"image-size must be a decimal number of bytes without leading zeros");
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9') {
-			return tb_diag_set(d, TB_E_FORMAT, "image-size must be a decimal number of bytes");
+			return tb_diag_set(d, TB_E_FORMAT,
+					   "image-size must be a decimal number of bytes");
 		}
 		s = s * 10 + (uint64_t)(v[i] - '0');
 	}
@@ -137,14 +146,16 @@ enum tb_err tb_p_fwmanifest(const uint8_t *buf, size_t len, struct tb_fw_manifes
 	tb_rd_init(&r, buf, len);
 	for (int i = 0; i < 4; i++) {
 		if (tb_rd_left(&r) == 0) {
-			return tb_diag_set(d, TB_E_TRUNC, "manifest cut short: line '%.*s' is missing", (int)strlen(keys[i]) - 2, keys[i]);
+			return tb_diag_set(d, TB_E_TRUNC, "manifest cut short: line '%.*s' is missing",
+					   (int)strlen(keys[i]) - 2, keys[i]);
 		}
 		enum tb_err e = take_line(&r, keys[i], &val[i], &vlen[i], d);
 		if (e)
 			return e;
 	}
 	if (tb_rd_left(&r)) {
-		return tb_diag_set(d, TB_E_FORMAT, "unexpected bytes after the image-size line (byte %zu)", r.off);
+		return tb_diag_set(d, TB_E_FORMAT,
+				   "unexpected bytes after the image-size line (byte %zu)", r.off);
 	}
 	enum tb_err e = TB_OK;
 	if (vlen[0] != 1 || val[0][0] != '1') {
@@ -205,7 +216,9 @@ static enum tb_err der_posint(struct tb_rd *r, const char *name, struct tb_diag 
 		return tb_diag_set(d, TB_E_TRUNC, "signature cut short in INTEGER %s", name);
 	}
 	if (n == 0 || n > 67 || (p[0] & 0x80) || (n > 1 && p[0] == 0 && !(p[1] & 0x80))) {
-		return tb_diag_set(d, TB_E_FORMAT, "INTEGER %s is empty, negative, too long or not minimally encoded", name);
+		return tb_diag_set(d, TB_E_FORMAT,
+				   "INTEGER %s is empty, negative, too long or not minimally encoded",
+				   name);
 	}
 	return TB_OK;
 }
@@ -213,8 +226,8 @@ static enum tb_err der_posint(struct tb_rd *r, const char *name, struct tb_diag 
 /* The one outer SEQUENCE a signature file holds: it must be all of the file
  * (cut short: TB_E_TRUNC; trailing bytes: TB_E_FORMAT).  *body covers its
  * contents.  what names the structure in messages. */
-static enum tb_err outer_sequence(const uint8_t *buf, size_t len, const char *what,
-				  struct tb_rd *body, struct tb_diag *d)
+static enum tb_err outer_sequence(const uint8_t *buf, size_t len, const char *what, struct tb_rd *body,
+				  struct tb_diag *d)
 {
 	struct tb_rd r;
 	size_t n;
@@ -227,10 +240,12 @@ static enum tb_err outer_sequence(const uint8_t *buf, size_t len, const char *wh
 	if (e)
 		return e;
 	if (n > tb_rd_left(&r)) {
-		return tb_diag_set(d, TB_E_TRUNC, "%s cut short: %zu bytes announced, %zu present", what, n, tb_rd_left(&r));
+		return tb_diag_set(d, TB_E_TRUNC, "%s cut short: %zu bytes announced, %zu present",
+				   what, n, tb_rd_left(&r));
 	}
 	if (n < tb_rd_left(&r)) {
-		return tb_diag_set(d, TB_E_FORMAT, "%zu unexpected bytes after the %s", tb_rd_left(&r) - n, what);
+		return tb_diag_set(d, TB_E_FORMAT, "%zu unexpected bytes after the %s",
+				   tb_rd_left(&r) - n, what);
 	}
 	tb_rd_sub(&r, n, body);
 	return TB_OK;
@@ -245,14 +260,17 @@ enum tb_err tb_p_fwsig_ecdsa_der(const uint8_t *buf, size_t len, struct tb_diag 
 	if ((e = der_posint(&body, "r", d)) || (e = der_posint(&body, "s", d)))
 		return e == TB_E_TRUNC ? TB_E_FORMAT : e; /* the outer length was complete */
 	if (tb_rd_left(&body)) {
-		return tb_diag_set(d, TB_E_FORMAT, "unexpected bytes after INTEGER s inside the SEQUENCE");
+		return tb_diag_set(d, TB_E_FORMAT,
+				   "unexpected bytes after INTEGER s inside the SEQUENCE");
 	}
 	return TB_OK;
 }
 
 enum tb_err tb_p_fwsig_cms_outer(const uint8_t *buf, size_t len, struct tb_diag *d)
 {
-	static const uint8_t oid_signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+	static const uint8_t oid_signed_data[] = {
+		0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02
+	};
 	struct tb_rd body;
 	size_t on;
 	const uint8_t *oid;
@@ -263,7 +281,9 @@ enum tb_err tb_p_fwsig_cms_outer(const uint8_t *buf, size_t len, struct tb_diag 
 		return e == TB_E_TRUNC ? TB_E_FORMAT : e;
 	tb_rd_bytes(&body, on, &oid);
 	if (!oid || on != sizeof oid_signed_data || memcmp(oid, oid_signed_data, on) != 0) {
-		return tb_diag_set(d, TB_E_FORMAT, "not a CMS SignedData structure (content type is not id-signedData)");
+		return tb_diag_set(
+			d, TB_E_FORMAT,
+			"not a CMS SignedData structure (content type is not id-signedData)");
 	}
 	if (tb_rd_peek(&body) != 0xa0) {
 		return tb_diag_set(d, TB_E_FORMAT, "CMS SignedData without its [0] content");

@@ -175,7 +175,7 @@ static int offers_basic(const uint8_t *v, size_t n)
 		while (j < en && is_ows(e[j]))
 			j++;
 		if (j < en && e[j] == '=')
-			continue;	/* auth-param */
+			continue; /* auth-param */
 		if (tb_ascii_eq_ci(e, k, "basic"))
 			return 1;
 	}
@@ -184,9 +184,8 @@ static int offers_basic(const uint8_t *v, size_t n)
 
 static enum tb_err parse_status(const uint8_t *l, size_t n, struct tb_http_resp *out)
 {
-	if (n < 12 || memcmp(l, "HTTP/", 5) != 0 || !is_digit(l[5]) || l[6] != '.' ||
-	    !is_digit(l[7]) || l[8] != ' ' || l[9] < '1' || l[9] > '9' ||
-	    !is_digit(l[10]) || !is_digit(l[11]))
+	if (n < 12 || memcmp(l, "HTTP/", 5) != 0 || !is_digit(l[5]) || l[6] != '.' || !is_digit(l[7]) ||
+	    l[8] != ' ' || l[9] < '1' || l[9] > '9' || !is_digit(l[10]) || !is_digit(l[11]))
 		return TB_E_FORMAT;
 	if (n > 12 && l[12] != ' ')
 		return TB_E_FORMAT;
@@ -206,7 +205,7 @@ static enum tb_err parse_field(const uint8_t *l, size_t n, struct tb_http_resp *
 	size_t vn;
 
 	if (is_ows(l[0]))
-		return TB_E_FORMAT;	/* obs-fold */
+		return TB_E_FORMAT; /* obs-fold */
 	while (k < n && l[k] != ':')
 		k++;
 	if (k == n || k == 0)
@@ -321,8 +320,8 @@ static enum tb_err line_err(enum line_res lr, const struct tb_rd *r)
 	return tb_rd_left(r) >= TB_HTTP_CHUNK_LINE_MAX ? TB_E_FORMAT : TB_E_TRUNC;
 }
 
-enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
-			      size_t *outlen, size_t *consumed)
+enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_t cap, size_t *outlen,
+			      size_t *consumed)
 {
 	struct tb_rd r;
 	size_t on = 0, done = 0, n, size;
@@ -357,12 +356,8 @@ enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_
 		on += size;
 		/* chunk-data is followed by CRLF (or LF). */
 		switch (tb_rd_peek(&r)) {
-		case -1:
-			err = TB_E_TRUNC;
-			goto fail;
-		case '\n':
-			tb_rd_skip(&r, 1);
-			break;
+		case -1: err = TB_E_TRUNC; goto fail;
+		case '\n': tb_rd_skip(&r, 1); break;
 		case '\r':
 			if (!tb_rd_avail(&r, 2)) {
 				err = TB_E_TRUNC;
@@ -374,9 +369,7 @@ enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_
 			}
 			tb_rd_skip(&r, 2);
 			break;
-		default:
-			err = TB_E_FORMAT;
-			goto fail;
+		default: err = TB_E_FORMAT; goto fail;
 		}
 		done = r.off;
 	}
@@ -403,8 +396,8 @@ fail:
 	return err;
 }
 
-int tb_p_http_header(const uint8_t *buf, size_t header_len, const char *name,
-		     const uint8_t **val, size_t *vlen)
+int tb_p_http_header(const uint8_t *buf, size_t header_len, const char *name, const uint8_t **val,
+		     size_t *vlen)
 {
 	size_t nlen = strlen(name), i = 0;
 	*val = NULL;

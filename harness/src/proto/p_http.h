@@ -17,14 +17,14 @@
 #define TB_HTTP_CHUNK_LINE_MAX 4096
 
 struct tb_http_resp {
-	int major, minor, status;	/* status 100..999 */
-	size_t header_len;		/* bytes up to and including the blank line */
-	long long content_length;	/* -1 when absent */
-	int chunked;			/* Transfer-Encoding: chunked (last coding) */
-	int www_auth_basic;		/* a WWW-Authenticate header offers Basic */
-	const uint8_t *location;	/* NULL when absent (first occurrence) */
+	int major, minor, status; /* status 100..999 */
+	size_t header_len;        /* bytes up to and including the blank line */
+	long long content_length; /* -1 when absent */
+	int chunked;              /* Transfer-Encoding: chunked (last coding) */
+	int www_auth_basic;       /* a WWW-Authenticate header offers Basic */
+	const uint8_t *location;  /* NULL when absent (first occurrence) */
 	size_t location_len;
-	const uint8_t *content_type;	/* NULL when absent (first occurrence) */
+	const uint8_t *content_type; /* NULL when absent (first occurrence) */
 	size_t content_type_len;
 	unsigned nheaders;
 };
@@ -51,14 +51,14 @@ TB_WUR enum tb_err tb_p_http_response(const uint8_t *buf, size_t len, struct tb_
  * sizes are only trusted against the bytes actually present).
  * Chunk extensions and trailer fields are accepted and ignored. */
 TB_WUR enum tb_err tb_p_http_dechunk(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
-			      size_t *outlen, size_t *consumed);
+				     size_t *outlen, size_t *consumed);
 
 /* Find the first header field called name (given in lower case; matched
  * case-insensitively) in a header
  * block buf[0..header_len) already accepted by tb_p_http_response.  Returns 1
  * and a trimmed view of its value, or 0 when absent. */
-int tb_p_http_header(const uint8_t *buf, size_t header_len, const char *name,
-		     const uint8_t **val, size_t *vlen);
+int tb_p_http_header(const uint8_t *buf, size_t header_len, const char *name, const uint8_t **val,
+		     size_t *vlen);
 
 /* Retry-After as delta-seconds (RFC 9110 10.2.3), clamped to max_s.  An
  * HTTP-date or a malformed value gives dflt. */

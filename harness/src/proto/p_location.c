@@ -30,8 +30,9 @@ static enum tb_err parse_absolute(const char *v, uint32_t *addr, uint16_t *port,
 	memcpy(h, host, hl);
 	h[hl] = '\0';
 	if (tb_ipv4_parse(h, addr) != 0)
-		return tb_diag_set(d, TB_E_FORMAT,
-				   "redirect to host name '%s' refused: only lab addresses are followed", h);
+		return tb_diag_set(
+			d, TB_E_FORMAT,
+			"redirect to host name '%s' refused: only lab addresses are followed", h);
 	const char *p = host + hl;
 	*port = 80;
 	if (*p == ':' && parse_port(p, port, &p) != 0)
@@ -40,8 +41,8 @@ static enum tb_err parse_absolute(const char *v, uint32_t *addr, uint16_t *port,
 	return TB_OK;
 }
 
-enum tb_err tb_p_location(const uint8_t *loc, size_t len, uint32_t *addr, uint16_t *port,
-			  char *path, size_t pathlen, struct tb_diag *d)
+enum tb_err tb_p_location(const uint8_t *loc, size_t len, uint32_t *addr, uint16_t *port, char *path,
+			  size_t pathlen, struct tb_diag *d)
 {
 	char v[TB_LOCATION_MAX + 1];
 	if (len == 0 || len >= sizeof v || memchr(loc, '\0', len))

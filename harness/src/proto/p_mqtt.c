@@ -67,7 +67,8 @@ enum tb_err tb_p_mqtt_connect(const uint8_t *p, size_t n, struct tb_mqtt_connect
 	uint16_t pnl = tb_rd_be16(&body);
 	const uint8_t *pn;
 	tb_rd_bytes(&body, pnl, &pn);
-	if (!pn || !((pnl == 4 && memcmp(pn, "MQTT", 4) == 0) || (pnl == 6 && memcmp(pn, "MQIsdp", 6) == 0)))
+	if (!pn ||
+	    !((pnl == 4 && memcmp(pn, "MQTT", 4) == 0) || (pnl == 6 && memcmp(pn, "MQIsdp", 6) == 0)))
 		return TB_E_FORMAT;
 	c->level = tb_rd_u8(&body);
 	uint8_t flags = tb_rd_u8(&body);

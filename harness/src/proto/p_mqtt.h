@@ -11,9 +11,9 @@
 #define TB_MQTT_FIELD_MAX 256
 
 struct tb_mqtt_connect {
-	uint8_t level;                  /* 3, 4 or 5 */
+	uint8_t level; /* 3, 4 or 5 */
 	uint8_t client_id[TB_MQTT_FIELD_MAX];
-	size_t client_id_len;           /* bytes kept (truncated to the buffer) */
+	size_t client_id_len; /* bytes kept (truncated to the buffer) */
 	int has_user, has_pass;
 	uint8_t user[TB_MQTT_FIELD_MAX];
 	size_t user_len;

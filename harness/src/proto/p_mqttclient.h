@@ -25,7 +25,7 @@
  * length (1..4 byte varint).  TB_E_TRUNC until complete; TB_E_FORMAT for a
  * fifth length byte; TB_E_TOOBIG above TB_MQTT_PACKET_MAX. */
 TB_WUR enum tb_err tb_p_mqtt_packet(const uint8_t *buf, size_t len, uint8_t *type, uint8_t *flags,
-			     const uint8_t **body, size_t *blen, size_t *consumed);
+				    const uint8_t **body, size_t *blen, size_t *consumed);
 
 struct tb_mqtt_connack {
 	int session_present;
@@ -35,7 +35,7 @@ struct tb_mqtt_connack {
 /* CONNACK body (exactly 2 bytes, flags 0, return code 0..5).
  * TB_E_TRUNC / TB_E_FORMAT. */
 TB_WUR enum tb_err tb_p_mqtt_connack(uint8_t flags, const uint8_t *body, size_t blen,
-			      struct tb_mqtt_connack *out);
+				     struct tb_mqtt_connack *out);
 
 struct tb_mqtt_suback {
 	uint16_t packet_id;
@@ -46,7 +46,7 @@ struct tb_mqtt_suback {
 /* SUBACK body: packet id and at least one return code, each 0, 1, 2 or
  * 0x80.  TB_E_TRUNC / TB_E_FORMAT / TB_E_TOOBIG. */
 TB_WUR enum tb_err tb_p_mqtt_suback(uint8_t flags, const uint8_t *body, size_t blen,
-			     struct tb_mqtt_suback *out);
+				    struct tb_mqtt_suback *out);
 
 /* CONNECT, protocol level 4, clean session, no will, no credentials unless
  * user is given.  Returns the length written, 0 when cap is too small. */

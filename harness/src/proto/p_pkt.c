@@ -13,9 +13,14 @@
 int tb_p_pkt_link_supported(int dlt)
 {
 	switch (dlt) {
-	case TB_DLT_NULL: case TB_DLT_EN10MB: case TB_DLT_RAW: case TB_DLT_RAW_ALT:
-	case TB_DLT_RAW_LT: case TB_DLT_LINUX_SLL: case TB_DLT_IPV4: case TB_DLT_LINUX_SLL2:
-		return 1;
+	case TB_DLT_NULL:
+	case TB_DLT_EN10MB:
+	case TB_DLT_RAW:
+	case TB_DLT_RAW_ALT:
+	case TB_DLT_RAW_LT:
+	case TB_DLT_LINUX_SLL:
+	case TB_DLT_IPV4:
+	case TB_DLT_LINUX_SLL2: return 1;
 	}
 	return 0;
 }
@@ -25,7 +30,9 @@ const char *tb_p_pkt_link_name(int dlt)
 	switch (dlt) {
 	case TB_DLT_NULL: return "NULL";
 	case TB_DLT_EN10MB: return "EN10MB";
-	case TB_DLT_RAW: case TB_DLT_RAW_ALT: case TB_DLT_RAW_LT: return "RAW";
+	case TB_DLT_RAW:
+	case TB_DLT_RAW_ALT:
+	case TB_DLT_RAW_LT: return "RAW";
 	case TB_DLT_LINUX_SLL: return "LINUX_SLL";
 	case TB_DLT_IPV4: return "IPV4";
 	case TB_DLT_LINUX_SLL2: return "LINUX_SLL2";
@@ -63,10 +70,11 @@ static enum tb_err link_header(int dlt, struct tb_rd *r, uint16_t *ethertype)
 		*ethertype = (af == 2 || af == 0x02000000) ? ETH_IPV4 : 1;
 		break;
 	}
-	case TB_DLT_RAW: case TB_DLT_RAW_ALT: case TB_DLT_RAW_LT: case TB_DLT_IPV4:
-		break;
-	default:
-		return TB_E_FORMAT;
+	case TB_DLT_RAW:
+	case TB_DLT_RAW_ALT:
+	case TB_DLT_RAW_LT:
+	case TB_DLT_IPV4: break;
+	default: return TB_E_FORMAT;
 	}
 	return r->trunc ? TB_E_TRUNC : TB_OK;
 }

@@ -19,22 +19,22 @@
 #define TB_DLT_NULL 0
 #define TB_DLT_EN10MB 1
 #define TB_DLT_RAW 12
-#define TB_DLT_RAW_ALT 14   /* DLT_RAW on some BSDs */
-#define TB_DLT_RAW_LT 101   /* LINKTYPE_RAW as stored in files */
+#define TB_DLT_RAW_ALT 14 /* DLT_RAW on some BSDs */
+#define TB_DLT_RAW_LT 101 /* LINKTYPE_RAW as stored in files */
 #define TB_DLT_LINUX_SLL 113
 #define TB_DLT_IPV4 228
 #define TB_DLT_LINUX_SLL2 276
 
 struct tb_pkt {
-	int ipv4;            /* 0: the frame carries no IPv4 packet */
-	uint32_t src, dst;   /* host byte order */
-	uint8_t proto;       /* IP protocol number */
-	uint16_t iplen;      /* IPv4 total length (the packet's size on the wire) */
-	int fragment;        /* part of a fragmented datagram */
-	int later_fragment;  /* fragment offset != 0: no transport header */
-	int transport;       /* TCP or UDP header decoded */
+	int ipv4;           /* 0: the frame carries no IPv4 packet */
+	uint32_t src, dst;  /* host byte order */
+	uint8_t proto;      /* IP protocol number */
+	uint16_t iplen;     /* IPv4 total length (the packet's size on the wire) */
+	int fragment;       /* part of a fragmented datagram */
+	int later_fragment; /* fragment offset != 0: no transport header */
+	int transport;      /* TCP or UDP header decoded */
 	uint16_t sport, dport;
-	uint8_t tcp_flags;   /* TB_TCP_* */
+	uint8_t tcp_flags;      /* TB_TCP_* */
 	const uint8_t *payload; /* transport payload within the frame (may be cut short) */
 	size_t paylen;          /* bytes of it captured */
 	int cut;                /* the snap length cut the IP packet short */

@@ -311,7 +311,7 @@ enum tb_err tb_p_securitytxt(const uint8_t *buf, size_t len, struct tb_sectxt *o
 		}
 		if (mode == SIGNED) {
 			if (is_marker(l, n, pgp_sig))
-				break;	/* the signature block is ignored */
+				break; /* the signature block is ignored */
 			if (n >= 2 && l[0] == '-' && l[1] == ' ') {
 				l += 2;
 				n -= 2;
@@ -346,7 +346,7 @@ static void fmt_utc(long long t, char *buf, size_t len)
 	}
 	/* Estimate the year from the 400-year cycle, then correct it. */
 	if (days < -719528)
-		days = -719528;	/* clamp to 0000-01-01 */
+		days = -719528; /* clamp to 0000-01-01 */
 	y = 1970 + days / 146097 * 400 + days % 146097 * 400 / 146097;
 	if (y < 0)
 		y = 0;
@@ -359,8 +359,8 @@ static void fmt_utc(long long t, char *buf, size_t len)
 		days -= month_days(y, m);
 		m++;
 	}
-	snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02dZ", y, m, (int)days + 1,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02dZ", y, m, (int)days + 1, (int)(secs / 3600),
+		 (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
 /* The verdict's reason into d (may be NULL); returns 0, "does not conform". */

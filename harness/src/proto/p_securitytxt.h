@@ -18,21 +18,21 @@ struct tb_view {
 };
 
 struct tb_sectxt {
-	unsigned ncontact;		/* all Contact fields seen (may exceed the array) */
+	unsigned ncontact; /* all Contact fields seen (may exceed the array) */
 	struct tb_view contact[TB_SECTXT_MAX_CONTACTS];
-	unsigned nexpires;		/* number of Expires fields */
-	int expires_valid;		/* the (first) Expires value is a valid RFC 3339
-					 * date-time (Z or +hh:mm / -hh:mm offset) */
-	long long expires_epoch;	/* seconds since 1970 UTC, when valid */
+	unsigned nexpires;       /* number of Expires fields */
+	int expires_valid;       /* the (first) Expires value is a valid RFC 3339
+				  * date-time (Z or +hh:mm / -hh:mm offset) */
+	long long expires_epoch; /* seconds since 1970 UTC, when valid */
 	struct tb_view policy, encryption, canonical, preferred_languages;
-					/* first occurrence; p == NULL when absent */
-	int pgp_signed;			/* starts with "-----BEGIN PGP SIGNED MESSAGE-----"
-					 * (the signed body is parsed with "- " dash-escaping
-					 * removed; the signature block is ignored) */
-	unsigned nunknown;		/* unknown field names (allowed by RFC, counted) */
-	unsigned nbad_lines;		/* lines that are neither comment, blank, nor
-					 * "Name: value" with a non-empty value */
-	unsigned long first_bad_line;	/* 1-based physical line, 0 if none */
+	/* first occurrence; p == NULL when absent */
+	int pgp_signed;               /* starts with "-----BEGIN PGP SIGNED MESSAGE-----"
+				       * (the signed body is parsed with "- " dash-escaping
+				       * removed; the signature block is ignored) */
+	unsigned nunknown;            /* unknown field names (allowed by RFC, counted) */
+	unsigned nbad_lines;          /* lines that are neither comment, blank, nor
+				       * "Name: value" with a non-empty value */
+	unsigned long first_bad_line; /* 1-based physical line, 0 if none */
 };
 
 /* Parse buf[0..len).  Field names are case-insensitive; lines and values are

@@ -12,10 +12,10 @@
 #define TB_SNMP_COMMUNITY_MAX 128
 
 struct tb_snmp_msg {
-	int version;            /* 0 v1, 1 v2c */
+	int version; /* 0 v1, 1 v2c */
 	uint8_t community[TB_SNMP_COMMUNITY_MAX];
-	size_t community_len;   /* bytes kept */
-	uint8_t pdu;            /* PDU tag, e.g. 0xa0 GetRequest, 0xa2 Response */
+	size_t community_len; /* bytes kept */
+	uint8_t pdu;          /* PDU tag, e.g. 0xa0 GetRequest, 0xa2 Response */
 };
 
 /* TB_E_FORMAT for SNMPv3 and anything that is not v1/v2c. */

@@ -45,8 +45,8 @@ enum tb_err tb_p_ssh_ident(const uint8_t *buf, size_t len, struct tb_ssh_ident *
 	for (;;) {
 		const uint8_t *nl = memchr(buf + start, '\n', len - start);
 		size_t avail = len - start;
-		int is_ssh = avail >= 4 ? memcmp(buf + start, "SSH-", 4) == 0 :
-					  memcmp(buf + start, "SSH-", avail) == 0;
+		int is_ssh = avail >= 4 ? memcmp(buf + start, "SSH-", 4) == 0
+					: memcmp(buf + start, "SSH-", avail) == 0;
 		size_t linelen = nl ? (size_t)(nl - (buf + start)) + 1 : avail;
 
 		if (is_ssh && linelen > TB_SSH_IDENT_MAX)
@@ -70,8 +70,8 @@ enum tb_err tb_p_ssh_ident(const uint8_t *buf, size_t len, struct tb_ssh_ident *
 	}
 }
 
-enum tb_err tb_p_ssh_packet(const uint8_t *buf, size_t len, const uint8_t **payload,
-			    size_t *plen, size_t *consumed)
+enum tb_err tb_p_ssh_packet(const uint8_t *buf, size_t len, const uint8_t **payload, size_t *plen,
+			    size_t *consumed)
 {
 	struct tb_rd r;
 	uint32_t plen32;
@@ -144,8 +144,7 @@ enum tb_err tb_p_ssh_kexinit(const uint8_t *payload, size_t len, struct tb_ssh_k
 	return r.trunc ? TB_E_TRUNC : TB_OK;
 }
 
-int tb_p_ssh_name_next(const uint8_t *list, size_t len, size_t *pos, const uint8_t **name,
-		       size_t *nlen)
+int tb_p_ssh_name_next(const uint8_t *list, size_t len, size_t *pos, const uint8_t **name, size_t *nlen)
 {
 	if (*pos >= len)
 		return 0;

@@ -38,11 +38,20 @@ TB_WUR enum tb_err tb_p_ssh_ident(const uint8_t *buf, size_t len, struct tb_ssh_
  * there; TB_E_FORMAT for padding < 4 or >= packet_length, or an empty
  * payload; TB_E_TOOBIG for packet_length > TB_SSH_PACKET_MAX. */
 TB_WUR enum tb_err tb_p_ssh_packet(const uint8_t *buf, size_t len, const uint8_t **payload,
-			    size_t *plen, size_t *consumed);
+				   size_t *plen, size_t *consumed);
 
 enum tb_ssh_list {
-	TB_SSH_KEX, TB_SSH_HOSTKEY, TB_SSH_ENC_CS, TB_SSH_ENC_SC, TB_SSH_MAC_CS, TB_SSH_MAC_SC,
-	TB_SSH_COMP_CS, TB_SSH_COMP_SC, TB_SSH_LANG_CS, TB_SSH_LANG_SC, TB_SSH_NLISTS
+	TB_SSH_KEX,
+	TB_SSH_HOSTKEY,
+	TB_SSH_ENC_CS,
+	TB_SSH_ENC_SC,
+	TB_SSH_MAC_CS,
+	TB_SSH_MAC_SC,
+	TB_SSH_COMP_CS,
+	TB_SSH_COMP_SC,
+	TB_SSH_LANG_CS,
+	TB_SSH_LANG_SC,
+	TB_SSH_NLISTS
 };
 
 struct tb_ssh_kexinit {

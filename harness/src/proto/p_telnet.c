@@ -28,12 +28,12 @@
 #define SE 240
 
 enum {
-	TN_DATA = 0,	/* plain data */
-	TN_CR,		/* plain data, last byte was CR */
-	TN_IAC,		/* after IAC */
-	TN_OPT,		/* after IAC WILL/WONT/DO/DONT */
-	TN_SB,		/* inside subnegotiation */
-	TN_SB_IAC,	/* IAC inside subnegotiation */
+	TN_DATA = 0, /* plain data */
+	TN_CR,       /* plain data, last byte was CR */
+	TN_IAC,      /* after IAC */
+	TN_OPT,      /* after IAC WILL/WONT/DO/DONT */
+	TN_SB,       /* inside subnegotiation */
+	TN_SB_IAC,   /* IAC inside subnegotiation */
 };
 
 void tb_p_telnet_init(struct tb_telnet_state *st)
@@ -42,8 +42,8 @@ void tb_p_telnet_init(struct tb_telnet_state *st)
 }
 
 enum tb_err tb_p_telnet_filter(struct tb_telnet_state *st, const uint8_t *in, size_t inlen,
-			       uint8_t *data, size_t datacap, size_t *datalen,
-			       uint8_t *reply, size_t replycap, size_t *replylen)
+			       uint8_t *data, size_t datacap, size_t *datalen, uint8_t *reply,
+			       size_t replycap, size_t *replylen)
 {
 	struct tb_rd r;
 	size_t dn = 0, rn = 0;
@@ -117,7 +117,7 @@ enum tb_err tb_p_telnet_filter(struct tb_telnet_state *st, const uint8_t *in, si
 				 * treat cmd as a command outside it. */
 				st->in_sb = 0;
 				st->st = TN_IAC;
-				continue;	/* same byte, new state */
+				continue; /* same byte, new state */
 			}
 			if (st->st == TN_SB_IAC && c == SE) {
 				st->in_sb = 0;
@@ -134,9 +134,7 @@ enum tb_err tb_p_telnet_filter(struct tb_telnet_state *st, const uint8_t *in, si
 			st->sb_len++;
 			st->st = st->st == TN_SB && c == IAC ? TN_SB_IAC : TN_SB;
 			break;
-		default:
-			tb_p_telnet_init(st);
-			continue;
+		default: tb_p_telnet_init(st); continue;
 		}
 		tb_rd_skip(&r, 1);
 	}

@@ -17,11 +17,11 @@
 
 /* Streaming filter: strips IAC sequences from device bytes, produces refusals. */
 struct tb_telnet_state {
-	int st;		/* parser state; 0 = plain data */
-	uint8_t verb;	/* WILL/WONT/DO/DONT awaiting its option byte */
-	int in_sb;	/* inside IAC SB ... IAC SE */
-	size_t sb_len;	/* bytes skipped in the current subnegotiation */
-};	/* zero-init = start */
+	int st;        /* parser state; 0 = plain data */
+	uint8_t verb;  /* WILL/WONT/DO/DONT awaiting its option byte */
+	int in_sb;     /* inside IAC SB ... IAC SE */
+	size_t sb_len; /* bytes skipped in the current subnegotiation */
+};                     /* zero-init = start */
 
 void tb_p_telnet_init(struct tb_telnet_state *st);
 
@@ -38,8 +38,8 @@ void tb_p_telnet_init(struct tb_telnet_state *st);
  * are dropped (a 3-byte reply is never written partially), and st is left as
  * it was before that byte. */
 TB_WUR enum tb_err tb_p_telnet_filter(struct tb_telnet_state *st, const uint8_t *in, size_t inlen,
-			       uint8_t *data, size_t datacap, size_t *datalen,
-			       uint8_t *reply, size_t replycap, size_t *replylen);
+				      uint8_t *data, size_t datacap, size_t *datalen, uint8_t *reply,
+				      size_t replycap, size_t *replylen);
 
 enum tb_telnet_prompt { TB_TN_NONE = 0, TB_TN_LOGIN, TB_TN_PASSWORD, TB_TN_FAILED, TB_TN_SHELL };
 

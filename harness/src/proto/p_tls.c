@@ -132,7 +132,7 @@ enum tb_err tb_p_tls_hello(const uint8_t *p, size_t n, struct tb_tls_hello *h)
 	tb_rd_sub(&rec, hlen, &hs);
 	h->type = type;
 	add_version(h, tb_rd_be16(&hs));
-	tb_rd_skip(&hs, 32); /* random */
+	tb_rd_skip(&hs, 32);            /* random */
 	tb_rd_skip(&hs, tb_rd_u8(&hs)); /* session id */
 	if (type == 1) {
 		tb_rd_skip(&hs, tb_rd_be16(&hs)); /* cipher suites */

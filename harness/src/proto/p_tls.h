@@ -17,7 +17,7 @@
 #define TB_TLS_SNI_MAX 256
 
 struct tb_tls_hello {
-	int type;                 /* 1 ClientHello, 2 ServerHello */
+	int type;                               /* 1 ClientHello, 2 ServerHello */
 	uint16_t versions[TB_TLS_MAX_VERSIONS]; /* offered (client) or chosen (server, one) */
 	size_t nversions;
 	char sni[TB_TLS_SNI_MAX]; /* "" when absent; printable ASCII */

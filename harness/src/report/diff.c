@@ -84,16 +84,14 @@ static const struct tb_rview_case **sorted_index(const struct tb_rview *v, const
 	return ix;
 }
 
-static const struct tb_rview_case *find_case(const struct tb_rview_case **ix, size_t n,
-					     const char *id)
+static const struct tb_rview_case *find_case(const struct tb_rview_case **ix, size_t n, const char *id)
 {
 	struct tb_rview_case key = { .id = (char *)id };
 	const struct tb_rview_case *kp = &key, **hit = bsearch(&kp, ix, n, sizeof *ix, cmp_case_ptr);
 	return hit ? *hit : NULL;
 }
 
-enum tb_err tb_rview_from_doc(xmlDocPtr doc, const char *name, struct tb_rview *v,
-			      struct tb_diag *d)
+enum tb_err tb_rview_from_doc(xmlDocPtr doc, const char *name, struct tb_rview *v, struct tb_diag *d)
 {
 	memset(v, 0, sizeof *v);
 	xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -128,9 +126,9 @@ void tb_rview_free(struct tb_rview *v)
 		free(v->cases[i].title);
 	}
 	free(v->cases);
-	char **strs[] = { &v->suite_id,   &v->suite_version,  &v->suite_sha256,
-			  &v->profile_id, &v->profile_sha256, &v->decisions_sha256,
-			  &v->manufacturer, &v->model,        &v->firmware,
+	char **strs[] = { &v->suite_id,     &v->suite_version,  &v->suite_sha256,
+			  &v->profile_id,   &v->profile_sha256, &v->decisions_sha256,
+			  &v->manufacturer, &v->model,          &v->firmware,
 			  &v->serial };
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(*strs[i]);
@@ -301,18 +299,19 @@ void tb_diff_print(FILE *f, const struct tb_rview *a, const struct tb_rview *b,
 	snprintf(va, sizeof va, "%s %s", a->suite_id, a->suite_version);
 	snprintf(vb, sizeof vb, "%s %s", b->suite_id, b->suite_version);
 	print_input(f, "suite:", va, a->suite_sha256, vb, b->suite_sha256, df->suite_changed);
-	print_input(f, "profile:", a->profile_id, a->profile_sha256, b->profile_id,
-		    b->profile_sha256, df->profile_changed);
+	print_input(f, "profile:", a->profile_id, a->profile_sha256, b->profile_id, b->profile_sha256,
+		    df->profile_changed);
 	print_input(f, "decisions:", a->decisions_sha256 ? "file" : "none", a->decisions_sha256,
-		    b->decisions_sha256 ? "file" : "none", b->decisions_sha256,
-		    df->decisions_changed);
+		    b->decisions_sha256 ? "file" : "none", b->decisions_sha256, df->decisions_changed);
 	print_dut(f, a, b);
 	if (!a->complete || !b->complete)
 		fprintf(f, "note:      %s report is partial (its run did not finish)\n",
-			!a->complete && !b->complete ? "each" : !a->complete ? "the OLD" : "the NEW");
+			!a->complete && !b->complete ? "each"
+			: !a->complete               ? "the OLD"
+						     : "the NEW");
 	for (size_t i = 0; i < df->n; i++)
 		print_item(f, &df->items[i]);
-	fprintf(f, "%u worse, %u better, %u changed otherwise, %u added, %u dropped: %s\n",
-		df->worse, df->better, df->neutral, df->added, df->dropped,
+	fprintf(f, "%u worse, %u better, %u changed otherwise, %u added, %u dropped: %s\n", df->worse,
+		df->better, df->neutral, df->added, df->dropped,
 		df->worse ? "REGRESSED (exit 2)" : "nothing got worse (exit 0)");
 }

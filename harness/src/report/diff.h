@@ -37,7 +37,7 @@ struct tb_rview {
 	char *profile_id, *profile_sha256;
 	char *decisions_sha256; /* NULL when the run had no decisions file */
 	char *manufacturer, *model, *firmware, *serial;
-	int complete;           /* status="complete" */
+	int complete;                /* status="complete" */
 	struct tb_rview_case *cases; /* in report order */
 	size_t ncases;
 };

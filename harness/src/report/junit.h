@@ -23,7 +23,6 @@
 #include "report/report.h"
 
 /* Write the results so far to path atomically; with path NULL, do nothing. */
-TB_WUR enum tb_err tb_junit_write(const struct tb_run_info *ri, const char *path,
-				  struct tb_diag *d);
+TB_WUR enum tb_err tb_junit_write(const struct tb_run_info *ri, const char *path, struct tb_diag *d);
 
 #endif

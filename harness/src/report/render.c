@@ -45,7 +45,8 @@ static void collect_error(void *ctx, const char *fmt, ...)
 	int n = vsnprintf(s->msg + s->used, sizeof s->msg - s->used, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		s->used += (size_t)n < sizeof s->msg - s->used ? (size_t)n : sizeof s->msg - s->used - 1;
+		s->used +=
+			(size_t)n < sizeof s->msg - s->used ? (size_t)n : sizeof s->msg - s->used - 1;
 }
 
 static const char *first_line(struct err_sink *s)
@@ -81,8 +82,8 @@ static int quote_params(xsltTransformContextPtr tc, const struct tb_render_param
 }
 
 static enum tb_err transform(xsltStylesheetPtr style, xmlDocPtr report,
-			     const struct tb_render_params *p, xsltSecurityPrefsPtr sec,
-			     xmlChar **out, int *outlen, struct err_sink *sink, struct tb_diag *d)
+			     const struct tb_render_params *p, xsltSecurityPrefsPtr sec, xmlChar **out,
+			     int *outlen, struct err_sink *sink, struct tb_diag *d)
 {
 	enum tb_err e = TB_OK;
 	xmlDocPtr res = NULL;
@@ -110,9 +111,8 @@ out:
 	return e;
 }
 
-enum tb_err tb_render_doc(xmlDocPtr report, const char *xsl_path,
-			  const struct tb_render_params *p, xmlChar **out, int *outlen,
-			  struct tb_diag *d)
+enum tb_err tb_render_doc(xmlDocPtr report, const char *xsl_path, const struct tb_render_params *p,
+			  xmlChar **out, int *outlen, struct tb_diag *d)
 {
 	*out = NULL;
 	*outlen = 0;
@@ -150,8 +150,8 @@ const char *tb_render_signature_status(const char *report_path)
 				      : "unsigned";
 }
 
-enum tb_err tb_render_html_file(const char *report_path, const char *xsl_path,
-				const char *out_path, struct tb_diag *d)
+enum tb_err tb_render_html_file(const char *report_path, const char *xsl_path, const char *out_path,
+				struct tb_diag *d)
 {
 	xmlDocPtr doc;
 	uint8_t sum[32];
@@ -185,8 +185,9 @@ static void exec_weasyprint(const char *html_path, const char *tmp_pdf, int errf
 		dup2(null, STDOUT_FILENO);
 	}
 	dup2(errfd, STDERR_FILENO);
-	char *const argv[] = { "weasyprint", "--quiet", "--encoding", "utf-8", "--media-type",
-			       "print", (char *)html_path, (char *)tmp_pdf, NULL };
+	char *const argv[] = { "weasyprint",      "--quiet",       "--encoding",
+			       "utf-8",           "--media-type",  "print",
+			       (char *)html_path, (char *)tmp_pdf, NULL };
 	execvp(argv[0], argv);
 	dprintf(errfd, "cannot run weasyprint: %s (install the Debian package weasyprint)\n",
 		strerror(errno));

@@ -140,7 +140,8 @@ static void result_to_dom(const struct tb_suite *s, const struct tb_result *r, x
 	xmlNodePtr cn = xmlNewChild(rn, NULL, X("covers"), NULL);
 	for (int f = 0; f < TB_FW_COUNT; f++)
 		for (size_t i = 0; i < c->ncovers[f]; i++)
-			tb_xml_attr(tb_xml_text_child(cn, "ref", c->covers[f][i]), "framework", tb_framework_key(f));
+			tb_xml_attr(tb_xml_text_child(cn, "ref", c->covers[f][i]), "framework",
+				    tb_framework_key(f));
 	tb_xml_attr(xmlNewChild(rn, NULL, X("group"), NULL), "status", s->groups[c->group].status);
 	tb_xml_text_child(rn, "reason", r->reason ? r->reason : "");
 	if (r->examiner) {
@@ -168,8 +169,7 @@ static const char *group_status(const struct tb_suite *s, const char *provision)
 }
 
 /* Has an earlier case of the suite (before index ci) already named ref? */
-static int ref_seen_before(const struct tb_suite *s, size_t ci, enum tb_framework f,
-			   const char *ref)
+static int ref_seen_before(const struct tb_suite *s, size_t ci, enum tb_framework f, const char *ref)
 {
 	for (size_t j = 0; j < ci; j++)
 		if (covers_ref(&s->cases[j], f, ref))
@@ -314,8 +314,8 @@ static void schema_error(void *ctx, xmlErrorPtr err)
 	size_t n = strlen(msg);
 	if (n && msg[n - 1] == '\n')
 		msg[n - 1] = '\0';
-	tb_diag_at(v->d, TB_E_FORMAT, v->path, (unsigned long)(err->line > 0 ? err->line : 0), 0,
-		   "%s", msg);
+	tb_diag_at(v->d, TB_E_FORMAT, v->path, (unsigned long)(err->line > 0 ? err->line : 0), 0, "%s",
+		   msg);
 }
 
 enum tb_err tb_report_validate(const char *path, const char *xsd_path, struct tb_diag *d)

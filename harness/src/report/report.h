@@ -20,20 +20,19 @@ struct tb_run_info {
 	const struct tb_net *net;
 	const char *started, *finished; /* RFC 3339 UTC; finished NULL while running */
 	int complete;
-	const char *decisions_path;     /* NULL when no examiner decisions file */
+	const char *decisions_path; /* NULL when no examiner decisions file */
 	uint8_t decisions_sha256[32];
-	const char *assessor_role;     /* vendor, lab; NULL: unspecified */
-	const char *assessor_name;     /* NULL when not given */
-	const unsigned char *selected;  /* per suite case: 1 when --only chose it; NULL: all */
+	const char *assessor_role;       /* vendor, lab; NULL: unspecified */
+	const char *assessor_name;       /* NULL when not given */
+	const unsigned char *selected;   /* per suite case: 1 when --only chose it; NULL: all */
 	const struct tb_result *results; /* in run order */
 	size_t nresults;
 	const struct tb_capture_info *capture; /* NULL: no <traffic> section */
-	const struct tb_analysis *traffic;           /* the capture's analysis, once done */
+	const struct tb_analysis *traffic;     /* the capture's analysis, once done */
 };
 
 /* Build the report and write it atomically to path. */
-TB_WUR enum tb_err tb_report_write(const struct tb_run_info *ri, const char *path,
-				   struct tb_diag *d);
+TB_WUR enum tb_err tb_report_write(const struct tb_run_info *ri, const char *path, struct tb_diag *d);
 /* How many test cases the run was asked to run (all, or those --only chose). */
 size_t tb_report_selected_count(const struct tb_run_info *ri);
 /* Validate an XML report file against the XSD at xsd_path.  d gets the

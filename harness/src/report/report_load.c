@@ -46,8 +46,7 @@ static int starts(const char *buf, size_t len, size_t i, const char *lit)
 }
 
 /* The index just past the first end after i (or len), counting lines. */
-static size_t skip_past(const char *buf, size_t len, size_t i, const char *end,
-			unsigned long *line)
+static size_t skip_past(const char *buf, size_t len, size_t i, const char *end, unsigned long *line)
 {
 	for (; i < len; i++) {
 		if (starts(buf, len, i, end))
@@ -147,8 +146,7 @@ enum tb_err tb_report_parse(const char *buf, size_t len, const char *name, xmlDo
 	return TB_OK;
 }
 
-enum tb_err tb_report_load(const char *path, xmlDocPtr *doc, uint8_t sha256[32],
-			   struct tb_diag *d)
+enum tb_err tb_report_load(const char *path, xmlDocPtr *doc, uint8_t sha256[32], struct tb_diag *d)
 {
 	char *buf;
 	size_t len;
@@ -182,8 +180,8 @@ static void first_schema_error(void *ctx, xmlErrorPtr err)
 	size_t n = strlen(msg);
 	if (n && msg[n - 1] == '\n')
 		msg[n - 1] = '\0';
-	tb_diag_at(v->d, TB_E_FORMAT, v->name, err->line > 0 ? (unsigned long)err->line : 0, 0,
-		   "%s", msg);
+	tb_diag_at(v->d, TB_E_FORMAT, v->name, err->line > 0 ? (unsigned long)err->line : 0, 0, "%s",
+		   msg);
 }
 
 enum tb_err tb_report_schema_check(xmlDocPtr doc, const char *name, const char *xsd_path,

@@ -32,8 +32,7 @@ TB_WUR enum tb_err tb_report_load(const char *path, xmlDocPtr *doc, uint8_t sha2
 TB_WUR enum tb_err tb_report_schema_check(xmlDocPtr doc, const char *name, const char *xsd_path,
 					  struct tb_diag *d);
 /* tb_report_load, then tb_report_schema_check: what `validate` does. */
-TB_WUR enum tb_err tb_report_load_validate(const char *path, const char *xsd_path,
-					   struct tb_diag *d);
+TB_WUR enum tb_err tb_report_load_validate(const char *path, const char *xsd_path, struct tb_diag *d);
 /* First child element of parent named name in the report namespace, or NULL. */
 xmlNodePtr tb_report_child(xmlNodePtr parent, const char *name);
 /* Next sibling element after n named name in the report namespace, or NULL. */

@@ -172,7 +172,8 @@ static void cleartext_dom(const struct tb_analysis *a, xmlNodePtr t)
 			tb_analysis_flow_label(a, &f->k, label, sizeof label);
 			xmlNodePtr s = xmlNewChild(n, NULL, X("seen-in"), NULL);
 			tb_xml_attr(s, "flow", label);
-			xmlNewProp(s, X("initiator"), X(tb_initiator_name((enum tb_initiator)f->k.init)));
+			xmlNewProp(s, X("initiator"),
+				   X(tb_initiator_name((enum tb_initiator)f->k.init)));
 			tb_xml_attr_u(s, "connections", f->connections);
 			frames(s, f->first_frame, f->last_frame);
 		}

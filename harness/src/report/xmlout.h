@@ -18,7 +18,6 @@ void tb_xml_attr_u(xmlNodePtr n, const char *name, unsigned long long v);
 xmlNodePtr tb_xml_text_child(xmlNodePtr parent, const char *name, const char *text);
 /* Serialise doc (then free it, whatever happens) and write it to path
  * atomically.  what names the document in the error message. */
-TB_WUR enum tb_err tb_xml_save(xmlDocPtr doc, const char *path, const char *what,
-			       struct tb_diag *d);
+TB_WUR enum tb_err tb_xml_save(xmlDocPtr doc, const char *path, const char *what, struct tb_diag *d);
 
 #endif

@@ -26,11 +26,11 @@ enum tb_ev_kind { TB_EV_NOTE, TB_EV_EXCHANGE, TB_EV_FILE };
 struct tb_ev_item {
 	enum tb_ev_kind kind;
 	char *label;
-	char *text;                 /* note */
-	uint8_t *sent, *recv;       /* exchange: bounded copies */
-	size_t sentlen, recvlen;    /* bytes kept */
+	char *text;                    /* note */
+	uint8_t *sent, *recv;          /* exchange: bounded copies */
+	size_t sentlen, recvlen;       /* bytes kept */
 	size_t sent_total, recv_total; /* bytes really exchanged */
-	char *path;                 /* file: relative to the output directory */
+	char *path;                    /* file: relative to the output directory */
 	char sha256[65];
 	uint64_t size;
 };
@@ -61,7 +61,6 @@ TB_WUR enum tb_err tb_ev_file(struct tb_ctx *ctx, struct tb_result *r, const cha
 void tb_result_cleanup(struct tb_result *r);
 
 /* Write a whole file atomically: temporary file, fsync, rename, fsync dir. */
-TB_WUR enum tb_err tb_write_atomic(const char *path, const void *data, size_t len,
-				   struct tb_diag *d);
+TB_WUR enum tb_err tb_write_atomic(const char *path, const void *data, size_t len, struct tb_diag *d);
 
 #endif

@@ -26,10 +26,10 @@ enum tb_verdict tb_verdict_combine(enum tb_verdict a, enum tb_verdict b);
 
 /* Process exit codes. */
 enum {
-	TB_EXIT_PASS = 0,         /* every applicable test case passed */
-	TB_EXIT_USAGE = 1,        /* bad usage or bad input files */
-	TB_EXIT_FAIL = 2,         /* at least one FAIL */
-	TB_EXIT_UNDECIDED = 3,    /* no FAIL, but inconclusive/error/needs-examiner */
+	TB_EXIT_PASS = 0,      /* every applicable test case passed */
+	TB_EXIT_USAGE = 1,     /* bad usage or bad input files */
+	TB_EXIT_FAIL = 2,      /* at least one FAIL */
+	TB_EXIT_UNDECIDED = 3, /* no FAIL, but inconclusive/error/needs-examiner */
 };
 /* Exit code for a run with these verdict counts (indexed by enum tb_verdict). */
 int tb_exit_code(const unsigned counts[TB_V_COUNT]);

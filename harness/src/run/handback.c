@@ -83,13 +83,15 @@ static enum tb_err walk_entry(struct walk *w, int dirfd, const char *name, int d
 				   WALK_ENTRIES_MAX);
 	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? TB_OK : tb_diag_set(w->d, TB_E_IO, "%s: %s", name, strerror(errno));
+		return errno == ENOENT ? TB_OK
+				       : tb_diag_set(w->d, TB_E_IO, "%s: %s", name, strerror(errno));
 	enum tb_err e = TB_OK;
 	if (fstat(fd, &st) != 0) {
 		e = tb_diag_set(w->d, TB_E_IO, "%s: %s", name, strerror(errno));
 	} else if (S_ISDIR(st.st_mode) && st.st_dev == w->dev) {
 		if (depth >= WALK_DEPTH_MAX)
-			e = tb_diag_set(w->d, TB_E_TOOBIG, "%s: nested deeper than %d", name, WALK_DEPTH_MAX);
+			e = tb_diag_set(w->d, TB_E_TOOBIG, "%s: nested deeper than %d", name,
+					WALK_DEPTH_MAX);
 		else
 			e = walk_dir(w, fd, name, depth + 1);
 		if (!e)
@@ -215,7 +217,8 @@ int tb_guard_finish(pid_t child, const char *outdir, uid_t drop_uid, const struc
 	if (tb_handback_tree(outdir, drop_uid, to, &n, &d) != TB_OK)
 		fprintf(stderr, "trustbench: warning: %s is not all yours: %s\n", outdir, d.msg);
 	if (become(to) != 0) {
-		fprintf(stderr, "trustbench: warning: cannot switch to uid %u to write the JUnit file: %s\n",
+		fprintf(stderr,
+			"trustbench: warning: cannot switch to uid %u to write the JUnit file: %s\n",
 			(unsigned)to->uid, strerror(errno));
 		return rc;
 	}

@@ -17,7 +17,7 @@
 struct tb_runcap {
 	struct tb_capture cap;
 	struct tb_capture_info info;
-	struct tb_analysis *an;      /* the final analysis, NULL until tb_runcap_end */
+	struct tb_analysis *an; /* the final analysis, NULL until tb_runcap_end */
 	uint32_t dut;
 	long observe_s;
 	double win_start[2], win_end[2];

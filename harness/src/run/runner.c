@@ -36,9 +36,11 @@ int tb_case_gate(const struct tb_ctx *ctx, const struct tb_case *tc, struct tb_r
 	const struct tb_ics *ic = tb_profile_ics(p, g->provision);
 	if (ic && ic->support == TB_SUP_NA) {
 		if (tb_status_conditional(g->status)) {
-			tb_result_set(res, TB_V_NA, "the supplier declares provision %s not applicable: %s",
+			tb_result_set(res, TB_V_NA,
+				      "the supplier declares provision %s not applicable: %s",
 				      g->provision,
-				      ic->justification ? ic->justification : "(no justification given)");
+				      ic->justification ? ic->justification
+							: "(no justification given)");
 			return 1;
 		}
 		tb_ev_note(res, "applicability",
@@ -55,8 +57,9 @@ int tb_case_gate(const struct tb_ctx *ctx, const struct tb_case *tc, struct tb_r
 				   c->feature);
 		} else if (declared != c->value) {
 			tb_result_set(res, TB_V_NA,
-				      "applies only when %s is %s; the supplier declares it %s", c->feature,
-				      c->value ? "true" : "false", declared ? "true" : "false");
+				      "applies only when %s is %s; the supplier declares it %s",
+				      c->feature, c->value ? "true" : "false",
+				      declared ? "true" : "false");
 			return 1;
 		}
 	}
@@ -88,8 +91,7 @@ static int prepare_outdir(const struct tb_run_opts *o, const char *report_path,
 {
 	struct tb_diag d = { 0 };
 	if (!o->force && access(report_path, F_OK) == 0) {
-		fprintf(stderr,
-			"trustbench: %s already exists; choose another --out or pass --force\n",
+		fprintf(stderr, "trustbench: %s already exists; choose another --out or pass --force\n",
 			report_path);
 		return -1;
 	}
@@ -144,12 +146,14 @@ static void run_case(struct tb_ctx *ctx, const struct tb_decisions *ds, const st
 	if (!tb_case_gate(ctx, tc, r)) {
 		tc->family->run(ctx, tc, r);
 		if (!r->reason)
-			tb_result_set(r, TB_V_ERROR, "the '%s' check gave no verdict", tc->family->name);
+			tb_result_set(r, TB_V_ERROR, "the '%s' check gave no verdict",
+				      tc->family->name);
 		/* A check cut short by SIGINT/SIGTERM did not finish establishing
 		 * its PASS (a FAIL it already found stands). */
 		if (tb_net_stop_requested() && r->verdict == TB_V_PASS)
 			tb_result_set(r, TB_V_INCONCLUSIVE,
-				      "the run was interrupted during this test case, so its checks did not all run");
+				      "the run was interrupted during this test case, so its checks "
+				      "did not all run");
 	}
 	apply_decision(ds, r);
 	r->duration_ms = tb_now_ms() - t0;
@@ -242,13 +246,18 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	if (prepare_outdir(opts, report_path, &made) != 0)
 		return TB_EXIT_USAGE;
 
-	struct tb_ctx ctx = { .suite = suite, .profile = profile, .outdir = opts->outdir,
+	struct tb_ctx ctx = { .suite = suite,
+			      .profile = profile,
+			      .outdir = opts->outdir,
 			      .now = time(NULL) };
 	tb_net_init(&ctx.net, &profile->scope, profile->rate_limit, (int)profile->connect_timeout_ms);
 	struct tb_result *results = tb_xcalloc(suite->ncases ? suite->ncases : 1, sizeof *results);
 	tb_utc_now(started);
-	struct tb_run_info ri = { .suite = suite, .profile = profile, .net = &ctx.net,
-				  .started = started, .results = results,
+	struct tb_run_info ri = { .suite = suite,
+				  .profile = profile,
+				  .net = &ctx.net,
+				  .started = started,
+				  .results = results,
 				  .assessor_role = opts->assessor_role,
 				  .assessor_name = opts->assessor_name };
 	if (decisions) {
@@ -270,8 +279,10 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	struct tb_runcap rcap;
 	if (tb_runcap_begin(&rcap, profile, opts->outdir, opts->user, opts->quiet) != 0) {
 		/* a capture file exists only when the capture started */
-		unprepare_outdir(opts, &made, rcap.info.status && strcmp(rcap.info.status, "recorded") == 0
-						      ? rcap.cap.path : NULL);
+		unprepare_outdir(opts, &made,
+				 rcap.info.status && strcmp(rcap.info.status, "recorded") == 0
+					 ? rcap.cap.path
+					 : NULL);
 		goto out;
 	}
 	ctx.capture = rcap.cap.active ? &rcap.cap : NULL;
@@ -320,7 +331,7 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 		rc = TB_EXIT_UNDECIDED; /* an interrupted run never passes */
 	print_summary(&ri, counts, report_path, rc);
 	goto out;
-write_failed: {
+write_failed : {
 	char msg[768];
 	tb_diag_format(&d, msg, sizeof msg);
 	fprintf(stderr, "trustbench: cannot write the report: %s\n", msg);
@@ -360,8 +371,7 @@ static int outdir_lendable(const char *outdir, const struct tb_owner *inv, uid_t
 /* A rerun (--force) over a former root run's output, which the guard gave
  * to the invoker: the drop user must be able to write into its evidence/
  * subdirectories again.  The guard gives everything back at the end. */
-static void lend_evidence(const char *outdir, const struct tb_owner *inv,
-			  const struct tb_owner *drop)
+static void lend_evidence(const char *outdir, const struct tb_owner *inv, const struct tb_owner *drop)
 {
 	char ev[4200];
 	struct stat st;
@@ -391,7 +401,8 @@ static int run_guarded(const struct tb_suite *suite, const struct tb_profile *pr
 		fprintf(stderr, "trustbench: %s\n", d.msg);
 		return TB_EXIT_USAGE;
 	}
-	/* New parents are the invoker's at once; outdir itself goes to the drop user in tb_priv_drop. */
+	/* New parents are the invoker's at once; outdir itself goes to the drop user in tb_priv_drop.
+	 */
 	for (size_t i = 0; i < made.n; i++)
 		if (lchown(made.path[i], inv.uid, inv.gid) != 0)
 			fprintf(stderr, "trustbench: warning: cannot hand %s to uid %u: %s\n",
@@ -416,8 +427,8 @@ static int run_guarded(const struct tb_suite *suite, const struct tb_profile *pr
 		tb_made_dirs_free(&made);
 		return run_here(suite, profile, decisions, &child);
 	}
-	int rc = tb_guard_finish(pid, opts->outdir, drop_uid, &inv,
-				 opts->junit_path ? staged : NULL, opts->junit_path);
+	int rc = tb_guard_finish(pid, opts->outdir, drop_uid, &inv, opts->junit_path ? staged : NULL,
+				 opts->junit_path);
 	if (rc == TB_EXIT_USAGE)
 		tb_made_dirs_undo(&made); /* the run refused to start: take back what we made */
 	tb_made_dirs_free(&made);

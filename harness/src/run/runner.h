@@ -11,10 +11,10 @@ struct tb_run_opts {
 	const char *schema_path; /* validate the final report against it; may be NULL */
 	char **only;             /* run only these test case ids (NULL: all) */
 	size_t nonly;
-	int force;               /* replace an existing report in outdir */
-	int quiet;               /* no progress lines */
-	const char *user;        /* unprivileged user to drop root to (NULL: nobody) */
-	const char *junit_path;  /* also write JUnit XML here as the run goes (NULL: no) */
+	int force;                 /* replace an existing report in outdir */
+	int quiet;                 /* no progress lines */
+	const char *user;          /* unprivileged user to drop root to (NULL: nobody) */
+	const char *junit_path;    /* also write JUnit XML here as the run goes (NULL: no) */
 	const char *assessor_role; /* "vendor" or "lab"; NULL: recorded as unspecified */
 	const char *assessor_name; /* who ran it; may be NULL */
 };

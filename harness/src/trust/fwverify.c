@@ -114,12 +114,13 @@ static void ossl_why(char *out, size_t outlen, unsigned long *reason)
 	}
 	char buf[256];
 	ERR_error_string_n(last, buf, sizeof buf);
-	snprintf(out, outlen, "%s%s%s", ERR_reason_error_string(last) ? ERR_reason_error_string(last) : buf,
+	snprintf(out, outlen, "%s%s%s",
+		 ERR_reason_error_string(last) ? ERR_reason_error_string(last) : buf,
 		 ldata[0] ? ": " : "", ldata);
 }
 
 /* The anchor: a PEM public key, or PEM certificates (the first one's key). */
-static enum tb_err load_anchor(const char *path, EVP_PKEY **key, STACK_OF(X509) **certs,
+static enum tb_err load_anchor(const char *path, EVP_PKEY **key, STACK_OF(X509) * *certs,
 			       struct tb_diag *d)
 {
 	char *buf;
@@ -218,7 +219,7 @@ static enum tb_verdict sig_shape(EVP_PKEY *k, const uint8_t *sig, size_t n, stru
 
 /* Verify sig over msg with key: 1 valid, 0 not. */
 TB_UNITTEST int fw_raw_verify(EVP_PKEY *k, const uint8_t *msg, size_t mlen, const uint8_t *sig,
-			   size_t slen)
+			      size_t slen)
 {
 	int id = EVP_PKEY_get_base_id(k);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -244,12 +245,15 @@ static void version_finding(const struct tb_fw_input *in, struct tb_fw_report *r
 	if (!in->current_version) {
 		add(rep, "version", TB_V_INCONCLUSIVE,
 		    "image version %s; the device's current version is not declared, so rollback "
-		    "cannot be judged", img->text);
+		    "cannot be judged",
+		    img->text);
 		return;
 	}
 	if (tb_p_fw_version(in->current_version, strlen(in->current_version), &cur, &d)) {
-		add(rep, "version", TB_V_INCONCLUSIVE, "the declared current version '%.40s' is not "
-		    "comparable: %s", in->current_version, d.msg);
+		add(rep, "version", TB_V_INCONCLUSIVE,
+		    "the declared current version '%.40s' is not "
+		    "comparable: %s",
+		    in->current_version, d.msg);
 		return;
 	}
 	int c = tb_fw_version_cmp(img, &cur);
@@ -264,21 +268,27 @@ static void version_finding(const struct tb_fw_input *in, struct tb_fw_report *r
 static void delivery_finding(const struct tb_fw_input *in, struct tb_fw_report *rep)
 {
 	const char *u = in->update_url;
-	const char *note = "declared, not observed: confirming it on the wire belongs to the "
-			   "traffic-capture check (a separate issue)";
+	const char *note =
+		"declared, not observed: confirming it on the wire belongs to the "
+		"traffic-capture check (a separate issue)";
 	if (u && strncmp(u, "http://", 7) == 0)
-		add(rep, "delivery", TB_V_FAIL, "the update URL %.200s is plain HTTP: updates travel "
-		    "without TLS (%s)", u, note);
+		add(rep, "delivery", TB_V_FAIL,
+		    "the update URL %.200s is plain HTTP: updates travel "
+		    "without TLS (%s)",
+		    u, note);
 	else if (in->delivery == TB_FWD_HTTP)
 		add(rep, "delivery", TB_V_FAIL, "updates are declared to be delivered over plain HTTP");
 	else if (in->delivery == TB_FWD_HTTPS && (!u || strncmp(u, "https://", 8) == 0))
 		add(rep, "delivery", TB_V_PASS, "delivered over TLS from %.200s (%s)",
 		    u ? u : "an undeclared URL", note);
 	else if (in->delivery == TB_FWD_HTTPS)
-		add(rep, "delivery", TB_V_INCONCLUSIVE, "delivery is declared https but the update URL "
-		    "%.200s is not https://", u);
+		add(rep, "delivery", TB_V_INCONCLUSIVE,
+		    "delivery is declared https but the update URL "
+		    "%.200s is not https://",
+		    u);
 	else if (in->delivery == TB_FWD_OTHER)
-		add(rep, "delivery", TB_V_INCONCLUSIVE, "delivery is declared 'other': an examiner must "
+		add(rep, "delivery", TB_V_INCONCLUSIVE,
+		    "delivery is declared 'other': an examiner must "
 		    "judge its protection");
 	else
 		add(rep, "delivery", TB_V_INCONCLUSIVE, "how updates are delivered is not declared");
@@ -329,7 +339,8 @@ static void verify_raw(const struct tb_fw_input *in, struct tb_fw_report *rep, E
 		goto out;
 	}
 	if (!fw_raw_verify(key, (uint8_t *)man, mlen, (uint8_t *)sig, slen)) {
-		add(rep, "signature", TB_V_FAIL, "the manifest signature does not verify with the "
+		add(rep, "signature", TB_V_FAIL,
+		    "the manifest signature does not verify with the "
 		    "declared trust anchor's key");
 		goto out;
 	}
@@ -384,8 +395,8 @@ static void cms_algorithms(CMS_SignerInfo *si, struct tb_fw_report *rep)
 		X509_ALGOR_get0(&sobj, NULL, NULL, sa);
 	int dn = dobj ? OBJ_obj2nid(dobj) : NID_undef, sn = sobj ? OBJ_obj2nid(sobj) : NID_undef;
 	if (dn != NID_sha256 && dn != NID_sha384 && dn != NID_sha512) {
-		add(rep, "algorithm", TB_V_FAIL, "CMS digest algorithm %s: SHA-256 or stronger is required",
-		    OBJ_nid2sn(dn));
+		add(rep, "algorithm", TB_V_FAIL,
+		    "CMS digest algorithm %s: SHA-256 or stronger is required", OBJ_nid2sn(dn));
 		return;
 	}
 	if (!pk) {
@@ -437,18 +448,22 @@ static void cms_judge(CMS_ContentInfo *cms, X509_STORE *st, const struct tb_fw_i
 	if (cms_run(cms, st, in->image, 0, sum, have_sum, &reason, text, sizeof text)) {
 		add(rep, "signature", TB_V_PASS, "the CMS signature over the image verifies");
 		add(rep, "digest", TB_V_PASS, "the image's SHA-256 matches the signed message digest");
-		add(rep, "chain", TB_V_PASS, "the signer's certificate chains to the declared anchor and "
-		    "was valid at signing time (%lld)", (long long)when);
+		add(rep, "chain", TB_V_PASS,
+		    "the signer's certificate chains to the declared anchor and "
+		    "was valid at signing time (%lld)",
+		    (long long)when);
 		return;
 	}
 	if (reason == CMS_R_CERTIFICATE_VERIFY_ERROR) {
-		add(rep, "chain", TB_V_FAIL, "the signer's certificate does not chain to the declared "
-		    "anchor at signing time: %s", text);
+		add(rep, "chain", TB_V_FAIL,
+		    "the signer's certificate does not chain to the declared "
+		    "anchor at signing time: %s",
+		    text);
 		/* Judge signature and digest on their own. */
 		if (!cms_run(cms, st, in->image, CMS_NO_SIGNER_CERT_VERIFY, sum, have_sum, &reason,
 			     text, sizeof text)) {
-			add(rep, reason == CMS_R_CONTENT_VERIFY_ERROR ? "digest" : "signature", TB_V_FAIL,
-			    "%s", text);
+			add(rep, reason == CMS_R_CONTENT_VERIFY_ERROR ? "digest" : "signature",
+			    TB_V_FAIL, "%s", text);
 			return;
 		}
 		add(rep, "signature", TB_V_PASS, "the CMS signature verifies (chain aside)");
@@ -456,7 +471,8 @@ static void cms_judge(CMS_ContentInfo *cms, X509_STORE *st, const struct tb_fw_i
 		return;
 	}
 	if (reason == CMS_R_CONTENT_VERIFY_ERROR)
-		add(rep, "digest", TB_V_FAIL, "the image does not match the CMS message digest: %s", text);
+		add(rep, "digest", TB_V_FAIL, "the image does not match the CMS message digest: %s",
+		    text);
 	else
 		add(rep, "signature", TB_V_FAIL, "the CMS signature does not verify: %s", text);
 }
@@ -468,8 +484,10 @@ static void cms_version(const struct tb_fw_input *in, struct tb_fw_report *rep, 
 	struct tb_diag d = { .msg = "" };
 	struct tb_fw_manifest m;
 	if (!in->manifest) {
-		add(rep, "version", TB_V_INCONCLUSIVE, "a CMS signature carries no firmware version: "
-		    "rollback protection cannot be judged from the artefact (see the update push test)");
+		add(rep, "version", TB_V_INCONCLUSIVE,
+		    "a CMS signature carries no firmware version: "
+		    "rollback protection cannot be judged from the artefact (see the update push "
+		    "test)");
 		return;
 	}
 	if (read_small(in->manifest, TB_FWM_MAX_BYTES, &man, &n, "manifest", rep, "version"))
@@ -479,14 +497,14 @@ static void cms_version(const struct tb_fw_input *in, struct tb_fw_report *rep, 
 	else if (memcmp(m.sha256, sum, 32) != 0)
 		add(rep, "version", TB_V_FAIL, "the manifest names another image (SHA-256 differs)");
 	else
-		add(rep, "version", TB_V_INCONCLUSIVE, "the manifest names version %s, but the CMS "
+		add(rep, "version", TB_V_INCONCLUSIVE,
+		    "the manifest names version %s, but the CMS "
 		    "signature does not cover the manifest: the version is not authenticated",
 		    m.version.text);
 	free(man);
 }
 
-static void verify_cms(const struct tb_fw_input *in, struct tb_fw_report *rep,
-		       STACK_OF(X509) *anchors)
+static void verify_cms(const struct tb_fw_input *in, struct tb_fw_report *rep, STACK_OF(X509) * anchors)
 {
 	char *der = NULL, why[300];
 	struct tb_diag d = { .msg = "" };
@@ -511,12 +529,14 @@ static void verify_cms(const struct tb_fw_input *in, struct tb_fw_report *rep,
 	}
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	if (!sis || sk_CMS_SignerInfo_num(sis) != 1 || !CMS_is_detached(cms)) {
-		add(rep, "signature", TB_V_FAIL, "expected a detached CMS signature with exactly one "
+		add(rep, "signature", TB_V_FAIL,
+		    "expected a detached CMS signature with exactly one "
 		    "signer");
 		goto out;
 	}
 	if (!anchors) {
-		add(rep, "chain", TB_V_ERROR, "a CMS signature needs a CA certificate as trust anchor, "
+		add(rep, "chain", TB_V_ERROR,
+		    "a CMS signature needs a CA certificate as trust anchor, "
 		    "the declared anchor is a bare public key");
 		goto out;
 	}
@@ -531,7 +551,8 @@ static void verify_cms(const struct tb_fw_input *in, struct tb_fw_report *rep,
 	X509_STORE_set_purpose(st, X509_PURPOSE_ANY);
 	if (when == (time_t)-1) {
 		when = time(NULL);
-		add(rep, "chain", TB_V_INCONCLUSIVE, "the CMS has no signingTime: the chain is checked "
+		add(rep, "chain", TB_V_INCONCLUSIVE,
+		    "the CMS has no signingTime: the chain is checked "
 		    "at the current time instead");
 	}
 	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(st), when);
@@ -565,9 +586,10 @@ static void summarise(struct tb_fw_report *rep)
 	if (!worst)
 		snprintf(rep->reason, sizeof rep->reason, "nothing was verified");
 	else if (v == TB_V_PASS)
-		snprintf(rep->reason, sizeof rep->reason, "%s update %s (version %s): signature, digest, "
-			 "algorithm, chain, version and delivery all conform", rep->format,
-			 rep->image_sha256, rep->version[0] ? rep->version : "?");
+		snprintf(rep->reason, sizeof rep->reason,
+			 "%s update %s (version %s): signature, digest, "
+			 "algorithm, chain, version and delivery all conform",
+			 rep->format, rep->image_sha256, rep->version[0] ? rep->version : "?");
 	else
 		snprintf(rep->reason, sizeof rep->reason, "%s: %s", worst->what, worst->text);
 }

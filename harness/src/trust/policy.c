@@ -383,8 +383,7 @@ static int is_mandatory(const struct tb_fitem *it)
 	return it->status && it->status[0] == 'M';
 }
 
-static void eval_require(const struct tb_prequire *r, const struct tb_facts *f,
-			 struct tb_pverdict *v)
+static void eval_require(const struct tb_prequire *r, const struct tb_facts *f, struct tb_pverdict *v)
 {
 	if (r->rule == TB_PR_LIST) {
 		for (size_t i = 0; i < r->nrefs; i++) {
@@ -448,8 +447,8 @@ TB_UNITTEST time_t utc_parse(const char *s)
 	tm.tm_min = digits(s + 14, 2);
 	tm.tm_sec = digits(s + 17, 2);
 	if (tm.tm_year < -1900 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
-	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60)
 		return (time_t)-1;
 	return timegm(&tm);
 }
@@ -488,8 +487,8 @@ static void eval_signer(const struct tb_policy *p, const struct tb_facts *f, str
 		    (t->sha256 && strcmp(t->sha256, f->signer_sha256) == 0))
 			return;
 	}
-	unmet(v, "the signer %s (sha256 %s) is not one of the policy's trusted labs",
-	      f->signer_subject, f->signer_sha256);
+	unmet(v, "the signer %s (sha256 %s) is not one of the policy's trusted labs", f->signer_subject,
+	      f->signer_sha256);
 }
 
 void tb_policy_eval(const struct tb_policy *p, const struct tb_facts *f, time_t now,
@@ -500,15 +499,15 @@ void tb_policy_eval(const struct tb_policy *p, const struct tb_facts *f, time_t 
 	if (!f->status || strcmp(f->status, "complete") != 0)
 		unmet(v, "the report is partial: the run did not finish");
 	if (p->full_suite && f->completed_cases < f->total_cases)
-		unmet(v, "only %lu of the suite's %lu test cases were run (the policy needs the "
-			 "full suite)",
+		unmet(v,
+		      "only %lu of the suite's %lu test cases were run (the policy needs the "
+		      "full suite)",
 		      f->completed_cases, f->total_cases);
 	eval_date(p, f, now, v);
 	const char *role = f->assessor_role ? f->assessor_role : "unspecified";
 	if (!p->self_assessment && strcmp(role, "lab") != 0)
 		unmet(v, "the assessor is %s; the policy accepts only reports run by a lab",
-		      strcmp(role, "vendor") == 0 ? "the vendor (a self-assessment)"
-						  : "unspecified");
+		      strcmp(role, "vendor") == 0 ? "the vendor (a self-assessment)" : "unspecified");
 	eval_signer(p, f, v);
 	for (size_t i = 0; i < p->nreq; i++)
 		eval_require(&p->req[i], f, v);

@@ -16,35 +16,35 @@
 
 /* How a framework's items are judged. */
 enum tb_prule {
-	TB_PR_LIST,                     /* the listed items must pass */
-	TB_PR_ALL_PASS,                 /* every item passes */
-	TB_PR_ALL_PASS_OR_NA,           /* every item passes or is justified n/a */
-	TB_PR_MANDATORY_PASS,           /* every mandatory (status M...) item passes */
-	TB_PR_MANDATORY_PASS_OR_NA,     /* ... or is justified n/a */
+	TB_PR_LIST,                 /* the listed items must pass */
+	TB_PR_ALL_PASS,             /* every item passes */
+	TB_PR_ALL_PASS_OR_NA,       /* every item passes or is justified n/a */
+	TB_PR_MANDATORY_PASS,       /* every mandatory (status M...) item passes */
+	TB_PR_MANDATORY_PASS_OR_NA, /* ... or is justified n/a */
 };
 
 struct tb_prequire {
 	char *framework; /* en-303-645, uk-cop, psti, ota */
 	enum tb_prule rule;
-	char **refs;     /* TB_PR_LIST only */
+	char **refs; /* TB_PR_LIST only */
 	size_t nrefs;
 };
 
 struct tb_ptrust {
-	char *subject;   /* exact RFC 2253 subject, or NULL */
-	char *sha256;    /* lower-case hex fingerprint without colons, or NULL */
+	char *subject; /* exact RFC 2253 subject, or NULL */
+	char *sha256;  /* lower-case hex fingerprint without colons, or NULL */
 };
 
 struct tb_policy {
 	char *path, *id, *description;
 	struct tb_prequire *req;
 	size_t nreq;
-	char not_before[11];   /* YYYY-MM-DD or "" */
+	char not_before[11];    /* YYYY-MM-DD or "" */
 	long long max_age_days; /* 0: no limit */
-	int full_suite;        /* every test case of the suite must have run */
-	int self_assessment;   /* 1: vendor-run (and unspecified) reports accepted */
+	int full_suite;         /* every test case of the suite must have run */
+	int self_assessment;    /* 1: vendor-run (and unspecified) reports accepted */
 	struct tb_ptrust *trusted;
-	size_t ntrusted;       /* 0: any signer the CA vouches for */
+	size_t ntrusted; /* 0: any signer the CA vouches for */
 };
 
 TB_WUR enum tb_err tb_policy_parse(const char *name, const void *buf, size_t len,
@@ -55,20 +55,20 @@ const char *tb_prule_name(enum tb_prule r);
 
 /* ---- What verify read from the report and its signature. ---- */
 
-struct tb_fitem {                /* summary/framework/item */
+struct tb_fitem { /* summary/framework/item */
 	char *framework, *ref, *status, *verdict, *cases;
 };
 
-struct tb_fresult {              /* results/result */
+struct tb_fresult { /* results/result */
 	char *id, *verdict, *reason;
 };
 
 struct tb_facts {
-	char *status;                /* complete | partial */
+	char *status; /* complete | partial */
 	unsigned long total_cases, completed_cases;
-	char *started, *finished;    /* RFC 3339 UTC; finished may be NULL */
-	char *assessor_role;         /* vendor | lab | unspecified (absent: unspecified) */
-	char *assessor_name;         /* may be NULL */
+	char *started, *finished; /* RFC 3339 UTC; finished may be NULL */
+	char *assessor_role;      /* vendor | lab | unspecified (absent: unspecified) */
+	char *assessor_name;      /* may be NULL */
 	struct tb_fitem *items;
 	size_t nitems;
 	struct tb_fresult *results;
@@ -85,7 +85,7 @@ void tb_facts_cleanup(struct tb_facts *f);
 #define TB_POLICY_MAX_REASONS 64
 struct tb_pverdict {
 	int met;
-	size_t nreasons, omitted;    /* omitted: reasons beyond the cap */
+	size_t nreasons, omitted; /* omitted: reasons beyond the cap */
 	char reasons[TB_POLICY_MAX_REASONS][256];
 };
 

@@ -57,7 +57,7 @@ static enum tb_err read_small(const char *path, const char *what, char **buf, si
 
 /* Every PEM certificate in a file, in order; NULL (and d set) on error or
  * when the file holds none. */
-static STACK_OF(X509) *load_certs(const char *path, const char *what, struct tb_diag *d)
+static STACK_OF(X509) * load_certs(const char *path, const char *what, struct tb_diag *d)
 {
 	char *buf;
 	size_t len;
@@ -94,8 +94,7 @@ static EVP_PKEY *load_key(const char *path, struct tb_diag *d)
 	if (!k) {
 		char why[256];
 		ossl_reason(why, sizeof why);
-		tb_diag_set(d, TB_E_FORMAT,
-			    "%s: not an unencrypted PEM private key (%s)", path, why);
+		tb_diag_set(d, TB_E_FORMAT, "%s: not an unencrypted PEM private key (%s)", path, why);
 	}
 	return k;
 }
@@ -143,8 +142,7 @@ enum tb_err tb_sign_file(const char *report_path, const char *key_path, const ch
 	/* CMS_sign adds the signed attributes: content type, message digest
 	 * and the signing time.  CMS_BINARY: the exact bytes, no MIME
 	 * canonicalisation of line ends. */
-	cms = content ? CMS_sign(cert, key, chain, content,
-				 CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP)
+	cms = content ? CMS_sign(cert, key, chain, content, CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP)
 		      : NULL;
 	if (!cms) {
 		char why[256];
@@ -205,10 +203,10 @@ static time_t signing_time(CMS_SignerInfo *si, char text[32])
 struct chainres {
 	int ok, err, depth;
 	char who[512];
-	STACK_OF(X509) *chain; /* the verified chain when ok */
+	STACK_OF(X509) * chain; /* the verified chain when ok */
 };
 
-static void chain_verify(X509_STORE *store, X509 *signer, STACK_OF(X509) *untrusted, time_t at,
+static void chain_verify(X509_STORE *store, X509 *signer, STACK_OF(X509) * untrusted, time_t at,
 			 struct chainres *r)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -237,7 +235,7 @@ static void chain_verify(X509_STORE *store, X509 *signer, STACK_OF(X509) *untrus
 
 /* Every certificate the signature carries must be in the verified chain:
  * otherwise a byte flipped in an unused copy would go unnoticed. */
-static int all_certs_in_chain(STACK_OF(X509) *carried, STACK_OF(X509) *chain)
+static int all_certs_in_chain(STACK_OF(X509) * carried, STACK_OF(X509) * chain)
 {
 	for (int i = 0; i < sk_X509_num(carried); i++) {
 		int found = 0;
@@ -402,13 +400,12 @@ static BIO *content_bio(const uint8_t *data, size_t len)
 }
 
 /* The signature's own bytes: does it match the content? */
-static X509 *check_math(CMS_ContentInfo *cms, const uint8_t *data, size_t len,
-			struct tb_sigcheck *out)
+static X509 *check_math(CMS_ContentInfo *cms, const uint8_t *data, size_t len, struct tb_sigcheck *out)
 {
 	BIO *content = content_bio(data, len);
 	X509 *signer = NULL;
-	if (content && CMS_verify(cms, NULL, NULL, content, NULL,
-				  CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1) {
+	if (content &&
+	    CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1) {
 		STACK_OF(X509) *signers = CMS_get0_signers(cms);
 		if (signers && sk_X509_num(signers) == 1)
 			signer = sk_X509_value(signers, 0);
@@ -453,10 +450,11 @@ static void check_chain(CMS_ContentInfo *cms, X509_STORE *store, X509 *signer, t
 			    X509_cmp_time(X509_get0_notAfter(signer), &signed_at) < 0;
 		snprintf(out->chain_msg, sizeof out->chain_msg,
 			 "the signing certificate expired on %s%s%s", out->not_after,
-			 after ? ", before it signed at " : "", after ? out->signing_time :
-			 then.ok ? "; it was valid at the signing time the signer claims, but no "
-				   "timestamp authority vouches for that time, so it is refused"
-				 : "");
+			 after ? ", before it signed at " : "",
+			 after     ? out->signing_time
+			 : then.ok ? "; it was valid at the signing time the signer claims, but no "
+				     "timestamp authority vouches for that time, so it is refused"
+				   : "");
 		sk_X509_pop_free(then.chain, X509_free);
 	} else if (!r.ok) {
 		int no_issuer = r.err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
@@ -471,8 +469,8 @@ static void check_chain(CMS_ContentInfo *cms, X509_STORE *store, X509 *signer, t
 		snprintf(out->chain_msg, sizeof out->chain_msg,
 			 "the signature has no readable signing time");
 	} else if (signed_at > now + CLOCK_SKEW_S) {
-		snprintf(out->chain_msg, sizeof out->chain_msg,
-			 "the signing time %s is in the future", out->signing_time);
+		snprintf(out->chain_msg, sizeof out->chain_msg, "the signing time %s is in the future",
+			 out->signing_time);
 	} else if (X509_cmp_time(X509_get0_notBefore(signer), &signed_at) > 0 ||
 		   X509_cmp_time(X509_get0_notAfter(signer), &signed_at) < 0) {
 		snprintf(out->chain_msg, sizeof out->chain_msg,
@@ -496,8 +494,7 @@ static void check_chain(CMS_ContentInfo *cms, X509_STORE *store, X509 *signer, t
 }
 
 enum tb_err tb_sig_check(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
-			 const char *ca_path, time_t now, struct tb_sigcheck *out,
-			 struct tb_diag *d)
+			 const char *ca_path, time_t now, struct tb_sigcheck *out, struct tb_diag *d)
 {
 	memset(out, 0, sizeof *out);
 	X509_STORE *store = load_store(ca_path, now, d);

@@ -22,28 +22,27 @@
 
 /* Sign the file at report_path with the PEM key and certificate (chain_path
  * may be NULL) and write the DER signature atomically to out_path. */
-TB_WUR enum tb_err tb_sign_file(const char *report_path, const char *key_path,
-				const char *cert_path, const char *chain_path,
-				const char *out_path, struct tb_diag *d);
+TB_WUR enum tb_err tb_sign_file(const char *report_path, const char *key_path, const char *cert_path,
+				const char *chain_path, const char *out_path, struct tb_diag *d);
 
 /* What checking a signature found.  Each *_msg says why in one sentence. */
 struct tb_sigcheck {
-	int sig_ok;              /* the signature matches the bytes */
-	int chain_ok;            /* the signer chains to the CA, valid now */
+	int sig_ok;   /* the signature matches the bytes */
+	int chain_ok; /* the signer chains to the CA, valid now */
 	char sig_msg[512], chain_msg[768];
-	char signing_time[32];   /* RFC 3339 UTC, "" when absent */
-	char subject[512];       /* signer, RFC 2253 */
+	char signing_time[32]; /* RFC 3339 UTC, "" when absent */
+	char subject[512];     /* signer, RFC 2253 */
 	char issuer[512];
-	char sha256[65];         /* signer certificate fingerprint */
-	char not_after[32];      /* signer certificate expiry, RFC 3339 */
+	char sha256[65];    /* signer certificate fingerprint */
+	char not_after[32]; /* signer certificate expiry, RFC 3339 */
 };
 
 /* Check a detached signature (DER or PEM) over data against the trust
  * anchors in ca_path (a PEM file; nothing else is trusted).  now is the
  * time the chain must be valid at.  Returns TB_OK when the check ran
  * (whatever it found: see out), an error when the CA file is unusable. */
-TB_WUR enum tb_err tb_sig_check(const uint8_t *data, size_t len, const uint8_t *sig,
-				size_t siglen, const char *ca_path, time_t now,
-				struct tb_sigcheck *out, struct tb_diag *d);
+TB_WUR enum tb_err tb_sig_check(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
+				const char *ca_path, time_t now, struct tb_sigcheck *out,
+				struct tb_diag *d);
 
 #endif

@@ -179,8 +179,8 @@ static void read_root(struct rdoc *r, const xmlNode *root)
 /* Parse report bytes through the one report reader (report_load.c: no
  * network, no entities, no DOCTYPE, bounded attributes) and read the facts
  * and the files it names by digest.  *doc stays open for the schema check. */
-static enum tb_err read_report(const char *name, const void *buf, size_t len,
-			       struct rdoc *r, xmlDocPtr *doc, struct tb_diag *d)
+static enum tb_err read_report(const char *name, const void *buf, size_t len, struct rdoc *r,
+			       xmlDocPtr *doc, struct tb_diag *d)
 {
 	memset(r, 0, sizeof *r);
 	enum tb_err e = tb_report_parse(buf, len, name, doc, d);
@@ -243,8 +243,10 @@ static int hash_one(int dirfd, const struct evfile *ev, struct tb_diag *d)
 {
 	int fd = openat(dirfd, ev->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		tb_diag_set(d, TB_E_IO, "%s", errno == ENOENT ? "missing" :
-			    errno == ELOOP ? "cannot open (a symbolic link)" : strerror(errno));
+		tb_diag_set(d, TB_E_IO, "%s",
+			    errno == ENOENT  ? "missing"
+			    : errno == ELOOP ? "cannot open (a symbolic link)"
+					     : strerror(errno));
 		return 0;
 	}
 	struct stat st;
@@ -311,16 +313,17 @@ static size_t count_capture(const struct rdoc *r)
 static void print_what(const struct rdoc *r, FILE *out)
 {
 	size_t cap = count_capture(r);
-	fprintf(out, "%zu file%s (%zu evidence file%s%s)", r->nev, r->nev == 1 ? "" : "s",
-		r->nev - cap, r->nev - cap == 1 ? "" : "s", cap ? " and the capture" : "");
+	fprintf(out, "%zu file%s (%zu evidence file%s%s)", r->nev, r->nev == 1 ? "" : "s", r->nev - cap,
+		r->nev - cap == 1 ? "" : "s", cap ? " and the capture" : "");
 }
 
 static void note_undigested_capture(const struct rdoc *r, FILE *out)
 {
 	if (r->capture_undigested)
-		fprintf(out, "  - note: the report says a capture was recorded but gives no "
-			     "SHA-256, so the capture is not bound to the report and was not "
-			     "checked\n");
+		fprintf(out,
+			"  - note: the report says a capture was recorded but gives no "
+			"SHA-256, so the capture is not bound to the report and was not "
+			"checked\n");
 }
 
 /* Every file the report names by digest, the capture included, must be
@@ -335,8 +338,9 @@ static int check_evidence(const char *dir, const struct rdoc *r, FILE *out)
 	}
 	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
-		fprintf(out, "evidence:  BROKEN: cannot open the evidence directory %s (%s); "
-			     "the report names ",
+		fprintf(out,
+			"evidence:  BROKEN: cannot open the evidence directory %s (%s); "
+			"the report names ",
 			dir, strerror(errno));
 		print_what(r, out);
 		fprintf(out, " by digest and none could be checked\n");
@@ -362,8 +366,9 @@ static int check_evidence(const char *dir, const struct rdoc *r, FILE *out)
 	} else {
 		fprintf(out, "evidence:  OK: all ");
 		print_what(r, out);
-		fprintf(out, " the report names by digest are under %s, each with its recorded "
-			     "SHA-256 and size\n",
+		fprintf(out,
+			" the report names by digest are under %s, each with its recorded "
+			"SHA-256 and size\n",
 			dir);
 	}
 	note_undigested_capture(r, out);
@@ -375,8 +380,9 @@ static void print_not_examined(const struct rdoc *r, FILE *out)
 {
 	fprintf(out, "evidence:  NOT EXAMINED (--report-only): the ");
 	print_what(r, out);
-	fprintf(out, " the report names by digest were not checked; this run says nothing about "
-		     "whether they exist or are intact\n");
+	fprintf(out,
+		" the report names by digest were not checked; this run says nothing about "
+		"whether they exist or are intact\n");
 }
 
 #ifdef TB_UNITTESTS
@@ -405,15 +411,15 @@ static void print_assessor(const struct tb_facts *f, FILE *out)
 	if (strcmp(role, "unspecified") == 0)
 		fprintf(out, "assessor:  unspecified: the report does not say who ran it\n");
 	else
-		fprintf(out, "assessor:  %s%s%s%s (as the report states; the signature binds it to "
-			     "the signer)\n",
+		fprintf(out,
+			"assessor:  %s%s%s%s (as the report states; the signature binds it to "
+			"the signer)\n",
 			strcmp(role, "vendor") == 0 ? "vendor self-assessment" : "test lab",
 			name ? " \"" : "", name ? name : "", name ? "\"" : "");
 	free(name);
 }
 
-static int print_policy(const struct tb_policy *p, const struct tb_facts *f, time_t now,
-			FILE *out)
+static int print_policy(const struct tb_policy *p, const struct tb_facts *f, time_t now, FILE *out)
 {
 	struct tb_pverdict *v = tb_xcalloc(1, sizeof *v);
 	tb_policy_eval(p, f, now, v);
@@ -424,8 +430,8 @@ static int print_policy(const struct tb_policy *p, const struct tb_facts *f, tim
 		fprintf(out, "policy:    NOT MET: %s (%s): %zu reasons\n", p->id, p->path,
 			v->nreasons + v->omitted);
 		for (size_t i = 0; i < v->nreasons && i < MAX_DETAIL_LINES * 2; i++) {
-			char *safe = tb_text_escape((const uint8_t *)v->reasons[i],
-						    strlen(v->reasons[i]));
+			char *safe =
+				tb_text_escape((const uint8_t *)v->reasons[i], strlen(v->reasons[i]));
 			fprintf(out, "  - %s\n", safe);
 			free(safe);
 		}
@@ -446,8 +452,9 @@ static int print_signature(const struct tb_sigcheck *sc, struct tb_facts *f, FIL
 	else
 		fprintf(out, "signature: BROKEN: %s\n", sc->sig_msg);
 	if (sc->chain_ok)
-		fprintf(out, "chain:     OK: issued by %s, chains to the given CA; certificate "
-			     "valid until %s; sha256 %s\n",
+		fprintf(out,
+			"chain:     OK: issued by %s, chains to the given CA; certificate "
+			"valid until %s; sha256 %s\n",
 			sc->issuer, sc->not_after, sc->sha256);
 	else
 		fprintf(out, "chain:     BROKEN: %s\n", sc->chain_msg);
@@ -524,8 +531,8 @@ static void evidence_dir(const struct tb_verify_opts *o, char *dir, size_t dirle
 }
 
 /* The evidence line(s); returns 1 when broken. */
-static int evidence_step(const struct tb_verify_opts *o, enum tb_err read_err,
-			 const struct rdoc *r, FILE *out)
+static int evidence_step(const struct tb_verify_opts *o, enum tb_err read_err, const struct rdoc *r,
+			 FILE *out)
 {
 	char dir[PATH_MAX];
 	if (read_err) {
@@ -542,14 +549,16 @@ static int evidence_step(const struct tb_verify_opts *o, enum tb_err read_err,
 
 static void print_outcome(int rc, const struct tb_verify_opts *o, int has_policy, FILE *out)
 {
-	const char *what = rc == TB_VEXIT_BROKEN ? "BROKEN: do not rely on this report" :
-			   rc == TB_VEXIT_USAGE ? "INCOMPLETE: the schema could not be used" :
-			   rc == TB_VEXIT_POLICY ? "intact, but the policy is not met" :
-			   has_policy ? "intact, and the policy is met" : "intact";
+	const char *what = rc == TB_VEXIT_BROKEN   ? "BROKEN: do not rely on this report"
+			   : rc == TB_VEXIT_USAGE  ? "INCOMPLETE: the schema could not be used"
+			   : rc == TB_VEXIT_POLICY ? "intact, but the policy is not met"
+			   : has_policy            ? "intact, and the policy is met"
+						   : "intact";
 	/* Exit 0 with --report-only must not read as "everything checked". */
-	const char *scope = o->report_only && rc != TB_VEXIT_BROKEN
-		? "; report and signature only: the EVIDENCE WAS NOT EXAMINED (--report-only)"
-		: "";
+	const char *scope =
+		o->report_only && rc != TB_VEXIT_BROKEN
+			? "; report and signature only: the EVIDENCE WAS NOT EXAMINED (--report-only)"
+			: "";
 	fprintf(out, "verify:    %s%s (exit %d)\n", what, scope, rc);
 }
 
@@ -560,13 +569,12 @@ int tb_verify(const struct tb_verify_opts *o, FILE *out)
 	struct rdoc r;
 	struct tb_diag d = { 0 };
 	int rc = TB_VEXIT_USAGE, broken = 0;
-	snprintf(sig_path, sizeof sig_path, "%s%s", o->sig ? o->sig : o->report,
-		 o->sig ? "" : ".p7s");
+	snprintf(sig_path, sizeof sig_path, "%s%s", o->sig ? o->sig : o->report, o->sig ? "" : ".p7s");
 	if (load_inputs(o, sig_path, &in) != 0)
 		goto out_noreport;
 	struct tb_sigcheck *sc = tb_xcalloc(1, sizeof *sc);
-	if (tb_sig_check((const uint8_t *)in.report, in.rlen, (const uint8_t *)in.sig, in.siglen,
-			 o->ca, o->now, sc, &d) != TB_OK) {
+	if (tb_sig_check((const uint8_t *)in.report, in.rlen, (const uint8_t *)in.sig, in.siglen, o->ca,
+			 o->now, sc, &d) != TB_OK) {
 		char msg[1024];
 		tb_diag_format(&d, msg, sizeof msg);
 		fprintf(stderr, "trustbench verify: %s\n", msg);
@@ -588,8 +596,10 @@ int tb_verify(const struct tb_verify_opts *o, FILE *out)
 	if (in.policy)
 		met = re ? (fprintf(out, "policy:    NOT MET: the report cannot be read\n"), 0)
 			 : print_policy(in.policy, &r.f, o->now, out);
-	rc = broken ? TB_VEXIT_BROKEN : schema < 0 ? TB_VEXIT_USAGE : met ? TB_VEXIT_OK
-									  : TB_VEXIT_POLICY;
+	rc = broken       ? TB_VEXIT_BROKEN
+	     : schema < 0 ? TB_VEXIT_USAGE
+	     : met        ? TB_VEXIT_OK
+			  : TB_VEXIT_POLICY;
 	print_outcome(rc, o, in.policy != NULL, out);
 	rdoc_cleanup(&r);
 out_noreport:

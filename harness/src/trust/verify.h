@@ -17,10 +17,10 @@
 #include "base/tb.h"
 
 enum tb_vexit {
-	TB_VEXIT_OK = 0,        /* every check passed (and the policy, if any, is met) */
-	TB_VEXIT_USAGE = 1,     /* bad usage or unreadable inputs */
-	TB_VEXIT_POLICY = 2,    /* intact, but the policy is not met */
-	TB_VEXIT_BROKEN = 4,    /* signature, chain, schema or evidence broken or missing */
+	TB_VEXIT_OK = 0,     /* every check passed (and the policy, if any, is met) */
+	TB_VEXIT_USAGE = 1,  /* bad usage or unreadable inputs */
+	TB_VEXIT_POLICY = 2, /* intact, but the policy is not met */
+	TB_VEXIT_BROKEN = 4, /* signature, chain, schema or evidence broken or missing */
 };
 
 struct tb_verify_opts {
@@ -36,7 +36,7 @@ int tb_verify(const struct tb_verify_opts *o, FILE *out);
 
 /* Read the facts policies judge from report bytes, through the one report
  * reader (tb_report_parse): a document with a DOCTYPE is refused. */
-TB_WUR enum tb_err tb_facts_read(const char *name, const void *buf, size_t len,
-				 struct tb_facts *f, struct tb_diag *d);
+TB_WUR enum tb_err tb_facts_read(const char *name, const void *buf, size_t len, struct tb_facts *f,
+				 struct tb_diag *d);
 
 #endif

@@ -20,7 +20,8 @@
 
 static const char profile_text[] =
 	"profile: { id: \"absent\" }\n"
-	"dut: { manufacturer: \"M\", model: \"X\", firmware: \"1\", serial: \"S\", address: \"127.0.0.1\" }\n"
+	"dut: { manufacturer: \"M\", model: \"X\", firmware: \"1\", serial: \"S\", address: "
+	"\"127.0.0.1\" }\n"
 	"lab: { scope: [\"127.0.0.1/32\"], interface: \"lo\", intrusive: false }\n"
 	"declarations: {}\n";
 

@@ -20,7 +20,8 @@ static struct tb_analysis *load(const char *path)
 	return a;
 }
 
-static const struct tb_secret *find_secret(const struct tb_analysis *a, enum tb_secret_kind k, int from_dut)
+static const struct tb_secret *find_secret(const struct tb_analysis *a, enum tb_secret_kind k,
+					   int from_dut)
 {
 	for (size_t i = 0; i < a->nsecrets; i++)
 		if (a->secrets[i].kind == k && a->secrets[i].from_dut == from_dut)
@@ -30,7 +31,8 @@ static const struct tb_secret *find_secret(const struct tb_analysis *a, enum tb_
 
 START_TEST(legacy_cleartext_and_secrets)
 {
-	static const char *const files[] = { "fixtures/pcaps/legacy.pcap", "fixtures/pcaps/legacy-sll2.pcap",
+	static const char *const files[] = { "fixtures/pcaps/legacy.pcap",
+					     "fixtures/pcaps/legacy-sll2.pcap",
 					     "fixtures/pcaps/legacy-vlan.pcap" };
 	for (size_t f = 0; f < 3; f++) {
 		struct tb_analysis *a = load(files[f]);
@@ -43,7 +45,8 @@ START_TEST(legacy_cleartext_and_secrets)
 		ck_assert_uint_eq(tok->count, 3);
 		ck_assert_str_eq(mq->masked, "m***");
 		ck_assert_ptr_nonnull(find_secret(a, TB_SEC_FTP_PASS, 1));
-		ck_assert_ptr_nonnull(find_secret(a, TB_SEC_TELNET_PASS, 0)); /* typed by the lab peer */
+		ck_assert_ptr_nonnull(
+			find_secret(a, TB_SEC_TELNET_PASS, 0)); /* typed by the lab peer */
 		ck_assert_ptr_nonnull(find_secret(a, TB_SEC_SNMP_COMMUNITY, 1));
 		ck_assert_int_eq(tok->k.init, TB_INIT_DUT);
 		ck_assert_int_eq(tok->k.app, TB_APP_HTTP);
@@ -70,7 +73,8 @@ START_TEST(hardened_tls_only)
 			ck_assert_uint_eq(f->tls_ok, 3);
 			ck_assert_uint_eq(f->connections, 3);
 			ck_assert_uint_eq(f->tls_nversions, 2);
-			ck_assert_uint_eq(f->pkts_out, 3 * 5); /* SYN, ACK, hello, data, FIN per round */
+			ck_assert_uint_eq(f->pkts_out,
+					  3 * 5); /* SYN, ACK, hello, data, FIN per round */
 		}
 	}
 	ck_assert_uint_eq(tls, 1);

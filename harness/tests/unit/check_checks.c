@@ -54,9 +54,11 @@ END_TEST
 START_TEST(ports_invalid)
 {
 	static uint8_t map[8192];
-	static const char *const bad[] = { "0",      "65536", "5-3",  "",        "a",     "80-",
-					   "-80",    ",80",   "80,,81", "80;81",  "1-65536", "0-10",
-					   "80 x",   "99999999999999999999", "80-x", NULL };
+	static const char *const bad[] = {
+		"0",    "65536",  "5-3",   "",        "a",    "80-",  "-80",
+		",80",  "80,,81", "80;81", "1-65536", "0-10", "80 x", "99999999999999999999",
+		"80-x", NULL
+	};
 	for (int i = 0; bad[i]; i++)
 		ck_assert_msg(ports(bad[i], map) == -1, "'%s' accepted", bad[i]);
 	struct tb_diag why = { .msg = "" };
@@ -130,8 +132,9 @@ END_TEST
 
 START_TEST(credlist_formats)
 {
-	static const char crlf[] = "# comment\r\nusername\tpassword\r\nroot\tpass\r\nadmin\t\r\n"
-				   "\r\nuser\tpw\t7\r\nlast\tline";
+	static const char crlf[] =
+		"# comment\r\nusername\tpassword\r\nroot\tpass\r\nadmin\t\r\n"
+		"\r\nuser\tpw\t7\r\nlast\tline";
 	struct credlist l = { 0 };
 	struct tb_diag why = { .msg = "" };
 	ck_assert_int_eq(parse_credlist(crlf, strlen(crlf), &l, &why), 0);

@@ -99,8 +99,9 @@ static void sweep(struct tb_analysis *a)
 	}
 }
 
-static const char telemetry[] = "GET /telemetry?token=abcdef0123456789 HTTP/1.1\r\n"
-				"Host: cloud\r\nAuthorization: Basic ZGV2aWNlOnMzY3JldC1wYXNz\r\n\r\n";
+static const char telemetry[] =
+	"GET /telemetry?token=abcdef0123456789 HTTP/1.1\r\n"
+	"Host: cloud\r\nAuthorization: Basic ZGV2aWNlOnMzY3JldC1wYXNz\r\n\r\n";
 
 /* The DUT's own cleartext phone-home: a whole HTTP exchange. */
 static void phone_home(struct tb_analysis *a, uint16_t sport)
@@ -114,17 +115,18 @@ static void phone_home(struct tb_analysis *a, uint16_t sport)
 	tcp(a, DUT, sport, CLOUD, 80, ACK, NULL);
 }
 
-static const struct tb_flow *find_flow(const struct tb_analysis *a, enum tb_initiator init, enum tb_app app,
-				       uint16_t port)
+static const struct tb_flow *find_flow(const struct tb_analysis *a, enum tb_initiator init,
+				       enum tb_app app, uint16_t port)
 {
 	for (size_t i = 0; i < a->nflows; i++)
-		if (a->flows[i].k.init == init && a->flows[i].k.app == app && a->flows[i].k.port == port)
+		if (a->flows[i].k.init == init && a->flows[i].k.app == app &&
+		    a->flows[i].k.port == port)
 			return &a->flows[i];
 	return NULL;
 }
 
-static enum tb_verdict judge(const struct tb_analysis *a, const char *rule, uint64_t dropped, char *reason,
-			     size_t cap)
+static enum tb_verdict judge(const struct tb_analysis *a, const char *rule, uint64_t dropped,
+			     char *reason, size_t cap)
 {
 	struct tb_result r = { 0 };
 	traffic_judge(a, rule, dropped, &r);
@@ -152,7 +154,9 @@ START_TEST(sweep_never_hides_a_later_phone_home)
 	ck_assert_int_eq(judge(a, "outbound-encrypted", 0, why, sizeof why), TB_V_FAIL);
 	ck_assert_msg(strstr(why, "29 connections, frames 131071-") != NULL, "%s", why);
 	ck_assert_int_eq(judge(a, "no-cleartext-secrets", 0, why, sizeof why), TB_V_FAIL);
-	ck_assert_msg(strstr(why, "http-basic-password *** (") || strstr(why, "http-basic-password s***"), "%s", why);
+	ck_assert_msg(strstr(why, "http-basic-password *** (") ||
+			      strstr(why, "http-basic-password s***"),
+		      "%s", why);
 	ck_assert_msg(strstr(why, "frame 131073") != NULL, "%s", why);
 	tb_analysis_free(a);
 }
@@ -169,7 +173,8 @@ START_TEST(a_new_syn_starts_a_new_connection)
 	tcp_snap(a, CLOUD, 443, DUT, 50000, ACK, appdata, sizeof appdata, 0);
 	tcp(a, DUT, 50001, CLOUD, 443, SYN, NULL);
 	tcp(a, CLOUD, 443, DUT, 50001, SYN | ACK, NULL);
-	tcp(a, DUT, 50001, CLOUD, 443, ACK, "POST /up HTTP/1.1\r\nX-Auth-Token: tok-0123456789abcdef\r\n\r\n");
+	tcp(a, DUT, 50001, CLOUD, 443, ACK,
+	    "POST /up HTTP/1.1\r\nX-Auth-Token: tok-0123456789abcdef\r\n\r\n");
 	tb_analysis_finish(a);
 	const struct tb_flow *tls = find_flow(a, TB_INIT_DUT, TB_APP_TLS, 443);
 	const struct tb_flow *http = find_flow(a, TB_INIT_DUT, TB_APP_HTTP, 443);
@@ -251,8 +256,8 @@ END_TEST
 START_TEST(classify_needs_a_whole_connect)
 {
 	static const uint8_t half[] = { 0x10, 0x20, 0x00, 0x04, 'M', 'Q' };
-	static const uint8_t whole[] = { 0x10, 0x10, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02,
-					 0x00, 0x3c, 0x00, 0x04, 'c', 'a', 'm', '1' };
+	static const uint8_t whole[] = { 0x10, 0x10, 0x00, 0x04, 'M',  'Q', 'T', 'T', 0x04,
+					 0x02, 0x00, 0x3c, 0x00, 0x04, 'c', 'a', 'm', '1' };
 	static const uint8_t iac[] = { 0xff, 0xfd, 0x18 };
 	ck_assert_int_eq(classify_payload(6, half, sizeof half, 1, 9000), TB_APP_UNKNOWN);
 	ck_assert_int_eq(classify_payload(6, whole, sizeof whole, 1, 9000), TB_APP_MQTT);
@@ -301,7 +306,9 @@ END_TEST
 START_TEST(lost_information_blocks_pass)
 {
 	/* A hardened device, all TLS 1.3 — but some of its bytes were lost. */
-	static const uint8_t ch[] = { 0x16, 0x03, 0x01, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x2b, 0x03, 0x03 };
+	static const uint8_t ch[] = {
+		0x16, 0x03, 0x01, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x2b, 0x03, 0x03
+	};
 	struct tb_analysis *a = tb_analysis_new(DUT);
 	char why[4096];
 	FILE *fp = fopen("fixtures/pcaps/hardened.pcap", "rb");

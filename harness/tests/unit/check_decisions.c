@@ -182,7 +182,8 @@ START_TEST(bad_verdict)
 		char to[64], phrase[128];
 		snprintf(to, sizeof to, "verdict: \"%s\"", bad[i]);
 		snprintf(phrase, sizeof phrase,
-			 "verdict must be pass, fail, not-applicable or inconclusive, not '%s'", bad[i]);
+			 "verdict must be pass, fail, not-applicable or inconclusive, not '%s'",
+			 bad[i]);
 		EXPECT_ERR(subst("verdict: \"pass\"", to), 3, 14, phrase);
 	}
 }
@@ -190,8 +191,7 @@ END_TEST
 
 START_TEST(bad_date_shape)
 {
-	static const char *const bad[] = { "23/11/2026", "2026-11-2", "2026-11-233", "20261123",
-					   NULL };
+	static const char *const bad[] = { "23/11/2026", "2026-11-2", "2026-11-233", "20261123", NULL };
 	for (int i = 0; bad[i]; i++) {
 		char to[64], phrase[128];
 		snprintf(to, sizeof to, "date: \"%s\"", bad[i]);
@@ -218,7 +218,8 @@ END_TEST
 
 START_TEST(structure_errors)
 {
-	EXPECT_ERR(subst("    rationale: \"n/a\"\n", ""), 7, 5, "a decision lacks required key 'rationale'");
+	EXPECT_ERR(subst("    rationale: \"n/a\"\n", ""), 7, 5,
+		   "a decision lacks required key 'rationale'");
 	EXPECT_ERR(subst("    rationale: \"n/a\"\n", "    rationale: \"n/a\"\n    signed: true\n"), 12,
 		   5, "unknown key 'signed' in a decision");
 	EXPECT_ERR(subst("examiner: \"A. Examiner\"", "examiner: \"\""), 4, 15,

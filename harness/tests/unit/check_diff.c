@@ -139,8 +139,7 @@ END_TEST
 START_TEST(added_cases_worse_only_above_pass)
 {
 	struct pair p;
-	diff_cases(&p, "1-1=pass", "1-1=pass 1-2=pass 1-3=not-applicable 1-4=needs-examiner",
-		   SHA_B);
+	diff_cases(&p, "1-1=pass", "1-1=pass 1-2=pass 1-3=not-applicable 1-4=needs-examiner", SHA_B);
 	ck_assert_uint_eq(p.df.added, 3);
 	ck_assert_uint_eq(p.df.worse, 1);
 	ck_assert_int_eq(p.df.suite_changed, 1);
@@ -247,7 +246,8 @@ END_TEST
 START_TEST(loader_refuses_dtds)
 {
 	static const char xxe[] =
-		"<?xml version=\"1.0\"?>\n<!DOCTYPE report [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE report [<!ENTITY x SYSTEM "
+		"\"file:///etc/passwd\">]>\n"
 		"<report xmlns=\"urn:trustbench:report:1\">&x;</report>\n";
 	struct tb_diag d = { 0 };
 	xmlDocPtr doc = NULL;

@@ -160,14 +160,14 @@ START_TEST(handback_tree_is_careful)
 	ck_assert_int_eq(chown(p, drop, drop), 0);
 	touch_as("out/report.xml", drop);
 	touch_as("out/evidence/5.6-1-2/open-ports.tsv", drop);
-	touch_as("out/someone-elses", other);   /* not the drop user's: stays */
-	touch_as("outside", drop);              /* outside --out */
+	touch_as("out/someone-elses", other); /* not the drop user's: stays */
+	touch_as("outside", drop);            /* outside --out */
 	path(p, sizeof p, "outside");
 	path(q, sizeof q, "out/evidence/link");
-	ck_assert_int_eq(symlink(p, q), 0);      /* a symlink out: not followed */
+	ck_assert_int_eq(symlink(p, q), 0); /* a symlink out: not followed */
 	ck_assert_int_eq(lchown(q, drop, drop), 0);
 	path(q, sizeof q, "out/hard");
-	ck_assert_int_eq(link(p, q), 0);         /* a hard link: not taken */
+	ck_assert_int_eq(link(p, q), 0); /* a hard link: not taken */
 	path(p, sizeof p, "out");
 	ck_assert_int_eq(tb_handback_tree(p, drop, &to, &n, &d), TB_OK);
 	ck_assert_uint_eq(owner("out"), 4242);
@@ -193,7 +193,8 @@ static const char only_report[] =
 	"<report xmlns=\"urn:trustbench:report:1\" status=\"complete\" total-cases=\"2\" "
 	"completed-cases=\"2\">\n"
 	" <run started=\"2026-11-20T10:00:00Z\" finished=\"2026-11-20T10:05:00Z\" selection=\"only\" "
-	"suite-cases=\"109\" selected-cases=\"2\"><selected case=\"a-1\"/><selected case=\"b-1\"/></run>\n"
+	"suite-cases=\"109\" selected-cases=\"2\"><selected case=\"a-1\"/><selected "
+	"case=\"b-1\"/></run>\n"
 	" <assessor role=\"lab\" name=\"Lab\"/>\n"
 	" <results>\n"
 	"  <result id=\"a-1\" verdict=\"pass\"><reason>fine</reason></result>\n"

@@ -81,8 +81,10 @@ static void make_update(EVP_PKEY *k, const char *ver, size_t size, int pss)
 	put("img.bin", img, size);
 	tb_sha256_mem(img, size, sum);
 	tb_sha256_hex(sum, hex);
-	int n = snprintf(man, sizeof man, "trustbench-firmware-manifest: 1\nversion: %s\n"
-			 "image-sha256: %s\nimage-size: %zu\n", ver, hex, size);
+	int n = snprintf(man, sizeof man,
+			 "trustbench-firmware-manifest: 1\nversion: %s\n"
+			 "image-sha256: %s\nimage-size: %zu\n",
+			 ver, hex, size);
 	put("img.manifest", man, (size_t)n);
 	put("img.sig", sig, sign(k, man, (size_t)n, sig, sizeof sig, pss));
 	free(img);
@@ -97,8 +99,12 @@ static enum tb_verdict verify(const char *anchor, const char *current)
 	path(i, "img.bin");
 	path(s, "img.sig");
 	path(m, "img.manifest");
-	struct tb_fw_input in = { .image = i, .sig = s, .manifest = m, .anchor = a,
-				  .current_version = current, .delivery = TB_FWD_HTTPS,
+	struct tb_fw_input in = { .image = i,
+				  .sig = s,
+				  .manifest = m,
+				  .anchor = a,
+				  .current_version = current,
+				  .delivery = TB_FWD_HTTPS,
 				  .update_url = "https://updates.example.invalid/" };
 	tb_fw_verify(&in, &rep);
 	return rep.verdict;
@@ -214,7 +220,8 @@ END_TEST
 
 START_TEST(push_frame)
 {
-	struct blob m = { (uint8_t *)"MAN", 3 }, s = { (uint8_t *)"SG", 2 }, i = { (uint8_t *)"IMG!", 4 };
+	struct blob m = { (uint8_t *)"MAN", 3 }, s = { (uint8_t *)"SG", 2 },
+		    i = { (uint8_t *)"IMG!", 4 };
 	struct blob b = fw_frame(&m, &s, &i);
 	ck_assert_uint_eq(b.len, 17);
 	ck_assert_mem_eq(b.p, "\0\0\0\3MAN\0\0\0\2SGIMG!", 17);
@@ -244,7 +251,8 @@ START_TEST(profile_update_section)
 	snprintf(buf, sizeof buf, "%s", prof);
 	at = strstr(buf, "\"DELIVERY\"");
 	memcpy(at, "\"https\"   ", 10);
-	ck_assert_msg(tb_profile_parse("profiles/dev.yaml", buf, strlen(buf), &p, &d) == TB_OK, "%s", d.msg);
+	ck_assert_msg(tb_profile_parse("profiles/dev.yaml", buf, strlen(buf), &p, &d) == TB_OK, "%s",
+		      d.msg);
 	ck_assert_str_eq(p->update.trust_anchor, "profiles/keys/a.pem");
 	ck_assert_str_eq(p->update.newer.image, "/abs/n.bin");
 	ck_assert_str_eq(p->update.newer.manifest, "profiles/n.man");

@@ -62,7 +62,8 @@ static const char suite_text[] =
 
 static const char profile_text[] =
 	"profile: { id: \"gate\" }\n"
-	"dut: { manufacturer: \"M\", model: \"X\", firmware: \"1\", serial: \"S\", address: \"198.18.1.10\" }\n"
+	"dut: { manufacturer: \"M\", model: \"X\", firmware: \"1\", serial: \"S\", address: "
+	"\"198.18.1.10\" }\n"
 	"lab: { scope: [\"198.18.1.10\"], interface: \"tb0\", intrusive: false }\n"
 	"declarations:\n"
 	"  features: { passwords-used: false, debug-interface: false }\n"

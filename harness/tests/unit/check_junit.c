@@ -12,24 +12,27 @@
 #include "report/junit.h"
 #include "suites.h"
 
-#define CASE(id, prov)                                                                \
-	"      - id: \"" id "\"\n"                                                    \
-	"        kind: \"conceptual\"\n"                                              \
-	"        title: \"Case " id "\"\n"                                            \
-	"        covers:\n"                                                           \
-	"          en-303-645: [\"" prov "\"]\n"                                      \
-	"        check:\n"                                                            \
-	"          family: \"examiner\"\n"                                            \
-	"          params:\n"                                                         \
+#define CASE(id, prov) \
+	"      - id: \"" id \
+	"\"\n" \
+	"        kind: \"conceptual\"\n" \
+	"        title: \"Case " id \
+	"\"\n" \
+	"        covers:\n" \
+	"          en-303-645: [\"" prov \
+	"\"]\n" \
+	"        check:\n" \
+	"          family: \"examiner\"\n" \
+	"          params:\n" \
 	"            guidance: \"look\"\n"
 #define GROUP(prov) \
 	"  - provision: \"" prov "\"\n    status: \"M\"\n    title: \"Group " prov "\"\n    cases:\n"
 
 static const char suite_text[] =
 	"suite:\n  id: \"mini\"\n  title: \"Mini\"\n  version: \"0.1\"\n"
-	"groups:\n" GROUP("5.1-1") CASE("5.1-1-1", "5.1-1") CASE("5.1-1-2", "5.1-1")
-	GROUP("5.2-1") CASE("5.2-1-1", "5.2-1") CASE("5.2-1-2", "5.2-1")
-	GROUP("5.3-1") CASE("5.3-1-1", "5.3-1") CASE("5.3-1-2", "5.3-1");
+	"groups:\n" GROUP("5.1-1") CASE("5.1-1-1", "5.1-1") CASE("5.1-1-2", "5.1-1") GROUP("5.2-1")
+		CASE("5.2-1-1", "5.2-1") CASE("5.2-1-2", "5.2-1") GROUP("5.3-1")
+			CASE("5.3-1-1", "5.3-1") CASE("5.3-1-2", "5.3-1");
 
 static const char profile_text[] =
 	"profile:\n  id: \"mini\"\n"
@@ -38,7 +41,7 @@ static const char profile_text[] =
 	"lab:\n  scope: [\"198.18.1.0/24\"]\n  interface: \"tb-lab0\"\n  intrusive: false\n"
 	"declarations: {}\n";
 
-static const enum tb_verdict verdicts[] = { TB_V_PASS, TB_V_FAIL, TB_V_ERROR,
+static const enum tb_verdict verdicts[] = { TB_V_PASS,         TB_V_FAIL,     TB_V_ERROR,
 					    TB_V_INCONCLUSIVE, TB_V_EXAMINER, TB_V_NA };
 #define NRES (sizeof verdicts / sizeof verdicts[0])
 
@@ -54,8 +57,7 @@ static void setup(void)
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(tb_suite_parse("mini.yaml", suite_text, strlen(suite_text), &suite, &d),
 			 TB_OK);
-	ck_assert_int_eq(tb_profile_parse("p.yaml", profile_text, strlen(profile_text), &profile,
-					  &d),
+	ck_assert_int_eq(tb_profile_parse("p.yaml", profile_text, strlen(profile_text), &profile, &d),
 			 TB_OK);
 	for (size_t i = 0; i < NRES; i++) {
 		memset(&results[i], 0, sizeof results[i]);
@@ -85,9 +87,12 @@ static void teardown(void)
 
 static void write_and_read(int complete, size_t n)
 {
-	struct tb_run_info ri = { .suite = suite, .profile = profile,
-				  .started = "2026-11-23T17:00:00Z", .complete = complete,
-				  .results = results, .nresults = n };
+	struct tb_run_info ri = { .suite = suite,
+				  .profile = profile,
+				  .started = "2026-11-23T17:00:00Z",
+				  .complete = complete,
+				  .results = results,
+				  .nresults = n };
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(tb_junit_write(&ri, path, &d), TB_OK);
 	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
@@ -100,8 +105,7 @@ static void xp_is(const char *expr, const char *want)
 	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, xpc);
 	ck_assert_ptr_nonnull(o);
 	xmlChar *s = xmlXPathCastToString(o);
-	ck_assert_msg(strcmp((const char *)s, want) == 0, "%s: got '%s', want '%s'", expr, s,
-		      want);
+	ck_assert_msg(strcmp((const char *)s, want) == 0, "%s: got '%s', want '%s'", expr, s, want);
 	xmlFree(s);
 	xmlXPathFreeObject(o);
 }

@@ -26,7 +26,8 @@ enum fake { FAKE_CLOSE, FAKE_RESET, FAKE_CLOSING_BROKER, FAKE_REFUSING_BROKER };
 
 static const char profile_text[] =
 	"profile: { id: \"fake\" }\n"
-	"dut: { manufacturer: \"M\", model: \"X\", firmware: \"1\", serial: \"S\", address: \"127.0.0.1\" }\n"
+	"dut: { manufacturer: \"M\", model: \"X\", firmware: \"1\", serial: \"S\", address: "
+	"\"127.0.0.1\" }\n"
 	"lab: { scope: [\"127.0.0.1/32\"], interface: \"lo\", intrusive: false }\n"
 	"declarations: {}\n";
 

@@ -18,7 +18,8 @@
 #include "proto/p_telnet.h"
 #include "suites.h"
 
-#define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+#define IP(a, b, c, d) \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 static struct tb_cidr loop_only = { .net = IP(127, 0, 0, 1), .prefix = 32 };
 static struct tb_scope scope = { .v = &loop_only, .n = 1 };
@@ -58,7 +59,10 @@ START_TEST(http_client_goes_through_the_scope)
 	struct tb_net n;
 	struct tb_http_exchange r;
 	tb_net_init(&n, &scope, 1000, 200);
-	struct tb_http_req rq = { .addr = IP(198, 18, 9, 9), .port = 80, .path = "/", .timeout_ms = 200 };
+	struct tb_http_req rq = { .addr = IP(198, 18, 9, 9),
+				  .port = 80,
+				  .path = "/",
+				  .timeout_ms = 200 };
 	tb_http_get(&n, &rq, &r);
 	ck_assert_int_eq(r.err, TB_E_SCOPE);
 	ck_assert_uint_eq(n.connects, 0);
@@ -71,7 +75,9 @@ START_TEST(http_client_refuses_a_request_path_with_line_breaks)
 	struct tb_net n;
 	struct tb_http_exchange r;
 	tb_net_init(&n, &scope, 1000, 200);
-	struct tb_http_req rq = { .addr = IP(127, 0, 0, 1), .port = 80, .path = "/x\r\nHost: evil",
+	struct tb_http_req rq = { .addr = IP(127, 0, 0, 1),
+				  .port = 80,
+				  .path = "/x\r\nHost: evil",
 				  .timeout_ms = 200 };
 	tb_http_get(&n, &rq, &r);
 	ck_assert_int_eq(r.err, TB_E_CONFIG);

@@ -7,8 +7,9 @@
 
 #define S(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 
-static const char basic[] = "GET /admin HTTP/1.1\r\nHost: cam\r\n"
-			    "Authorization: Basic YWRtaW46aHVudGVyMg==\r\n\r\n";
+static const char basic[] =
+	"GET /admin HTTP/1.1\r\nHost: cam\r\n"
+	"Authorization: Basic YWRtaW46aHVudGVyMg==\r\n\r\n";
 static const char token[] = "POST /t HTTP/1.1\r\nX-Device-Token: abc123\r\n\r\n";
 
 START_TEST(http_basic_decoded)
@@ -40,8 +41,9 @@ END_TEST
  * token in the query was never seen. */
 START_TEST(http_every_secret_kept_apart)
 {
-	static const char both[] = "GET /telemetry?id=7&token=dtk-42&x=1 HTTP/1.1\r\n"
-				   "Authorization: Basic YWRtaW46aHVudGVyMg==\r\nX-Device-Token: abc123\r\n\r\n";
+	static const char both[] =
+		"GET /telemetry?id=7&token=dtk-42&x=1 HTTP/1.1\r\n"
+		"Authorization: Basic YWRtaW46aHVudGVyMg==\r\nX-Device-Token: abc123\r\n\r\n";
 	struct tb_http_sniffed r;
 	ck_assert_int_eq(tb_p_http_request(S(both), &r), TB_OK);
 	ck_assert(r.has_basic && r.has_token && r.has_query_token);
@@ -104,8 +106,9 @@ static int login_events(const char *server1, const char *client1, const char *se
 		for (int j = 0; j < 2; j++) {
 			size_t off = 0, used;
 			while (off < lens[j]) {
-				enum tb_tl_event ev = tb_p_telnet_login_feed(&s, i % 2 == 0, pieces[j] + off,
-									     lens[j] - off, &used);
+				enum tb_tl_event ev =
+					tb_p_telnet_login_feed(&s, i % 2 == 0, pieces[j] + off,
+							       lens[j] - off, &used);
 				off += used;
 				if (ev == TB_TL_GOT_USER)
 					memcpy(user, s.line, s.linelen), user[s.linelen] = 0, events++;
@@ -121,8 +124,10 @@ START_TEST(telnet_login_any_split)
 {
 	for (size_t cut = 0; cut < 24; cut++) {
 		char user[300] = "", pass[300] = "";
-		int n = login_events("\xff\xfd\x01\xff\xfa\x18\x01\xff\xf0" "cam login: ", "root\r\n",
-				     "Password: ", "xmhdipc\r\n", cut, user, pass);
+		int n = login_events(
+			"\xff\xfd\x01\xff\xfa\x18\x01\xff\xf0"
+			"cam login: ",
+			"root\r\n", "Password: ", "xmhdipc\r\n", cut, user, pass);
 		ck_assert_int_eq(n, 2);
 		ck_assert_str_eq(user, "root");
 		ck_assert_str_eq(pass, "xmhdipc");
@@ -157,8 +162,8 @@ static int login_transcript(const struct tl_step *steps, size_t nsteps, int byte
 		size_t n = strlen(steps[i].text);
 		for (size_t off = 0; off < n;) {
 			size_t used, want = bytewise ? 1 : n - off;
-			enum tb_tl_event ev = tb_p_telnet_login_feed(&s, steps[i].from_server, p + off,
-								     want, &used);
+			enum tb_tl_event ev =
+				tb_p_telnet_login_feed(&s, steps[i].from_server, p + off, want, &used);
 			off += used;
 			char *dst = ev == TB_TL_GOT_USER ? users : ev == TB_TL_GOT_PASS ? passes : NULL;
 			if (dst) {
@@ -183,8 +188,9 @@ START_TEST(telnet_last_login_banner_is_not_a_prompt)
 		{ 0, "admin\r\n" },
 		{ 1, "admin\r\nPassword: " },
 		{ 0, "s3cret\r\n" },
-		{ 1, "\r\nLast login: Mon Nov 23 10:00:01 UTC 2026 from 198.18.0.1 on pts/1\r\n"
-		     "Linux cam 6.1.0-13-amd64 #1 SMP x86_64\r\n\r\nadmin@cam:~$ " },
+		{ 1,
+		  "\r\nLast login: Mon Nov 23 10:00:01 UTC 2026 from 198.18.0.1 on pts/1\r\n"
+		  "Linux cam 6.1.0-13-amd64 #1 SMP x86_64\r\n\r\nadmin@cam:~$ " },
 		{ 0, "/sbin/ping www.yahoo.com\r\n" },
 		{ 1, "PING www.yahoo.com (198.18.9.1) 56(84) bytes of data.\r\n" },
 		{ 0, "exit\r\n" },
@@ -193,7 +199,8 @@ START_TEST(telnet_last_login_banner_is_not_a_prompt)
 	for (int bytewise = 0; bytewise < 2; bytewise++) {
 		char users[600], passes[600];
 		ck_assert_int_eq(login_transcript(session, sizeof session / sizeof *session, bytewise,
-						  users, passes), 2);
+						  users, passes),
+				 2);
 		ck_assert_str_eq(users, "admin");
 		ck_assert_str_eq(passes, "s3cret");
 	}
@@ -206,12 +213,27 @@ END_TEST
 START_TEST(telnet_character_mode_with_echo)
 {
 	static const struct tl_step session[] = {
-		{ 1, "cam login: " }, { 0, "r" }, { 1, "r" }, { 0, "o" }, { 1, "o" }, { 0, "o" },
-		{ 1, "o" }, { 0, "t" }, { 1, "t" }, { 0, "\r" }, { 0, "\0" }, { 1, "\r\n" },
-		{ 1, "Password: " }, { 0, "bad\r" }, { 0, "\0" },
-		{ 1, "\r\nLogin incorrect\r\ncam login: " }, { 0, "root\r\0" },
-		{ 1, "root\r\nPassword: " }, { 0, "xmhdipc\r\0" },
-		{ 1, "\r\n~ # " }, { 0, "lastlog -u root\r\0" },
+		{ 1, "cam login: " },
+		{ 0, "r" },
+		{ 1, "r" },
+		{ 0, "o" },
+		{ 1, "o" },
+		{ 0, "o" },
+		{ 1, "o" },
+		{ 0, "t" },
+		{ 1, "t" },
+		{ 0, "\r" },
+		{ 0, "\0" },
+		{ 1, "\r\n" },
+		{ 1, "Password: " },
+		{ 0, "bad\r" },
+		{ 0, "\0" },
+		{ 1, "\r\nLogin incorrect\r\ncam login: " },
+		{ 0, "root\r\0" },
+		{ 1, "root\r\nPassword: " },
+		{ 0, "xmhdipc\r\0" },
+		{ 1, "\r\n~ # " },
+		{ 0, "lastlog -u root\r\0" },
 		{ 1, "Username Port From Latest\r\nroot pts/0 Last login: never\r\n~ # " },
 		{ 0, "cat /etc/passwd\r\0" },
 	};
@@ -228,15 +250,22 @@ END_TEST
 START_TEST(telnet_prompt_only_at_the_end_of_the_open_line)
 {
 	static const struct tl_step mid[] = {
-		{ 1, "Please enter your login: details below\r\n$ " }, { 0, "uptime\r\n" },
-		{ 1, "login:\r\n" }, { 0, "whoami\r\n" },
-		{ 1, "Last login: Tue\r\n" }, { 0, "id\r\n" },
-		{ 1, "Last login:" }, { 0, "date\r\n" },
+		{ 1, "Please enter your login: details below\r\n$ " },
+		{ 0, "uptime\r\n" },
+		{ 1, "login:\r\n" },
+		{ 0, "whoami\r\n" },
+		{ 1, "Last login: Tue\r\n" },
+		{ 0, "id\r\n" },
+		{ 1, "Last login:" },
+		{ 0, "date\r\n" },
 	};
 	char users[600], passes[600];
 	ck_assert_int_eq(login_transcript(mid, sizeof mid / sizeof *mid, 0, users, passes), 0);
 	static const struct tl_step trail[] = {
-		{ 1, "router user:\t" }, { 0, "admin\n" }, { 1, "password:   " }, { 0, "pw\n" },
+		{ 1, "router user:\t" },
+		{ 0, "admin\n" },
+		{ 1, "password:   " },
+		{ 0, "pw\n" },
 	};
 	ck_assert_int_eq(login_transcript(trail, 4, 0, users, passes), 2);
 	ck_assert_str_eq(users, "admin");

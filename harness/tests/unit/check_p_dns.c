@@ -6,9 +6,9 @@
 #include "suites.h"
 
 static const uint8_t answer[] = {
-	0x12, 0x34, 0x85, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
-	5, 'c', 'l', 'o', 'u', 'd', 3, 'l', 'a', 'b', 0, 0, 1, 0, 1,
-	0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 198, 18, 9, 1,
+	0x12, 0x34, 0x85, 0x80, 0,   1,   0,   1, 0, 0,   0,  0, 5,    'c',  'l',
+	'o',  'u',  'd',  3,    'l', 'a', 'b', 0, 0, 1,   0,  1, 0xc0, 0x0c, 0,
+	1,    0,    1,    0,    0,   0,   60,  0, 4, 198, 18, 9, 1,
 };
 
 START_TEST(a_record_named_by_question)
@@ -41,10 +41,12 @@ START_TEST(queries_and_pointer_loops_refused)
 	m[2] = 0x01; /* a query */
 	ck_assert_int_eq(tb_p_dns_answers(m, sizeof m, a, 4, &n), TB_E_FORMAT);
 	memcpy(m, answer, sizeof m);
-	m[27] = 0xc0; m[28] = 27; /* the answer name points at itself */
+	m[27] = 0xc0;
+	m[28] = 27; /* the answer name points at itself */
 	ck_assert_int_eq(tb_p_dns_answers(m, sizeof m, a, 4, &n), TB_E_FORMAT);
 	memcpy(m, answer, sizeof m);
-	m[37] = 0; m[38] = 40; /* rdlength past the end */
+	m[37] = 0;
+	m[38] = 40; /* rdlength past the end */
 	ck_assert_int_eq(tb_p_dns_answers(m, sizeof m, a, 4, &n), TB_E_TRUNC);
 }
 END_TEST

@@ -62,7 +62,8 @@ START_TEST(manifest_bad)
 		"trustbench-firmware-manifest: 1\nversion: 1.2\nimage-sha256: "
 		"8a6b982713dce1fbad65af0691a46f206e1bb3d61ed966e319ac772f81d701eb\nimage-size: 1\nx\n",
 		"trustbench-firmware-manifest: 1\nimage-sha256: "
-		"8a6b982713dce1fbad65af0691a46f206e1bb3d61ed966e319ac772f81d701eb\nversion: 1.2\nimage-size: 1\n",
+		"8a6b982713dce1fbad65af0691a46f206e1bb3d61ed966e319ac772f81d701eb\nversion: "
+		"1.2\nimage-size: 1\n",
 		"version: 1.2\n",
 	};
 	struct tb_fw_manifest m;
@@ -92,8 +93,8 @@ START_TEST(version_compare)
 	ck_assert_int_lt(tb_fw_version_cmp(&d, &b), 0);
 	struct tb_fw_version e = ver("999999999.1.2.3");
 	ck_assert_uint_eq(e.part[0], 999999999u);
-	static const char *const bad[] = { "", ".", "1.", ".1", "1..2", "2.3.4.5.6", "v1", "1.02",
-					   "1234567890", "1.-2", "1 .2", "1.2 " };
+	static const char *const bad[] = { "",   ".",    "1.",         ".1",   "1..2", "2.3.4.5.6",
+					   "v1", "1.02", "1234567890", "1.-2", "1 .2", "1.2 " };
 	struct tb_fw_version v;
 	struct tb_diag why = { .msg = "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -132,8 +133,8 @@ END_TEST
 
 /* The head of a CMS SignedData ContentInfo of 0x4e7 bytes. */
 static const uint8_t cms_head[] = {
-	0x30, 0x82, 0x00, 0x0f, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
-	0xa0, 0x02, 0x30, 0x00,
+	0x30, 0x82, 0x00, 0x0f, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+	0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x02, 0x30, 0x00,
 };
 
 START_TEST(cms_outer)
@@ -141,8 +142,8 @@ START_TEST(cms_outer)
 	struct tb_diag why = { .msg = "" };
 	ck_assert_int_eq(tb_p_fwsig_cms_outer(cms_head, sizeof cms_head, &why), TB_E_FORMAT);
 	ck_assert_ptr_nonnull(strstr(why.msg, "non-minimal"));
-	uint8_t ok[] = { 0x30, 0x0f, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
-			 0xa0, 0x02, 0x30, 0x00 };
+	uint8_t ok[] = { 0x30, 0x0f, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+			 0x0d, 0x01, 0x07, 0x02, 0xa0, 0x02, 0x30, 0x00 };
 	ck_assert_int_eq(tb_p_fwsig_cms_outer(ok, sizeof ok, &why), TB_OK);
 	for (size_t n = 0; n < sizeof ok; n++)
 		ck_assert_msg(tb_p_fwsig_cms_outer(ok, n, &why) == TB_E_TRUNC,

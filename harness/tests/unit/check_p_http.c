@@ -49,12 +49,13 @@ END_TEST
 
 START_TEST(redirect_lf_only_with_body)
 {
-	static const char in[] = "HTTP/1.0 302 Found\n"
-				 "location:   /login.htm \t\n"
-				 "CONTENT-TYPE: text/html; charset=UTF-8\n"
-				 "content-length: 5\n"
-				 "\n"
-				 "hello";
+	static const char in[] =
+		"HTTP/1.0 302 Found\n"
+		"location:   /login.htm \t\n"
+		"CONTENT-TYPE: text/html; charset=UTF-8\n"
+		"content-length: 5\n"
+		"\n"
+		"hello";
 	struct tb_http_resp r;
 
 	ck_assert_int_eq(resp(in, &r), TB_OK);
@@ -127,8 +128,7 @@ START_TEST(bad_header_lines)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(resp(bad[i], &r) == TB_E_FORMAT, "accepted: %s", bad[i]);
-	ck_assert_int_eq(tb_p_http_response(S("HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n"), &r),
-			 TB_E_FORMAT);
+	ck_assert_int_eq(tb_p_http_response(S("HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n"), &r), TB_E_FORMAT);
 }
 END_TEST
 
@@ -147,26 +147,28 @@ START_TEST(content_length_rules)
 	struct tb_http_resp r;
 
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 42\r\nContent-Length: 42\r\n\r\n",
-			      &r), TB_OK);
+			      &r),
+			 TB_OK);
 	ck_assert_int_eq(r.content_length, 42);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 7, 7\r\n\r\n", &r), TB_OK);
 	ck_assert_int_eq(r.content_length, 7);
-	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\n",
-			      &r), TB_OK);
+	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\n", &r),
+			 TB_OK);
 	ck_assert(r.content_length == 9223372036854775807LL);
 
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 42\r\nContent-Length: 43\r\n\r\n",
-			      &r), TB_E_FORMAT);
+			      &r),
+			 TB_E_FORMAT);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 7, 8\r\n\r\n", &r), TB_E_FORMAT);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", &r), TB_E_FORMAT);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: +1\r\n\r\n", &r), TB_E_FORMAT);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n", &r), TB_E_FORMAT);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n", &r), TB_E_FORMAT);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n", &r), TB_E_FORMAT);
-	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775808\r\n\r\n",
-			      &r), TB_E_FORMAT);
-	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
-			      &r), TB_E_FORMAT);
+	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775808\r\n\r\n", &r),
+			 TB_E_FORMAT);
+	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n", &r),
+			 TB_E_FORMAT);
 }
 END_TEST
 
@@ -184,12 +186,18 @@ START_TEST(transfer_encoding)
 			 TB_OK);
 	ck_assert_int_eq(r.chunked, 0);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n"
-			      "Transfer-Encoding: chunked\r\n\r\n", &r), TB_OK);
+			      "Transfer-Encoding: chunked\r\n\r\n",
+			      &r),
+			 TB_OK);
 	ck_assert_int_eq(r.chunked, 1);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
-			      "Content-Length: 10\r\n\r\n", &r), TB_E_FORMAT);
+			      "Content-Length: 10\r\n\r\n",
+			      &r),
+			 TB_E_FORMAT);
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n"
-			      "Transfer-Encoding: chunked\r\n\r\n", &r), TB_E_FORMAT);
+			      "Transfer-Encoding: chunked\r\n\r\n",
+			      &r),
+			 TB_E_FORMAT);
 }
 END_TEST
 
@@ -198,16 +206,24 @@ START_TEST(www_authenticate)
 	struct tb_http_resp r;
 
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Digest realm=\"a, Basic\", "
-			      "nonce=\"n\", qop=\"auth\", Basic realm=\"cam\"\r\n\r\n", &r), TB_OK);
+			      "nonce=\"n\", qop=\"auth\", Basic realm=\"cam\"\r\n\r\n",
+			      &r),
+			 TB_OK);
 	ck_assert_int_eq(r.www_auth_basic, 1);
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Digest realm=\"Basic\", "
-			      "nonce=\"x, Basic y\"\r\n\r\n", &r), TB_OK);
+			      "nonce=\"x, Basic y\"\r\n\r\n",
+			      &r),
+			 TB_OK);
 	ck_assert_int_eq(r.www_auth_basic, 0);
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Negotiate\r\n"
-			      "www-authenticate: basic\r\n\r\n", &r), TB_OK);
+			      "www-authenticate: basic\r\n\r\n",
+			      &r),
+			 TB_OK);
 	ck_assert_int_eq(r.www_auth_basic, 1);
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Bearer realm=\"x\", "
-			      "basic=1\r\n\r\n", &r), TB_OK);
+			      "basic=1\r\n\r\n",
+			      &r),
+			 TB_OK);
 	ck_assert_int_eq(r.www_auth_basic, 0);
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Basicx realm=\"x\"\r\n\r\n", &r),
 			 TB_OK);
@@ -224,7 +240,9 @@ START_TEST(first_location_kept)
 	struct tb_http_resp r;
 
 	ck_assert_int_eq(resp("HTTP/1.1 301 M\r\nLocation: /a\r\nLocation: /b\r\n"
-			      "Location:\r\n\r\n", &r), TB_OK);
+			      "Location:\r\n\r\n",
+			      &r),
+			 TB_OK);
 	ck_assert(view_is(r.location, r.location_len, "/a"));
 }
 END_TEST
@@ -274,8 +292,7 @@ START_TEST(head_truncated_everywhere)
 }
 END_TEST
 
-static enum tb_err dechunk(const char *s, size_t n, uint8_t *out, size_t cap, size_t *on,
-			   size_t *used)
+static enum tb_err dechunk(const char *s, size_t n, uint8_t *out, size_t cap, size_t *on, size_t *used)
 {
 	return tb_p_http_dechunk((const uint8_t *)s, n, out, cap, on, used);
 }
@@ -296,8 +313,9 @@ END_TEST
 
 START_TEST(dechunk_ext_trailers_lf)
 {
-	static const char in[] = "5;name=\"va;l\"\r\nhello\r\n000 ; last\r\n"
-				 "Expires: never\r\nX-Trace: 1\r\n\r\nHTTP/1.1 200 OK\r\n";
+	static const char in[] =
+		"5;name=\"va;l\"\r\nhello\r\n000 ; last\r\n"
+		"Expires: never\r\nX-Trace: 1\r\n\r\nHTTP/1.1 200 OK\r\n";
 	static const char lf[] = "3\nabc\n0\n\n";
 	uint8_t out[64];
 	size_t on, used;
@@ -305,12 +323,13 @@ START_TEST(dechunk_ext_trailers_lf)
 	ck_assert_int_eq(dechunk(in, sizeof(in) - 1, out, sizeof(out), &on, &used), TB_OK);
 	ck_assert_uint_eq(on, 5);
 	ck_assert_mem_eq(out, "hello", 5);
-	ck_assert_uint_eq(used, sizeof(in) - 1 - 17);	/* the next response is left */
+	ck_assert_uint_eq(used, sizeof(in) - 1 - 17); /* the next response is left */
 	ck_assert_int_eq(dechunk(lf, sizeof(lf) - 1, out, sizeof(out), &on, &used), TB_OK);
 	ck_assert_uint_eq(on, 3);
 	ck_assert_uint_eq(used, sizeof(lf) - 1);
-	ck_assert_int_eq(tb_p_http_dechunk(S("1a \r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n"),
-					   out, sizeof(out), &on, &used), TB_OK);
+	ck_assert_int_eq(tb_p_http_dechunk(S("1a \r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n"), out,
+					   sizeof(out), &on, &used),
+			 TB_OK);
 	ck_assert_uint_eq(on, 26);
 	ck_assert_int_eq(dechunk("0\r\n\r\n", 5, NULL, 0, &on, &used), TB_OK);
 	ck_assert_uint_eq(on, 0);
@@ -321,24 +340,25 @@ END_TEST
 START_TEST(dechunk_format_errors)
 {
 	static const char *const bad[] = {
-		"g\r\nabc\r\n0\r\n\r\n",		/* not hex */
-		"\r\n0\r\n\r\n",			/* empty size */
-		"5x\r\nhello\r\n0\r\n\r\n",		/* junk after size */
-		"-5\r\nhello\r\n0\r\n\r\n",		/* sign */
-		"ffffffffffffffffff\r\nab",		/* size overflow */
-		"10000000000000000\r\nab",		/* 2^64 */
-		"5\r\nhelloX\r\n0\r\n\r\n",		/* data not followed by CRLF */
-		"5\r\nhello\rX0\r\n\r\n",		/* bare CR after data */
-		"5\r\nhello\r\n0\r\nbad trailer\r\n\r\n",	/* trailer without colon */
-		"5\r\nhello\r\n0\r\n folded: x\r\n\r\n",	/* folded trailer */
-		"5\rX\nhello\r\n0\r\n\r\n",		/* bare CR in size line */
+		"g\r\nabc\r\n0\r\n\r\n",                  /* not hex */
+		"\r\n0\r\n\r\n",                          /* empty size */
+		"5x\r\nhello\r\n0\r\n\r\n",               /* junk after size */
+		"-5\r\nhello\r\n0\r\n\r\n",               /* sign */
+		"ffffffffffffffffff\r\nab",               /* size overflow */
+		"10000000000000000\r\nab",                /* 2^64 */
+		"5\r\nhelloX\r\n0\r\n\r\n",               /* data not followed by CRLF */
+		"5\r\nhello\rX0\r\n\r\n",                 /* bare CR after data */
+		"5\r\nhello\r\n0\r\nbad trailer\r\n\r\n", /* trailer without colon */
+		"5\r\nhello\r\n0\r\n folded: x\r\n\r\n",  /* folded trailer */
+		"5\rX\nhello\r\n0\r\n\r\n",               /* bare CR in size line */
 	};
 	uint8_t out[64];
 	size_t on, used;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(dechunk(bad[i], strlen(bad[i]), out, sizeof(out), &on, &used) ==
-			      TB_E_FORMAT, "accepted: %s", bad[i]);
+				      TB_E_FORMAT,
+			      "accepted: %s", bad[i]);
 }
 END_TEST
 
@@ -363,7 +383,7 @@ START_TEST(dechunk_toobig_guard)
 
 	memset(out, 0xa5, sizeof(out));
 	ck_assert_int_eq(dechunk(wiki, sizeof(wiki) - 1, out, 9, &on, &used), TB_E_TOOBIG);
-	ck_assert_uint_eq(on, 4);	/* "Wiki" fit, "pedia i" did not */
+	ck_assert_uint_eq(on, 4); /* "Wiki" fit, "pedia i" did not */
 	ck_assert_mem_eq(out, "Wiki", 4);
 	ck_assert_uint_eq(used, 9);
 	ck_assert_uint_eq(out[4], 0xa5);

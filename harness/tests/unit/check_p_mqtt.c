@@ -6,8 +6,8 @@
 #include "suites.h"
 
 static const uint8_t connect_pkt[] = {
-	0x10, 30, 0, 4, 'M', 'Q', 'T', 'T', 4, 0xc2, 0, 60,
-	0, 2, 'i', 'd', 0, 4, 'u', 's', 'e', 'r', 0, 8, 's', '3', 'c', 'r', 'e', 't', '!', '!',
+	0x10, 30, 0,   4,   'M', 'Q', 'T', 'T', 4,   0xc2, 0,   60,  0,   2,   'i', 'd',
+	0,    4,  'u', 's', 'e', 'r', 0,   8,   's', '3',  'c', 'r', 'e', 't', '!', '!',
 };
 
 START_TEST(user_and_password)

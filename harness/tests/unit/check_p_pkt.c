@@ -11,15 +11,33 @@ static size_t frame(uint8_t *f, int vlan)
 	size_t o = 12;
 	memset(f, 0, 128);
 	if (vlan) {
-		f[o++] = 0x81; f[o++] = 0x00; f[o++] = 0; f[o++] = 7;
+		f[o++] = 0x81;
+		f[o++] = 0x00;
+		f[o++] = 0;
+		f[o++] = 7;
 	}
-	f[o++] = 0x08; f[o++] = 0x00;
+	f[o++] = 0x08;
+	f[o++] = 0x00;
 	uint8_t *ip = f + o;
-	ip[0] = 0x45; ip[3] = 20 + 20 + 5; ip[8] = 64; ip[9] = 6;
-	ip[12] = 198; ip[13] = 18; ip[14] = 1; ip[15] = 10;
-	ip[16] = 198; ip[17] = 18; ip[18] = 9; ip[19] = 1;
+	ip[0] = 0x45;
+	ip[3] = 20 + 20 + 5;
+	ip[8] = 64;
+	ip[9] = 6;
+	ip[12] = 198;
+	ip[13] = 18;
+	ip[14] = 1;
+	ip[15] = 10;
+	ip[16] = 198;
+	ip[17] = 18;
+	ip[18] = 9;
+	ip[19] = 1;
 	uint8_t *t = ip + 20;
-	t[0] = 0x9c; t[1] = 0x40; t[2] = 0; t[3] = 80; t[12] = 0x50; t[13] = 0x18;
+	t[0] = 0x9c;
+	t[1] = 0x40;
+	t[2] = 0;
+	t[3] = 80;
+	t[12] = 0x50;
+	t[13] = 0x18;
 	memcpy(t + 20, "GET /", 5);
 	return o + 45;
 }
@@ -75,7 +93,8 @@ START_TEST(bogus_lengths_refused)
 	f[14] = 0x44; /* header length 16 < 20 */
 	ck_assert_int_eq(tb_p_pkt_decode(TB_DLT_EN10MB, f, n, &k), TB_E_FORMAT);
 	n = frame(f, 0);
-	f[16] = 0; f[17] = 10; /* total length below the header */
+	f[16] = 0;
+	f[17] = 10; /* total length below the header */
 	ck_assert_int_eq(tb_p_pkt_decode(TB_DLT_EN10MB, f, n, &k), TB_E_FORMAT);
 	n = frame(f, 0);
 	f[17] = 41; /* total length shorter than the frame: payload clipped to it */
@@ -92,7 +111,8 @@ START_TEST(fragments_flagged_not_reassembled)
 	f[20] = 0x20; /* more fragments */
 	ck_assert_int_eq(tb_p_pkt_decode(TB_DLT_EN10MB, f, n, &k), TB_OK);
 	ck_assert(k.fragment && !k.later_fragment && k.transport);
-	f[20] = 0; f[21] = 3; /* offset 24 bytes */
+	f[20] = 0;
+	f[21] = 3; /* offset 24 bytes */
 	ck_assert_int_eq(tb_p_pkt_decode(TB_DLT_EN10MB, f, n, &k), TB_OK);
 	ck_assert(k.fragment && k.later_fragment && !k.transport);
 }
@@ -119,7 +139,8 @@ START_TEST(other_links_and_non_ipv4)
 	ck_assert_int_eq(tb_p_pkt_decode(TB_DLT_LINUX_SLL, g, n + 2, &k), TB_OK);
 	ck_assert_uint_eq(k.dport, 80);
 	/* ARP is not IPv4 */
-	f[12] = 0x08; f[13] = 0x06;
+	f[12] = 0x08;
+	f[13] = 0x06;
 	ck_assert_int_eq(tb_p_pkt_decode(TB_DLT_EN10MB, f, n, &k), TB_OK);
 	ck_assert(!k.ipv4);
 	ck_assert(!tb_p_pkt_link_supported(105));

@@ -20,7 +20,8 @@ static enum tb_err parse(const char *s, struct tb_sectxt *t)
 /* A vendor's file as served from /.well-known/security.txt. */
 static const char good[] =
 	"# Security contact for Acme IP cameras\r\n"
-	"# \xc3\x89quipe s\xc3\xa9""curit\xc3\xa9 \xe2\x80\x94 we read every report\r\n"
+	"# \xc3\x89quipe s\xc3\xa9"
+	"curit\xc3\xa9 \xe2\x80\x94 we read every report\r\n"
 	"Contact: mailto:security@example.com\r\n"
 	"Contact: https://example.com/security/report\r\n"
 	"Contact: tel:+1-201-555-0123\r\n"
@@ -78,13 +79,17 @@ START_TEST(expired_file)
 	struct tb_diag why = { .msg = "" };
 
 	ck_assert_int_eq(parse("Contact: mailto:psirt@example.net\n"
-			       "Expires: 2024-01-01T00:00:00Z\n", &t), TB_OK);
+			       "Expires: 2024-01-01T00:00:00Z\n",
+			       &t),
+			 TB_OK);
 	ck_assert(t.expires_epoch == 1704067200LL);
 	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn)), 0);
 	ck_assert_str_eq(why.msg, "expired on 2024-01-01T00:00:00Z");
 	/* The same instant written with an offset is reported in UTC. */
 	ck_assert_int_eq(parse("Contact: mailto:psirt@example.net\n"
-			       "Expires: 2023-12-31T19:00:00-05:00\n", &t), TB_OK);
+			       "Expires: 2023-12-31T19:00:00-05:00\n",
+			       &t),
+			 TB_OK);
 	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn)), 0);
 	ck_assert_str_eq(why.msg, "expired on 2024-01-01T00:00:00Z");
 	/* Expiring exactly now is expired. */
@@ -135,7 +140,9 @@ START_TEST(pgp_signed_file)
 	ck_assert_int_eq(parse("-----BEGIN PGP SIGNED MESSAGE-----\r\nHash: SHA256\r\n\r\n"
 			       "Contact: https://example.com/vdp\r\n"
 			       "Expires: 2031-01-01T00:00:00Z\r\n"
-			       "-----BEGIN PGP SIGNATURE-----\r\n", &t), TB_OK);
+			       "-----BEGIN PGP SIGNATURE-----\r\n",
+			       &t),
+			 TB_OK);
 	ck_assert_int_eq(t.pgp_signed, 1);
 	ck_assert_int_eq(tb_sectxt_judge(&t, 1920000000LL, &why, warn, sizeof(warn)), 1);
 	ck_assert_str_eq(warn, "signed but no Canonical field (RFC 9116 recommends one)");
@@ -154,12 +161,16 @@ START_TEST(judge_reasons)
 	ck_assert_str_eq(why.msg, "no Contact field");
 
 	ck_assert_int_eq(parse("Contact: http://example.com/report\n"
-			       "Expires: 2030-01-01T00:00:00Z\n", &t), TB_OK);
+			       "Expires: 2030-01-01T00:00:00Z\n",
+			       &t),
+			 TB_OK);
 	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
 	ck_assert_str_eq(why.msg, "Contact uses http:// (RFC 9116 requires https)");
 
 	ck_assert_int_eq(parse("Contact: security@example.com\n"
-			       "Expires: 2030-01-01T00:00:00Z\n", &t), TB_OK);
+			       "Expires: 2030-01-01T00:00:00Z\n",
+			       &t),
+			 TB_OK);
 	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
 	ck_assert_str_eq(why.msg, "no Contact uses a mailto:, https:// or tel: URI");
 
@@ -168,13 +179,17 @@ START_TEST(judge_reasons)
 	ck_assert_str_eq(why.msg, "Expires missing");
 
 	ck_assert_int_eq(parse("Contact: mailto:a@example.com\nExpires: 2030-01-01T00:00:00Z\n"
-			       "Expires: 2031-01-01T00:00:00Z\n", &t), TB_OK);
+			       "Expires: 2031-01-01T00:00:00Z\n",
+			       &t),
+			 TB_OK);
 	ck_assert_uint_eq(t.nexpires, 2);
 	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
 	ck_assert_str_eq(why.msg, "Expires appears 2 times");
 
 	ck_assert_int_eq(parse("Contact: mailto:a@example.com\n"
-			       "Expires: Wed, 01 Jan 2030 00:00:00 GMT\n", &t), TB_OK);
+			       "Expires: Wed, 01 Jan 2030 00:00:00 GMT\n",
+			       &t),
+			 TB_OK);
 	ck_assert_int_eq(tb_sectxt_judge(&t, now, &why, warn, sizeof(warn)), 0);
 	ck_assert_str_eq(why.msg, "Expires is not an RFC 3339 date-time");
 
@@ -191,10 +206,13 @@ START_TEST(judge_notes)
 	ck_assert_int_eq(parse("Contact: http://example.com/old\n"
 			       "Contact: HTTPS://example.com/new\n"
 			       "Expires: 2026-01-01T00:00:00Z\n"
-			       "this line is junk\n", &t), TB_OK);
+			       "this line is junk\n",
+			       &t),
+			 TB_OK);
 	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, warn, sizeof(warn)), 1);
-	ck_assert_str_eq(warn, "a Contact uses http:// (RFC 9116 requires https); "
-			       "1 malformed line (first at line 4)");
+	ck_assert_str_eq(warn,
+			 "a Contact uses http:// (RFC 9116 requires https); "
+			 "1 malformed line (first at line 4)");
 	/* A short warn buffer is truncated, still terminated. */
 	ck_assert_int_eq(tb_sectxt_judge(&t, 1750000000LL, &why, tiny, sizeof(tiny)), 1);
 	ck_assert_uint_eq(strlen(tiny), sizeof(tiny) - 1);
@@ -222,7 +240,8 @@ START_TEST(lines_and_names)
 {
 	struct tb_sectxt t;
 
-	ck_assert_int_eq(parse("\xef\xbb\xbf" "CONTACT:   mailto:a@example.com \t\r\n"
+	ck_assert_int_eq(parse("\xef\xbb\xbf"
+			       "CONTACT:   mailto:a@example.com \t\r\n"
 			       "this is not a field\n"
 			       "  # indented comment\n"
 			       "Contact:\n"
@@ -232,7 +251,9 @@ START_TEST(lines_and_names)
 			       "Acknowledgements: misspelled\n"
 			       "hiring: https://example.com/jobs\n"
 			       "\t\n"
-			       "expires:2030-01-01t00:00:00z", &t), TB_OK);
+			       "expires:2030-01-01t00:00:00z",
+			       &t),
+			 TB_OK);
 	ck_assert_uint_eq(t.ncontact, 1);
 	ck_assert(view_is(t.contact[0], "mailto:a@example.com"));
 	ck_assert_uint_eq(t.nbad_lines, 4);
@@ -256,16 +277,17 @@ START_TEST(encoding_errors)
 {
 	struct tb_sectxt t;
 	static const char *const bad[] = {
-		"Contact: mailto:a@b\xc0\xaf\n",	/* overlong '/' */
-		"Contact: mailto:a@b\xed\xa0\x80\n",	/* surrogate */
-		"Contact: mailto:a@b\xf5\x80\x80\x80\n",	/* past U+10FFFF */
-		"Contact: mailto:a@b\xf4\x90\x80\x80\n",	/* past U+10FFFF */
-		"Contact: mailto:a@b\xe2\x82\n",	/* cut short */
-		"Contact: mailto:a@b\x80\n",		/* lone continuation */
-		"Contact: mailto:a@b\xe0\x80\xaf\n",	/* overlong 3-byte */
-		"Contact: mailto:a@b\xf0\x80\x80\xaf\n",	/* overlong 4-byte */
-		"Contact: mailto:a@b\xe2\x82",		/* cut at the end */
-		("\xff\xfe" "C\0"),			/* UTF-16 */
+		"Contact: mailto:a@b\xc0\xaf\n",         /* overlong '/' */
+		"Contact: mailto:a@b\xed\xa0\x80\n",     /* surrogate */
+		"Contact: mailto:a@b\xf5\x80\x80\x80\n", /* past U+10FFFF */
+		"Contact: mailto:a@b\xf4\x90\x80\x80\n", /* past U+10FFFF */
+		"Contact: mailto:a@b\xe2\x82\n",         /* cut short */
+		"Contact: mailto:a@b\x80\n",             /* lone continuation */
+		"Contact: mailto:a@b\xe0\x80\xaf\n",     /* overlong 3-byte */
+		"Contact: mailto:a@b\xf0\x80\x80\xaf\n", /* overlong 4-byte */
+		"Contact: mailto:a@b\xe2\x82",           /* cut at the end */
+		("\xff\xfe"
+		 "C\0"), /* UTF-16 */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -311,14 +333,19 @@ END_TEST
 START_TEST(rfc3339_invalid)
 {
 	static const char *const bad[] = {
-		"2023-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2030-04-31T00:00:00Z",
-		"2030-00-01T00:00:00Z", "2030-13-01T00:00:00Z", "2030-01-00T00:00:00Z",
-		"2030-01-32T00:00:00Z", "2030-01-01T24:00:00Z", "2030-01-01T23:60:00Z",
-		"2030-01-01T23:59:61Z", "2030-01-01 00:00:00Z", "2030-01-01T00:00:00",
-		"2030-01-01T00:00:00.Z", "2030-01-01T00:00:00+24:00", "2030-01-01T00:00:00+01:60",
-		"2030-01-01T00:00:00+0100", "2030-01-01T00:00:00Zjunk", "2030-1-01T00:00:00Z",
-		"30-01-01T00:00:00Z", "2030-01-01", "2030-01-01T00:00Z", "+2030-01-01T00:00:00Z",
-		"2030-01-01T00:00:00UTC", "2030-01-01T0:00:00Z", "２０３０-01-01T00:00:00Z",
+		"2023-02-29T00:00:00Z",      "1900-02-29T00:00:00Z",
+		"2030-04-31T00:00:00Z",      "2030-00-01T00:00:00Z",
+		"2030-13-01T00:00:00Z",      "2030-01-00T00:00:00Z",
+		"2030-01-32T00:00:00Z",      "2030-01-01T24:00:00Z",
+		"2030-01-01T23:60:00Z",      "2030-01-01T23:59:61Z",
+		"2030-01-01 00:00:00Z",      "2030-01-01T00:00:00",
+		"2030-01-01T00:00:00.Z",     "2030-01-01T00:00:00+24:00",
+		"2030-01-01T00:00:00+01:60", "2030-01-01T00:00:00+0100",
+		"2030-01-01T00:00:00Zjunk",  "2030-1-01T00:00:00Z",
+		"30-01-01T00:00:00Z",        "2030-01-01",
+		"2030-01-01T00:00Z",         "+2030-01-01T00:00:00Z",
+		"2030-01-01T00:00:00UTC",    "2030-01-01T0:00:00Z",
+		"２０３０-01-01T00:00:00Z",
 	};
 	long long e;
 

@@ -23,9 +23,16 @@ static void put32(uint8_t *p, uint32_t v)
 static void build_kexinit(void)
 {
 	static const char *const lists[10] = {
-		"diffie-hellman-group1-sha1,diffie-hellman-group14-sha1", "ssh-rsa,ssh-dss",
-		"3des-cbc,aes128-cbc", "3des-cbc,aes128-cbc", "hmac-md5,hmac-sha1", "hmac-md5,hmac-sha1",
-		"none", "none", "", "",
+		"diffie-hellman-group1-sha1,diffie-hellman-group14-sha1",
+		"ssh-rsa,ssh-dss",
+		"3des-cbc,aes128-cbc",
+		"3des-cbc,aes128-cbc",
+		"hmac-md5,hmac-sha1",
+		"hmac-md5,hmac-sha1",
+		"none",
+		"none",
+		"",
+		"",
 	};
 	uint8_t pl[400];
 	size_t n = 0;
@@ -76,7 +83,10 @@ START_TEST(ident_rejects_bad_lines)
 
 	ck_assert_int_eq(tb_p_ssh_ident(S("SSH-2.0\r\n"), &id), TB_E_FORMAT);
 	ck_assert_int_eq(tb_p_ssh_ident(S("SSH-2.0-\r\n"), &id), TB_E_FORMAT);
-	ck_assert_int_eq(tb_p_ssh_ident(S("SSH-2.0-a\x01" "b\r\n"), &id), TB_E_FORMAT);
+	ck_assert_int_eq(tb_p_ssh_ident(S("SSH-2.0-a\x01"
+					  "b\r\n"),
+					&id),
+			 TB_E_FORMAT);
 	ck_assert_int_eq(tb_p_ssh_ident(S("SSH-2.0-a\0b\r\n"), &id), TB_E_FORMAT);
 	memset(big, 'x', sizeof big);
 	ck_assert_int_eq(tb_p_ssh_ident(big, sizeof big, &id), TB_E_TOOBIG);

@@ -20,8 +20,8 @@ static void filter_all(const uint8_t *in, size_t n, struct run *o)
 
 	tb_p_telnet_init(&st);
 	memset(o, 0, sizeof(*o));
-	o->err = tb_p_telnet_filter(&st, in, n, o->data, sizeof(o->data), &o->dn,
-				    o->reply, sizeof(o->reply), &o->rn);
+	o->err = tb_p_telnet_filter(&st, in, n, o->data, sizeof(o->data), &o->dn, o->reply,
+				    sizeof(o->reply), &o->rn);
 }
 
 /* A busybox telnetd greeting: IAC DO ECHO, IAC DO NAWS, IAC WILL ECHO,
@@ -51,10 +51,15 @@ START_TEST(iac_iac_is_one_ff)
 {
 	struct run o;
 
-	filter_all(S("a\xff\xff" "b\xff\xff\xff\xff"), &o);
+	filter_all(S("a\xff\xff"
+		     "b\xff\xff\xff\xff"),
+		   &o);
 	ck_assert_int_eq(o.err, TB_OK);
 	ck_assert_uint_eq(o.dn, 5);
-	ck_assert_mem_eq(o.data, "a\xff" "b\xff\xff", 5);
+	ck_assert_mem_eq(o.data,
+			 "a\xff"
+			 "b\xff\xff",
+			 5);
 	ck_assert_uint_eq(o.rn, 0);
 }
 END_TEST
@@ -87,7 +92,12 @@ START_TEST(other_commands_dropped)
 	struct run o;
 
 	/* NOP, GA, AYT, stray SE, DM */
-	filter_all(S("a\xff\xf1" "b\xff\xf9" "c\xff\xf6" "d\xff\xf0" "e\xff\xf2"), &o);
+	filter_all(S("a\xff\xf1"
+		     "b\xff\xf9"
+		     "c\xff\xf6"
+		     "d\xff\xf0"
+		     "e\xff\xf2"),
+		   &o);
 	ck_assert_int_eq(o.err, TB_OK);
 	ck_assert_uint_eq(o.dn, 5);
 	ck_assert_mem_eq(o.data, "abcde", 5);
@@ -100,7 +110,9 @@ START_TEST(subnegotiation_skipped)
 	struct run o;
 
 	/* TERMINAL-TYPE SEND, with an escaped IAC and a fake DO inside. */
-	filter_all(S("a\xff\xfa\x18\x01\xff\xff\xfd\x01\xff\xf0" "b"), &o);
+	filter_all(S("a\xff\xfa\x18\x01\xff\xff\xfd\x01\xff\xf0"
+		     "b"),
+		   &o);
 	ck_assert_int_eq(o.err, TB_OK);
 	ck_assert_uint_eq(o.dn, 2);
 	ck_assert_mem_eq(o.data, "ab", 2);
@@ -122,8 +134,9 @@ START_TEST(subnegotiation_bounded)
 	memcpy(in + n, "login: ", 7);
 	n += 7;
 	tb_p_telnet_init(&st);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, in, n, data, sizeof(data), &dn,
-					    reply, sizeof(reply), &rn), TB_OK);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, in, n, data, sizeof(data), &dn, reply, sizeof(reply),
+					    &rn),
+			 TB_OK);
 	ck_assert_int_eq(st.in_sb, 0);
 	ck_assert_int_eq(tb_p_telnet_prompt(data, dn), TB_TN_LOGIN);
 }
@@ -150,8 +163,7 @@ START_TEST(empty_and_null_input)
 	size_t dn = 99, rn = 99;
 
 	tb_p_telnet_init(&st);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, NULL, 0, d, sizeof(d), &dn, r, sizeof(r), &rn),
-			 TB_OK);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, NULL, 0, d, sizeof(d), &dn, r, sizeof(r), &rn), TB_OK);
 	ck_assert_uint_eq(dn, 0);
 	ck_assert_uint_eq(rn, 0);
 	/* No output buffers at all: the first data byte is too big. */
@@ -168,8 +180,9 @@ START_TEST(data_cap_guard)
 
 	memset(data, 0xa5, sizeof(data));
 	tb_p_telnet_init(&st);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, S("hello world"), data, 5, &dn,
-					    reply, sizeof(reply), &rn), TB_E_TOOBIG);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, S("hello world"), data, 5, &dn, reply, sizeof(reply),
+					    &rn),
+			 TB_E_TOOBIG);
 	ck_assert_uint_eq(dn, 5);
 	ck_assert_mem_eq(data, "hello", 5);
 	ck_assert_uint_eq(data[5], 0xa5);
@@ -177,8 +190,9 @@ START_TEST(data_cap_guard)
 	/* An escaped 0xFF also respects the cap. */
 	memset(data, 0xa5, sizeof(data));
 	tb_p_telnet_init(&st);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, S("abcde\xff\xff"), data, 5, &dn,
-					    reply, sizeof(reply), &rn), TB_E_TOOBIG);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, S("abcde\xff\xff"), data, 5, &dn, reply, sizeof(reply),
+					    &rn),
+			 TB_E_TOOBIG);
 	ck_assert_uint_eq(dn, 5);
 	ck_assert_uint_eq(data[5], 0xa5);
 }
@@ -193,8 +207,8 @@ START_TEST(reply_cap_guard)
 	memset(reply, 0xa5, sizeof(reply));
 	tb_p_telnet_init(&st);
 	/* Room for one 3-byte reply (cap 4): the second is not half-written. */
-	ck_assert_int_eq(tb_p_telnet_filter(&st, S(greeting), data, sizeof(data), &dn,
-					    reply, 4, &rn), TB_E_TOOBIG);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, S(greeting), data, sizeof(data), &dn, reply, 4, &rn),
+			 TB_E_TOOBIG);
 	ck_assert_uint_eq(rn, 3);
 	ck_assert_mem_eq(reply, "\xff\xfc\x01", 3);
 	ck_assert_uint_eq(reply[3], 0xa5);
@@ -212,11 +226,13 @@ START_TEST(toobig_leaves_state_resumable)
 	/* The first call stops at the DO's option byte; feeding that byte
 	 * again with room completes the reply. */
 	tb_p_telnet_init(&st);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, S("\xff\xfd\x18"), data, sizeof(data), &dn,
-					    reply, 2, &rn), TB_E_TOOBIG);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, S("\xff\xfd\x18"), data, sizeof(data), &dn, reply, 2,
+					    &rn),
+			 TB_E_TOOBIG);
 	ck_assert_uint_eq(rn, 0);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, S("\x18"), data, sizeof(data), &dn,
-					    reply, sizeof(reply), &rn), TB_OK);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, S("\x18"), data, sizeof(data), &dn, reply,
+					    sizeof(reply), &rn),
+			 TB_OK);
 	ck_assert_uint_eq(rn, 3);
 	ck_assert_mem_eq(reply, "\xff\xfc\x18", 3);
 }
@@ -224,9 +240,14 @@ END_TEST
 
 /* Everything at once: negotiation, SB, IAC IAC, CR NUL, commands. */
 static const char mixed[] =
-	"\xff\xfd\x18\xff\xfb\x01" "Welcome\r\0to\r\n"
-	"\xff\xfa\x18\x01\xff\xff\xff\xf0" "\xff\xff" "x\xff\xf1"
-	"\xff\xfe\x22\xff\xfc\x01" "\xff\xfd\x1f" "\r\nLogin incorrect\r\nlogin: ";
+	"\xff\xfd\x18\xff\xfb\x01"
+	"Welcome\r\0to\r\n"
+	"\xff\xfa\x18\x01\xff\xff\xff\xf0"
+	"\xff\xff"
+	"x\xff\xf1"
+	"\xff\xfe\x22\xff\xfc\x01"
+	"\xff\xfd\x1f"
+	"\r\nLogin incorrect\r\nlogin: ";
 
 START_TEST(split_at_every_offset)
 {
@@ -240,11 +261,13 @@ START_TEST(split_at_every_offset)
 	ck_assert_int_eq(whole.err, TB_OK);
 	ck_assert(cut < n);
 	tb_p_telnet_init(&st);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, (const uint8_t *)mixed, cut, data, sizeof(data),
-					    &dn1, reply, sizeof(reply), &rn1), TB_OK);
-	ck_assert_int_eq(tb_p_telnet_filter(&st, (const uint8_t *)mixed + cut, n - cut,
-					    data + dn1, sizeof(data) - dn1, &dn2,
-					    reply + rn1, sizeof(reply) - rn1, &rn2), TB_OK);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, (const uint8_t *)mixed, cut, data, sizeof(data), &dn1,
+					    reply, sizeof(reply), &rn1),
+			 TB_OK);
+	ck_assert_int_eq(tb_p_telnet_filter(&st, (const uint8_t *)mixed + cut, n - cut, data + dn1,
+					    sizeof(data) - dn1, &dn2, reply + rn1, sizeof(reply) - rn1,
+					    &rn2),
+			 TB_OK);
 	ck_assert_uint_eq(dn1 + dn2, whole.dn);
 	ck_assert_uint_eq(rn1 + rn2, whole.rn);
 	ck_assert_mem_eq(data, whole.data, whole.dn);
@@ -275,9 +298,10 @@ START_TEST(byte_at_a_time)
 	filter_all(S(mixed), &whole);
 	tb_p_telnet_init(&st);
 	for (size_t i = 0; i < sizeof(mixed) - 1; i++) {
-		ck_assert_int_eq(tb_p_telnet_filter(&st, (const uint8_t *)mixed + i, 1,
-						    data + dn, sizeof(data) - dn, &d1,
-						    reply + rn, sizeof(reply) - rn, &r1), TB_OK);
+		ck_assert_int_eq(tb_p_telnet_filter(&st, (const uint8_t *)mixed + i, 1, data + dn,
+						    sizeof(data) - dn, &d1, reply + rn,
+						    sizeof(reply) - rn, &r1),
+				 TB_OK);
 		dn += d1;
 		rn += r1;
 	}
@@ -311,7 +335,8 @@ START_TEST(prompt_failed)
 	ck_assert_int_eq(PROMPT("ipcam login: admin\r\nPassword: \r\nLogin incorrect\r\n"),
 			 TB_TN_FAILED);
 	ck_assert_int_eq(PROMPT("ipcam login: admin\r\nPassword: \r\nLogin incorrect\r\n"
-				"ipcam login: "), TB_TN_FAILED);
+				"ipcam login: "),
+			 TB_TN_FAILED);
 	ck_assert_int_eq(PROMPT("Password: \r\nAccess denied\r\nPassword: "), TB_TN_FAILED);
 	ck_assert_int_eq(PROMPT("Password: \r\nLogin incorrect. login: "), TB_TN_FAILED);
 	ck_assert_int_eq(PROMPT("login: admin\r\nLogin incorrect. User Name:"), TB_TN_FAILED);
@@ -328,7 +353,8 @@ END_TEST
 START_TEST(prompt_shell)
 {
 	ck_assert_int_eq(PROMPT("login: root\r\nPassword: \r\n\r\n\r\nBusyBox v1.31.1 (2020-03-01) "
-				"built-in shell (ash)\r\n\r\n~ # "), TB_TN_SHELL);
+				"built-in shell (ash)\r\n\r\n~ # "),
+			 TB_TN_SHELL);
 	ck_assert_int_eq(PROMPT("admin@router:~$ "), TB_TN_SHELL);
 	ck_assert_int_eq(PROMPT("Router>"), TB_TN_SHELL);
 	ck_assert_int_eq(PROMPT("% "), TB_TN_SHELL);
@@ -353,8 +379,7 @@ START_TEST(prompt_none)
 }
 END_TEST
 
-static const char session[] =
-	"ipcam login: admin\r\nPassword: \r\nLogin incorrect\r\nipcam login: ";
+static const char session[] = "ipcam login: admin\r\nPassword: \r\nLogin incorrect\r\nipcam login: ";
 
 START_TEST(prompt_every_prefix)
 {
@@ -362,11 +387,11 @@ START_TEST(prompt_every_prefix)
 
 	ck_assert(p >= TB_TN_NONE && p <= TB_TN_SHELL);
 	if (_i == 12 || _i == 13)
-		ck_assert_int_eq(p, TB_TN_LOGIN);	/* "ipcam login:" */
+		ck_assert_int_eq(p, TB_TN_LOGIN); /* "ipcam login:" */
 	else if (_i > 13 && _i < 29)
-		ck_assert_int_eq(p, TB_TN_NONE);	/* username, "Passwor" */
+		ck_assert_int_eq(p, TB_TN_NONE); /* username, "Passwor" */
 	else if (_i == (int)sizeof(session) - 2)
-		ck_assert_int_eq(p, TB_TN_FAILED);	/* "... login:" after failure */
+		ck_assert_int_eq(p, TB_TN_FAILED); /* "... login:" after failure */
 }
 END_TEST
 

@@ -17,31 +17,53 @@ static size_t hello(uint8_t *p, int server)
 	uint8_t ext[64];
 	size_t e;
 	if (!server) {
-		put16(ext, 0); put16(ext + 2, 12); put16(ext + 4, 10); ext[6] = 0; put16(ext + 7, 7);
+		put16(ext, 0);
+		put16(ext + 2, 12);
+		put16(ext + 4, 10);
+		ext[6] = 0;
+		put16(ext + 7, 7);
 		memcpy(ext + 9, "dev.lab", 7);
 		e = 16;
-		put16(ext + e, 43); put16(ext + e + 2, 7); ext[e + 4] = 6;
-		put16(ext + e + 5, 0x3a3a); put16(ext + e + 7, 0x0304); put16(ext + e + 9, 0x0303);
+		put16(ext + e, 43);
+		put16(ext + e + 2, 7);
+		ext[e + 4] = 6;
+		put16(ext + e + 5, 0x3a3a);
+		put16(ext + e + 7, 0x0304);
+		put16(ext + e + 9, 0x0303);
 		e += 11;
 	} else {
-		put16(ext, 43); put16(ext + 2, 2); put16(ext + 4, 0x0304);
+		put16(ext, 43);
+		put16(ext + 2, 2);
+		put16(ext + 4, 0x0304);
 		e = 6;
 	}
 	size_t o = 9;
-	put16(p + o, 0x0303); o += 2;
-	memset(p + o, 7, 32); o += 32;
+	put16(p + o, 0x0303);
+	o += 2;
+	memset(p + o, 7, 32);
+	o += 32;
 	p[o++] = 0;
 	if (!server) {
-		put16(p + o, 2); put16(p + o + 2, 0x1301); o += 4;
-		p[o++] = 1; p[o++] = 0;
+		put16(p + o, 2);
+		put16(p + o + 2, 0x1301);
+		o += 4;
+		p[o++] = 1;
+		p[o++] = 0;
 	} else {
-		put16(p + o, 0x1301); o += 2;
+		put16(p + o, 0x1301);
+		o += 2;
 		p[o++] = 0;
 	}
-	put16(p + o, (unsigned)e); o += 2;
-	memcpy(p + o, ext, e); o += e;
-	p[0] = 22; put16(p + 1, 0x0301); put16(p + 3, (unsigned)(o - 5));
-	p[5] = server ? 2 : 1; p[6] = 0; put16(p + 7, (unsigned)(o - 9));
+	put16(p + o, (unsigned)e);
+	o += 2;
+	memcpy(p + o, ext, e);
+	o += e;
+	p[0] = 22;
+	put16(p + 1, 0x0301);
+	put16(p + 3, (unsigned)(o - 5));
+	p[5] = server ? 2 : 1;
+	p[6] = 0;
+	put16(p + 7, (unsigned)(o - 9));
 	return o;
 }
 

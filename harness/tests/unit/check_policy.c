@@ -157,8 +157,9 @@ START_TEST(every_error_has_a_position)
 	ck_assert_msg(e != TB_OK, "case %d accepted", _i);
 	ck_assert_ptr_null(p);
 	ck_assert_msg(strcmp(d.file, NAME) == 0, "case %d: no file name", _i);
-	ck_assert_msg(d.line == b->line && d.col == b->col, "case %d: expected %lu:%lu, got %lu:%lu (%s)",
-		      _i, b->line, b->col, d.line, d.col, d.msg);
+	ck_assert_msg(d.line == b->line && d.col == b->col,
+		      "case %d: expected %lu:%lu, got %lu:%lu (%s)", _i, b->line, b->col, d.line, d.col,
+		      d.msg);
 	ck_assert_msg(strstr(d.msg, b->phrase) != NULL, "case %d: '%s' not in '%s'", _i, b->phrase,
 		      d.msg);
 }
@@ -282,7 +283,8 @@ END_TEST
 START_TEST(list_requires_pass)
 {
 	ck_assert(judge("policy: {id: a}\nrequire: {psti: [1]}\n", NULL));
-	ck_assert(!judge("policy: {id: a}\nrequire: {psti: [1, 2]}\n", "psti 2: needs-examiner, not pass"));
+	ck_assert(!judge("policy: {id: a}\nrequire: {psti: [1, 2]}\n",
+			 "psti 2: needs-examiner, not pass"));
 	ck_assert(!judge("policy: {id: a}\nrequire: {psti: [3]}\n", "psti 3: not in the report"));
 	ck_assert(!judge("policy: {id: a}\nrequire: {en-303-645: [5.3-14]}\n",
 			 "en-303-645 5.3-14: not-applicable, not pass"));
@@ -297,8 +299,9 @@ START_TEST(mandatory_rules)
 	ck_assert(!judge("policy: {id: a}\nrequire: {en-303-645: mandatory-pass}\n",
 			 "en-303-645 5.6-4: not-applicable, not pass"));
 	free(facts.results[2].reason);
-	facts.results[2].reason = strdup("applies only when debug-interface is true; the supplier "
-					 "declares it false");
+	facts.results[2].reason =
+		strdup("applies only when debug-interface is true; the supplier "
+		       "declares it false");
 	ck_assert(judge("policy: {id: a}\nrequire: {en-303-645: mandatory-pass-or-justified-na}\n",
 			NULL));
 	/* The recommended 5.7-1 awaits an examiner: all-pass rules catch it. */
@@ -365,9 +368,10 @@ START_TEST(trusted_labs)
 {
 	ck_assert(judge("policy: {id: a}\nassessor: {trusted-labs: [{subject: \"CN=Lab,O=Lab\"}]}\n",
 			NULL));
-	ck_assert(judge("policy: {id: a}\nassessor: {trusted-labs: [{subject: x}, {sha256: "
-			"\"0000000000000000000000000000000000000000000000000000000000000000\"}]}\n",
-			NULL));
+	ck_assert(
+		judge("policy: {id: a}\nassessor: {trusted-labs: [{subject: x}, {sha256: "
+		      "\"0000000000000000000000000000000000000000000000000000000000000000\"}]}\n",
+		      NULL));
 	ck_assert(!judge("policy: {id: a}\nassessor: {trusted-labs: [{subject: \"CN=Other\"}]}\n",
 			 "the signer CN=Lab,O=Lab (sha256 0000"));
 	facts.signer_verified = 0;
@@ -460,9 +464,11 @@ START_TEST(evidence_paths)
 	ck_assert(evidence_path_safe("evidence/5.1-1-2/telnet-23.log"));
 	ck_assert(evidence_path_safe("x"));
 	ck_assert(evidence_path_safe("evidence/..x/.y"));
-	static const char *const unsafe[] = { "", "/etc/passwd", "../x", "evidence/../../x",
-					      "evidence/..", "./x", "evidence//x", "evidence/",
-					      "evidence/./x", "..", NULL };
+	static const char *const unsafe[] = {
+		"",    "/etc/passwd", "../x",      "evidence/../../x", "evidence/..",
+		"./x", "evidence//x", "evidence/", "evidence/./x",     "..",
+		NULL
+	};
 	for (int i = 0; unsafe[i]; i++)
 		ck_assert_msg(!evidence_path_safe(unsafe[i]), "'%s' accepted", unsafe[i]);
 }

@@ -225,8 +225,7 @@ START_TEST(scope_errors)
 		   "\"198.18.1.1/24\"", "lab.scope[1]: '198.18.1.1/24' has host bits set beyond /24");
 	EXPECT_ERR(subst("\"198.18.1.0/24\"", "\"198.18.1.0/33\""), "\"198.18.1.0/33\"",
 		   "prefix length must be 0..32");
-	EXPECT_ERR(subst("\"198.18.1.0/24\"", "\"fd00::1\""), "\"fd00::1\"",
-		   "is not an IPv4 address");
+	EXPECT_ERR(subst("\"198.18.1.0/24\"", "\"fd00::1\""), "\"fd00::1\"", "is not an IPv4 address");
 	EXPECT_ERR(subst("[\"198.18.1.0/24\"]", "[]"), "[]", "lab.scope is empty");
 	EXPECT_ERR(subst("[\"198.18.1.0/24\"]", "\"198.18.1.0/24\""), "\"198.18.1.0/24\"",
 		   "lab.scope must be a list, not a scalar");
@@ -240,7 +239,8 @@ START_TEST(bad_address)
 	EXPECT_ERR(subst("\"198.18.1.10\"", "\"198.18.01.10\""), "\"198.18.01.10\"",
 		   "is not an IPv4 address");
 	/* Missing dut key: reported at the dut mapping. */
-	EXPECT_ERR(subst("  serial: \"S-1\"\n", ""), "manufacturer:", "dut lacks required key 'serial'");
+	EXPECT_ERR(subst("  serial: \"S-1\"\n", ""),
+		   "manufacturer:", "dut lacks required key 'serial'");
 	EXPECT_ERR(subst("  id: \"mini\"\n", "  id: \"mini\"\n  owner: \"x\"\n"), "owner",
 		   "unknown key 'owner' in profile");
 }
@@ -284,7 +284,8 @@ START_TEST(ics_errors)
 		       "ics support must be one of yes, no, n/a, not 'maybe'");
 	EXPECT_ERR(subst("{ support: \"yes\" }", "{ status: \"yes\" }"), "status",
 		   "unknown key 'status' in an ICS entry");
-	EXPECT_ERR(subst("{ support: \"yes\" }", "\"yes\""), "\"yes\"", "an ICS entry must be a mapping");
+	EXPECT_ERR(subst("{ support: \"yes\" }", "\"yes\""), "\"yes\"",
+		   "an ICS entry must be a mapping");
 	/* Duplicate provision keys are YAML duplicates. */
 	EXPECT_ERR(subst("\"5.6-1\": {", "\"5.3-14\": {"), "\"5.3-14\": { support: \"yes\"",
 		   "duplicate key '5.3-14'");
@@ -339,7 +340,7 @@ END_TEST
 START_TEST(support_period_end)
 {
 	static const char *const bad[] = { "2026-02-30", "2100-02-29", "2026-13-01", "2026-00-10",
-					   "2026-04-31", "26-01-01", "2026/01/01", "2026-1-01x",
+					   "2026-04-31", "26-01-01",   "2026/01/01", "2026-1-01x",
 					   "1969-12-31", "2026-01-1a", NULL };
 	for (int i = 0; bad[i]; i++) {
 		char to[64], phrase[96];
@@ -385,9 +386,10 @@ START_TEST(lookups)
 	tb_profile_free(p);
 
 	/* No ics section at all. */
-	char *t = subst("  ics:\n    \"5.3-14\": { support: \"n/a\", justification: \"updatable\" }\n"
-			"    \"5.6-1\": { support: \"yes\" }\n",
-			"");
+	char *t =
+		subst("  ics:\n    \"5.3-14\": { support: \"n/a\", justification: \"updatable\" }\n"
+		      "    \"5.6-1\": { support: \"yes\" }\n",
+		      "");
 	p = load_ok(t);
 	ck_assert_int_eq(p->ics_declared, 0);
 	ck_assert_ptr_null(tb_profile_ics(p, "5.3-14"));

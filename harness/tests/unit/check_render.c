@@ -13,7 +13,9 @@
 #include "report/report_load.h"
 #include "suites.h"
 
-#define XSL "reports/xsl/" "report-html.xsl"
+#define XSL \
+	"reports/xsl/" \
+	"report-html.xsl"
 #define XHTML_DTD "/usr/share/xml/w3c-sgml-lib/schema/dtd/REC-xhtml1-20020801/xhtml1-strict.dtd"
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
 
@@ -28,19 +30,23 @@ static const char report[] =
 	"address=\"198.18.1.10\"/>\n"
 	"<lab interface=\"tb0\" intrusive=\"true\" rate-limit=\"20\"><scope cidr=\"198.18.1.10/32\"/>"
 	"</lab>\n<results>\n"
-	"<result id=\"5.1-1-1\" kind=\"functional\" verdict=\"fail\" check=\"c\" decided-by=\"harness\" "
+	"<result id=\"5.1-1-1\" kind=\"functional\" verdict=\"fail\" check=\"c\" "
+	"decided-by=\"harness\" "
 	"started=\"2026-11-23T17:00:00Z\" duration-ms=\"5\"><title>Login</title>"
 	"<covers><ref framework=\"en-303-645\">5.1-1</ref><ref framework=\"psti\">1</ref></covers>"
 	"<group status=\"M C(1)\"/><reason>accepted root/root</reason><evidence>"
 	"<note label=\"x\">&lt;script&gt;alert(1)&lt;/script&gt;</note>"
 	"<exchange label=\"telnet\"><sent encoding=\"utf-8\" bytes=\"6\">root&#13;\n</sent>"
-	"<received encoding=\"hex\" bytes=\"40\" kept=\"18\">fffb01fffb03fffd1852442d3120495020ffee</received>"
+	"<received encoding=\"hex\" bytes=\"40\" "
+	"kept=\"18\">fffb01fffb03fffd1852442d3120495020ffee</received>"
 	"</exchange></evidence></result>\n"
-	"<result id=\"5.2-1-1\" kind=\"conceptual\" verdict=\"weird\" check=\"c\" decided-by=\"harness\" "
+	"<result id=\"5.2-1-1\" kind=\"conceptual\" verdict=\"weird\" check=\"c\" "
+	"decided-by=\"harness\" "
 	"started=\"2026-11-23T17:00:00Z\" duration-ms=\"0\"><title>Policy</title>"
 	"<covers><ref framework=\"en-303-645\">5.2-1</ref></covers><group status=\"M\"/>"
 	"<reason>r</reason><evidence/></result>\n"
-	"</results>\n<summary><test-cases pass=\"0\" fail=\"1\" not-applicable=\"0\" inconclusive=\"0\" "
+	"</results>\n<summary><test-cases pass=\"0\" fail=\"1\" not-applicable=\"0\" "
+	"inconclusive=\"0\" "
 	"error=\"0\" needs-examiner=\"0\" exit-code=\"2\"/>"
 	"<framework id=\"en-303-645\" title=\"ETSI EN 303 645\"><counts pass=\"0\" fail=\"1\" "
 	"not-applicable=\"0\" inconclusive=\"0\" error=\"0\" needs-examiner=\"0\"/>"
@@ -50,8 +56,7 @@ static const char report[] =
 static xmlDocPtr out;
 static xmlXPathContextPtr xpc;
 
-static enum tb_err render_with(const char *xsl, const struct tb_render_params *p,
-			       struct tb_diag *d)
+static enum tb_err render_with(const char *xsl, const struct tb_render_params *p, struct tb_diag *d)
 {
 	xmlDocPtr in;
 	ck_assert_int_eq(tb_report_parse(report, strlen(report), "r.xml", &in, d), TB_OK);
@@ -71,7 +76,8 @@ static enum tb_err render_with(const char *xsl, const struct tb_render_params *p
 
 static void render_ok(void)
 {
-	struct tb_render_params p = { .report_sha256 = "0123abcd", .signature = "unsigned",
+	struct tb_render_params p = { .report_sha256 = "0123abcd",
+				      .signature = "unsigned",
 				      .report_name = "report.xml" };
 	struct tb_diag d = { 0 };
 	enum tb_err e = render_with(XSL, &p, &d);
@@ -91,8 +97,7 @@ static void xp_is(const char *expr, const char *want)
 	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, xpc);
 	ck_assert_ptr_nonnull(o);
 	xmlChar *s = xmlXPathCastToString(o);
-	ck_assert_msg(strcmp((const char *)s, want) == 0, "%s: got '%s', want '%s'", expr, s,
-		      want);
+	ck_assert_msg(strcmp((const char *)s, want) == 0, "%s: got '%s', want '%s'", expr, s, want);
 	xmlFree(s);
 	xmlXPathFreeObject(o);
 }
@@ -136,8 +141,7 @@ START_TEST(evidence_is_text_never_markup)
 	xp_is("count(//h:script)", "0");
 	xp_is("//h:table[@class='notes']//h:td[2]", "<script>alert(1)</script>");
 	xp_is("(//h:pre)[1]", "root\n");
-	xp_is("(//h:pre)[2]",
-	      "ff fb 01 ff fb 03 ff fd 18 52 44 2d 31 20 49 50\n20 ff ee\n");
+	xp_is("(//h:pre)[2]", "ff fb 01 ff fb 03 ff fd 18 52 44 2d 31 20 49 50\n20 ff ee\n");
 	xp_is("count(//h:p[@class='dir'][contains(., '40 bytes, the first 18 kept, as hex')])", "1");
 }
 END_TEST
@@ -172,9 +176,10 @@ START_TEST(stylesheet_cannot_write_files)
 	snprintf(xsl, sizeof xsl, "%s/evil.xsl", dir);
 	snprintf(victim, sizeof victim, "%s/written", dir);
 	FILE *f = fopen(xsl, "w");
-	fprintf(f, "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
-		   "<xsl:template match=\"/\"><xsl:document href=\"%s\"><x/></xsl:document><y/>"
-		   "</xsl:template></xsl:stylesheet>",
+	fprintf(f,
+		"<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
+		"<xsl:template match=\"/\"><xsl:document href=\"%s\"><x/></xsl:document><y/>"
+		"</xsl:template></xsl:stylesheet>",
 		victim);
 	fclose(f);
 	struct tb_render_params p = { .signature = "unsigned" };

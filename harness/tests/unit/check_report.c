@@ -21,17 +21,23 @@
 #define XSD "reports/schema/trustbench-report.xsd"
 #define B(lit) ((const uint8_t *)(lit)), (sizeof(lit) - 1)
 
-#define CASE(id, kind, prov, extra_covers, family, params)                                        \
-	"      - id: \"" id "\"\n"                                                                  \
-	"        kind: \"" kind "\"\n"                                                              \
-	"        title: \"Case " id "\"\n"                                                          \
-	"        covers:\n"                                                                         \
-	"          en-303-645: [\"" prov "\"]\n" extra_covers "        check:\n"                    \
-	"          family: \"" family "\"\n"                                                        \
+#define CASE(id, kind, prov, extra_covers, family, params) \
+	"      - id: \"" id \
+	"\"\n" \
+	"        kind: \"" kind \
+	"\"\n" \
+	"        title: \"Case " id \
+	"\"\n" \
+	"        covers:\n" \
+	"          en-303-645: [\"" prov "\"]\n" extra_covers \
+	"        check:\n" \
+	"          family: \"" family \
+	"\"\n" \
 	"          params:\n" params
 #define GUIDE "            guidance: \"look & see <here>\"\n"
 #define GROUP(prov, status) \
-	"  - provision: \"" prov "\"\n    status: \"" status "\"\n    title: \"Group " prov "\"\n    cases:\n"
+	"  - provision: \"" prov "\"\n    status: \"" status "\"\n    title: \"Group " prov \
+	"\"\n    cases:\n"
 
 static const char suite_text[] =
 	"suite:\n"
@@ -39,26 +45,27 @@ static const char suite_text[] =
 	"  title: \"Mini suite\"\n"
 	"  version: \"0.1\"\n"
 	"  standard: \"ETSI EN 303 645 V2.1.1\"\n"
-	"groups:\n" GROUP("5.1-1", "M C(1)")
-	CASE("5.1-1-1", "conceptual", "5.1-1", "          uk-cop: [1]\n          psti: [1]\n",
-	     "declarations", "            rule: \"passwords\"\n")
-	CASE("5.1-1-2", "functional", "5.1-1", "          uk-cop: [1]\n          psti: [1]\n",
-	     "examiner", GUIDE)
-	GROUP("5.2-1", "M")
-	CASE("5.2-1-1", "conceptual", "5.2-1", "          uk-cop: [2]\n          psti: [2]\n",
-	     "examiner", GUIDE)
-	GROUP("5.3-13", "M")
-	CASE("5.3-13-1", "conceptual", "5.3-13", "          psti: [3]\n", "examiner", GUIDE)
-	GROUP("5.3-14", "R C(3,4)")
-	CASE("5.3-14-1", "conceptual", "5.3-14", "", "examiner", GUIDE)
-	GROUP("5.5-1", "M")
-	CASE("5.5-1-1", "conceptual", "5.5-1", "", "examiner", GUIDE)
-	CASE("5.5-1-2", "functional", "5.5-1", "", "examiner", GUIDE)
-	GROUP("5.6-1", "R")
-	CASE("5.6-1-1", "conceptual", "5.6-1", "          uk-cop: [6]\n          ota: [12]\n",
-	     "examiner", GUIDE)
-	CASE("5.6-1-2", "functional", "5.6-1", "          uk-cop: [6]\n          ota: [12]\n",
-	     "tcp-exposure", "            ports: \"1-1024\"\n");
+	"groups:\n" GROUP("5.1-1", "M C(1)") CASE("5.1-1-1", "conceptual", "5.1-1",
+						  "          uk-cop: [1]\n          psti: [1]\n",
+						  "declarations", "            rule: \"passwords\"\n")
+		CASE("5.1-1-2", "functional", "5.1-1", "          uk-cop: [1]\n          psti: [1]\n",
+		     "examiner",
+		     GUIDE) GROUP("5.2-1", "M") CASE("5.2-1-1", "conceptual", "5.2-1",
+						     "          uk-cop: [2]\n          psti: [2]\n",
+						     "examiner", GUIDE) GROUP("5.3-13", "M")
+			CASE("5.3-13-1", "conceptual", "5.3-13", "          psti: [3]\n", "examiner",
+			     GUIDE) GROUP("5.3-14", "R C(3,4)") CASE("5.3-14-1", "conceptual", "5.3-14",
+								     "", "examiner",
+								     GUIDE) GROUP("5.5-1", "M")
+				CASE("5.5-1-1", "conceptual", "5.5-1", "", "examiner",
+				     GUIDE) CASE("5.5-1-2", "functional", "5.5-1", "", "examiner",
+						 GUIDE) GROUP("5.6-1", "R")
+					CASE("5.6-1-1", "conceptual", "5.6-1",
+					     "          uk-cop: [6]\n          ota: [12]\n", "examiner",
+					     GUIDE)
+						CASE("5.6-1-2", "functional", "5.6-1",
+						     "          uk-cop: [6]\n          ota: [12]\n",
+						     "tcp-exposure", "            ports: \"1-1024\"\n");
 
 static const char profile_text[] =
 	"profile:\n"
@@ -76,7 +83,7 @@ static const char profile_text[] =
 	"declarations: {}\n";
 
 static const enum tb_verdict verdicts[] = {
-	TB_V_PASS, TB_V_FAIL, TB_V_PASS, TB_V_EXAMINER, TB_V_NA,
+	TB_V_PASS, TB_V_FAIL, TB_V_PASS,         TB_V_EXAMINER, TB_V_NA,
 	TB_V_NA,   TB_V_PASS, TB_V_INCONCLUSIVE, TB_V_ERROR,
 };
 #define NRES (sizeof verdicts / sizeof verdicts[0])
@@ -207,18 +214,18 @@ static void xp_is(int caller, const char *expr, const char *want)
 	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, xpc);
 	ck_assert_msg(o != NULL, "line %d: bad XPath %s", caller, expr);
 	xmlChar *s = xmlXPathCastToString(o);
-	ck_assert_msg(strcmp((const char *)s, want) == 0, "line %d: %s = '%s', want '%s'", caller,
-		      expr, s, want);
+	ck_assert_msg(strcmp((const char *)s, want) == 0, "line %d: %s = '%s', want '%s'", caller, expr,
+		      s, want);
 	xmlFree(s);
 	xmlXPathFreeObject(o);
 }
 #define XP(expr, want) xp_is(__LINE__, expr, want)
 
-static void counts_are(int caller, const char *base, const char *pass, const char *fail,
-		       const char *na, const char *inc, const char *err, const char *ex)
+static void counts_are(int caller, const char *base, const char *pass, const char *fail, const char *na,
+		       const char *inc, const char *err, const char *ex)
 {
-	static const char *const names[] = { "pass", "fail", "not-applicable", "inconclusive", "error",
-					     "needs-examiner" };
+	static const char *const names[] = { "pass",         "fail",  "not-applicable",
+					     "inconclusive", "error", "needs-examiner" };
 	const char *want[] = { pass, fail, na, inc, err, ex };
 	for (int i = 0; i < 6; i++) {
 		char expr[256];
@@ -407,14 +414,18 @@ START_TEST(text_escape)
 	escape_is(B("plain text"), "plain text");
 	escape_is(B("tab\tcr\rlf\n"), "tab\tcr\rlf\n");
 	escape_is(B("\xff"), "\\xff");
-	escape_is(B("a\x01" "b"), "a\\x01b");
+	escape_is(B("a\x01"
+		    "b"),
+		  "a\\x01b");
 	escape_is(B("a\0b"), "a\\x00b");
 	escape_is(B("del\x7f"), "del\\x7f");
 	escape_is(B("caf\xc3\xa9"), "caf\xc3\xa9");
 	escape_is(B("\xf0\x9f\x98\x80!"), "\xf0\x9f\x98\x80!");
 	escape_is(B("\xc3"), "\\xc3");
 	escape_is(B("x\xe2\x82"), "x\\xe2\\x82");
-	escape_is(B("\xe2\x82" "A"), "\\xe2\\x82A");
+	escape_is(B("\xe2\x82"
+		    "A"),
+		  "\\xe2\\x82A");
 	escape_is(B("\xc0\x80"), "\\xc0\\x80");
 	escape_is(B("\xed\xa0\x80"), "\\xed\\xa0\\x80");
 	escape_is(B("\xef\xbf\xbe"), "\\xef\\xbf\\xbe");

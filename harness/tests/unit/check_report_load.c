@@ -69,8 +69,9 @@ END_TEST
 START_TEST(attribute_scan_reads_markup_correctly)
 {
 	char x[16384];
-	size_t k = (size_t)snprintf(x, sizeof x, "<?xml version=\"1.0\"?>\n<?pi a=1 b=2?>\n"
-					      ROOT_OPEN " v='a=b\"c=d'>\n<!-- ");
+	size_t k = (size_t)snprintf(x, sizeof x,
+				    "<?xml version=\"1.0\"?>\n<?pi a=1 b=2?>\n" ROOT_OPEN
+				    " v='a=b\"c=d'>\n<!-- ");
 	for (int i = 0; i < 100; i++)
 		k += (size_t)snprintf(x + k, sizeof x - k, "x=%d ", i);
 	k += (size_t)snprintf(x + k, sizeof x - k, "--><notes><![CDATA[");

@@ -66,43 +66,43 @@ START_TEST(text_clean)
 	ck_assert(tb_text_clean(B("")));
 	ck_assert(tb_text_clean(B("plain ASCII ~!@#$%^&*()")));
 	ck_assert(tb_text_clean(B("tab\tcr\rlf\n")));
-	ck_assert(tb_text_clean(B("caf\xc3\xa9")));                 /* U+00E9 */
-	ck_assert(tb_text_clean(B("\xc2\x80")));                    /* U+0080, smallest 2-byte */
-	ck_assert(tb_text_clean(B("\xdf\xbf")));                    /* U+07FF */
-	ck_assert(tb_text_clean(B("\xe0\xa0\x80")));                /* U+0800, smallest 3-byte */
-	ck_assert(tb_text_clean(B("\xe2\x82\xac")));                /* EURO SIGN */
-	ck_assert(tb_text_clean(B("\xed\x9f\xbf")));                /* U+D7FF, below surrogates */
-	ck_assert(tb_text_clean(B("\xee\x80\x80")));                /* U+E000, above surrogates */
-	ck_assert(tb_text_clean(B("\xef\xbf\xbd")));                /* U+FFFD */
-	ck_assert(tb_text_clean(B("\xf0\x90\x80\x80")));            /* U+10000 */
-	ck_assert(tb_text_clean(B("\xf0\x9f\x98\x80")));            /* emoji */
-	ck_assert(tb_text_clean(B("\xf4\x8f\xbf\xbf")));            /* U+10FFFF */
+	ck_assert(tb_text_clean(B("caf\xc3\xa9")));      /* U+00E9 */
+	ck_assert(tb_text_clean(B("\xc2\x80")));         /* U+0080, smallest 2-byte */
+	ck_assert(tb_text_clean(B("\xdf\xbf")));         /* U+07FF */
+	ck_assert(tb_text_clean(B("\xe0\xa0\x80")));     /* U+0800, smallest 3-byte */
+	ck_assert(tb_text_clean(B("\xe2\x82\xac")));     /* EURO SIGN */
+	ck_assert(tb_text_clean(B("\xed\x9f\xbf")));     /* U+D7FF, below surrogates */
+	ck_assert(tb_text_clean(B("\xee\x80\x80")));     /* U+E000, above surrogates */
+	ck_assert(tb_text_clean(B("\xef\xbf\xbd")));     /* U+FFFD */
+	ck_assert(tb_text_clean(B("\xf0\x90\x80\x80"))); /* U+10000 */
+	ck_assert(tb_text_clean(B("\xf0\x9f\x98\x80"))); /* emoji */
+	ck_assert(tb_text_clean(B("\xf4\x8f\xbf\xbf"))); /* U+10FFFF */
 
 	ck_assert(!tb_text_clean(B("\xff")));
 	ck_assert(!tb_text_clean(B("\xfe")));
-	ck_assert(!tb_text_clean(B("\x80")));                       /* lone continuation */
+	ck_assert(!tb_text_clean(B("\x80"))); /* lone continuation */
 	ck_assert(!tb_text_clean(B("a\xbf")));
-	ck_assert(!tb_text_clean(B("\xc0\x80")));                   /* overlong NUL */
-	ck_assert(!tb_text_clean(B("\xc1\xbf")));                   /* overlong 2-byte */
-	ck_assert(!tb_text_clean(B("\xe0\x80\xaf")));               /* overlong '/' */
-	ck_assert(!tb_text_clean(B("\xe0\x9f\xbf")));               /* overlong U+07FF */
-	ck_assert(!tb_text_clean(B("\xf0\x8f\xbf\xbf")));           /* overlong U+FFFF */
-	ck_assert(!tb_text_clean(B("\xed\xa0\x80")));               /* U+D800 */
-	ck_assert(!tb_text_clean(B("\xed\xbf\xbf")));               /* U+DFFF */
-	ck_assert(!tb_text_clean(B("\xf4\x90\x80\x80")));           /* U+110000 */
+	ck_assert(!tb_text_clean(B("\xc0\x80")));         /* overlong NUL */
+	ck_assert(!tb_text_clean(B("\xc1\xbf")));         /* overlong 2-byte */
+	ck_assert(!tb_text_clean(B("\xe0\x80\xaf")));     /* overlong '/' */
+	ck_assert(!tb_text_clean(B("\xe0\x9f\xbf")));     /* overlong U+07FF */
+	ck_assert(!tb_text_clean(B("\xf0\x8f\xbf\xbf"))); /* overlong U+FFFF */
+	ck_assert(!tb_text_clean(B("\xed\xa0\x80")));     /* U+D800 */
+	ck_assert(!tb_text_clean(B("\xed\xbf\xbf")));     /* U+DFFF */
+	ck_assert(!tb_text_clean(B("\xf4\x90\x80\x80"))); /* U+110000 */
 	ck_assert(!tb_text_clean(B("\xf5\x80\x80\x80")));
-	ck_assert(!tb_text_clean(B("\xf8\x88\x80\x80\x80")));       /* 5-byte form */
-	ck_assert(!tb_text_clean(B("\xef\xbf\xbe")));               /* U+FFFE: not XML */
-	ck_assert(!tb_text_clean(B("\xef\xbf\xbf")));               /* U+FFFF: not XML */
-	ck_assert(!tb_text_clean(B("\xc3")));                       /* truncated */
-	ck_assert(!tb_text_clean(B("ok\xe2\x82")));                 /* truncated */
-	ck_assert(!tb_text_clean(B("\xf0\x9f\x98")));               /* truncated */
-	ck_assert(!tb_text_clean(B("\xc3(")));                      /* bad continuation */
+	ck_assert(!tb_text_clean(B("\xf8\x88\x80\x80\x80"))); /* 5-byte form */
+	ck_assert(!tb_text_clean(B("\xef\xbf\xbe")));         /* U+FFFE: not XML */
+	ck_assert(!tb_text_clean(B("\xef\xbf\xbf")));         /* U+FFFF: not XML */
+	ck_assert(!tb_text_clean(B("\xc3")));                 /* truncated */
+	ck_assert(!tb_text_clean(B("ok\xe2\x82")));           /* truncated */
+	ck_assert(!tb_text_clean(B("\xf0\x9f\x98")));         /* truncated */
+	ck_assert(!tb_text_clean(B("\xc3(")));                /* bad continuation */
 	ck_assert(!tb_text_clean(B("\xe2\x28\xa1")));
 	ck_assert(!tb_text_clean(B("a\0b")));
 	ck_assert(!tb_text_clean(B("\x01")));
 	ck_assert(!tb_text_clean(B("bell\x07")));
-	ck_assert(!tb_text_clean(B("\x1b[31m")));                   /* ANSI escape */
+	ck_assert(!tb_text_clean(B("\x1b[31m"))); /* ANSI escape */
 	ck_assert(!tb_text_clean(B("\x0b")));
 	ck_assert(!tb_text_clean(B("\x0c")));
 	ck_assert(!tb_text_clean(B("\x1f")));
@@ -232,7 +232,8 @@ START_TEST(evidence_file)
 	ck_assert_int_eq(it->kind, TB_EV_FILE);
 	ck_assert_str_eq(it->label, "open-ports.tsv");
 	ck_assert_str_eq(it->path, "evidence/5.6-1-2/open-ports.tsv");
-	ck_assert_str_eq(it->sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ck_assert_str_eq(it->sha256,
+			 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	ck_assert_uint_eq(it->size, 3);
 	char path[256];
 	snprintf(path, sizeof path, "%s/evidence/5.6-1-2/open-ports.tsv", tmpdir);
@@ -246,10 +247,11 @@ START_TEST(evidence_file)
 
 	/* Empty file: SHA-256 of nothing. */
 	ck_assert_int_eq(tb_ev_file(&ctx, &r, "empty.bin", "", 0), TB_OK);
-	ck_assert_str_eq(r.ev[1].sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	ck_assert_str_eq(r.ev[1].sha256,
+			 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
-	static const char *const bad[] = { "a/b", "..", ".", "", "../x", "/etc/passwd", "x\\y",
-					   "sp ace", "nl\n", NULL };
+	static const char *const bad[] = { "a/b",         "..",   ".",      "",     "../x",
+					   "/etc/passwd", "x\\y", "sp ace", "nl\n", NULL };
 	for (int i = 0; bad[i]; i++) {
 		ck_assert_msg(tb_ev_file(&ctx, &r, bad[i], "x", 1) != TB_OK, "'%s' accepted", bad[i]);
 		ck_assert_uint_eq(r.nev, 2);

@@ -96,7 +96,8 @@ START_TEST(password_offered_breaks_the_rule)
 
 	ck_assert_int_eq(judge(&a, 0, &res), AUTH_BROKEN);
 	ck_assert(has_note(&res, "authentication methods offered: password, publickey"));
-	ck_assert(has_note(&res, "password authentication offered: yes — rule allow-password-auth false: broken"));
+	ck_assert(has_note(
+		&res, "password authentication offered: yes — rule allow-password-auth false: broken"));
 	tb_result_cleanup(&res);
 	ck_assert_int_eq(judge(&a, 1, &res), AUTH_MET); /* a suite may allow it */
 	tb_result_cleanup(&res);
@@ -112,7 +113,9 @@ START_TEST(publickey_only_meets_the_rule)
 	struct tb_result res;
 
 	ck_assert_int_eq(judge(&a, 0, &res), AUTH_MET);
-	ck_assert(has_note(&res, "password authentication offered: no — rule allow-password-auth false: met"));
+	ck_assert(
+		has_note(&res,
+			 "password authentication offered: no — rule allow-password-auth false: met"));
 	tb_result_cleanup(&res);
 }
 END_TEST
@@ -139,7 +142,8 @@ START_TEST(unknown_methods_leave_a_rule_undetermined)
 
 	strcpy(a.why, "key exchange did not finish before the deadline");
 	ck_assert_int_eq(judge(&a, 0, &res), AUTH_UNDETERMINED);
-	ck_assert(has_note(&res, "password authentication offered: not determined: key exchange did not finish"));
+	ck_assert(has_note(
+		&res, "password authentication offered: not determined: key exchange did not finish"));
 	tb_result_cleanup(&res);
 }
 END_TEST
@@ -162,9 +166,7 @@ static void fake_server(int fd, enum fake how)
 {
 	static const char ident[] = "SSH-2.0-fake\r\n";
 	switch (how) {
-	case FAKE_SILENT:
-		pause();
-		break;
+	case FAKE_SILENT: pause(); break;
 	case FAKE_GARBAGE:
 		for (int i = 0; i < 64; i++)
 			if (write(fd, "\x00\xff garbage without end of line ", 32) < 0)

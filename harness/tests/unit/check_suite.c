@@ -212,10 +212,11 @@ START_TEST(kind_both_and_all_frameworks)
 {
 	char *t = subst("        kind: \"conceptual\"\n        title: \"Examiner\"\n",
 			"        kind: \"conceptual-functional\"\n        title: \"Examiner\"\n");
-	char *t2 = subst_n(t, "          en-303-645: [\"5.6-1\"]\n        check:\n          family: \"examiner\"",
-			   "          en-303-645: [\"5.6-1\"]\n          ota: [40]\n          psti: [3]\n"
-			   "          uk-cop: [13]\n        check:\n          family: \"examiner\"",
-			   1);
+	char *t2 = subst_n(
+		t, "          en-303-645: [\"5.6-1\"]\n        check:\n          family: \"examiner\"",
+		"          en-303-645: [\"5.6-1\"]\n          ota: [40]\n          psti: [3]\n"
+		"          uk-cop: [13]\n        check:\n          family: \"examiner\"",
+		1);
 	struct tb_suite *s = load_ok(t2);
 	const struct tb_case *c = tb_suite_find_case(s, "5.6-1-1");
 	ck_assert_int_eq(c->kind, TB_KIND_BOTH);
@@ -244,14 +245,15 @@ START_TEST(missing_keys)
 		   "suite lacks required key 'title'");
 	EXPECT_ERR(subst("        title: \"Declared passwords\"\n", ""), "id: \"5.1-1-1\"",
 		   "test case lacks required key 'title'");
-	EXPECT_ERR(subst("          family: \"declarations\"\n", ""), "params:",
-		   "check lacks required key 'family'");
+	EXPECT_ERR(subst("          family: \"declarations\"\n", ""),
+		   "params:", "check lacks required key 'family'");
 }
 END_TEST
 
 START_TEST(unknown_key_in_case)
 {
-	EXPECT_ERR(subst("        kind: \"functional\"\n", "        kind: \"functional\"\n        bogus: 1\n"),
+	EXPECT_ERR(subst("        kind: \"functional\"\n",
+			 "        kind: \"functional\"\n        bogus: 1\n"),
 		   "bogus", "unknown key 'bogus' in test case");
 	EXPECT_ERR(subst("          uk-cop: [1]\n", "          nist: [1]\n"), "nist",
 		   "unknown key 'nist' in covers");
@@ -271,22 +273,22 @@ END_TEST
 
 START_TEST(case_id_format)
 {
-	static const char *const bad[] = { "5.1-1-x", "5.1-2-1", "5.1-1-123", "5.1-1-", "5.1-1",
-					   "5.1-11", "5.1-1-1a", "x", "5.1-1--1", " 5.1-1-2", NULL };
+	static const char *const bad[] = { "5.1-1-x",  "5.1-2-1",  "5.1-1-123", "5.1-1-",
+					   "5.1-1",    "5.1-11",   "5.1-1-1a",  "x",
+					   "5.1-1--1", " 5.1-1-2", NULL };
 	for (int i = 0; bad[i]; i++) {
 		char to[64];
 		snprintf(to, sizeof to, "      - id: \"%s\"\n", bad[i]);
 		/* The whole replaced line is unique in the text; the id is at column 13. */
-		EXPECT_ERR_OFF(subst("      - id: \"5.1-1-2\"\n", to), to, 12,
-			       "must be '5.1-1-<n>'");
+		EXPECT_ERR_OFF(subst("      - id: \"5.1-1-2\"\n", to), to, 12, "must be '5.1-1-<n>'");
 	}
 }
 END_TEST
 
 START_TEST(bad_provision_id)
 {
-	static const char *const bad[] = { "5.1.1", "x-1", "5.100-1", "5.1-", "5.1-1AB", "-1", "5.1-1a",
-					   NULL };
+	static const char *const bad[] = { "5.1.1",   "x-1", "5.100-1", "5.1-",
+					   "5.1-1AB", "-1",  "5.1-1a",  NULL };
 	for (int i = 0; bad[i]; i++) {
 		char to[64];
 		snprintf(to, sizeof to, "  - provision: \"%s\"", bad[i]);
@@ -313,8 +315,8 @@ END_TEST
 
 START_TEST(bad_status)
 {
-	static const char *const bad[] = { "Mandatory", "M C()", "M C(1", "X", "m", "M C(1,)",
-					   "R C(123)", "M  C(1)", "M C(1) ", NULL };
+	static const char *const bad[] = { "Mandatory", "M C()",    "M C(1",   "X",       "m",
+					   "M C(1,)",   "R C(123)", "M  C(1)", "M C(1) ", NULL };
 	for (int i = 0; bad[i]; i++) {
 		char to[64];
 		snprintf(to, sizeof to, "    status: \"%s\"\n", bad[i]);
@@ -361,7 +363,7 @@ START_TEST(param_wrong_type)
 	EXPECT_ERR(subst("concurrency: 64", "concurrency: \"64\""), "\"64\"",
 		   "concurrency must be an integer, not a quoted string");
 	EXPECT_ERR_OFF(subst("concurrency: 64", "concurrency: 0"), "concurrency: 0", 13,
-		   "concurrency must be between 1 and 4096, not 0");
+		       "concurrency must be between 1 and 4096, not 0");
 	EXPECT_ERR(subst("max-attempts: 10", "max-attempts: [10]"), "[10]",
 		   "max-attempts must be a scalar, not a list");
 	EXPECT_ERR(subst("services: [\"telnet\", \"http\"]", "services: \"telnet\""), "\"telnet\"",
@@ -411,7 +413,7 @@ START_TEST(applies_when_errors)
 	EXPECT_ERR(subst("passwords-used: true", "passwords-used: \"yes\""), "\"yes\"",
 		   "passwords-used must be true or false, not 'yes'");
 	EXPECT_ERR_OFF(subst("passwords-used: true", "passwords-used: yes"), "passwords-used: yes", 16,
-		   "must be true or false");
+		       "must be true or false");
 	EXPECT_ERR(subst("        applies-when:\n          passwords-used: true\n",
 			 "        applies-when: [\"passwords-used\"]\n"),
 		   "[\"passwords-used\"]", "applies-when must be a mapping");
@@ -425,8 +427,10 @@ START_TEST(covers_errors)
 	/* Reported at the covers mapping. */
 	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n          uk-cop",
 			 "          en-303-645: [\"5.1-2\"]\n          uk-cop"),
-		   "en-303-645: [\"5.1-2\"]", "covers.en-303-645 must include the group's provision 5.1-1");
-	EXPECT_ERR_OFF(subst("uk-cop: [1]", "uk-cop: [0]"), "uk-cop: [0]", 9, "uk-cop must be between 1 and 13, not 0");
+		   "en-303-645: [\"5.1-2\"]",
+		   "covers.en-303-645 must include the group's provision 5.1-1");
+	EXPECT_ERR_OFF(subst("uk-cop: [1]", "uk-cop: [0]"), "uk-cop: [0]", 9,
+		       "uk-cop must be between 1 and 13, not 0");
 	EXPECT_ERR(subst("uk-cop: [1]", "uk-cop: [1, 14]"), "14]",
 		   "uk-cop must be between 1 and 13, not 14");
 	EXPECT_ERR(subst("uk-cop: [1]", "uk-cop: [\"1\"]"), "\"1\"", "not a quoted string");
@@ -450,12 +454,15 @@ END_TEST
 
 START_TEST(empty_lists)
 {
-	char *t = subst_n(base, "    cases:\n      - id: \"5.6-1-2\"", "    cases: []\n  - provision: \"5.6-2\"\n    status: \"R\"\n    title: \"x\"\n    cases:\n      - id: \"5.6-2-2\"", 1);
+	char *t = subst_n(base, "    cases:\n      - id: \"5.6-1-2\"",
+			  "    cases: []\n  - provision: \"5.6-2\"\n    status: \"R\"\n    title: "
+			  "\"x\"\n    cases:\n      - id: \"5.6-2-2\"",
+			  1);
 	EXPECT_ERR(t, "[]", "test group 5.6-1 has no test cases");
-	EXPECT_ERR(dup("suite:\n  id: \"x\"\n  title: \"y\"\ngroups: []\n"),
-		   "[]", "the suite has no test groups");
-	EXPECT_ERR(dup("suite:\n  id: \"x\"\n  title: \"y\"\ngroups: {}\n"),
-		   "{}", "groups must be a list");
+	EXPECT_ERR(dup("suite:\n  id: \"x\"\n  title: \"y\"\ngroups: []\n"), "[]",
+		   "the suite has no test groups");
+	EXPECT_ERR(dup("suite:\n  id: \"x\"\n  title: \"y\"\ngroups: {}\n"), "{}",
+		   "groups must be a list");
 	EXPECT_ERR(dup("- a\n"), "- a", "the suite file must be a mapping");
 }
 END_TEST
@@ -473,8 +480,9 @@ START_TEST(diag_file_after_semantic_error)
 	ck_assert_str_eq(d.file, NAME);
 	char out[700];
 	tb_diag_format(&d, out, sizeof out);
-	ck_assert_str_eq(out, "testsuites/mini.yaml:43:19: unknown check family 'nmap' "
-			      "(`trustbench list` shows them)");
+	ck_assert_str_eq(out,
+			 "testsuites/mini.yaml:43:19: unknown check family 'nmap' "
+			 "(`trustbench list` shows them)");
 	free(t);
 }
 END_TEST
@@ -494,8 +502,9 @@ START_TEST(diag_owns_its_file_name)
 	free(name);
 	char out[700];
 	tb_diag_format(&d, out, sizeof out);
-	ck_assert_str_eq(out, "testsuites/mini.yaml:43:19: unknown check family 'nmap' "
-			      "(`trustbench list` shows them)");
+	ck_assert_str_eq(out,
+			 "testsuites/mini.yaml:43:19: unknown check family 'nmap' "
+			 "(`trustbench list` shows them)");
 	free(t);
 }
 END_TEST
@@ -526,9 +535,8 @@ static int in_list(const char *id, const char *const *list)
 
 START_TEST(real_etsi_suite)
 {
-	static const char *const automated[] = { "4-1-1",   "5.1-1-1",  "5.1-1-2", "5.1-2-2",
-						 "5.2-1-1", "5.2-1-2",  "5.3-13-1", "5.6-1-1",
-						 "5.6-1-2",
+	static const char *const automated[] = { "4-1-1", "5.1-1-1", "5.1-1-2", "5.1-2-2", "5.2-1-1",
+						 "5.2-1-2", "5.3-13-1", "5.6-1-1", "5.6-1-2",
 						 /* firmware updates (issue 5) */
 						 "5.3-2-2", "5.3-7-1", "5.3-9-1", "5.3-10-1",
 						 /* traffic capture (issue 3) */
@@ -612,8 +620,8 @@ static void param_table_ok(const struct tb_check_family *f)
 		const struct tb_param_def *p = &f->params[j];
 		ck_assert_msg(is_name(p->name), "%s: parameter name '%s'", f->name, p->name);
 		for (size_t k = 0; k < j; k++)
-			ck_assert_msg(strcmp(f->params[k].name, p->name) != 0, "%s: '%s' twice", f->name,
-				      p->name);
+			ck_assert_msg(strcmp(f->params[k].name, p->name) != 0, "%s: '%s' twice",
+				      f->name, p->name);
 		ck_assert_msg(p->help && p->help[0], "%s.%s: no help", f->name, p->name);
 		/* a default is written once, in .dflt, never in the help text */
 		ck_assert_msg(!strstr(p->help, "(default "), "%s.%s: default in help", f->name,
@@ -660,7 +668,7 @@ START_TEST(registry_invariants)
 		ck_assert_msg(f->run != NULL, "%s: no run", f->name);
 		ck_assert_msg(!f->prepare == !f->unprepare, "%s: prepare without unprepare", f->name);
 		ck_assert_msg((f->flags & ~(unsigned)(TB_FAM_INTRUSIVE | TB_FAM_CONCEPTUAL |
-						    TB_FAM_EXAMINER | TB_FAM_AFTER_ACTIVE)) == 0,
+						      TB_FAM_EXAMINER | TB_FAM_AFTER_ACTIVE)) == 0,
 			      "%s: unknown flag", f->name);
 		/* judging declarations only cannot be intrusive to the device */
 		ck_assert_msg(!((f->flags & TB_FAM_CONCEPTUAL) && (f->flags & TB_FAM_INTRUSIVE)),
@@ -691,8 +699,10 @@ START_TEST(param_default_refused)
 		ck_assert_msg(tb_param_default(&bad[i], &v, &d) == TB_E_CONFIG, "bad default %zu", i);
 		ck_assert_ptr_nonnull(strstr(d.msg, bad[i].name));
 	}
-	static const struct tb_param_def good = { .name = "l", .type = TB_P_STRLIST,
-						  .choices = choices, .dflt = "[a,  b]" };
+	static const struct tb_param_def good = { .name = "l",
+						  .type = TB_P_STRLIST,
+						  .choices = choices,
+						  .dflt = "[a,  b]" };
 	struct tb_param v;
 	ck_assert_int_eq(tb_param_default(&good, &v, NULL), TB_OK);
 	ck_assert_uint_eq(v.n, 2);
@@ -706,7 +716,7 @@ END_TEST
 START_TEST(defaults_filled_in)
 {
 	struct tb_suite *s = load_ok(base);
-	const struct tb_case *c = tb_suite_find_case(s, "5.1-1-2"); /* default-credentials */
+	const struct tb_case *c = tb_suite_find_case(s, "5.1-1-2");     /* default-credentials */
 	ck_assert_int_eq(tb_param_int(&c->params, "max-attempts"), 10); /* set */
 	ck_assert_int_eq(tb_param_int(&c->params, "attempt-delay-ms"), 50);
 	ck_assert_int_eq(tb_param_int(&c->params, "time-budget-s"), 300);
@@ -716,7 +726,7 @@ START_TEST(defaults_filled_in)
 	ck_assert_uint_eq(tp->n, 2);
 	ck_assert_int_eq(tp->il[0], 23);
 	ck_assert_int_eq(tp->il[1], 2323);
-	ck_assert_ptr_null(c->prep); /* parsed from memory: never prepared */
+	ck_assert_ptr_null(c->prep);          /* parsed from memory: never prepared */
 	c = tb_suite_find_case(s, "5.1-1-1"); /* declarations: no defaults */
 	ck_assert_uint_eq(c->params.n, 1);
 	tb_suite_free(s);

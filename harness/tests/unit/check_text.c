@@ -20,8 +20,10 @@ static void expect(const uint8_t *in, size_t len, unsigned flags, const char *wa
 START_TEST(escape_utf8)
 {
 	expect(B("caf\xc3\xa9\r\n"), 0, "caf\xc3\xa9\r\n");
-	expect(B("a\x01" "b\x7f"), 0, "a\\x01b\\x7f");
-	expect(B("\xc3"), 0, "\\xc3");             /* cut-short sequence */
+	expect(B("a\x01"
+		 "b\x7f"),
+	       0, "a\\x01b\\x7f");
+	expect(B("\xc3"), 0, "\\xc3");                   /* cut-short sequence */
 	expect(B("\xed\xa0\x80"), 0, "\\xed\\xa0\\x80"); /* surrogate */
 	expect(B(""), 0, "");
 	char *plain = tb_text_escape(B("x\xff"));

@@ -13,9 +13,16 @@
 #include "suites.h"
 
 static const struct tls_rules best = {
-	.min_version = TB_TLS12, .allowed = { 1, 0, 0, 0 }, .min_rsa = 2048, .min_ec = 256,
-	.weak_sig_ok = 0, .need_dates = 1, .self_signed_ok = 1, .need_san = 1,
-	.compression_ok = 0, .insecure_reneg_ok = 0,
+	.min_version = TB_TLS12,
+	.allowed = { 1, 0, 0, 0 },
+	.min_rsa = 2048,
+	.min_ec = 256,
+	.weak_sig_ok = 0,
+	.need_dates = 1,
+	.self_signed_ok = 1,
+	.need_san = 1,
+	.compression_ok = 0,
+	.insecure_reneg_ok = 0,
 };
 
 static int has_note(const struct tb_result *r, const char *text)
@@ -146,7 +153,8 @@ START_TEST(ssh_forbidden_algorithms_counted)
 	k.list[TB_SSH_MAC_CS] = k.list[TB_SSH_MAC_SC] = (const uint8_t *)mac;
 	k.list_len[TB_SSH_MAC_CS] = k.list_len[TB_SSH_MAC_SC] = sizeof mac - 1;
 	ck_assert_uint_eq(ssh_judge(&k, &p, &res, "ssh"), 3); /* kex once, md5 both ways */
-	ck_assert(has_note(&res, "key exchange diffie-hellman-group1-sha1 offered — rule forbidden-kex: broken"));
+	ck_assert(has_note(
+		&res, "key exchange diffie-hellman-group1-sha1 offered — rule forbidden-kex: broken"));
 	tb_result_cleanup(&res);
 }
 END_TEST

@@ -24,12 +24,14 @@ START_TEST(combine_all_pairs)
 	for (int a = 0; a < TB_V_COUNT; a++)
 		for (int b = 0; b < TB_V_COUNT; b++) {
 			enum tb_verdict want = rank((enum tb_verdict)a) >= rank((enum tb_verdict)b)
-				? (enum tb_verdict)a
-				: (enum tb_verdict)b;
-			enum tb_verdict got = tb_verdict_combine((enum tb_verdict)a, (enum tb_verdict)b);
+						       ? (enum tb_verdict)a
+						       : (enum tb_verdict)b;
+			enum tb_verdict got =
+				tb_verdict_combine((enum tb_verdict)a, (enum tb_verdict)b);
 			ck_assert_msg(got == want, "%s + %s = %s, want %s",
-				      tb_verdict_name((enum tb_verdict)a), tb_verdict_name((enum tb_verdict)b),
-				      tb_verdict_name(got), tb_verdict_name(want));
+				      tb_verdict_name((enum tb_verdict)a),
+				      tb_verdict_name((enum tb_verdict)b), tb_verdict_name(got),
+				      tb_verdict_name(want));
 		}
 }
 END_TEST
@@ -54,8 +56,7 @@ START_TEST(combine_spelled_out)
 }
 END_TEST
 
-static int exit_for(unsigned na, unsigned pass, unsigned ex, unsigned inc, unsigned err,
-		    unsigned fail)
+static int exit_for(unsigned na, unsigned pass, unsigned ex, unsigned inc, unsigned err, unsigned fail)
 {
 	unsigned c[TB_V_COUNT] = { 0 };
 	c[TB_V_NA] = na;
@@ -87,9 +88,12 @@ END_TEST
 START_TEST(names_round_trip)
 {
 	static const char *const want[TB_V_COUNT] = {
-		[TB_V_NA] = "not-applicable", [TB_V_PASS] = "pass",
-		[TB_V_EXAMINER] = "needs-examiner", [TB_V_INCONCLUSIVE] = "inconclusive",
-		[TB_V_ERROR] = "error", [TB_V_FAIL] = "fail",
+		[TB_V_NA] = "not-applicable",
+		[TB_V_PASS] = "pass",
+		[TB_V_EXAMINER] = "needs-examiner",
+		[TB_V_INCONCLUSIVE] = "inconclusive",
+		[TB_V_ERROR] = "error",
+		[TB_V_FAIL] = "fail",
 	};
 	for (int v = 0; v < TB_V_COUNT; v++) {
 		ck_assert_str_eq(tb_verdict_name((enum tb_verdict)v), want[v]);

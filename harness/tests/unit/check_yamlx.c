@@ -39,11 +39,12 @@ static void expect_err_at_n(int caller, const char *text, size_t len, unsigned l
 
 START_TEST(tree_with_positions)
 {
-	static const char text[] = "a: 1\n"
-				   "b:\n"
-				   "  - x\n"
-				   "  - \"y\"\n"
-				   "c: {d: e}\n";
+	static const char text[] =
+		"a: 1\n"
+		"b:\n"
+		"  - x\n"
+		"  - \"y\"\n"
+		"c: {d: e}\n";
 	struct tb_y_doc *doc;
 	struct tb_diag d;
 	ck_assert_int_eq(parse(text, &doc, &d), TB_OK);
@@ -260,10 +261,17 @@ START_TEST(reader_errors_carry_position)
 	EXPECT_ERR_AT_LIT("a: \"\xc3\xa9\xe2\x82\xac\"\r\nb: \xc3\xa9\x7f\n", 2, 5,
 			  "control characters");
 	/* A UTF-8 byte-order mark takes no column. */
-	EXPECT_ERR_AT_LIT("\xef\xbb\xbf" "a: \x01\n", 1, 4, "control characters");
+	EXPECT_ERR_AT_LIT(
+		"\xef\xbb\xbf"
+		"a: \x01\n",
+		1, 4, "control characters");
 	/* UTF-16: offsets are in two-byte units. */
-	EXPECT_ERR_AT_LIT("\xff\xfe" "a\0:\0 \0" "1\0\n\0" "b\0:\0 \0\x01\0", 2, 4,
-			  "control characters");
+	EXPECT_ERR_AT_LIT(
+		"\xff\xfe"
+		"a\0:\0 \0"
+		"1\0\n\0"
+		"b\0:\0 \0\x01\0",
+		2, 4, "control characters");
 }
 END_TEST
 
@@ -275,7 +283,8 @@ START_TEST(reader_positions_match_libyaml_marks)
 	static const char *const prefix[] = {
 		"a: 1\r\nb: [x,\r\n  y]\r\n# c\xe2\x80\xa8\nd: \xc3\xa9\xc3\xa9\ne: ",
 		"b: \"\xc3\xa9\xe2\x80\xa8x\"\nd: ",
-		"\xef\xbb\xbf" "a: b\nc: ",
+		"\xef\xbb\xbf"
+		"a: b\nc: ",
 		"a: \"x\xc2\x85y\"\n# \r\r\nq: ",
 		NULL,
 	};
@@ -290,8 +299,8 @@ START_TEST(reader_positions_match_libyaml_marks)
 		ck_assert_msg(strstr(ds.msg, "cannot start any token"), "%d: %s", i, ds.msg);
 		ck_assert_msg(strstr(dr.msg, "control characters"), "%d: %s", i, dr.msg);
 		ck_assert_msg(ds.line == dr.line && ds.col == dr.col,
-			      "prefix %d: libyaml says %lu:%lu, the reader error %lu:%lu", i,
-			      ds.line, ds.col, dr.line, dr.col);
+			      "prefix %d: libyaml says %lu:%lu, the reader error %lu:%lu", i, ds.line,
+			      ds.col, dr.line, dr.col);
 	}
 }
 END_TEST
@@ -335,10 +344,8 @@ START_TEST(duplicate_keys_per_mapping)
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(parse("a: {x: 1}\nb: {x: 2}\nx: {x: {x: 3}}\n", &doc, &d), TB_OK);
 	tb_y_free(doc);
-	EXPECT_ERR_AT("a:\n  x: 1\n  y:\n    x: 2\n  x: 3\n", 5, 3,
-		      "duplicate key 'x' (first at 2:3)");
-	EXPECT_ERR_AT("- {a: 1, b: 2}\n- {b: 1, b: 2}\n", 2, 10,
-		      "duplicate key 'b' (first at 2:4)");
+	EXPECT_ERR_AT("a:\n  x: 1\n  y:\n    x: 2\n  x: 3\n", 5, 3, "duplicate key 'x' (first at 2:3)");
+	EXPECT_ERR_AT("- {a: 1, b: 2}\n- {b: 1, b: 2}\n", 2, 10, "duplicate key 'b' (first at 2:4)");
 	/* Keys that differ only past a shared prefix, or by length. */
 	ck_assert_int_eq(parse("ab: 1\na: 2\nabc: 3\n\"\": 4\n", &doc, &d), TB_OK);
 	tb_y_free(doc);
@@ -348,24 +355,25 @@ END_TEST
 
 /* ---- typed access ---- */
 
-static const char typed[] = "n: 42\n"
-			    "neg: -7\n"
-			    "q: \"42\"\n"
-			    "sq: '42'\n"
-			    "big: 99999999999999999999\n"
-			    "junk: 12abc\n"
-			    "hex: 0x10\n"
-			    "plus: +5\n"
-			    "sp: 1 2\n"
-			    "fl: 1.5\n"
-			    "t: true\n"
-			    "f: false\n"
-			    "qt: \"true\"\n"
-			    "cap: True\n"
-			    "yes: yes\n"
-			    "one: 1\n"
-			    "list: [1]\n"
-			    "empty:\n";
+static const char typed[] =
+	"n: 42\n"
+	"neg: -7\n"
+	"q: \"42\"\n"
+	"sq: '42'\n"
+	"big: 99999999999999999999\n"
+	"junk: 12abc\n"
+	"hex: 0x10\n"
+	"plus: +5\n"
+	"sp: 1 2\n"
+	"fl: 1.5\n"
+	"t: true\n"
+	"f: false\n"
+	"qt: \"true\"\n"
+	"cap: True\n"
+	"yes: yes\n"
+	"one: 1\n"
+	"list: [1]\n"
+	"empty:\n";
 
 static struct tb_y_doc *typed_doc(void)
 {
@@ -417,8 +425,7 @@ START_TEST(y_int)
 }
 END_TEST
 
-static void bool_err(const struct tb_y_doc *doc, const char *key, unsigned long line,
-		     unsigned long col)
+static void bool_err(const struct tb_y_doc *doc, const char *key, unsigned long line, unsigned long col)
 {
 	int v = 5;
 	struct tb_diag d = { 0 };
@@ -472,8 +479,7 @@ START_TEST(y_str_and_keys)
 
 	ck_assert_int_eq(parse("n: 1\nneg: 2\n", &doc, &d), TB_OK);
 	ck_assert_int_eq(tb_y_keys(doc, doc->root, "m", allowed, NULL, &d), TB_OK);
-	ck_assert_int_eq(tb_y_keys(doc, doc->root, "the test map", allowed, required, &d),
-			 TB_E_CONFIG);
+	ck_assert_int_eq(tb_y_keys(doc, doc->root, "the test map", allowed, required, &d), TB_E_CONFIG);
 	ck_assert_uint_eq(d.line, 1);
 	ck_assert_uint_eq(d.col, 1);
 	ck_assert_ptr_nonnull(strstr(d.msg, "the test map lacks required key 'zzz'"));
