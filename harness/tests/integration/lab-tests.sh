@@ -7,6 +7,9 @@ SUITE=testsuites/etsi-en-303-645.yaml
 XSD=reports/schema/trustbench-report.xsd
 AUTOMATED=4-1-1,5.1-1-1,5.1-1-2,5.1-2-2,5.2-1-1,5.2-1-2,5.3-13-1,5.6-1-1,5.6-1-2
 work=$(mktemp -d)
+# Suites edited into $work name their data (the credential list) relative to
+# themselves, and the loader prepares every case at load time: bring it along.
+cp -r testsuites/data "$work/"
 trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0
@@ -335,7 +338,6 @@ echo "# hostile device, issue 9: endless telnet subnegotiation, SIGTERM, MQTT ha
 # Telnet on 2323 opens IAC SB and streams as fast as it is read, for 25 s:
 # one guess must end at the attempt's 10 s deadline, not when the stream does.
 sed 's/^\( *\)services: \["telnet", "http"\]$/\1services: ["telnet"]\n\1telnet-ports: [2323]\n\1max-attempts: 1/' "$SUITE" > "$work/sb-suite.yaml"
-cp -r testsuites/data "$work/" # the credential list, relative to the suite
 sed -e 's/port: 23,/port: 2323,/' -e 's/^      port: 23$/      port: 2323/' profiles/refdevice-hostile.yaml > "$work/sb-hostile.yaml"
 "$TB" run --quiet --suite "$work/sb-suite.yaml" --profile "$work/sb-hostile.yaml" --out "$work/sb" \
   --only 5.1-1-2 2>/dev/null

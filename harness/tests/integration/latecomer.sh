@@ -29,6 +29,9 @@ XSD=reports/schema/trustbench-report.xsd
 CLOUD=${TB_LAB_CLOUD:-198.18.9.1}
 CASES=5.6-1-2,5.8-1-2,5.5-6-2
 work=$(mktemp -d)
+# Suites edited into $work name their data (the credential list) relative to
+# themselves, and the loader prepares every case at load time: bring it along.
+cp -r testsuites/data "$work/"
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0
