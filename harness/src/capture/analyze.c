@@ -86,6 +86,7 @@ struct tb_analysis *tb_analysis_new(uint32_t dut)
 	for (size_t i = 0; i < TB_AN_MAX_TELNET; i++)
 		a->telnet_free[i] = (uint16_t)(TB_AN_MAX_TELNET - i);
 	a->ntelnet_free = TB_AN_MAX_TELNET;
+	a->closed = tb_xcalloc(TB_AN_MAX_CONNS, sizeof *a->closed);
 	a->flows = tb_xcalloc(TB_AN_MAX_FLOWS, sizeof *a->flows);
 	a->flow_slots = tb_xcalloc(NFLOWSLOTS, sizeof *a->flow_slots);
 	return a;
@@ -98,6 +99,7 @@ void tb_analysis_free(struct tb_analysis *a)
 	free(a->conns);
 	free(a->buckets);
 	free(a->telnet);
+	free(a->closed);
 	free(a->flows);
 	free(a->flow_slots);
 	free(a);
@@ -327,15 +329,50 @@ static void conn_evict(struct tb_analysis *a, double now)
 	conn_release(a, best);
 }
 
+/* Fold the ended connections the capture has left behind by more than
+ * the grace period (the queue is in order of ending; an entry whose slot
+ * was reused or released since is skipped). */
+static void closed_reap(struct tb_analysis *a, double now)
+{
+	while (a->closed_n) {
+		struct tb_closed e = a->closed[a->closed_head];
+		struct tb_conn *c = &a->conns[e.idx];
+		if (c->used && c->gen == e.gen && now - c->last_ts < TB_AN_CLOSED_GRACE_S)
+			return;
+		a->closed_head = (a->closed_head + 1) % TB_AN_MAX_CONNS;
+		a->closed_n--;
+		if (c->used && c->gen == e.gen)
+			conn_release(a, c);
+	}
+}
+
+/* A connection has just ended: queue it for closed_reap(). */
+static void closed_push(struct tb_analysis *a, const struct tb_conn *c)
+{
+	if (a->closed_n == TB_AN_MAX_CONNS) { /* only stale entries can fill it */
+		a->closed_head = (a->closed_head + 1) % TB_AN_MAX_CONNS;
+		a->closed_n--;
+	}
+	size_t tail = (a->closed_head + a->closed_n) % TB_AN_MAX_CONNS;
+	a->closed[tail] = (struct tb_closed){ .idx = (uint32_t)(c - a->conns), .gen = c->gen };
+	a->closed_n++;
+}
+
 static struct tb_conn *conn_new(struct tb_analysis *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
 				uint16_t peer_port, double now)
 {
+	/* Reaping here, not per frame, keeps the table's working set small
+	 * at no cost to the packets of connections already followed. */
+	if (a->closed_n)
+		closed_reap(a, now);
 	if (!a->free_head)
 		conn_evict(a, now);
 	uint32_t idx = a->free_head;
 	struct tb_conn *c = &a->conns[idx - 1];
 	a->free_head = c->next;
+	uint32_t gen = c->gen + 1;
 	memset(c, 0, sizeof *c);
+	c->gen = gen;
 	uint32_t *b = &a->buckets[conn_hash(proto, peer, dut_port, peer_port)];
 	c->next = *b;
 	*b = idx;
@@ -426,16 +463,21 @@ static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, in
 	return c;
 }
 
-static void conn_tcp_flags(struct tb_conn *c, const struct tb_pkt *k, int out)
+static void conn_tcp_flags(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	if (k->proto != 6)
 		return;
+	if (!(k->tcp_flags & (TB_TCP_SYN | TB_TCP_FIN | TB_TCP_RST)))
+		return; /* most segments change nothing here */
+	int was_closed = conn_closed(c);
 	if ((k->tcp_flags & (TB_TCP_SYN | TB_TCP_ACK)) == (TB_TCP_SYN | TB_TCP_ACK))
 		c->tcp |= CONN_SYNACK;
 	if (k->tcp_flags & TB_TCP_FIN)
 		c->tcp |= out ? CONN_FIN_OUT : CONN_FIN_IN;
 	if (k->tcp_flags & TB_TCP_RST)
 		c->tcp |= CONN_RST;
+	if (!was_closed && conn_closed(c))
+		closed_push(a, c);
 }
 
 static int flow_cmp(const void *x, const void *y)
@@ -459,6 +501,7 @@ void tb_analysis_finish(struct tb_analysis *a)
 	for (size_t i = 0; i < TB_AN_MAX_CONNS; i++)
 		if (a->conns[i].used)
 			conn_release(a, &a->conns[i]);
+	a->closed_n = 0;
 	qsort(a->flows, a->nflows, sizeof *a->flows, flow_cmp);
 	qsort(a->probes, a->nprobes, sizeof *a->probes, probe_cmp);
 	memset(a->flow_slots, 0, NFLOWSLOTS * sizeof *a->flow_slots);
@@ -525,20 +568,23 @@ static void secret(struct tb_analysis *a, const struct tb_conn *c, int from_dut,
 
 /* ---- classification ---------------------------------------------------- */
 
-static int prefix(const uint8_t *p, size_t n, const char *w)
-{
-	size_t k = strlen(w);
-	return n >= k && memcmp(p, w, k) == 0;
-}
+/* Does p start with the string literal w?  (Called on the first payloads
+ * of every connection: the length is known at compile time.) */
+#define PREFIX(p, n, w) ((n) >= sizeof(w) - 1 && memcmp((p), (w), sizeof(w) - 1) == 0)
 
+/* An HTTP request or status line; the first byte picks the candidates. */
 static int http_start(const uint8_t *p, size_t n)
 {
-	static const char *const w[] = { "GET ",   "POST ",    "PUT ",    "HEAD ", "DELETE ",
-					 "PATCH ", "OPTIONS ", "HTTP/1.", NULL };
-	for (const char *const *x = w; *x; x++)
-		if (prefix(p, n, *x))
-			return 1;
-	return 0;
+	if (n < 4)
+		return 0;
+	switch (p[0]) {
+	case 'G': return PREFIX(p, n, "GET ");
+	case 'P': return PREFIX(p, n, "POST ") || PREFIX(p, n, "PUT ") || PREFIX(p, n, "PATCH ");
+	case 'H': return PREFIX(p, n, "HEAD ") || PREFIX(p, n, "HTTP/1.");
+	case 'D': return PREFIX(p, n, "DELETE ");
+	case 'O': return PREFIX(p, n, "OPTIONS ");
+	default: return 0;
+	}
 }
 
 /* A TLS record header of any content type (also mid-stream): type 20-24,
@@ -579,7 +625,7 @@ TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t
 		return TB_APP_UNKNOWN;
 	if (tls_record(p, n))
 		return TB_APP_TLS;
-	if (prefix(p, n, "SSH-"))
+	if (PREFIX(p, n, "SSH-"))
 		return TB_APP_SSH;
 	if (http_start(p, n))
 		return TB_APP_HTTP;
@@ -882,7 +928,7 @@ void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t 
 	struct tb_conn *c = conn_of(a, &k, out, ts);
 	if (!c)
 		return;
-	conn_tcp_flags(c, &k, out);
+	conn_tcp_flags(a, c, &k, out);
 	conn_count(a, c, &k, out, ts, k.cut);
 	if (k.paylen)
 		application(a, c, &k, out);

@@ -35,6 +35,7 @@
 #define TB_AN_MAX_NAMES 256
 #define TB_AN_MAX_WINDOWS 4
 #define TB_AN_MAX_MINUTES 60
+#define TB_AN_CLOSED_GRACE_S 2.0 /* an ended TCP connection still takes late segments */
 
 enum tb_app {
 	TB_APP_UNKNOWN,
@@ -82,6 +83,7 @@ struct tb_conn {
 	uint8_t tcp;       /* CONN_* TCP state bits */
 	uint8_t truncated; /* a payload was cut short by the snap length */
 	uint16_t telnet;   /* index + 1 into the telnet login pool */
+	uint32_t gen;      /* which use of this slot (for the closed queue) */
 	uint64_t pkts_out, bytes_out, pkts_in, bytes_in; /* out: sent by the DUT */
 	uint64_t payload_out, payload_in;
 	uint64_t first_frame, last_frame;
@@ -200,7 +202,14 @@ struct tb_analysis {
 	struct tb_telnet_login *telnet; /* TB_AN_MAX_TELNET */
 	uint16_t telnet_free[TB_AN_MAX_TELNET];
 	size_t ntelnet_free;
-	int finished;          /* tb_analysis_finish() folded every connection */
+	int finished; /* tb_analysis_finish() folded every connection */
+	/* Ended connections in the order they ended, folded once the capture
+	 * has moved TB_AN_CLOSED_GRACE_S past their last packet: late
+	 * segments still find them, and the table's working set stays small. */
+	struct tb_closed {
+		uint32_t idx, gen;
+	} * closed; /* TB_AN_MAX_CONNS, a ring */
+	size_t closed_head, closed_n;
 	struct tb_flow *flows; /* TB_AN_MAX_FLOWS */
 	size_t nflows;
 	uint32_t *flow_slots; /* hash slots -> flow index + 1 */
