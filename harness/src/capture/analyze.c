@@ -390,13 +390,32 @@ static struct tb_conn *conn_new(struct tb_analysis *a, uint8_t proto, uint32_t p
  * the side on one of these is taken for the responder. */
 static int server_port(uint16_t port)
 {
-	static const uint16_t known[] = { 21,  22,   23,   25,   53,   80,   110, 123,
-					  143, 161,  162,  443,  445,  465,  587, 993,
-					  995, 1883, 5683, 5684, 8080, 8443, 8883 };
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-		if (known[i] == port)
-			return 1;
-	return 0;
+	switch (port) {
+	case 21:
+	case 22:
+	case 23:
+	case 25:
+	case 53:
+	case 80:
+	case 110:
+	case 123:
+	case 143:
+	case 161:
+	case 162:
+	case 443:
+	case 445:
+	case 465:
+	case 587:
+	case 993:
+	case 995:
+	case 1883:
+	case 5683:
+	case 5684:
+	case 8080:
+	case 8443:
+	case 8883: return 1;
+	default: return 0;
+	}
 }
 
 /* Who started a connection whose first packet seen is k (sent by the DUT
@@ -437,7 +456,11 @@ static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, in
 {
 	uint32_t peer = out ? k->dst : k->src;
 	uint16_t dut_port = out ? k->sport : k->dport, peer_port = out ? k->dport : k->sport;
-	struct tb_conn *c = conn_find(a, k->proto, peer, dut_port, peer_port);
+	/* Packets of one connection mostly come in runs: try the last one first. */
+	struct tb_conn *c = a->last ? &a->conns[a->last - 1] : NULL;
+	if (!c || !c->used || c->peer != peer || c->dut_port != dut_port || c->peer_port != peer_port ||
+	    c->proto != k->proto)
+		c = conn_find(a, k->proto, peer, dut_port, peer_port);
 	int syn = k->proto == 6 && (k->tcp_flags & (TB_TCP_SYN | TB_TCP_ACK)) == TB_TCP_SYN;
 	if (c && syn) {
 		int same_side = (c->init == TB_INIT_DUT) == out;
@@ -928,6 +951,7 @@ void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t 
 	struct tb_conn *c = conn_of(a, &k, out, ts);
 	if (!c)
 		return;
+	a->last = (uint32_t)(c - a->conns) + 1;
 	conn_tcp_flags(a, c, &k, out);
 	conn_count(a, c, &k, out, ts, k.cut);
 	if (k.paylen)

@@ -202,7 +202,8 @@ struct tb_analysis {
 	struct tb_telnet_login *telnet; /* TB_AN_MAX_TELNET */
 	uint16_t telnet_free[TB_AN_MAX_TELNET];
 	size_t ntelnet_free;
-	int finished; /* tb_analysis_finish() folded every connection */
+	int finished;  /* tb_analysis_finish() folded every connection */
+	uint32_t last; /* the last packet's connection: index + 1 */
 	/* Ended connections in the order they ended, folded once the capture
 	 * has moved TB_AN_CLOSED_GRACE_S past their last packet: late
 	 * segments still find them, and the table's working set stays small. */
