@@ -17,6 +17,7 @@
 #include "base/mkdirs.h"
 #include "load/profile.h"
 #include "report/report.h"
+#include "report/report_load.h"
 #include "net/scope.h"
 #include "load/suite.h"
 #include "result/verdict.h"
@@ -86,7 +87,7 @@ static int write_out(const struct tb_capture_info *ci, const struct tb_analysis 
 		return TB_EXIT_USAGE;
 	}
 	if (outdir && schema && access(schema, R_OK) == 0 &&
-	    tb_report_validate(path, schema, &d) != TB_OK) {
+	    tb_report_load_validate(path, schema, &d) != TB_OK) {
 		fprintf(stderr, "trustbench analyze: warning: %s does not validate: %s\n", path, d.msg);
 		return TB_EXIT_USAGE;
 	}

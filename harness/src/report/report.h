@@ -35,8 +35,5 @@ struct tb_run_info {
 TB_WUR enum tb_err tb_report_write(const struct tb_run_info *ri, const char *path, struct tb_diag *d);
 /* How many test cases the run was asked to run (all, or those --only chose). */
 size_t tb_report_selected_count(const struct tb_run_info *ri);
-/* Validate an XML report file against the XSD at xsd_path.  d gets the
- * first problem with its line. */
-TB_WUR enum tb_err tb_report_validate(const char *path, const char *xsd_path, struct tb_diag *d);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/text.h"
 #include "report/junit.h"
 #include "report/report.h"
+#include "report/report_load.h"
 #include "run/handback.h"
 #include "base/mkdirs.h"
 #include "net/net.h"
@@ -321,7 +322,7 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	if (tb_report_write(&ri, report_path, &d) != TB_OK ||
 	    tb_junit_write(&ri, opts->junit_path, &d) != TB_OK)
 		goto write_failed;
-	if (opts->schema_path && tb_report_validate(report_path, opts->schema_path, &d) != TB_OK) {
+	if (opts->schema_path && tb_report_load_validate(report_path, opts->schema_path, &d) != TB_OK) {
 		char msg[768];
 		tb_diag_format(&d, msg, sizeof msg);
 		fprintf(stderr, "trustbench: warning: the report does not validate: %s\n", msg);

@@ -16,6 +16,7 @@
 #include "load/suite.h"
 #include "net/net.h"
 #include "report/report.h"
+#include "report/report_load.h"
 #include "suites.h"
 
 #define XSD "reports/schema/trustbench-report.xsd"
@@ -185,7 +186,7 @@ static void write_and_validate(int complete, size_t n)
 	struct tb_run_info ri = run_info(complete, n);
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(tb_report_write(&ri, report_path, &d), TB_OK);
-	enum tb_err e = tb_report_validate(report_path, XSD, &d);
+	enum tb_err e = tb_report_load_validate(report_path, XSD, &d);
 	ck_assert_msg(e == TB_OK, "report does not validate: line %lu: %s", d.line, d.msg);
 }
 
@@ -382,7 +383,7 @@ START_TEST(tampered_report_fails_validation)
 	fputs(bad, f);
 	fclose(f);
 	struct tb_diag d = { 0 };
-	ck_assert_int_eq(tb_report_validate(path, XSD, &d), TB_E_FORMAT);
+	ck_assert_int_eq(tb_report_load_validate(path, XSD, &d), TB_E_FORMAT);
 	ck_assert_str_eq(d.file, path);
 	ck_assert_uint_eq(d.line, line);
 	ck_assert_msg(strstr(d.msg, "maybe"), "%s", d.msg);
@@ -391,11 +392,12 @@ START_TEST(tampered_report_fails_validation)
 	f = fopen(path, "wb");
 	fputs("<report><unclosed></report>", f);
 	fclose(f);
-	ck_assert_int_eq(tb_report_validate(path, XSD, &d), TB_E_FORMAT);
+	ck_assert_int_eq(tb_report_load_validate(path, XSD, &d), TB_E_FORMAT);
 	ck_assert_ptr_nonnull(strstr(d.msg, "not well-formed"));
 	/* No schema (libxml2 would complain on stderr: keep the run quiet). */
 	xmlSetGenericErrorFunc(NULL, quiet);
-	ck_assert_int_eq(tb_report_validate(report_path, "reports/schema/none.xsd", &d), TB_E_CONFIG);
+	ck_assert_int_eq(tb_report_load_validate(report_path, "reports/schema/none.xsd", &d),
+			 TB_E_CONFIG);
 	free(xml);
 	free(bad);
 }

@@ -157,12 +157,11 @@ START_TEST(validate_uses_the_one_reader)
 	fclose(f);
 	ck_assert_int_eq(tb_report_load_validate(path, XSD, &d), TB_E_FORMAT);
 	ck_assert_str_eq(d.file, path);
-	/* The same first schema error, at the same line, as the file validator. */
-	struct tb_diag old = { 0 };
-	ck_assert_int_eq(tb_report_validate(path, XSD, &old), TB_E_FORMAT);
+	/* The first schema error, at its line, naming what is wrong (the root lacks its
+	 * schema-version). */
 	ck_assert_uint_ge(d.line, 2);
-	ck_assert_uint_eq(d.line, old.line);
-	ck_assert_str_eq(d.msg, old.msg);
+	ck_assert_uint_eq(d.line, 2);
+	ck_assert_msg(strstr(d.msg, "schema-version") != NULL, "%s", d.msg);
 	unlink(path);
 	rmdir(dir);
 }
