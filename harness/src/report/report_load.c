@@ -111,8 +111,10 @@ static enum tb_err prescan(const char *buf, size_t len, const char *name, struct
 	return TB_OK;
 }
 
-enum tb_err tb_report_parse(const char *buf, size_t len, const char *name, xmlDocPtr *doc,
-			    struct tb_diag *d)
+/* Parse under the one rule; root: "report", or NULL for either root the
+ * schema defines (a report, or the standalone <traffic> of `analyze`). */
+static enum tb_err parse_rooted(const char *buf, size_t len, const char *name, const char *root,
+				xmlDocPtr *doc, struct tb_diag *d)
 {
 	*doc = NULL;
 	if (len > TB_REPORT_MAX_BYTES)
@@ -134,10 +136,12 @@ enum tb_err tb_report_parse(const char *buf, size_t len, const char *name, xmlDo
 	/* The scan refuses a DOCTYPE already; this holds even if it missed one. */
 	if (x->intSubset || x->extSubset)
 		e = tb_diag_at(d, TB_E_FORMAT, name, 0, 0, TB_REPORT_DTD_REFUSED);
-	else if (!is_report_elem(xmlDocGetRootElement(x), "report"))
+	else if (root ? !is_report_elem(xmlDocGetRootElement(x), root)
+		      : !is_report_elem(xmlDocGetRootElement(x), "report") &&
+				 !is_report_elem(xmlDocGetRootElement(x), "traffic"))
 		e = tb_diag_at(d, TB_E_FORMAT, name, 0, 0,
-			       "not a trustbench report (root element is not report in %s)",
-			       TB_REPORT_NS);
+			       "not a trustbench report (root element is not %s in %s)",
+			       root ? root : "report or traffic", TB_REPORT_NS);
 	if (e) {
 		xmlFreeDoc(x);
 		return e;
@@ -146,7 +150,14 @@ enum tb_err tb_report_parse(const char *buf, size_t len, const char *name, xmlDo
 	return TB_OK;
 }
 
-enum tb_err tb_report_load(const char *path, xmlDocPtr *doc, uint8_t sha256[32], struct tb_diag *d)
+enum tb_err tb_report_parse(const char *buf, size_t len, const char *name, xmlDocPtr *doc,
+			    struct tb_diag *d)
+{
+	return parse_rooted(buf, len, name, "report", doc, d);
+}
+
+static enum tb_err load_rooted(const char *path, const char *root, xmlDocPtr *doc, uint8_t sha256[32],
+			       struct tb_diag *d)
 {
 	char *buf;
 	size_t len;
@@ -156,9 +167,14 @@ enum tb_err tb_report_load(const char *path, xmlDocPtr *doc, uint8_t sha256[32],
 		return e;
 	if (sha256)
 		tb_sha256_mem(buf, len, sha256);
-	e = tb_report_parse(buf, len, path, doc, d);
+	e = parse_rooted(buf, len, path, root, doc, d);
 	free(buf);
 	return e;
+}
+
+enum tb_err tb_report_load(const char *path, xmlDocPtr *doc, uint8_t sha256[32], struct tb_diag *d)
+{
+	return load_rooted(path, "report", doc, sha256, d);
 }
 
 /* ---- The schema ---- */
@@ -211,7 +227,7 @@ enum tb_err tb_report_schema_check(xmlDocPtr doc, const char *name, const char *
 enum tb_err tb_report_load_validate(const char *path, const char *xsd_path, struct tb_diag *d)
 {
 	xmlDocPtr doc;
-	enum tb_err e = tb_report_load(path, &doc, NULL, d);
+	enum tb_err e = load_rooted(path, NULL, &doc, NULL, d);
 	if (!e)
 		e = tb_report_schema_check(doc, path, xsd_path, d);
 	xmlFreeDoc(doc);

@@ -31,7 +31,9 @@ TB_WUR enum tb_err tb_report_load(const char *path, xmlDocPtr *doc, uint8_t sha2
  * messages).  TB_E_CONFIG when the schema itself cannot be used. */
 TB_WUR enum tb_err tb_report_schema_check(xmlDocPtr doc, const char *name, const char *xsd_path,
 					  struct tb_diag *d);
-/* tb_report_load, then tb_report_schema_check: what `validate` does. */
+/* Read and check under the same rule as tb_report_load, then
+ * tb_report_schema_check: what `validate` does.  Accepts either root the
+ * schema defines: a report, or the standalone <traffic> of `analyze`. */
 TB_WUR enum tb_err tb_report_load_validate(const char *path, const char *xsd_path, struct tb_diag *d);
 /* First child element of parent named name in the report namespace, or NULL. */
 xmlNodePtr tb_report_child(xmlNodePtr parent, const char *name);

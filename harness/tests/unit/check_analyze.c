@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "capture/analyze.h"
+#include "report/report_load.h"
 #include "proto/p_pkt.h"
 #include "suites.h"
 
@@ -101,6 +102,10 @@ START_TEST(report_never_holds_the_value)
 	struct tb_capture_info ci = { .status = "offline", .path = "legacy.pcap" };
 	struct tb_diag d = { 0 };
 	ck_assert_int_eq(tb_traffic_write(&ci, a, tmp, &d), TB_OK);
+	/* Regression: `analyze --out` validates its <traffic> document through
+	 * the one report reader, which once took only a <report> root. */
+	ck_assert_msg(tb_report_load_validate(tmp, "reports/schema/trustbench-report.xsd", &d) == TB_OK,
+		      "%s", d.msg);
 	char *buf = NULL;
 	size_t len = 0;
 	ck_assert_int_eq(tb_file_read(tmp, 1 << 20, &buf, &len, &d), TB_OK);
