@@ -92,13 +92,12 @@ static void tally_undetermined(const struct tb_analysis *a, const struct tb_flow
 	append(t->undet_list, sizeof t->undet_list, item);
 }
 
-static void tally_tls(const struct tb_analysis *a, const struct tb_flow *f, const char *label,
-		      struct tally *t)
+static void tally_tls(const struct tb_flow *f, const char *label, struct tally *t)
 {
 	char item[320], sp[128], v[8];
+	tb_p_tls_version_name(f->tls_lowest, v);
 	if (f->tls_weak) {
 		t->weak += f->tls_weak;
-		tb_p_tls_version_name(f->tls_lowest, v);
 		span(f, f->tls_weak, sp, sizeof sp);
 		snprintf(item, sizeof item, "%s with %s (ServerHello at frame %llu; %s)", label, v,
 			 (unsigned long long)f->tls_lowest_frame, sp);
@@ -113,16 +112,14 @@ static void tally_tls(const struct tb_analysis *a, const struct tb_flow *f, cons
 	}
 	if (f->tls_ok) {
 		t->tls_ok += f->tls_ok;
-		tb_p_tls_version_name(f->tls_lowest_frame && f->tls_lowest >= 0x0303 ? f->tls_lowest
-										     : 0x0303,
-				      v);
 		span(f, f->tls_ok, sp, sizeof sp);
-		snprintf(item, sizeof item, "%s %s%s%s%s (first ServerHello at frame %llu; %s)", label,
-			 f->tls_lowest >= 0x0303 ? "" : "at least ", v, f->sni[0] ? " SNI " : "",
-			 f->sni, (unsigned long long)f->tls_server_frame, sp);
+		/* The lowest version chosen names these connections only when no
+		 * connection of the group fell below TLS 1.2. */
+		snprintf(item, sizeof item, "%s %s%s%s (first ServerHello at frame %llu; %s)", label,
+			 f->tls_weak ? "TLS1.2 or later" : v, f->sni[0] ? " SNI " : "", f->sni,
+			 (unsigned long long)f->tls_server_frame, sp);
 		append(t->ok_list, sizeof t->ok_list, item);
 	}
-	(void)a;
 }
 
 static void tally_flows(const struct tb_analysis *a, struct tb_result *res, struct tally *t)
@@ -146,7 +143,7 @@ static void tally_flows(const struct tb_analysis *a, struct tb_result *res, stru
 				 label, sp);
 			append(t->clear_list, sizeof t->clear_list, item);
 		} else if (f->k.app == TB_APP_TLS) {
-			tally_tls(a, f, label, t);
+			tally_tls(f, label, t);
 		} else {
 			t->unknown += f->connections;
 			snprintf(item, sizeof item, "%s %s (%s)", label,

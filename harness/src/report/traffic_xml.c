@@ -106,15 +106,24 @@ static void windows_dom(const struct tb_analysis *a, xmlNodePtr t)
 	}
 }
 
-static void key_attrs(const struct tb_analysis *a, const struct tb_flow_key *k, xmlNodePtr n)
+/* Who the connections were with: transport, peer (and its DNS name), the
+ * service port when there is one (port: NULL for probes), initiator. */
+static void endpoint_attrs(const struct tb_analysis *a, uint8_t proto, uint32_t peer,
+			   const uint16_t *port, uint8_t init, xmlNodePtr n)
 {
-	xmlNewProp(n, X("transport"), X(k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : "other"));
-	ipattr(n, "peer", k->peer);
-	const char *name = tb_analysis_peer_name(a, k->peer);
+	xmlNewProp(n, X("transport"), X(proto == 6 ? "tcp" : proto == 17 ? "udp" : "other"));
+	ipattr(n, "peer", peer);
+	const char *name = tb_analysis_peer_name(a, peer);
 	if (name)
 		tb_xml_attr(n, "peer-name", name);
-	tb_xml_attr_u(n, "port", k->port);
-	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)k->init)));
+	if (port)
+		tb_xml_attr_u(n, "port", *port);
+	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)init)));
+}
+
+static void key_attrs(const struct tb_analysis *a, const struct tb_flow_key *k, xmlNodePtr n)
+{
+	endpoint_attrs(a, k->proto, k->peer, &k->port, k->init, n);
 }
 
 static void flow_dom(const struct tb_analysis *a, const struct tb_flow *f, xmlNodePtr t)
@@ -140,13 +149,7 @@ static void flow_dom(const struct tb_analysis *a, const struct tb_flow *f, xmlNo
 static void probe_dom(const struct tb_analysis *a, const struct tb_probe *p, xmlNodePtr t)
 {
 	xmlNodePtr n = xmlNewChild(t, NULL, X("probes"), NULL);
-	struct tb_flow_key k = { .peer = p->peer, .proto = p->proto, .init = p->init };
-	xmlNewProp(n, X("transport"), X(k.proto == 6 ? "tcp" : k.proto == 17 ? "udp" : "other"));
-	ipattr(n, "peer", k.peer);
-	const char *name = tb_analysis_peer_name(a, k.peer);
-	if (name)
-		tb_xml_attr(n, "peer-name", name);
-	xmlNewProp(n, X("initiator"), X(tb_initiator_name((enum tb_initiator)k.init)));
+	endpoint_attrs(a, p->proto, p->peer, NULL, p->init, n);
 	tb_xml_attr_u(n, "connections", p->connections);
 	char ports[16];
 	snprintf(ports, sizeof ports, "%u-%u", (unsigned)p->port_lo, (unsigned)p->port_hi);

@@ -41,47 +41,46 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v & 0xffff);
 }
 
-/* One raw-IP TCP frame; snap: bytes captured (0: all). */
-static void tcp_snap(struct tb_analysis *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-		     uint8_t flags, const void *pay, size_t n, size_t snap)
+/* One raw-IP frame: IPv4 header, a transport header of hl bytes whose
+ * ports are set (the caller fills the rest), then the payload; snap:
+ * bytes captured (0: all). */
+static void ip_frame(struct tb_analysis *a, uint8_t proto, size_t hl, uint32_t src, uint16_t sport,
+		     uint32_t dst, uint16_t dport, const uint8_t *th, const void *pay, size_t n,
+		     size_t snap)
 {
 	static uint8_t f[2048];
-	size_t len = 40 + n;
-	memset(f, 0, 40);
+	size_t len = 20 + hl + n;
+	memset(f, 0, 20 + hl);
 	f[0] = 0x45;
 	put16(f + 2, (unsigned)len);
 	f[8] = 64;
-	f[9] = 6;
+	f[9] = proto;
 	put32(f + 12, src);
 	put32(f + 16, dst);
+	memcpy(f + 20, th, hl);
 	put16(f + 20, sport);
 	put16(f + 22, dport);
-	f[32] = 0x50;
-	f[33] = flags;
 	if (n)
-		memcpy(f + 40, pay, n);
+		memcpy(f + 20 + hl, pay, n);
 	now += 0.001;
 	tb_analysis_frame(a, TB_DLT_RAW_LT, now, f, snap ? snap : len, len);
+}
+
+static void tcp_snap(struct tb_analysis *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+		     uint8_t flags, const void *pay, size_t n, size_t snap)
+{
+	uint8_t th[20] = { 0 };
+	th[12] = 0x50; /* data offset: 5 words */
+	th[13] = flags;
+	ip_frame(a, 6, sizeof th, src, sport, dst, dport, th, pay, n, snap);
 }
 
 static void udp_snap(struct tb_analysis *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
 		     const void *pay, size_t n, size_t snap)
 {
-	static uint8_t f[2048];
-	size_t len = 28 + n;
-	memset(f, 0, 28);
-	f[0] = 0x45;
-	put16(f + 2, (unsigned)len);
-	f[8] = 64;
-	f[9] = 17;
-	put32(f + 12, src);
-	put32(f + 16, dst);
-	put16(f + 20, sport);
-	put16(f + 22, dport);
-	put16(f + 24, (unsigned)(8 + n));
-	memcpy(f + 28, pay, n);
-	now += 0.001;
-	tb_analysis_frame(a, TB_DLT_RAW_LT, now, f, snap ? snap : len, len);
+	uint8_t uh[8] = { 0 };
+	put16(uh + 4, (unsigned)(8 + n));
+	ip_frame(a, 17, sizeof uh, src, sport, dst, dport, uh, pay, n, snap);
 }
 
 static void tcp(struct tb_analysis *a, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
