@@ -89,6 +89,7 @@ struct tb_analysis *tb_analysis_new(uint32_t dut)
 	a->closed = tb_xcalloc(TB_AN_MAX_CONNS, sizeof *a->closed);
 	a->flows = tb_xcalloc(TB_AN_MAX_FLOWS, sizeof *a->flows);
 	a->flow_slots = tb_xcalloc(NFLOWSLOTS, sizeof *a->flow_slots);
+	a->mqtt = tb_xcalloc(1, sizeof *a->mqtt);
 	return a;
 }
 
@@ -97,6 +98,7 @@ void tb_analysis_free(struct tb_analysis *a)
 	if (!a)
 		return;
 	free(a->conns);
+	free(a->mqtt);
 	free(a->buckets);
 	free(a->telnet);
 	free(a->closed);
@@ -457,7 +459,7 @@ static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, in
 	uint32_t peer = out ? k->dst : k->src;
 	uint16_t dut_port = out ? k->sport : k->dport, peer_port = out ? k->dport : k->sport;
 	/* Packets of one connection mostly come in runs: try the last one first. */
-	struct tb_conn *c = a->last ? &a->conns[a->last - 1] : NULL;
+	struct tb_conn *c = a->last;
 	if (!c || !c->used || c->peer != peer || c->dut_port != dut_port || c->peer_port != peer_port ||
 	    c->proto != k->proto)
 		c = conn_find(a, k->proto, peer, dut_port, peer_port);
@@ -629,8 +631,12 @@ static int telnet_start(const uint8_t *p, size_t n)
  * direction; signatures that can occur inside other streams (a telnet IAC,
  * an MQTT header) count only then.  service: the responder's port. */
 TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t n, int start,
-					 uint16_t service)
+					 uint16_t service, struct tb_mqtt_connect *mq)
 {
+	struct tb_mqtt_connect local;
+	if (!mq)
+		mq = &local;
+	mq->level = 0;
 	if (proto == 17) {
 		if (service == 53)
 			return TB_APP_DNS;
@@ -653,9 +659,11 @@ TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t
 	if (http_start(p, n))
 		return TB_APP_HTTP;
 	if (start) {
-		struct tb_mqtt_connect c;
-		if (n && p[0] == 0x10 && tb_p_mqtt_connect(p, n, &c) == TB_OK)
-			return TB_APP_MQTT;
+		if (n && p[0] == 0x10) {
+			if (tb_p_mqtt_connect(p, n, mq) == TB_OK)
+				return TB_APP_MQTT;
+			mq->level = 0;
+		}
 		if (telnet_start(p, n))
 			return TB_APP_TELNET;
 	}
@@ -670,7 +678,7 @@ TB_UNITTEST enum tb_app classify_payload(uint8_t proto, const uint8_t *p, size_t
 }
 
 /* Classify at the first payload of each direction, and never again. */
-static void conn_classify(struct tb_conn *c, const struct tb_pkt *k, int out)
+static void conn_classify(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	uint8_t bit = out ? CONN_FIRST_OUT : CONN_FIRST_IN;
 	if (c->firsts & bit)
@@ -679,10 +687,21 @@ static void conn_classify(struct tb_conn *c, const struct tb_pkt *k, int out)
 	if (c->app != TB_APP_UNKNOWN)
 		return;
 	int start = k->proto != 6 || (c->tcp & (CONN_SYN | CONN_SYNACK));
-	c->app = (uint8_t)classify_payload(k->proto, k->payload, k->paylen, start, conn_key(c).port);
+	c->app = (uint8_t)classify_payload(k->proto, k->payload, k->paylen, start, conn_key(c).port,
+					   a->mqtt);
+	a->mqtt_frame = a->mqtt->level ? a->frames : 0;
 }
 
 /* ---- dissection per application ------------------------------------ */
+
+/* snprintf("%s") without the formatting machinery: names, SNIs and
+ * parameters are copied for every DNS answer, hello and request. */
+static void copy_cstr(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 static void on_tls(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k)
 {
@@ -695,7 +714,7 @@ static void on_tls(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt
 		c->tls_client_frame = a->frames;
 		c->tls_nversions = (uint8_t)(h.nversions < 8 ? h.nversions : 8);
 		memcpy(c->tls_offered, h.versions, c->tls_nversions * sizeof *h.versions);
-		snprintf(c->sni, sizeof c->sni, "%s", h.sni);
+		copy_cstr(c->sni, sizeof c->sni, h.sni);
 	} else if (h.type == 2 && !c->tls_server_frame && h.nversions) {
 		c->tls_server_frame = a->frames;
 		c->tls_chosen = h.versions[0];
@@ -714,8 +733,9 @@ static void on_http(struct tb_analysis *a, struct tb_conn *c, const struct tb_pk
 	if (r.has_token)
 		secret(a, c, out, TB_SEC_HTTP_TOKEN, r.token, r.token_len, r.token_header);
 	if (r.has_query_token) {
-		char where[48];
-		snprintf(where, sizeof where, "query %s", r.query_param);
+		char where[8 + sizeof r.query_param];
+		memcpy(where, "query ", 6);
+		copy_cstr(where + 6, sizeof where - 6, r.query_param);
 		secret(a, c, out, TB_SEC_HTTP_TOKEN, r.qtoken, r.qtoken_len, where);
 	}
 }
@@ -782,14 +802,17 @@ static void on_telnet(struct tb_analysis *a, struct tb_conn *c, const struct tb_
 
 static void on_mqtt(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
-	struct tb_mqtt_connect m;
-	if (!k->paylen || k->payload[0] != 0x10 ||
-	    tb_p_mqtt_connect(k->payload, k->paylen, &m) != TB_OK)
-		return;
-	if (m.has_user)
-		secret(a, c, out, TB_SEC_MQTT_USER, m.user, m.user_len, NULL);
-	if (m.has_pass)
-		secret(a, c, out, TB_SEC_MQTT_PASS, m.pass, m.pass_len, NULL);
+	struct tb_mqtt_connect parsed, *m = a->mqtt;
+	if (a->mqtt_frame != a->frames) { /* not the packet classification parsed */
+		if (!k->paylen || k->payload[0] != 0x10 ||
+		    tb_p_mqtt_connect(k->payload, k->paylen, &parsed) != TB_OK)
+			return;
+		m = &parsed;
+	}
+	if (m->has_user)
+		secret(a, c, out, TB_SEC_MQTT_USER, m->user, m->user_len, NULL);
+	if (m->has_pass)
+		secret(a, c, out, TB_SEC_MQTT_PASS, m->pass, m->pass_len, NULL);
 }
 
 static void on_snmp(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
@@ -797,15 +820,6 @@ static void on_snmp(struct tb_analysis *a, struct tb_conn *c, const struct tb_pk
 	struct tb_snmp_msg m;
 	if (tb_p_snmp(k->payload, k->paylen, &m) == TB_OK)
 		secret(a, c, out, TB_SEC_SNMP_COMMUNITY, m.community, m.community_len, NULL);
-}
-
-/* snprintf("%s") without the formatting machinery: names are copied for
- * every DNS answer the device receives. */
-static void copy_cstr(char *dst, size_t cap, const char *src)
-{
-	size_t n = strnlen(src, cap - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 static void on_dns(struct tb_analysis *a, const struct tb_pkt *k, int out)
@@ -831,7 +845,7 @@ static void on_dns(struct tb_analysis *a, const struct tb_pkt *k, int out)
 
 static void application(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
-	conn_classify(c, k, out);
+	conn_classify(a, c, k, out);
 	switch ((enum tb_app)c->app) {
 	case TB_APP_TLS: on_tls(a, c, k); break;
 	case TB_APP_HTTP: on_http(a, c, k, out); break;
@@ -951,7 +965,7 @@ void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t 
 	struct tb_conn *c = conn_of(a, &k, out, ts);
 	if (!c)
 		return;
-	a->last = (uint32_t)(c - a->conns) + 1;
+	a->last = c;
 	conn_tcp_flags(a, c, &k, out);
 	conn_count(a, c, &k, out, ts, k.cut);
 	if (k.paylen)

@@ -27,6 +27,8 @@
 #include "proto/p_cleartext.h"
 #include "base/tb.h"
 
+struct tb_mqtt_connect;
+
 #define TB_AN_MAX_CONNS 16384 /* connections tracked at the same time */
 #define TB_AN_MAX_FLOWS 4096  /* groups of connections with payload */
 #define TB_AN_MAX_PROBES 256  /* groups of connections without payload */
@@ -202,8 +204,11 @@ struct tb_analysis {
 	struct tb_telnet_login *telnet; /* TB_AN_MAX_TELNET */
 	uint16_t telnet_free[TB_AN_MAX_TELNET];
 	size_t ntelnet_free;
-	int finished;  /* tb_analysis_finish() folded every connection */
-	uint32_t last; /* the last packet's connection: index + 1 */
+	int finished;         /* tb_analysis_finish() folded every connection */
+	struct tb_conn *last; /* the last packet's connection, NULL: none */
+	/* The MQTT CONNECT classification parsed in frame mqtt_frame (0: none). */
+	struct tb_mqtt_connect *mqtt;
+	uint64_t mqtt_frame;
 	/* Ended connections in the order they ended, folded once the capture
 	 * has moved TB_AN_CLOSED_GRACE_S past their last packet: late
 	 * segments still find them, and the table's working set stays small. */

@@ -258,12 +258,20 @@ START_TEST(classify_needs_a_whole_connect)
 	static const uint8_t whole[] = { 0x10, 0x10, 0x00, 0x04, 'M',  'Q', 'T', 'T', 0x04,
 					 0x02, 0x00, 0x3c, 0x00, 0x04, 'c', 'a', 'm', '1' };
 	static const uint8_t iac[] = { 0xff, 0xfd, 0x18 };
-	ck_assert_int_eq(classify_payload(6, half, sizeof half, 1, 9000), TB_APP_UNKNOWN);
-	ck_assert_int_eq(classify_payload(6, whole, sizeof whole, 1, 9000), TB_APP_MQTT);
-	ck_assert_int_eq(classify_payload(6, whole, sizeof whole, 0, 9000), TB_APP_UNKNOWN);
-	ck_assert_int_eq(classify_payload(6, iac, sizeof iac, 1, 9000), TB_APP_TELNET);
-	ck_assert_int_eq(classify_payload(6, iac, sizeof iac, 0, 9000), TB_APP_UNKNOWN);
-	ck_assert_int_eq(classify_payload(6, (const uint8_t *)"SSH-2.0-x\r\n", 11, 1, 23), TB_APP_SSH);
+	ck_assert_int_eq(classify_payload(6, half, sizeof half, 1, 9000, NULL), TB_APP_UNKNOWN);
+	ck_assert_int_eq(classify_payload(6, whole, sizeof whole, 1, 9000, NULL), TB_APP_MQTT);
+	ck_assert_int_eq(classify_payload(6, whole, sizeof whole, 0, 9000, NULL), TB_APP_UNKNOWN);
+	ck_assert_int_eq(classify_payload(6, iac, sizeof iac, 1, 9000, NULL), TB_APP_TELNET);
+	ck_assert_int_eq(classify_payload(6, iac, sizeof iac, 0, 9000, NULL), TB_APP_UNKNOWN);
+	ck_assert_int_eq(classify_payload(6, (const uint8_t *)"SSH-2.0-x\r\n", 11, 1, 23, NULL),
+			 TB_APP_SSH);
+	/* The CONNECT parsed on the way is handed back, and only a whole one. */
+	struct tb_mqtt_connect mq;
+	ck_assert_int_eq(classify_payload(6, whole, sizeof whole, 1, 9000, &mq), TB_APP_MQTT);
+	ck_assert_int_eq(mq.level, 4);
+	ck_assert_uint_eq(mq.client_id_len, 4);
+	ck_assert_int_eq(classify_payload(6, half, sizeof half, 1, 1883, &mq), TB_APP_MQTT);
+	ck_assert_int_eq(mq.level, 0);
 }
 END_TEST
 
