@@ -1,0 +1,951 @@
+/* check_udpprobe.c: UDP probe builders (wire format) and the reply identifier,
+ * against replies captured from real daemons and replies written from the RFCs. */
+#include <check.h>
+#include <string.h>
+
+#include "proto/p_snmp.h"
+#include "proto/p_udpprobe.h"
+#include "suites.h"
+
+#define TX 0x01020304u
+
+/* captured: net-snmp 5.9 snmpd, GetRequest sysDescr.0 v1 'public' (txid 0x01020304) */
+static const uint8_t real_snmp1[] = {
+	0x30, 0x63, 0x02, 0x01, 0x00, 0x04, 0x06, 0x70, 0x75, 0x62, 0x6c, 0x69, 0x63, 0xa2, 0x56,
+	0x02, 0x04, 0x01, 0x02, 0x03, 0x04, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x48, 0x30,
+	0x46, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x04, 0x3a, 0x4c, 0x69,
+	0x6e, 0x75, 0x78, 0x20, 0x76, 0x6d, 0x20, 0x36, 0x2e, 0x31, 0x38, 0x2e, 0x34, 0x34, 0x2d,
+	0x66, 0x63, 0x2d, 0x76, 0x31, 0x31, 0x34, 0x37, 0x20, 0x23, 0x31, 0x20, 0x53, 0x4d, 0x50,
+	0x20, 0x50, 0x52, 0x45, 0x45, 0x4d, 0x50, 0x54, 0x5f, 0x44, 0x59, 0x4e, 0x41, 0x4d, 0x49,
+	0x43, 0x20, 0x40, 0x30, 0x20, 0x78, 0x38, 0x36, 0x5f, 0x36, 0x34,
+};
+
+/* captured: net-snmp snmpd, v2c GetRequest sysDescr.0 + sysName.0 */
+static const uint8_t real_snmp2c[] = {
+	0x30, 0x7a, 0x02, 0x01, 0x01, 0x04, 0x06, 0x70, 0x75, 0x62, 0x6c, 0x69, 0x63, 0xa2, 0x6d, 0x02,
+	0x04, 0x01, 0x02, 0x03, 0x04, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x5f, 0x30, 0x46, 0x06,
+	0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x04, 0x3a, 0x4c, 0x69, 0x6e, 0x75, 0x78,
+	0x20, 0x76, 0x6d, 0x20, 0x36, 0x2e, 0x31, 0x38, 0x2e, 0x34, 0x34, 0x2d, 0x66, 0x63, 0x2d, 0x76,
+	0x31, 0x31, 0x34, 0x37, 0x20, 0x23, 0x31, 0x20, 0x53, 0x4d, 0x50, 0x20, 0x50, 0x52, 0x45, 0x45,
+	0x4d, 0x50, 0x54, 0x5f, 0x44, 0x59, 0x4e, 0x41, 0x4d, 0x49, 0x43, 0x20, 0x40, 0x30, 0x20, 0x78,
+	0x38, 0x36, 0x5f, 0x36, 0x34, 0x30, 0x15, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x05,
+	0x00, 0x04, 0x09, 0x74, 0x62, 0x2d, 0x63, 0x61, 0x6d, 0x65, 0x72, 0x61,
+};
+
+/* captured: net-snmp snmpd, SNMPv3 discovery: Report usmStatsUnknownEngineIDs */
+static const uint8_t real_snmp3[] = {
+	0x30, 0x71, 0x02, 0x01, 0x03, 0x30, 0x11, 0x02, 0x04, 0x01, 0x02, 0x03, 0x04, 0x02, 0x03,
+	0x00, 0xff, 0xe3, 0x04, 0x01, 0x00, 0x02, 0x01, 0x03, 0x04, 0x21, 0x30, 0x1f, 0x04, 0x11,
+	0x80, 0x00, 0x1f, 0x88, 0x80, 0x0e, 0x58, 0x11, 0x11, 0x9c, 0x35, 0x11, 0x6b, 0x00, 0x00,
+	0x00, 0x00, 0x02, 0x01, 0x01, 0x02, 0x01, 0x11, 0x04, 0x00, 0x04, 0x00, 0x04, 0x00, 0x30,
+	0x36, 0x04, 0x11, 0x80, 0x00, 0x1f, 0x88, 0x80, 0x0e, 0x58, 0x11, 0x11, 0x9c, 0x35, 0x11,
+	0x6b, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0xa8, 0x1f, 0x02, 0x04, 0x01, 0x02, 0x03, 0x04,
+	0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x11, 0x30, 0x0f, 0x06, 0x0a, 0x2b, 0x06, 0x01,
+	0x06, 0x03, 0x0f, 0x01, 0x01, 0x04, 0x00, 0x41, 0x01, 0x01,
+};
+
+/* captured: libcoap 4.3 coap-server, ACK 2.05 to GET /.well-known/core */
+static const uint8_t real_coap[] = {
+	0x64, 0x45, 0x03, 0x04, 0x01, 0x02, 0x03, 0x04, 0xc1, 0x28, 0xff, 0x3c, 0x2f, 0x3e, 0x3b,
+	0x74, 0x69, 0x74, 0x6c, 0x65, 0x3d, 0x22, 0x47, 0x65, 0x6e, 0x65, 0x72, 0x61, 0x6c, 0x20,
+	0x49, 0x6e, 0x66, 0x6f, 0x22, 0x3b, 0x63, 0x74, 0x3d, 0x30, 0x2c, 0x3c, 0x2f, 0x74, 0x69,
+	0x6d, 0x65, 0x3e, 0x3b, 0x69, 0x66, 0x3d, 0x22, 0x63, 0x6c, 0x6f, 0x63, 0x6b, 0x22, 0x3b,
+	0x72, 0x74, 0x3d, 0x22, 0x74, 0x69, 0x63, 0x6b, 0x73, 0x22, 0x3b, 0x74, 0x69, 0x74, 0x6c,
+	0x65, 0x3d, 0x22, 0x49, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x20, 0x43, 0x6c, 0x6f,
+	0x63, 0x6b, 0x22, 0x3b, 0x63, 0x74, 0x3d, 0x30, 0x3b, 0x6f, 0x62, 0x73, 0x2c, 0x3c, 0x2f,
+	0x61, 0x73, 0x79, 0x6e, 0x63, 0x3e, 0x3b, 0x63, 0x74, 0x3d, 0x30, 0x2c, 0x3c, 0x2f, 0x65,
+	0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x5f, 0x64, 0x61, 0x74, 0x61, 0x3e, 0x3b, 0x74, 0x69,
+	0x74, 0x6c, 0x65, 0x3d, 0x22, 0x45, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x20, 0x44, 0x61,
+	0x74, 0x61, 0x22, 0x3b, 0x63, 0x74, 0x3d, 0x30, 0x3b, 0x6f, 0x62, 0x73,
+};
+
+/* captured: dnsmasq 2.89 without upstream: REFUSED to the A query */
+static const uint8_t real_dns[] = {
+	0x03, 0x04, 0x81, 0x85, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x74,
+	0x72, 0x75, 0x73, 0x74, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x2d, 0x70, 0x72, 0x6f, 0x62,
+	0x65, 0x07, 0x69, 0x6e, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x00, 0x00, 0x01, 0x00, 0x01,
+};
+
+/* captured: ntpsec 1.2.2, unsynchronised: mode 4 answer, stratum 0, refid INIT */
+static const uint8_t real_ntp[] = {
+	0xe4, 0x00, 0x00, 0xe9, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x16, 0x49, 0x4e, 0x49, 0x54,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x54, 0x42, 0x70, 0x62,
+	0xee, 0xbb, 0xb4, 0x33, 0xc3, 0x58, 0xda, 0x94, 0xee, 0xbb, 0xb4, 0x33, 0xc3, 0x5c, 0x93, 0xc4,
+};
+
+/* captured: memcached 1.6.18 over UDP: VERSION */
+static const uint8_t real_memc[] = {
+	0x03, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x56, 0x45, 0x52, 0x53,
+	0x49, 0x4f, 0x4e, 0x20, 0x31, 0x2e, 0x36, 0x2e, 0x31, 0x38, 0x0d, 0x0a,
+};
+
+/* captured: memcached 1.6.18: second datagram of the stats answer */
+static const uint8_t real_memc_stats2[] = {
+	0x03, 0x04, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54,
+	0x20, 0x73, 0x6c, 0x61, 0x62, 0x5f, 0x72, 0x65, 0x61, 0x73, 0x73, 0x69, 0x67, 0x6e, 0x5f, 0x62,
+	0x75, 0x73, 0x79, 0x5f, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41,
+	0x54, 0x20, 0x73, 0x6c, 0x61, 0x62, 0x5f, 0x72, 0x65, 0x61, 0x73, 0x73, 0x69, 0x67, 0x6e, 0x5f,
+	0x62, 0x75, 0x73, 0x79, 0x5f, 0x64, 0x65, 0x6c, 0x65, 0x74, 0x65, 0x73, 0x20, 0x30, 0x0d, 0x0a,
+	0x53, 0x54, 0x41, 0x54, 0x20, 0x73, 0x6c, 0x61, 0x62, 0x5f, 0x72, 0x65, 0x61, 0x73, 0x73, 0x69,
+	0x67, 0x6e, 0x5f, 0x72, 0x75, 0x6e, 0x6e, 0x69, 0x6e, 0x67, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54,
+	0x41, 0x54, 0x20, 0x73, 0x6c, 0x61, 0x62, 0x73, 0x5f, 0x6d, 0x6f, 0x76, 0x65, 0x64, 0x20, 0x30,
+	0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x72, 0x75, 0x5f, 0x63, 0x72, 0x61, 0x77, 0x6c,
+	0x65, 0x72, 0x5f, 0x72, 0x75, 0x6e, 0x6e, 0x69, 0x6e, 0x67, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54,
+	0x41, 0x54, 0x20, 0x6c, 0x72, 0x75, 0x5f, 0x63, 0x72, 0x61, 0x77, 0x6c, 0x65, 0x72, 0x5f, 0x73,
+	0x74, 0x61, 0x72, 0x74, 0x73, 0x20, 0x31, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x72,
+	0x75, 0x5f, 0x6d, 0x61, 0x69, 0x6e, 0x74, 0x61, 0x69, 0x6e, 0x65, 0x72, 0x5f, 0x6a, 0x75, 0x67,
+	0x67, 0x6c, 0x65, 0x73, 0x20, 0x37, 0x34, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6d, 0x61,
+	0x6c, 0x6c, 0x6f, 0x63, 0x5f, 0x66, 0x61, 0x69, 0x6c, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54,
+	0x41, 0x54, 0x20, 0x6c, 0x6f, 0x67, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x65, 0x72, 0x5f, 0x64, 0x72,
+	0x6f, 0x70, 0x70, 0x65, 0x64, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x6f,
+	0x67, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x65, 0x72, 0x5f, 0x77, 0x72, 0x69, 0x74, 0x74, 0x65, 0x6e,
+	0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x6f, 0x67, 0x5f, 0x77, 0x61, 0x74,
+	0x63, 0x68, 0x65, 0x72, 0x5f, 0x73, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x20, 0x30, 0x0d, 0x0a,
+	0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x6f, 0x67, 0x5f, 0x77, 0x61, 0x74, 0x63, 0x68, 0x65, 0x72,
+	0x5f, 0x73, 0x65, 0x6e, 0x74, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x6f,
+	0x67, 0x5f, 0x77, 0x61, 0x74, 0x63, 0x68, 0x65, 0x72, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54,
+	0x41, 0x54, 0x20, 0x75, 0x6e, 0x65, 0x78, 0x70, 0x65, 0x63, 0x74, 0x65, 0x64, 0x5f, 0x6e, 0x61,
+	0x70, 0x69, 0x5f, 0x69, 0x64, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x72,
+	0x6f, 0x75, 0x6e, 0x64, 0x5f, 0x72, 0x6f, 0x62, 0x69, 0x6e, 0x5f, 0x66, 0x61, 0x6c, 0x6c, 0x62,
+	0x61, 0x63, 0x6b, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x62, 0x79, 0x74, 0x65,
+	0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x63, 0x75, 0x72, 0x72, 0x5f, 0x69,
+	0x74, 0x65, 0x6d, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x74, 0x6f, 0x74,
+	0x61, 0x6c, 0x5f, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54,
+	0x20, 0x73, 0x6c, 0x61, 0x62, 0x5f, 0x67, 0x6c, 0x6f, 0x62, 0x61, 0x6c, 0x5f, 0x70, 0x61, 0x67,
+	0x65, 0x5f, 0x70, 0x6f, 0x6f, 0x6c, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x65,
+	0x78, 0x70, 0x69, 0x72, 0x65, 0x64, 0x5f, 0x75, 0x6e, 0x66, 0x65, 0x74, 0x63, 0x68, 0x65, 0x64,
+	0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x65, 0x76, 0x69, 0x63, 0x74, 0x65, 0x64,
+	0x5f, 0x75, 0x6e, 0x66, 0x65, 0x74, 0x63, 0x68, 0x65, 0x64, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54,
+	0x41, 0x54, 0x20, 0x65, 0x76, 0x69, 0x63, 0x74, 0x65, 0x64, 0x5f, 0x61, 0x63, 0x74, 0x69, 0x76,
+	0x65, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x65, 0x76, 0x69, 0x63, 0x74, 0x69,
+	0x6f, 0x6e, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x72, 0x65, 0x63, 0x6c,
+	0x61, 0x69, 0x6d, 0x65, 0x64, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x63, 0x72,
+	0x61, 0x77, 0x6c, 0x65, 0x72, 0x5f, 0x72, 0x65, 0x63, 0x6c, 0x61, 0x69, 0x6d, 0x65, 0x64, 0x20,
+	0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x63, 0x72, 0x61, 0x77, 0x6c, 0x65, 0x72, 0x5f,
+	0x69, 0x74, 0x65, 0x6d, 0x73, 0x5f, 0x63, 0x68, 0x65, 0x63, 0x6b, 0x65, 0x64, 0x20, 0x30, 0x0d,
+	0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x72, 0x75, 0x74, 0x61, 0x69, 0x6c, 0x5f, 0x72, 0x65,
+	0x66, 0x6c, 0x6f, 0x63, 0x6b, 0x65, 0x64, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20,
+	0x6d, 0x6f, 0x76, 0x65, 0x73, 0x5f, 0x74, 0x6f, 0x5f, 0x63, 0x6f, 0x6c, 0x64, 0x20, 0x30, 0x0d,
+	0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6d, 0x6f, 0x76, 0x65, 0x73, 0x5f, 0x74, 0x6f, 0x5f, 0x77,
+	0x61, 0x72, 0x6d, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6d, 0x6f, 0x76, 0x65,
+	0x73, 0x5f, 0x77, 0x69, 0x74, 0x68, 0x69, 0x6e, 0x5f, 0x6c, 0x72, 0x75, 0x20, 0x30, 0x0d, 0x0a,
+	0x53, 0x54, 0x41, 0x54, 0x20, 0x64, 0x69, 0x72, 0x65, 0x63, 0x74, 0x5f, 0x72, 0x65, 0x63, 0x6c,
+	0x61, 0x69, 0x6d, 0x73, 0x20, 0x30, 0x0d, 0x0a, 0x53, 0x54, 0x41, 0x54, 0x20, 0x6c, 0x72, 0x75,
+	0x5f, 0x62, 0x75, 0x6d, 0x70, 0x73, 0x5f, 0x64, 0x72, 0x6f, 0x70, 0x70, 0x65, 0x64, 0x20, 0x30,
+	0x0d, 0x0a, 0x45, 0x4e, 0x44, 0x0d, 0x0a,
+};
+
+/* mDNS legacy unicast answer to the PTR _services._dns-sd._udp.local probe (txid 0x01020304): two PTR
+ * answers, SRV, TXT and A additionals, names compressed (RFC 1035 4.1.4) */
+static const uint8_t mdns_reply[] = {
+	0x03, 0x04, 0x84, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x09, 0x5f, 0x73,
+	0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x73, 0x07, 0x5f, 0x64, 0x6e, 0x73, 0x2d, 0x73, 0x64,
+	0x04, 0x5f, 0x75, 0x64, 0x70, 0x05, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0x00, 0x00, 0x0c, 0x00,
+	0x01, 0xc0, 0x0c, 0x00, 0x0c, 0x00, 0x01, 0x00, 0x00, 0x11, 0x94, 0x00, 0x0d, 0x05, 0x5f,
+	0x68, 0x74, 0x74, 0x70, 0x04, 0x5f, 0x74, 0x63, 0x70, 0xc0, 0x23, 0xc0, 0x3a, 0x00, 0x0c,
+	0x00, 0x01, 0x00, 0x00, 0x11, 0x94, 0x00, 0x06, 0x03, 0x43, 0x61, 0x6d, 0xc0, 0x3a, 0xc0,
+	0x53, 0x00, 0x21, 0x80, 0x01, 0x00, 0x00, 0x00, 0x78, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x50, 0x03, 0x63, 0x61, 0x6d, 0xc0, 0x23, 0xc0, 0x53, 0x00, 0x10, 0x80, 0x01, 0x00,
+	0x00, 0x11, 0x94, 0x00, 0x14, 0x0a, 0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x3d, 0x58, 0x31, 0x30,
+	0x30, 0x08, 0x66, 0x77, 0x3d, 0x31, 0x2e, 0x32, 0x2e, 0x33, 0xc0, 0x6b, 0x00, 0x01, 0x80,
+	0x01, 0x00, 0x00, 0x00, 0x78, 0x00, 0x04, 0xc6, 0x12, 0x00, 0x05,
+};
+
+/* LLMNR answer (RFC 4795): wpad A 198.18.0.5 */
+static const uint8_t llmnr_reply[] = {
+	0x03, 0x04, 0x80, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x04,
+	0x77, 0x70, 0x61, 0x64, 0x00, 0x00, 0x01, 0x00, 0x01, 0xc0, 0x0c, 0x00, 0x01,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x04, 0xc6, 0x12, 0x00, 0x05,
+};
+
+/* NBSTAT answer (RFC 1002 4.2.18): three names, unit id (MAC) 00:11:22:33:44:55 */
+static const uint8_t nbns_reply[] = {
+	0x03, 0x04, 0x84, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x20, 0x43, 0x4b, 0x41,
+	0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41,
+	0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x00, 0x00, 0x21,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x65, 0x03, 0x43, 0x41, 0x4d, 0x45, 0x52, 0x41, 0x2d,
+	0x30, 0x31, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x00, 0x04, 0x00, 0x57, 0x4f, 0x52, 0x4b, 0x47,
+	0x52, 0x4f, 0x55, 0x50, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x00, 0x84, 0x00, 0x43, 0x41, 0x4d,
+	0x45, 0x52, 0x41, 0x2d, 0x30, 0x31, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x04, 0x00, 0x00,
+	0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* STUN Binding success (RFC 5389): XOR-MAPPED-ADDRESS 198.18.0.1:40000, SOFTWARE */
+static const uint8_t stun_reply[] = {
+	0x01, 0x01, 0x00, 0x24, 0x21, 0x12, 0xa4, 0x42, 0x01, 0x02, 0x03, 0x04, 0x74, 0x72,
+	0x75, 0x73, 0x74, 0x62, 0x6e, 0x63, 0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xbd, 0x52,
+	0xe7, 0x00, 0xa4, 0x43, 0x80, 0x22, 0x00, 0x14, 0x43, 0x6f, 0x74, 0x75, 0x72, 0x6e,
+	0x2d, 0x34, 0x2e, 0x36, 0x2e, 0x31, 0x20, 0x27, 0x47, 0x6f, 0x72, 0x73, 0x74, 0x27,
+};
+
+/* STUN Binding error response: ERROR-CODE 401 Unauthorized */
+static const uint8_t stun_401[] = {
+	0x01, 0x11, 0x00, 0x14, 0x21, 0x12, 0xa4, 0x42, 0x01, 0x02, 0x03, 0x04, 0x74, 0x72,
+	0x75, 0x73, 0x74, 0x62, 0x6e, 0x63, 0x00, 0x09, 0x00, 0x10, 0x00, 0x00, 0x04, 0x01,
+	0x55, 0x6e, 0x61, 0x75, 0x74, 0x68, 0x6f, 0x72, 0x69, 0x7a, 0x65, 0x64,
+};
+
+/* QUIC Version Negotiation (RFC 9000 17.2.1): our connection ids swapped, v1, v2, draft-29 and a
+ * greased version */
+static const uint8_t quic_vn[] = {
+	0xbf, 0x00, 0x00, 0x00, 0x00, 0x08, 0x74, 0x62, 0x71, 0x73, 0x01, 0x02, 0x03,
+	0x04, 0x08, 0x01, 0x02, 0x03, 0x04, 0x74, 0x62, 0x71, 0x64, 0x00, 0x00, 0x00,
+	0x01, 0x6b, 0x33, 0x43, 0xcf, 0xff, 0x00, 0x00, 0x1d, 0x3a, 0x4a, 0x5a, 0x6a,
+};
+
+/* NTP mode 6 READVAR response (RFC 1305 appendix B, ntpd 4.2.8 text) */
+static const uint8_t ntp_readvar[] = {
+	0x16, 0x82, 0x03, 0x04, 0x06, 0x15, 0x00, 0x00, 0x00, 0x00, 0x00, 0xbd, 0x76, 0x65, 0x72, 0x73,
+	0x69, 0x6f, 0x6e, 0x3d, 0x22, 0x6e, 0x74, 0x70, 0x64, 0x20, 0x34, 0x2e, 0x32, 0x2e, 0x38, 0x70,
+	0x31, 0x35, 0x40, 0x31, 0x2e, 0x33, 0x37, 0x32, 0x38, 0x2d, 0x6f, 0x20, 0x57, 0x65, 0x64, 0x20,
+	0x53, 0x65, 0x70, 0x20, 0x32, 0x33, 0x20, 0x31, 0x31, 0x3a, 0x34, 0x36, 0x3a, 0x33, 0x38, 0x20,
+	0x55, 0x54, 0x43, 0x20, 0x32, 0x30, 0x32, 0x30, 0x20, 0x28, 0x31, 0x29, 0x22, 0x2c, 0x0d, 0x0a,
+	0x70, 0x72, 0x6f, 0x63, 0x65, 0x73, 0x73, 0x6f, 0x72, 0x3d, 0x22, 0x78, 0x38, 0x36, 0x5f, 0x36,
+	0x34, 0x22, 0x2c, 0x20, 0x73, 0x79, 0x73, 0x74, 0x65, 0x6d, 0x3d, 0x22, 0x4c, 0x69, 0x6e, 0x75,
+	0x78, 0x2f, 0x35, 0x2e, 0x31, 0x30, 0x2e, 0x30, 0x2d, 0x32, 0x33, 0x2d, 0x61, 0x6d, 0x64, 0x36,
+	0x34, 0x22, 0x2c, 0x20, 0x6c, 0x65, 0x61, 0x70, 0x3d, 0x30, 0x30, 0x2c, 0x20, 0x73, 0x74, 0x72,
+	0x61, 0x74, 0x75, 0x6d, 0x3d, 0x32, 0x2c, 0x0d, 0x0a, 0x70, 0x72, 0x65, 0x63, 0x69, 0x73, 0x69,
+	0x6f, 0x6e, 0x3d, 0x2d, 0x32, 0x33, 0x2c, 0x20, 0x72, 0x6f, 0x6f, 0x74, 0x64, 0x65, 0x6c, 0x61,
+	0x79, 0x3d, 0x30, 0x2e, 0x35, 0x31, 0x32, 0x2c, 0x20, 0x72, 0x65, 0x66, 0x69, 0x64, 0x3d, 0x31,
+	0x39, 0x38, 0x2e, 0x31, 0x38, 0x2e, 0x30, 0x2e, 0x31, 0x00, 0x00, 0x00,
+};
+
+static struct tb_udp_ident id;
+
+static size_t build(enum tb_udp_proto p, enum tb_udp_variant v, uint32_t tx, const char *dst,
+		    uint8_t *buf)
+{
+	size_t n = tb_udp_probe_build(p, v, tx, dst, buf, 1500);
+	ck_assert_uint_gt(n, 0);
+	return n;
+}
+
+/* The value of the first item called key, or NULL. */
+static const char *item(const char *key)
+{
+	for (size_t i = 0; i < id.nitems; i++)
+		if (strcmp(id.items[i].key, key) == 0)
+			return id.items[i].value;
+	return NULL;
+}
+
+static int has_mem(const uint8_t *p, size_t n, const void *lit, size_t l)
+{
+	for (size_t i = 0; i + l <= n; i++)
+		if (memcmp(p + i, lit, l) == 0)
+			return 1;
+	return 0;
+}
+#define HAS(p, n, lit) has_mem(p, n, lit, sizeof(lit) - 1)
+
+static void assert_unmatched(void)
+{
+	ck_assert_int_eq(id.matched, 0);
+	ck_assert_str_eq(id.protocol, "unknown");
+	ck_assert_uint_eq(id.nitems, 0);
+	ck_assert_str_eq(id.product, "");
+}
+
+START_TEST(table_names_ports_amplifiers)
+{
+	static const struct {
+		enum tb_udp_proto p;
+		const char *protocol;
+		uint16_t port;
+		int amp;
+	} want[] = {
+		{ TB_UDP_SNMP1, "snmp", 161, 0 },
+		{ TB_UDP_SNMP2C, "snmp", 161, 1 },
+		{ TB_UDP_SNMP3, "snmp", 161, 0 },
+		{ TB_UDP_SSDP, "ssdp", 1900, 1 },
+		{ TB_UDP_MDNS, "mdns", 5353, 1 },
+		{ TB_UDP_COAP, "coap", 5683, 1 },
+		{ TB_UDP_NTP, "ntp", 123, 1 },
+		{ TB_UDP_DNS, "dns", 53, 1 },
+		{ TB_UDP_TFTP, "tftp", 69, 0 },
+		{ TB_UDP_WSD, "wsd", 3702, 0 },
+		{ TB_UDP_NBNS, "nbns", 137, 0 },
+		{ TB_UDP_LLMNR, "llmnr", 5355, 0 },
+		{ TB_UDP_STUN, "stun", 3478, 0 },
+		{ TB_UDP_QUIC, "quic", 443, 0 },
+		{ TB_UDP_MEMCACHED, "memcached", 11211, 1 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct tb_udp_probe_info *in = tb_udp_probe_info(want[i].p);
+		ck_assert_ptr_nonnull(in);
+		ck_assert_int_eq(in->proto, want[i].p);
+		ck_assert_str_eq(in->protocol, want[i].protocol);
+		ck_assert_uint_eq(in->usual_ports[0], want[i].port);
+		ck_assert_int_eq(in->has_amplify, want[i].amp);
+	}
+	ck_assert_uint_eq(tb_udp_probe_info(TB_UDP_GENERIC)->usual_ports[0], 0);
+	ck_assert_ptr_null(tb_udp_probe_info(TB_UDP_NPROTO));
+}
+END_TEST
+
+START_TEST(every_probe_builds_and_refuses_small_buffers)
+{
+	for (int p = 0; p < TB_UDP_NPROTO; p++) {
+		for (int v = 0; v < 2; v++) {
+			uint8_t buf[1500];
+			size_t n = tb_udp_probe_build(p, v, TX, "198.18.0.5", buf, sizeof buf);
+			ck_assert_msg(n > 0, "proto %d variant %d", p, v);
+			ck_assert_uint_eq(tb_udp_probe_build(p, v, TX, "198.18.0.5", buf, n - 1), 0);
+			/* a probe is never taken for its own answer (a UDP echo service) */
+			ck_assert_msg(p == TB_UDP_GENERIC || !tb_udp_identify(p, TX, buf, n, &id),
+				      "proto %d", p);
+		}
+	}
+}
+END_TEST
+
+START_TEST(snmp_v1_get_wire_format)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_SNMP1, TB_UDP_IDENTIFY, TX, NULL, b);
+	struct tb_snmp_msg m;
+	ck_assert_int_eq(tb_p_snmp(b, n, &m), TB_OK); /* the existing parser reads it */
+	ck_assert_int_eq(m.version, 0);
+	ck_assert_uint_eq(m.community_len, 6);
+	ck_assert(memcmp(m.community, "public", 6) == 0);
+	ck_assert_uint_eq(m.pdu, 0xa0);
+	ck_assert_uint_eq(b[1], n - 2);
+	ck_assert(HAS(b, n, "\x02\x04\x01\x02\x03\x04"));                     /* request-id = txid */
+	ck_assert(HAS(b, n, "\x06\x08\x2b\x06\x01\x02\x01\x01\x01\x00\x05")); /* sysDescr.0, NULL */
+}
+END_TEST
+
+START_TEST(snmp_v2c_get_and_bulk_wire_format)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_SNMP2C, TB_UDP_IDENTIFY, 0x81020304u, NULL, b);
+	struct tb_snmp_msg m;
+	ck_assert_int_eq(tb_p_snmp(b, n, &m), TB_OK);
+	ck_assert_int_eq(m.version, 1);
+	ck_assert_uint_eq(m.pdu, 0xa0);
+	ck_assert(HAS(b, n, "\x02\x04\x01\x02\x03\x04")); /* top bit dropped: a positive INTEGER */
+	ck_assert(HAS(b, n, "\x2b\x06\x01\x02\x01\x01\x05\x00"));
+	n = build(TB_UDP_SNMP2C, TB_UDP_AMPLIFY, TX, NULL, b);
+	ck_assert_int_eq(tb_p_snmp(b, n, &m), TB_OK);
+	ck_assert_uint_eq(m.pdu, 0xa5);                   /* GetBulkRequest */
+	ck_assert(HAS(b, n, "\x02\x01\x00\x02\x01\x32")); /* non-repeaters 0, max-repetitions 50 */
+	ck_assert(HAS(b, n, "\x06\x06\x2b\x06\x01\x02\x01\x01\x05\x00")); /* system */
+	ck_assert(HAS(b, n, "\x06\x06\x2b\x06\x01\x02\x01\x02\x05\x00")); /* interfaces */
+}
+END_TEST
+
+START_TEST(snmp_v3_discovery_wire_format)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_SNMP3, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert(HAS(b, n, "\x02\x01\x03\x30")); /* msgVersion 3, msgGlobalData */
+	ck_assert(HAS(b, n, "\x02\x04\x01\x02\x03\x04\x02\x03\x00\xff\xe3")); /* msgID, msgMaxSize */
+	ck_assert(HAS(b, n, "\x04\x01\x04\x02\x01\x03"));                     /* reportable, USM */
+	ck_assert(HAS(b, n,
+		      "\x04\x00\x02\x01\x00\x02\x01\x00\x04\x00")); /* empty engine, 0, 0, no user */
+}
+END_TEST
+
+START_TEST(snmp_real_v1_and_v2c_disclose_sysdescr_and_name)
+{
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP1, TX, real_snmp1, sizeof real_snmp1, &id), 1);
+	ck_assert_str_eq(id.protocol, "snmp");
+	ck_assert_int_eq(id.snmp_version, 0);
+	ck_assert_int_eq(id.needs_auth, 0);
+	ck_assert_str_eq(item("sysDescr"),
+			 "Linux vm 6.18.44-fc-v1147 #1 SMP PREEMPT_DYNAMIC @0 x86_64");
+	ck_assert_str_eq(id.product, "Linux vm 6.18.44-fc-v1147 #1 SMP PREEMPT_DYNAMIC @0 x86_64");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, real_snmp2c, sizeof real_snmp2c, &id), 1);
+	ck_assert_int_eq(id.snmp_version, 1);
+	ck_assert_str_eq(item("sysName"), "tb-camera");
+}
+END_TEST
+
+START_TEST(snmp_real_v3_report_needs_auth_and_engine_id)
+{
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP3, TX, real_snmp3, sizeof real_snmp3, &id), 1);
+	ck_assert_str_eq(id.protocol, "snmp");
+	ck_assert_int_eq(id.snmp_version, 3);
+	ck_assert_int_eq(id.needs_auth, 1);
+	ck_assert_str_eq(item("engineID"), "80001f88800e5811119c35116b00000000");
+	ck_assert_str_eq(item("engineEnterprise"), "8072"); /* net-snmp */
+	ck_assert_str_eq(item("usmStatsUnknownEngineIDs"), "1");
+}
+END_TEST
+
+START_TEST(snmp_engine_id_mac_format)
+{
+	/* The captured report with an engine id in RFC 3411 format 3
+	 * (enterprise 8072, then a MAC address), lengths adjusted. */
+	static const uint8_t r[] = { 0x30, 0x65, 0x02, 0x01, 0x03, 0x30, 0x11, 0x02, 0x04, 0x01, 0x02,
+				     0x03, 0x04, 0x02, 0x03, 0x00, 0xff, 0xe3, 0x04, 0x01, 0x00, 0x02,
+				     0x01, 0x03, 0x04, 0x1b, 0x30, 0x19, 0x04, 0x0b, 0x80, 0x00, 0x1f,
+				     0x88, 0x03, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0x01, 0x01,
+				     0x02, 0x01, 0x11, 0x04, 0x00, 0x04, 0x00, 0x04, 0x00, 0x30, 0x30,
+				     0x04, 0x0b, 0x80, 0x00, 0x1f, 0x88, 0x03, 0x00, 0x11, 0x22, 0x33,
+				     0x44, 0x55, 0x04, 0x00, 0xa8, 0x1f, 0x02, 0x04, 0x01, 0x02, 0x03,
+				     0x04, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x11, 0x30, 0x0f,
+				     0x06, 0x0a, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x0f, 0x01, 0x01, 0x04,
+				     0x00, 0x41, 0x01, 0x01 };
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP3, TX, r, sizeof r, &id), 1);
+	ck_assert_str_eq(item("engineID"), "80001f8803001122334455");
+	ck_assert_str_eq(item("engineMAC"), "00:11:22:33:44:55");
+	ck_assert_int_eq(id.needs_auth, 1);
+}
+END_TEST
+
+START_TEST(snmp_wrong_id_echo_truncation_and_lying_lengths)
+{
+	uint8_t r[sizeof real_snmp2c];
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX + 1, real_snmp2c, sizeof real_snmp2c, &id),
+			 0);
+	assert_unmatched();
+	ck_assert_int_eq(id.snmp_version, -1);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP3, TX + 1, real_snmp3, sizeof real_snmp3, &id), 0);
+	for (size_t i = 0; i < sizeof real_snmp2c; i++) {
+		ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, real_snmp2c, i, &id), 0);
+		assert_unmatched();
+	}
+	for (size_t i = 0; i < sizeof real_snmp3; i++)
+		ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP3, TX, real_snmp3, i, &id), 0);
+	memcpy(r, real_snmp2c, sizeof r);
+	r[1] = 0x7f; /* message longer than the datagram */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, r, sizeof r, &id), 0);
+	memcpy(r, real_snmp2c, sizeof r);
+	r[0x2a] = 0x7f; /* sysDescr OCTET STRING longer than its varbind */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, r, sizeof r, &id), 0);
+	memcpy(r, real_snmp2c, sizeof r);
+	r[1] = 0x85; /* a 5-byte length form */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, r, sizeof r, &id), 0);
+}
+END_TEST
+
+START_TEST(snmp_authorization_error_needs_auth)
+{
+	uint8_t r[sizeof real_snmp2c];
+	memcpy(r, real_snmp2c, sizeof r);
+	ck_assert_uint_eq(r[0x17], 0); /* error-status of the captured answer */
+	r[0x17] = 16;                  /* authorizationError (RFC 3416) */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, r, sizeof r, &id), 1);
+	ck_assert_int_eq(id.needs_auth, 1);
+	ck_assert_str_eq(item("error-status"), "authorizationError");
+}
+END_TEST
+
+START_TEST(snmp_bulk_reply_truncates_items)
+{
+	/* 60 varbinds: more than TB_UDP_MAX_ITEMS */
+	uint8_t r[1400];
+	size_t n = 0;
+	static const uint8_t head[] = { 0x30, 0x82, 0,    0,   0x02, 0x01, 0x01, 0x04, 0x06,
+					'p',  'u',  'b',  'l', 'i',  'c',  0xa2, 0x82, 0,
+					0,    0x02, 0x04, 1,   2,    3,    4,    0x02, 0x01,
+					0,    0x02, 0x01, 0,   0x30, 0x82, 0,    0 };
+	memcpy(r, head, sizeof head);
+	n = sizeof head;
+	for (int i = 0; i < 60; i++) {
+		static const uint8_t vb[] = { 0x30, 0x10, 0x06, 0x0a, 0x2b, 6,    1,    2,   1,
+					      2,    2,    1,    2,    0,    0x04, 0x02, 'e', 't' };
+		memcpy(r + n, vb, sizeof vb);
+		r[n + 13] = (uint8_t)(i + 1); /* ifDescr.<i+1> */
+		n += sizeof vb;
+	}
+	r[2] = (uint8_t)((n - 4) >> 8);
+	r[3] = (uint8_t)(n - 4);
+	r[17] = (uint8_t)((n - 19) >> 8);
+	r[18] = (uint8_t)(n - 19);
+	r[33] = (uint8_t)((n - 35) >> 8);
+	r[34] = (uint8_t)(n - 35);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, r, n, &id), 1);
+	ck_assert_uint_eq(id.nitems, TB_UDP_MAX_ITEMS);
+	ck_assert_int_eq(id.items_truncated, 1);
+	ck_assert_str_eq(item("ifDescr.1"), "et");
+}
+END_TEST
+
+/* captured: minissdpd 1.6 answering our M-SEARCH, for a root device registered
+ * over its socket the way miniupnpd registers one */
+static const char ssdp_reply[] =
+	"HTTP/1.1 200 OK\r\n"
+	"CACHE-CONTROL: max-age=120\r\n"
+	"ST: upnp:rootdevice\r\n"
+	"USN: uuid:4d696e69-444c-164e-9d41-b827eb3f0a1e::upnp:rootdevice\r\n"
+	"EXT:\r\n"
+	"SERVER: Linux/5.10 UPnP/1.1 MiniUPnPd/2.3.1\r\n"
+	"LOCATION: http://198.18.0.1:5000/rootDesc.xml\r\n"
+	"OPT: \"http://schemas.upnp.org/upnp/1/0/\"; ns=01\r\n"
+	"01-NLS: 1796291035\r\n"
+	"BOOTID.UPNP.ORG: 1796291035\r\n"
+	"CONFIGID.UPNP.ORG: 1337\r\n"
+	"\r\n";
+
+START_TEST(ssdp_msearch_wire_and_reply)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_SSDP, TB_UDP_IDENTIFY, TX, "198.18.0.5", b);
+	ck_assert(HAS(b, n, "M-SEARCH * HTTP/1.1\r\nHOST: 198.18.0.5:1900\r\n"));
+	ck_assert(HAS(b, n, "MAN: \"ssdp:discover\"\r\n"));
+	ck_assert(HAS(b, n, "ST: upnp:rootdevice\r\n"));
+	ck_assert(memcmp(b + n - 4, "\r\n\r\n", 4) == 0);
+	n = build(TB_UDP_SSDP, TB_UDP_AMPLIFY, TX, "2001:2::5", b);
+	ck_assert(HAS(b, n, "HOST: [2001:2::5]:1900\r\n"));
+	ck_assert(HAS(b, n, "ST: ssdp:all\r\n"));
+	ck_assert_uint_eq(tb_udp_probe_build(TB_UDP_SSDP, TB_UDP_AMPLIFY, TX, "x\r\nEVIL: 1", b,
+					     sizeof b),
+			  0);
+
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SSDP, TX, (const uint8_t *)ssdp_reply,
+					 strlen(ssdp_reply), &id),
+			 1);
+	ck_assert_str_eq(id.protocol, "ssdp");
+	ck_assert_str_eq(id.product, "Linux/5.10 UPnP/1.1 MiniUPnPd/2.3.1");
+	ck_assert_str_eq(item("LOCATION"), "http://198.18.0.1:5000/rootDesc.xml");
+	ck_assert_str_eq(item("ST"), "upnp:rootdevice");
+	ck_assert_str_eq(item("USN"), "uuid:4d696e69-444c-164e-9d41-b827eb3f0a1e::upnp:rootdevice");
+}
+END_TEST
+
+START_TEST(ssdp_notify_and_plain_http_are_not_answers)
+{
+	static const char notify[] =
+		"NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\n"
+		"NTS: ssdp:alive\r\nUSN: uuid:x::upnp:rootdevice\r\n\r\n";
+	static const char http[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SSDP, TX, (const uint8_t *)notify, strlen(notify), &id),
+			 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SSDP, TX, (const uint8_t *)http, strlen(http), &id), 0);
+}
+END_TEST
+
+START_TEST(mdns_query_wire_and_dns_sd_records)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_MDNS, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert(memcmp(b, "\x03\x04\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00", 12) == 0);
+	ck_assert(memcmp(b + 12, "\x09_services\x07_dns-sd\x04_udp\x05local\x00\x00\x0c\x00\x01", 34) ==
+		  0);
+	ck_assert_uint_eq(n, 46);
+	n = build(TB_UDP_MDNS, TB_UDP_AMPLIFY, TX, NULL, b);
+	ck_assert(memcmp(b + 42, "\x00\xff", 2) == 0); /* ANY */
+
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MDNS, TX, mdns_reply, sizeof mdns_reply, &id), 1);
+	ck_assert_str_eq(id.protocol, "mdns");
+	ck_assert_uint_eq(id.nitems, 6);
+	ck_assert_str_eq(id.items[0].value, "_http._tcp.local");
+	ck_assert_str_eq(id.items[1].value, "Cam._http._tcp.local");
+	ck_assert_str_eq(item("srv"), "cam.local:80");
+	ck_assert_str_eq(id.items[3].value, "model=X100");
+	ck_assert_str_eq(id.items[4].value, "fw=1.2.3");
+	ck_assert_str_eq(item("a"), "cam.local=198.18.0.5");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MDNS, TX + 1, mdns_reply, sizeof mdns_reply, &id), 0);
+}
+END_TEST
+
+START_TEST(dns_compression_loops_and_lies)
+{
+	uint8_t r[sizeof mdns_reply];
+	for (size_t i = 0; i < sizeof mdns_reply; i++)
+		ck_assert_int_eq(tb_udp_identify(TB_UDP_MDNS, TX, mdns_reply, i, &id), 0);
+	memcpy(r, mdns_reply, sizeof r);
+	r[46] = 0xc0;
+	r[47] = 46; /* the first answer's name points at itself */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MDNS, TX, r, sizeof r, &id), 0);
+	memcpy(r, mdns_reply, sizeof r);
+	r[11] = 9; /* more additionals than there are */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MDNS, TX, r, sizeof r, &id), 0);
+	memcpy(r, mdns_reply, sizeof r);
+	r[56] = 0xff; /* rdlength of the first answer past the end */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MDNS, TX, r, sizeof r, &id), 0);
+	memcpy(r, mdns_reply, sizeof r);
+	r[12] = 0x40; /* extended label type */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MDNS, TX, r, sizeof r, &id), 0);
+}
+END_TEST
+
+START_TEST(dns_real_refused_and_queries)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_DNS, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert(memcmp(b, "\x03\x04\x01\x00\x00\x01", 6) == 0); /* id, RD, one question */
+	ck_assert(HAS(b, n, "\x10trustbench-probe\x07invalid\x00\x00\x01\x00\x01"));
+	n = build(TB_UDP_DNS, TB_UDP_AMPLIFY, TX, NULL, b);
+	ck_assert(memcmp(b + 10, "\x00\x01\x00\x00\xff\x00\x01\x00\x00\x29\x10\x00", 12) ==
+		  0); /* ANY ., OPT 4096 */
+
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_DNS, TX, real_dns, sizeof real_dns, &id), 1);
+	ck_assert_str_eq(id.protocol, "dns");
+	ck_assert_str_eq(item("rcode"), "REFUSED");
+	ck_assert_str_eq(item("recursion"), "available");
+	ck_assert_int_eq(id.needs_auth, 1);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_DNS, TX ^ 0x10000, real_dns, sizeof real_dns, &id), 1);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_DNS, TX + 1, real_dns, sizeof real_dns, &id), 0);
+}
+END_TEST
+
+START_TEST(llmnr_and_nbns)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_LLMNR, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert_uint_eq(n, 12 + 6 + 4);
+	ck_assert(memcmp(b + 12, "\x04wpad\x00\x00\x01\x00\x01", 10) == 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_LLMNR, TX, llmnr_reply, sizeof llmnr_reply, &id), 1);
+	ck_assert_str_eq(id.protocol, "llmnr");
+	ck_assert_str_eq(item("a"), "wpad=198.18.0.5");
+
+	n = build(TB_UDP_NBNS, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert_uint_eq(n, 50);
+	ck_assert(memcmp(b + 12,
+			 "\x20"
+			 "CKAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\x00\x00\x21\x00\x01",
+			 38) == 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NBNS, TX, nbns_reply, sizeof nbns_reply, &id), 1);
+	ck_assert_str_eq(id.protocol, "nbns");
+	ck_assert_str_eq(id.items[0].value, "CAMERA-01<00>");
+	ck_assert_str_eq(id.items[1].value, "WORKGROUP<00> group");
+	ck_assert_str_eq(id.items[2].value, "CAMERA-01<20>");
+	ck_assert_str_eq(item("mac"), "00:11:22:33:44:55");
+	uint8_t r[sizeof nbns_reply];
+	memcpy(r, nbns_reply, sizeof r);
+	r[56] = 200; /* more names than the rdata holds */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NBNS, TX, r, sizeof r, &id), 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NBNS, TX + 1, nbns_reply, sizeof nbns_reply, &id), 0);
+}
+END_TEST
+
+START_TEST(coap_get_wire_and_real_resources)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_COAP, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert_uint_eq(n, 25);
+	ck_assert(memcmp(b,
+			 "\x44\x01\x03\x04\x01\x02\x03\x04\xbb.well-known\x04"
+			 "core",
+			 25) == 0);
+	n = build(TB_UDP_COAP, TB_UDP_AMPLIFY, TX, NULL, b);
+	ck_assert_uint_eq(b[0], 0x54);                    /* NON, as a reflection attack sends it */
+	ck_assert(memcmp(b + n - 2, "\x61\x06", 2) == 0); /* Block2 szx 6 */
+
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, real_coap, sizeof real_coap, &id), 1);
+	ck_assert_str_eq(id.protocol, "coap");
+	ck_assert_int_eq(id.needs_auth, 0);
+	ck_assert_str_eq(item("code"), "2.05");
+	ck_assert_str_eq(id.items[1].value, "/");
+	ck_assert_str_eq(id.items[2].value, "/time");
+	ck_assert_str_eq(id.items[3].value, "/async");
+	ck_assert_str_eq(id.items[4].value, "/example_data");
+	ck_assert_uint_eq(id.nitems, 5);
+}
+END_TEST
+
+START_TEST(coap_unauthorized_reset_and_mismatches)
+{
+	uint8_t r[sizeof real_coap];
+	memcpy(r, real_coap, sizeof r);
+	r[1] = 0x81; /* 4.01 Unauthorized */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, r, sizeof r, &id), 1);
+	ck_assert_int_eq(id.needs_auth, 1);
+	ck_assert_str_eq(item("code"), "4.01");
+	static const uint8_t rst[] = { 0x70, 0x00, 0x03, 0x04 };
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, rst, sizeof rst, &id), 1);
+	ck_assert_str_eq(item("reset"), "RST");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX + 1, rst, sizeof rst, &id), 0);
+	memcpy(r, real_coap, sizeof r);
+	r[7] ^= 1; /* another token */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, r, sizeof r, &id), 0);
+	static const uint8_t marker_only[] = { 0x64, 0x45, 0x03, 0x04, 1, 2, 3, 4, 0xff };
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, marker_only, sizeof marker_only, &id), 0);
+	static const uint8_t long_opt[] = { 0x64, 0x45, 0x03, 0x04, 1, 2, 3, 4, 0x0e, 0xff, 0xff };
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, long_opt, sizeof long_opt, &id), 0);
+	static const uint8_t ping[] = { 0x40, 0x00, 0x03, 0x04 }; /* an empty CON is no answer */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, ping, sizeof ping, &id), 0);
+	static const uint8_t v2[] = { 0xa4, 0x45, 0x03, 0x04, 1, 2, 3, 4 };
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_COAP, TX, v2, sizeof v2, &id), 0);
+}
+END_TEST
+
+START_TEST(ntp_client_and_readvar)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_NTP, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert_uint_eq(n, 48);
+	ck_assert_uint_eq(b[0], 0x23); /* v4, mode 3 */
+	ck_assert(memcmp(b + 40, "\x01\x02\x03\x04", 4) == 0);
+	n = build(TB_UDP_NTP, TB_UDP_AMPLIFY, TX, NULL, b);
+	ck_assert_uint_eq(n, 12);
+	ck_assert(memcmp(b, "\x16\x02\x03\x04\0\0\0\0\0\0\0\0", 12) == 0); /* mode 6 READVAR, seq */
+
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NTP, TX, real_ntp, sizeof real_ntp, &id), 1);
+	ck_assert_str_eq(id.protocol, "ntp");
+	ck_assert_str_eq(item("stratum"), "0");
+	ck_assert_str_eq(item("refid"), "INIT");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NTP, TX + 1, real_ntp, sizeof real_ntp, &id), 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NTP, TX, real_ntp, 47, &id), 0);
+
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NTP, TX, ntp_readvar, sizeof ntp_readvar, &id), 1);
+	ck_assert_str_eq(id.product, "ntpd 4.2.8p15");
+	ck_assert_str_eq(item("version"), "ntpd 4.2.8p15@1.3728-o Wed Sep 23 11:46:38 UTC 2020 (1)");
+	ck_assert_str_eq(item("system"), "Linux/5.10.0-23-amd64");
+	ck_assert_str_eq(item("processor"), "x86_64");
+	ck_assert_str_eq(item("refid"), "198.18.0.1");
+	uint8_t r[sizeof ntp_readvar];
+	memcpy(r, ntp_readvar, sizeof r);
+	r[10] = 0x40; /* count past the datagram */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NTP, TX, r, sizeof r, &id), 0);
+	memcpy(r, ntp_readvar, sizeof r);
+	r[1] |= 0x40; /* error bit */
+	r[4] = 7;     /* administratively prohibited */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NTP, TX, r, sizeof r, &id), 1);
+	ck_assert_int_eq(id.needs_auth, 1);
+}
+END_TEST
+
+START_TEST(tftp_rrq_and_error)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_TFTP, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert(memcmp(b, "\x00\x01trustbench-probe-01020304.absent\x00octet\x00", n) == 0);
+	static const uint8_t err[] =
+		"\x00\x05\x00\x01"
+		"File not found";
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_TFTP, TX, err, sizeof err, &id), 1);
+	ck_assert_str_eq(id.protocol, "tftp");
+	ck_assert_str_eq(item("error"), "1 File not found");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_TFTP, TX, err, sizeof err - 1, &id), 0); /* no NUL */
+	static const uint8_t bad[] =
+		"\x00\x05\x00\x63"
+		"x";
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_TFTP, TX, bad, sizeof bad, &id), 0);
+}
+END_TEST
+
+static const char wsd_match[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	"<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://www.w3.org/2003/05/soap-envelope\" "
+	"xmlns:wsa=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" "
+	"xmlns:d=\"http://schemas.xmlsoap.org/ws/2005/04/discovery\" "
+	"xmlns:dn=\"http://www.onvif.org/ver10/network/wsdl\">"
+	"<SOAP-ENV:Header><wsa:MessageID>urn:uuid:9f1c5a2e-0000-4000-8000-000000000001</wsa:MessageID>"
+	"<wsa:RelatesTo>urn:uuid:01020304-7472-4275-8000-737462656e63</wsa:RelatesTo>"
+	"<wsa:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To>"
+	"<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action></"
+	"SOAP-ENV:Header>"
+	"<SOAP-ENV:Body><d:ProbeMatches><d:ProbeMatch>"
+	"<wsa:EndpointReference><wsa:Address>urn:uuid:2419d68a-2dd2-21b2-a205-ec3dc4a1b2c3</"
+	"wsa:Address></wsa:EndpointReference>"
+	"<d:Types>dn:NetworkVideoTransmitter</d:Types>"
+	"<d:Scopes>onvif://www.onvif.org/hardware/IPC-B120 onvif://www.onvif.org/name/Acme</d:Scopes>"
+	"<d:XAddrs>http://198.18.0.5/onvif/device_service</d:XAddrs>"
+	"<d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></SOAP-ENV:Body></"
+	"SOAP-ENV:Envelope>";
+
+START_TEST(wsd_probe_and_probe_matches)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_WSD, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert(HAS(b, n,
+		      "<wsa:MessageID>urn:uuid:01020304-7472-4275-8000-737462656e63</wsa:MessageID>"));
+	ck_assert(HAS(b, n, "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</wsa:Action>"));
+	ck_assert(HAS(b, n, "<wsd:Probe/>"));
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_WSD, TX, (const uint8_t *)wsd_match, strlen(wsd_match),
+					 &id),
+			 1);
+	ck_assert_str_eq(id.protocol, "wsd");
+	ck_assert_str_eq(item("Types"), "dn:NetworkVideoTransmitter");
+	ck_assert_str_eq(item("XAddrs"), "http://198.18.0.5/onvif/device_service");
+	ck_assert_str_eq(item("Scopes"),
+			 "onvif://www.onvif.org/hardware/IPC-B120 onvif://www.onvif.org/name/Acme");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_WSD, TX + 1, (const uint8_t *)wsd_match,
+					 strlen(wsd_match), &id),
+			 0);
+	for (size_t i = 0; i < strlen(wsd_match); i += 7)
+		(void)tb_udp_identify(TB_UDP_WSD, TX, (const uint8_t *)wsd_match, i, &id);
+}
+END_TEST
+
+START_TEST(stun_binding_software_and_401)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_STUN, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert_uint_eq(n, 20);
+	ck_assert(memcmp(b,
+			 "\x00\x01\x00\x00\x21\x12\xa4\x42\x01\x02\x03\x04"
+			 "trustbnc",
+			 20) == 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_STUN, TX, stun_reply, sizeof stun_reply, &id), 1);
+	ck_assert_str_eq(id.protocol, "stun");
+	ck_assert_str_eq(id.product, "Coturn-4.6.1 'Gorst'");
+	ck_assert_str_eq(item("SOFTWARE"), "Coturn-4.6.1 'Gorst'");
+	ck_assert_str_eq(item("mapped"), "198.18.0.1:40000");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_STUN, TX, stun_401, sizeof stun_401, &id), 1);
+	ck_assert_int_eq(id.needs_auth, 1);
+	ck_assert_str_eq(item("error"), "401 Unauthorized");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_STUN, TX + 1, stun_reply, sizeof stun_reply, &id), 0);
+	uint8_t r[sizeof stun_reply];
+	memcpy(r, stun_reply, sizeof r);
+	r[3] += 4; /* message length past the datagram */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_STUN, TX, r, sizeof r, &id), 0);
+	memcpy(r, stun_reply, sizeof r);
+	r[23] = 0x40; /* attribute length past the message */
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_STUN, TX, r, sizeof r, &id), 0);
+}
+END_TEST
+
+START_TEST(quic_padded_initial_and_version_negotiation)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_QUIC, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert_uint_eq(n, 1200);
+	ck_assert(memcmp(b, "\xc0\x1a\x2a\x3a\x4a\x08\x01\x02\x03\x04tbqd\x08tbqs\x01\x02\x03\x04",
+			 23) == 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_QUIC, TX, quic_vn, sizeof quic_vn, &id), 1);
+	ck_assert_str_eq(id.protocol, "quic");
+	ck_assert_str_eq(id.product, "QUIC v1,v2,draft-29");
+	ck_assert_uint_eq(id.nitems, 3);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_QUIC, TX + 1, quic_vn, sizeof quic_vn, &id), 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_QUIC, TX, quic_vn, sizeof quic_vn - 2, &id), 0);
+}
+END_TEST
+
+START_TEST(memcached_version_and_stats)
+{
+	uint8_t b[1500];
+	size_t n = build(TB_UDP_MEMCACHED, TB_UDP_IDENTIFY, TX, NULL, b);
+	ck_assert(memcmp(b, "\x03\x04\x00\x00\x00\x01\x00\x00version\r\n", n) == 0);
+	n = build(TB_UDP_MEMCACHED, TB_UDP_AMPLIFY, TX, NULL, b);
+	ck_assert(memcmp(b + 8, "stats\r\n", n - 8) == 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MEMCACHED, TX, real_memc, sizeof real_memc, &id), 1);
+	ck_assert_str_eq(id.protocol, "memcached");
+	ck_assert_str_eq(id.product, "memcached 1.6.18");
+	ck_assert_str_eq(item("version"), "1.6.18");
+	static const uint8_t stats[] =
+		"\x03\x04\x00\x00\x00\x02\x00\x00"
+		"STAT pid 30987\r\nSTAT uptime 24\r\nSTAT version 1.6.18\r\n"
+		"STAT libevent 2.1.12-stable\r\nSTAT pointer_size 64\r\n";
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MEMCACHED, TX, stats, sizeof stats - 1, &id), 1);
+	ck_assert_str_eq(id.product, "memcached 1.6.18");
+	ck_assert_str_eq(item("libevent"), "2.1.12-stable");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MEMCACHED, TX, real_memc_stats2,
+					 sizeof real_memc_stats2, &id),
+			 1);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MEMCACHED, TX + 1, real_memc, sizeof real_memc, &id),
+			 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_MEMCACHED, TX, real_memc, 8, &id), 0);
+}
+END_TEST
+
+START_TEST(generic_names_only_what_parses)
+{
+	static const uint8_t junk[] = { 0x00, 0xff, 'o', 'k', '\n' };
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_GENERIC, TX, junk, sizeof junk, &id), 0);
+	assert_unmatched();
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_GENERIC, TX, (const uint8_t *)"\r\n\r\n", 4, &id), 1);
+	ck_assert_str_eq(id.protocol, "echo");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_GENERIC, 0, real_snmp1, sizeof real_snmp1, &id), 1);
+	ck_assert_str_eq(id.protocol, "snmp");
+	ck_assert_str_eq(item("sysDescr"),
+			 "Linux vm 6.18.44-fc-v1147 #1 SMP PREEMPT_DYNAMIC @0 x86_64");
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_GENERIC, 0, (const uint8_t *)ssdp_reply,
+					 strlen(ssdp_reply), &id),
+			 1);
+	ck_assert_str_eq(id.protocol, "ssdp");
+	/* A CoAP 4.01 answers the CoAP probe with needs_auth; the generic probe
+	 * must not claim the same datagram as an unauthenticated "unknown". */
+	uint8_t r[sizeof real_coap];
+	memcpy(r, real_coap, sizeof r);
+	r[1] = 0x81;
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_GENERIC, TX, r, sizeof r, &id), 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_GENERIC, TX, real_dns, sizeof real_dns, &id), 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_GENERIC, TX, junk, 0, &id), 0);
+}
+END_TEST
+
+START_TEST(printable_escapes_and_truncates_whole)
+{
+	char out[8];
+	ck_assert_uint_eq(tb_udp_printable(out, sizeof out, (const uint8_t *)"a\\b\x01", 4), 4);
+	ck_assert_str_eq(out, "a\\\\b");
+	ck_assert_uint_eq(tb_udp_printable(out, sizeof out, (const uint8_t *)"ab\x01\x02", 4), 6);
+	ck_assert_str_eq(out, "ab\\x01"); /* the second escape does not fit: dropped whole */
+	struct tb_udp_item it[1];
+	size_t n = 0;
+	int tr = 0;
+	uint8_t longv[400];
+	memset(longv, 'x', sizeof longv);
+	longv[3] = 0;
+	ck_assert_int_eq(tb_udp_item_push(it, 1, &n, &tr, "k", longv, sizeof longv), 1);
+	ck_assert_uint_eq(strlen(it[0].value), TB_UDP_ITEM_VAL - 1);
+	ck_assert(strncmp(it[0].value, "xxx\\x00xxx", 10) == 0);
+	ck_assert_uint_eq(strspn(it[0].value + 7, "x"), TB_UDP_ITEM_VAL - 1 - 7);
+	ck_assert_int_eq(tb_udp_item_push(it, 1, &n, &tr, "k", longv, 1), 0);
+	ck_assert_int_eq(tr, 1);
+}
+END_TEST
+
+START_TEST(garbage_never_matches_typed_probes)
+{
+	uint8_t g[256];
+	uint32_t x = 2463534242u;
+	for (int round = 0; round < 200; round++) {
+		for (size_t i = 0; i < sizeof g; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			g[i] = (uint8_t)x;
+		}
+		for (int p = 1; p < TB_UDP_NPROTO; p++) {
+			ck_assert_msg(!tb_udp_identify(p, TX, g, (size_t)(round + 1), &id),
+				      "proto %d round %d", p, round);
+			ck_assert_str_eq(id.protocol, "unknown");
+		}
+	}
+}
+END_TEST
+
+START_TEST(null_and_bad_arguments)
+{
+	uint8_t b[16];
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_SNMP2C, TX, NULL, 10, &id), 0);
+	ck_assert_int_eq(tb_udp_identify(TB_UDP_NPROTO, TX, real_snmp1, sizeof real_snmp1, &id), 0);
+	ck_assert_uint_eq(tb_udp_probe_build(TB_UDP_NPROTO, TB_UDP_IDENTIFY, TX, NULL, b, sizeof b), 0);
+	ck_assert_uint_eq(tb_udp_probe_build(TB_UDP_DNS, TB_UDP_IDENTIFY, TX, NULL, NULL, 100), 0);
+}
+END_TEST
+
+Suite *udpprobe_suite(void)
+{
+	Suite *s = suite_create("udpprobe");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, table_names_ports_amplifiers);
+	tcase_add_test(tc, every_probe_builds_and_refuses_small_buffers);
+	tcase_add_test(tc, snmp_v1_get_wire_format);
+	tcase_add_test(tc, snmp_v2c_get_and_bulk_wire_format);
+	tcase_add_test(tc, snmp_v3_discovery_wire_format);
+	tcase_add_test(tc, snmp_real_v1_and_v2c_disclose_sysdescr_and_name);
+	tcase_add_test(tc, snmp_real_v3_report_needs_auth_and_engine_id);
+	tcase_add_test(tc, snmp_engine_id_mac_format);
+	tcase_add_test(tc, snmp_wrong_id_echo_truncation_and_lying_lengths);
+	tcase_add_test(tc, snmp_authorization_error_needs_auth);
+	tcase_add_test(tc, snmp_bulk_reply_truncates_items);
+	tcase_add_test(tc, ssdp_msearch_wire_and_reply);
+	tcase_add_test(tc, ssdp_notify_and_plain_http_are_not_answers);
+	tcase_add_test(tc, mdns_query_wire_and_dns_sd_records);
+	tcase_add_test(tc, dns_compression_loops_and_lies);
+	tcase_add_test(tc, dns_real_refused_and_queries);
+	tcase_add_test(tc, llmnr_and_nbns);
+	tcase_add_test(tc, coap_get_wire_and_real_resources);
+	tcase_add_test(tc, coap_unauthorized_reset_and_mismatches);
+	tcase_add_test(tc, ntp_client_and_readvar);
+	tcase_add_test(tc, tftp_rrq_and_error);
+	tcase_add_test(tc, wsd_probe_and_probe_matches);
+	tcase_add_test(tc, stun_binding_software_and_401);
+	tcase_add_test(tc, quic_padded_initial_and_version_negotiation);
+	tcase_add_test(tc, memcached_version_and_stats);
+	tcase_add_test(tc, generic_names_only_what_parses);
+	tcase_add_test(tc, printable_escapes_and_truncates_whole);
+	tcase_add_test(tc, garbage_never_matches_typed_probes);
+	tcase_add_test(tc, null_and_bad_arguments);
+	suite_add_tcase(s, tc);
+	return s;
+}
