@@ -7,7 +7,8 @@
 #                   profile validation, integration tests in an isolated lab
 #   make demo       the ETSI suite against each reference device in the lab
 #   make coverage   lcov HTML report in build-cov/html
-#   make bench      tcp-exposure sweep against nmap -sT in the same lab
+#   make bench      exposure TCP sweep against nmap -sT and -sS, udp-exposure against
+#                   nmap -sU -sV, in the same lab
 #   make fuzz       libFuzzer targets (clang); make fuzz-smoke runs each briefly
 #   make install PREFIX=/usr/local
 SHELL := /bin/bash
@@ -44,7 +45,7 @@ LDFLAGS_build-cov := --coverage
 
 .PHONY: all deps check unit integration validate-files fuzz-replay demo coverage bench \
 	fuzz fuzz-smoke install clean lint sign-verify-tests depcheck
-all: $(B)/trustbench $(B)/refdevice $(B)/refsvc $(B)/phonehome $(B)/cloud
+all: $(B)/trustbench $(B)/refdevice $(B)/refsvc $(B)/refudp $(B)/phonehome $(B)/cloud
 
 # Building never installs packages: every compile waits for depcheck, which
 # names what is missing and the command that installs it. `make deps` installs;
@@ -104,6 +105,12 @@ $(B)/refsvc: fixtures/refdevice/refsvc.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $< $(shell pkg-config --libs libssl libcrypto libssh 2>/dev/null)
 
+# refudp: the reference device's UDP services (SNMP, SSDP, CoAP) and its
+# IPv6-only service (lab.sh starts it beside refdevice when it sits next to it).
+$(B)/refudp: fixtures/refdevice/refudp.c | depcheck
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O2 -g -o $@ $<
+
 -include $(shell find $(B) $(BA) $(BC) -name '*.d' 2>/dev/null)
 
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(FUZZ))
@@ -137,7 +144,7 @@ sign-verify-tests:
 
 integration:
 	@$(DEPS) check
-	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice $(B)/refsvc $(B)/phonehome $(B)/cloud
+	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice $(B)/refsvc $(B)/refudp $(B)/phonehome $(B)/cloud
 	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/run.sh $(BA)/trustbench
 
 # A new user's first hour: --help everywhere, run --out parents, the summary on
@@ -182,8 +189,15 @@ coverage:
 
 bench:
 	@$(DEPS) bench
-	$(MAKE) --no-print-directory all bench-tls bench-firmware bench-capture
+	$(MAKE) --no-print-directory all bench-tls bench-firmware bench-capture bench-udp
 	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench.sh $(B)/trustbench
+
+# UDP: the udp-exposure sweep against nmap -sU -sV over the same ports, same run.
+.PHONY: bench-udp
+bench-udp:
+	@$(DEPS) bench
+	$(MAKE) --no-print-directory all
+	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench-udp.sh $(B)/trustbench
 
 # One TLS endpoint: trustbench's tls check against testssl.sh, same run.
 # trustbench analyze vs tshark and a bare libpcap loop on a generated

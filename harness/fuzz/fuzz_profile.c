@@ -1,4 +1,5 @@
 /* fuzz_profile.c: libFuzzer target for the profile loader (tb_profile_parse). */
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < p->scope.n; i++)
 		if (p->scope.v[i].prefix < TB_SCOPE_MIN_PREFIX || p->scope.v[i].prefix > 32)
 			abort();
+	/* IPv6: only the lab's ranges, each declared address inside them. */
+	for (size_t i = 0; i < p->scope.n6; i++)
+		if (p->scope.v6[i].prefix > 128 ||
+		    (p->scope.v6[i].prefix < TB_SCOPE6_MIN_PREFIX_BENCH &&
+		     !tb_cidr6_is_link_local(&p->scope.v6[i])) ||
+		    (tb_cidr6_is_link_local(&p->scope.v6[i]) &&
+		     p->scope.v6[i].prefix < TB_SCOPE6_MIN_PREFIX_LL))
+			abort();
+	for (size_t i = 0; i < p->naddress6; i++)
+		if (p->address6[i].family != AF_INET6 || p->address6[i].scope_id != 0 ||
+		    !tb_scope_covers_v6(&p->scope, p->address6[i].u.v6))
+			abort();
+	if (p->discover_ipv6 && p->scope.n6 == 0)
+		abort();
 	if (p->rate_limit < 1 || !p->interface || !p->interface[0])
 		abort();
 	for (size_t i = 0; i < p->nservices; i++)

@@ -3,7 +3,9 @@
 
 The suite has one group per provision of ETSI EN 303 645 V2.1.1 (Table B.1) and
 one test case per test case of ETSI TS 103 701 V1.1.1 (a -1 conceptual case, a
--2 functional case, or just one of them, as in TS 103 701 V1.1.1).
+-2 functional case, or just one of them, as in TS 103 701 V1.1.1), plus our
+own extra functional cases where EXTRA_FUNCTIONAL says so (5.6-1-3
+amplification).
 
 Every title and every guidance string below is our own short paraphrase. No
 standard text is copied here; keep it that way when editing.
@@ -112,6 +114,9 @@ CONCEPTUAL_ONLY = {
 }
 FUNCTIONAL_ONLY = {"5.8-3", "5.11-3", "5.11-4", "5.12-2", "5.12-3"}
 MIXED = {"5.3-10"}
+# Functional cases of our own beyond TS 103 701's pair (issue 11:
+# amplification, filed under 5.6-1 by our mapping).
+EXTRA_FUNCTIONAL = {"5.6-1": 1}
 
 # Every provision of EN 303 645 V2.1.1, in document order (68 including 4-1).
 V211_PROVISIONS = (
@@ -186,6 +191,30 @@ FW_IMAGE = {"family": "firmware-image", "params": {"artefact": "newer"}}
 FW_PUSH = {"family": "firmware-update-push", "params": {"timeout-ms": 15000}}
 HTTP_AUTH = {"family": "http-auth", "params": {
     "paths": ["/admin", "/config", "/settings", "/setup", "/cgi-bin/admin"]}}
+# Exposure (issue 11): every TCP port, then every UDP port (protocol probes
+# on usual ports and, within the budget, on ports that gave no answer), each
+# open one identified and judged against the declared services.  The
+# amplification case measures what that UDP sweep found (same ports): an
+# unauthenticated reply may be at most 2x the request's bytes and 2 datagrams.
+EXPOSURE = {"family": "exposure", "params": {"ports": "1-65535", "udp-ports": "1-65535"}}
+AMPLIFICATION = {"family": "amplification", "params": {
+    "ports": "1-65535", "window-ms": 1500, "max-byte-ratio": 2, "max-packets": 2}}
+# Outward security has no provision of its own in EN 303 645: filing the
+# amplification case under 5.6-1 (an exposed service that answers anyone) is
+# OUR mapping, said so in the suite beside the case; UK CoP 6 (minimise
+# exposed attack surfaces) is its closest guideline.  No OTA principle is
+# claimed for it.
+AMPLIFICATION_NOTE = {
+    "comment": ["Our mapping, not the standard's: EN 303 645 has no provision against a device",
+                "being used as a UDP reflector; 5.6-1 (an exposed interface anyone can use) and",
+                "UK CoP 6 are the closest. Evidence: bytes and datagrams returned per request."],
+    "covers": [("en-303-645", ["5.6-1"]), ("uk-cop", [6])],
+}
+
+# What each open port discloses without authentication (banners, headers,
+# error pages, SSDP/UPnP, mDNS, SNMP, CoAP), from the exposure sweeps of the
+# same run, judged against each service's declared `discloses` list.
+DISCLOSURE = {"family": "disclosure", "params": {"fail-on": ["version", "serial", "mac"]}}
 
 GROUPS = [
     # --- 4 Reporting implementation -------------------------------------
@@ -476,18 +505,17 @@ GROUPS = [
     ("5.6-1", "M", "Unused network and logical interfaces are disabled", [
         ("c", "Every declared network service has a stated purpose and is in use",
          decl("services")),
-        ("f", "The DUT exposes no TCP service beyond those declared",
-         {"family": "tcp-exposure", "params": {"ports": "1-65535"}}),
+        ("f", "The DUT exposes no TCP or UDP service beyond those declared (UDP cannot prove absence)",
+         EXPOSURE),
+        ("f", "UDP services usable without authentication do not amplify traffic toward third parties",
+         AMPLIFICATION, AMPLIFICATION_NOTE),
     ]),
     ("5.6-2", "M", "Unauthenticated disclosure of security-relevant information is kept minimal", [
         ("c", "Declared pre-authentication disclosure is minimal",
          ex(["15-Intf"],
             "Using Disclosed Information in IXIT 15-Intf, judge whether what each interface reveals before "
             "authentication (versions, identifiers, configuration) is limited to what operation needs.")),
-        ("f", "Unauthenticated responses reveal no more than declared",
-         ex(["15-Intf"],
-            "Probe each network interface in IXIT 15-Intf without credentials (banners, discovery protocols, HTTP "
-            "headers, error pages) and compare what is disclosed with the declaration.")),
+        ("f", "Unauthenticated responses reveal no more than declared", DISCLOSURE),
     ]),
     ("5.6-3", "R", "Physical interfaces are not exposed unnecessarily", [
         ("c", "Every declared physical interface is needed",
@@ -831,14 +859,17 @@ def build():
                 covers.append((key, list(vals)))
         cond = applies_when(status)
         out_cases = []
-        for n, (kind, ctitle, check) in enumerate(cases, 1):
+        for n, case in enumerate(cases, 1):
+            kind, ctitle, check = case[:3]
+            extra = case[3] if len(case) > 3 else {}
             out_cases.append({
                 "id": "%s-%d" % (pid, n),
                 "kind": KIND_NAMES[kind],
                 "title": ctitle,
-                "covers": covers,
+                "covers": extra.get("covers", covers),
                 "applies-when": cond,
                 "check": check,
+                "comment": extra.get("comment", []),
             })
         groups.append({"provision": pid, "status": status, "title": title, "cases": out_cases})
     return groups
@@ -857,9 +888,9 @@ def self_check(groups, registry):
 
     cases = [c for g in groups for c in g["cases"]]
     kinds = [c["kind"] for c in cases]
-    assert len(cases) == 109, len(cases)
+    assert len(cases) == 110, len(cases)
     assert kinds.count("conceptual") == 62, kinds.count("conceptual")
-    assert kinds.count("functional") == 46, kinds.count("functional")
+    assert kinds.count("functional") == 47, kinds.count("functional")
     assert kinds.count("conceptual-functional") == 1
     case_ids = [c["id"] for c in cases]
     assert len(set(case_ids)) == len(case_ids), "duplicate case id"
@@ -882,6 +913,9 @@ def self_check(groups, registry):
             assert gk == ["functional"], pid
         elif pid in MIXED:
             assert gk == ["conceptual-functional"], pid
+        elif pid in EXTRA_FUNCTIONAL:
+            # TS 103 701's pair, then our own extra functional cases.
+            assert gk == ["conceptual", "functional"] + ["functional"] * EXTRA_FUNCTIONAL[pid], pid
         else:
             assert gk == ["conceptual", "functional"], pid
         for c in g["cases"]:
@@ -905,7 +939,8 @@ def self_check(groups, registry):
     assert automated == {
         "4-1-1": "declarations", "5.1-1-1": "declarations", "5.1-1-2": "default-credentials",
         "5.1-2-2": "default-credentials", "5.2-1-1": "declarations", "5.2-1-2": "security-txt",
-        "5.3-13-1": "declarations", "5.6-1-1": "declarations", "5.6-1-2": "tcp-exposure",
+        "5.3-13-1": "declarations", "5.6-1-1": "declarations", "5.6-1-2": "exposure",
+        "5.6-1-3": "amplification", "5.6-2-2": "disclosure",
         "5.1-3-2": "ssh", "5.5-1-2": "tls", "5.5-4-2": "mqtt", "5.5-5-2": "http-auth",
         "5.5-7-2": "tls",
         "5.5-6-2": "traffic", "5.8-1-2": "traffic", "5.8-2-2": "traffic",
@@ -963,7 +998,8 @@ HEADER = """\
 # One group per provision of EN 303 645 V2.1.1 (status from its Table B.1) and
 # one case per test case of ETSI TS 103 701 V1.1.1 (-1 conceptual, -2
 # functional, 5.3-10-1 both). Titles and guidance are our own paraphrases,
-# not the standards' text.
+# not the standards' text. 5.6-1-3 (amplification) is our own addition, not a
+# TS 103 701 test case.
 #
 # covers:
 #   uk-cop  UK Code of Practice for Consumer IoT Security (2018) guideline
@@ -1002,6 +1038,9 @@ def emit(groups):
         L.append("    title: %s" % q(g["title"]))
         L.append("    cases:")
         for c in g["cases"]:
+            for line in c["comment"]:
+                assert line.isascii() and "\n" not in line
+                L.append("      # %s" % line)
             L.append("      - id: %s" % q(c["id"]))
             L.append("        kind: %s" % q(c["kind"]))
             L.append("        title: %s" % q(c["title"]))

@@ -3,6 +3,7 @@
 #include "capture/analyze.h"
 #include "capture/analyze_internal.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libxml/tree.h>
 #include <pcap/pcap.h>
@@ -19,10 +20,11 @@
 #include "result/result.h"
 #include "net/scope.h"
 
-#define NBUCKETS (TB_AN_MAX_CONNS * 2)   /* a power of two */
-#define NFLOWSLOTS (TB_AN_MAX_FLOWS * 2) /* a power of two */
-#define EVICT_SCAN 64                    /* connections looked at per eviction */
-#define UDP_IDLE_S 60.0                  /* a UDP exchange idle this long has ended */
+#define NBUCKETS (TB_AN_MAX_CONNS * 2)     /* a power of two */
+#define NFLOWSLOTS (TB_AN_MAX_FLOWS * 2)   /* a power of two */
+#define NPEER6SLOTS (TB_AN_MAX_PEERS6 * 2) /* a power of two */
+#define EVICT_SCAN 64                      /* connections looked at per eviction */
+#define UDP_IDLE_S 60.0                    /* a UDP exchange idle this long has ended */
 #define GUESS_FRAMES 100000
 #define GUESS_ADDRS 64
 
@@ -75,6 +77,7 @@ struct tb_analysis *tb_analysis_new(uint32_t dut)
 {
 	struct tb_analysis *a = tb_xcalloc(1, sizeof *a);
 	a->dut = dut;
+	a->dut_match = dut;
 	a->link = -1;
 	a->conns = tb_xcalloc(TB_AN_MAX_CONNS, sizeof *a->conns);
 	a->buckets = tb_xcalloc(NBUCKETS, sizeof *a->buckets);
@@ -90,7 +93,30 @@ struct tb_analysis *tb_analysis_new(uint32_t dut)
 	a->flows = tb_xcalloc(TB_AN_MAX_FLOWS, sizeof *a->flows);
 	a->flow_slots = tb_xcalloc(NFLOWSLOTS, sizeof *a->flow_slots);
 	a->mqtt = tb_xcalloc(1, sizeof *a->mqtt);
+	a->dut4 = 1;
+	a->peers6 = tb_xcalloc(TB_AN_MAX_PEERS6, sizeof *a->peers6);
+	a->peer6_slots = tb_xcalloc(NPEER6SLOTS, sizeof *a->peer6_slots);
 	return a;
+}
+
+struct tb_analysis *tb_analysis_new6(const uint8_t addr[16])
+{
+	struct tb_analysis *a = tb_analysis_new(0);
+	a->dut4 = 0;
+	a->dut_match = (uint64_t)1 << 32;
+	tb_analysis_add_dut6(a, addr);
+	return a;
+}
+
+int tb_analysis_add_dut6(struct tb_analysis *a, const uint8_t addr[16])
+{
+	for (size_t i = 0; i < a->ndut6; i++)
+		if (memcmp(a->dut6[i], addr, 16) == 0)
+			return 0;
+	if (a->ndut6 == TB_AN_MAX_DUT6)
+		return -1;
+	memcpy(a->dut6[a->ndut6++], addr, 16);
+	return 0;
 }
 
 void tb_analysis_free(struct tb_analysis *a)
@@ -104,6 +130,8 @@ void tb_analysis_free(struct tb_analysis *a)
 	free(a->closed);
 	free(a->flows);
 	free(a->flow_slots);
+	free(a->peers6);
+	free(a->peer6_slots);
 	free(a);
 }
 
@@ -124,7 +152,7 @@ static uint32_t key_hash(const struct tb_flow_key *k)
 {
 	uint32_t h = k->peer * 0x9e3779b1u;
 	h ^= ((uint32_t)k->port << 8 | k->proto | (uint32_t)k->init << 24) * 0x85ebca6bu;
-	h ^= (uint32_t)k->app * 0x27d4eb2fu;
+	h ^= ((uint32_t)k->app | (uint32_t)k->v6 << 8) * 0x27d4eb2fu;
 	h ^= h >> 15;
 	return h * 0xc2b2ae35u;
 }
@@ -132,7 +160,7 @@ static uint32_t key_hash(const struct tb_flow_key *k)
 static int key_eq(const struct tb_flow_key *x, const struct tb_flow_key *y)
 {
 	return x->peer == y->peer && x->port == y->port && x->proto == y->proto && x->init == y->init &&
-	       x->app == y->app;
+	       x->app == y->app && x->v6 == y->v6;
 }
 
 /* The group of k, created when there is room; NULL when the table is full. */
@@ -157,7 +185,13 @@ static struct tb_flow *flow_group(struct tb_analysis *a, const struct tb_flow_ke
 /* The key a connection is reported under. */
 static struct tb_flow_key conn_key(const struct tb_conn *c)
 {
-	struct tb_flow_key k = { .peer = c->peer, .proto = c->proto, .init = c->init, .app = c->app };
+	struct tb_flow_key k = {
+		.peer = c->peer,
+		.proto = c->proto,
+		.init = c->init,
+		.app = c->app,
+		.v6 = c->used == TB_CONN_V6,
+	};
 	if (c->init == TB_INIT_DUT)
 		k.port = c->peer_port;
 	else if (c->init == TB_INIT_PEER)
@@ -195,8 +229,9 @@ static void fold_probe(struct tb_analysis *a, const struct tb_conn *c)
 {
 	uint16_t port = conn_key(c).port;
 	size_t i = 0;
-	while (i < a->nprobes && !(a->probes[i].peer == c->peer && a->probes[i].proto == c->proto &&
-				   a->probes[i].init == c->init))
+	while (i < a->nprobes &&
+	       !(a->probes[i].peer == c->peer && a->probes[i].proto == c->proto &&
+		 a->probes[i].init == c->init && a->probes[i].v6 == (c->used == TB_CONN_V6)))
 		i++;
 	if (i == a->nprobes) {
 		if (a->nprobes == TB_AN_MAX_PROBES) {
@@ -206,6 +241,7 @@ static void fold_probe(struct tb_analysis *a, const struct tb_conn *c)
 		a->probes[a->nprobes++] = (struct tb_probe){ .peer = c->peer,
 							     .proto = c->proto,
 							     .init = c->init,
+							     .v6 = c->used == TB_CONN_V6,
 							     .port_lo = port,
 							     .port_hi = port,
 							     .first_frame = c->first_frame };
@@ -253,6 +289,8 @@ static void fold(struct tb_analysis *a, const struct tb_conn *c)
 
 /* ---- connections ----------------------------------------------------- */
 
+/* (An IPv6 peer's index and an IPv4 address share the hash: only
+ * 0.0.x.x could meet one, and conn_find compares the family.) */
 static uint32_t conn_hash(uint8_t proto, uint32_t peer, uint16_t dut_port, uint16_t peer_port)
 {
 	uint32_t h = peer * 0x9e3779b1u;
@@ -262,13 +300,13 @@ static uint32_t conn_hash(uint8_t proto, uint32_t peer, uint16_t dut_port, uint1
 	return (h * 0xc2b2ae35u) & (NBUCKETS - 1);
 }
 
-static struct tb_conn *conn_find(struct tb_analysis *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
-				 uint16_t peer_port)
+static struct tb_conn *conn_find(struct tb_analysis *a, uint8_t proto, uint8_t fam, uint32_t peer,
+				 uint16_t dut_port, uint16_t peer_port)
 {
 	for (uint32_t i = a->buckets[conn_hash(proto, peer, dut_port, peer_port)]; i;) {
 		struct tb_conn *c = &a->conns[i - 1];
 		if (c->peer == peer && c->dut_port == dut_port && c->peer_port == peer_port &&
-		    c->proto == proto)
+		    c->proto == proto && c->used == fam)
 			return c;
 		i = c->next;
 	}
@@ -360,8 +398,8 @@ static void closed_push(struct tb_analysis *a, const struct tb_conn *c)
 	a->closed_n++;
 }
 
-static struct tb_conn *conn_new(struct tb_analysis *a, uint8_t proto, uint32_t peer, uint16_t dut_port,
-				uint16_t peer_port, double now)
+static struct tb_conn *conn_new(struct tb_analysis *a, uint8_t proto, uint8_t fam, uint32_t peer,
+				uint16_t dut_port, uint16_t peer_port, double now)
 {
 	/* Reaping here, not per frame, keeps the table's working set small
 	 * at no cost to the packets of connections already followed. */
@@ -378,7 +416,7 @@ static struct tb_conn *conn_new(struct tb_analysis *a, uint8_t proto, uint32_t p
 	uint32_t *b = &a->buckets[conn_hash(proto, peer, dut_port, peer_port)];
 	c->next = *b;
 	*b = idx;
-	c->used = 1;
+	c->used = fam;
 	c->proto = proto;
 	c->peer = peer;
 	c->dut_port = dut_port;
@@ -451,18 +489,19 @@ static void conn_initiator(struct tb_conn *c, const struct tb_pkt *k, int out)
 	c->inferred = k->proto == 6 && c->init != TB_INIT_UNKNOWN;
 }
 
-/* The connection a packet belongs to: a SYN that cannot be a retransmission
- * starts a new one; a bare segment of no followed connection is counted and
- * dropped (the tail of a connection folded already). */
-static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, int out, double now)
+/* The connection a packet belongs to (fam: TB_CONN_V4 or TB_CONN_V6,
+ * peer as in struct tb_flow_key): a SYN that cannot be a retransmission
+ * starts a new one; a bare segment of no followed connection is counted
+ * and dropped (the tail of a connection folded already). */
+static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, int out, uint8_t fam,
+			       uint32_t peer, double now)
 {
-	uint32_t peer = out ? k->dst : k->src;
 	uint16_t dut_port = out ? k->sport : k->dport, peer_port = out ? k->dport : k->sport;
 	/* Packets of one connection mostly come in runs: try the last one first. */
 	struct tb_conn *c = a->last;
-	if (!c || !c->used || c->peer != peer || c->dut_port != dut_port || c->peer_port != peer_port ||
-	    c->proto != k->proto)
-		c = conn_find(a, k->proto, peer, dut_port, peer_port);
+	if (!c || c->used != fam || c->peer != peer || c->dut_port != dut_port ||
+	    c->peer_port != peer_port || c->proto != k->proto)
+		c = conn_find(a, k->proto, fam, peer, dut_port, peer_port);
 	int syn = k->proto == 6 && (k->tcp_flags & (TB_TCP_SYN | TB_TCP_ACK)) == TB_TCP_SYN;
 	if (c && syn) {
 		int same_side = (c->init == TB_INIT_DUT) == out;
@@ -483,7 +522,7 @@ static struct tb_conn *conn_of(struct tb_analysis *a, const struct tb_pkt *k, in
 		a->stray++;
 		return NULL;
 	}
-	c = conn_new(a, k->proto, peer, dut_port, peer_port, now);
+	c = conn_new(a, k->proto, fam, peer, dut_port, peer_port, now);
 	conn_initiator(c, k, out);
 	return c;
 }
@@ -925,6 +964,63 @@ static void conn_count(struct tb_analysis *a, struct tb_conn *c, const struct tb
 	}
 }
 
+/* ---- IPv6 ------------------------------------------------------------ */
+
+static int dut6_is(const struct tb_analysis *a, const uint8_t *addr)
+{
+	for (size_t i = 0; i < a->ndut6; i++)
+		if (memcmp(a->dut6[i], addr, 16) == 0)
+			return 1;
+	return 0;
+}
+
+static uint32_t addr6_hash(const uint8_t *addr)
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h ^ h >> 15;
+}
+
+/* The index of an IPv6 peer in the analysis's table, adding it when it is
+ * new; -1 when the table is full. */
+static int64_t peer6_intern(struct tb_analysis *a, const uint8_t *addr)
+{
+	uint32_t i = addr6_hash(addr) & (NPEER6SLOTS - 1);
+	for (;; i = (i + 1) & (NPEER6SLOTS - 1)) {
+		uint32_t s = a->peer6_slots[i];
+		if (!s)
+			break;
+		if (memcmp(a->peers6[s - 1], addr, 16) == 0)
+			return s - 1;
+	}
+	if (a->npeers6 == TB_AN_MAX_PEERS6)
+		return -1;
+	memcpy(a->peers6[a->npeers6], addr, 16);
+	a->peer6_slots[i] = ++a->npeers6;
+	return a->npeers6 - 1;
+}
+
+/* Is this IPv6 frame the DUT's?  Sets *out (sent by the DUT) and *peer
+ * (the other side's index in the peer table); counts it otherwise. */
+static int frame_v6(struct tb_analysis *a, const struct tb_pkt *k, int *out, uint32_t *peer)
+{
+	a->ipv6++;
+	*out = dut6_is(a, k->src6);
+	if (!*out && !dut6_is(a, k->dst6)) {
+		a->other_frames++;
+		return 0;
+	}
+	int64_t id = peer6_intern(a, *out ? k->dst6 : k->src6);
+	if (id < 0) {
+		a->dut_frames++;
+		a->loss.peers6_dropped++;
+		return 0;
+	}
+	*peer = (uint32_t)id;
+	return 1;
+}
+
 void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t *p, size_t caplen,
 		       size_t wirelen)
 {
@@ -942,13 +1038,23 @@ void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t 
 		a->undecodable++;
 		return;
 	}
-	if (!k.ipv4) {
-		a->non_ipv4++;
-		return;
-	}
-	int out = k.src == a->dut;
-	if (!out && k.dst != a->dut) {
-		a->other_frames++;
+	/* Whose frame, and who the peer is (as in conn_of). */
+	int out;
+	uint8_t fam = TB_CONN_V4;
+	uint32_t peer;
+	if (k.ipv4) {
+		out = k.src == a->dut_match;
+		if (!out && k.dst != a->dut_match) {
+			a->other_frames++;
+			return;
+		}
+		peer = out ? k.dst : k.src;
+	} else if (k.ipv6) {
+		if (!frame_v6(a, &k, &out, &peer))
+			return;
+		fam = TB_CONN_V6;
+	} else {
+		a->non_ip++;
 		return;
 	}
 	a->dut_frames++;
@@ -962,7 +1068,7 @@ void tb_analysis_frame(struct tb_analysis *a, int dlt, double ts, const uint8_t 
 		a->loss.truncated += k.cut && !k.later_fragment;
 		return;
 	}
-	struct tb_conn *c = conn_of(a, &k, out, ts);
+	struct tb_conn *c = conn_of(a, &k, out, fam, peer, ts);
 	if (!c)
 		return;
 	a->last = c;
@@ -1126,21 +1232,50 @@ enum tb_err tb_analysis_guess_dut(const char *path, uint32_t *dut, struct tb_dia
 
 /* ---- names and labels ---------------------------------------------- */
 
-const char *tb_analysis_peer_name(const struct tb_analysis *a, uint32_t addr)
+const char *tb_analysis_peer_name(const struct tb_analysis *a, int v6, uint32_t peer)
 {
+	if (v6)
+		return NULL; /* the names come from A records */
 	for (size_t i = 0; i < a->nnames; i++)
-		if (a->names[i].addr == addr)
+		if (a->names[i].addr == peer)
 			return a->names[i].name;
 	return NULL;
+}
+
+void tb_analysis_peer_format(const struct tb_analysis *a, int v6, uint32_t peer,
+			     char out[TB_AN_ADDR_TEXT])
+{
+	if (!v6)
+		tb_ipv4_format(peer, out);
+	else if (peer >= a->npeers6 || !inet_ntop(AF_INET6, a->peers6[peer], out, TB_AN_ADDR_TEXT))
+		snprintf(out, TB_AN_ADDR_TEXT, "?");
+}
+
+void tb_analysis_dut_format(const struct tb_analysis *a, char *out, size_t cap)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	if (a->dut4) {
+		tb_ipv4_format(a->dut, out);
+		used = strlen(out);
+	}
+	for (size_t i = 0; i < a->ndut6 && used + 1 < cap; i++) {
+		char ip[INET6_ADDRSTRLEN];
+		if (!inet_ntop(AF_INET6, a->dut6[i], ip, sizeof ip))
+			continue;
+		snprintf(out + used, cap - used, "%s%s", used ? " " : "", ip);
+		used = strlen(out);
+	}
 }
 
 void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out,
 			    size_t cap)
 {
-	char ip[16];
-	const char *name = tb_analysis_peer_name(a, k->peer);
-	tb_ipv4_format(k->peer, ip);
-	snprintf(out, cap, "%s:%u/%s%s%s%s", ip, (unsigned)k->port,
+	char ip[TB_AN_ADDR_TEXT];
+	const char *name = tb_analysis_peer_name(a, k->v6, k->peer);
+	tb_analysis_peer_format(a, k->v6, k->peer, ip);
+	snprintf(out, cap, "%s%s%s:%u/%s%s%s%s", k->v6 ? "[" : "", ip, k->v6 ? "]" : "",
+		 (unsigned)k->port,
 		 k->proto == 6    ? "tcp"
 		 : k->proto == 17 ? "udp"
 				  : "ip",
@@ -1190,6 +1325,7 @@ size_t tb_analysis_loss_describe(const struct tb_analysis *a, uint64_t kernel_dr
 	LOSS(l->truncated, "frames of the device's connections cut short by the snap length");
 	LOSS(l->telnet_untracked, "telnet connections whose logins were not followed (table full)");
 	LOSS(l->secrets_dropped, "secrets beyond the secrets table");
+	LOSS(l->peers6_dropped, "frames of the device with an IPv6 peer beyond the peer table");
 #undef LOSS
 	return n;
 }

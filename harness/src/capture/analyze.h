@@ -16,6 +16,13 @@
  * does not fit is counted in struct tb_analysis_loss, which the traffic check
  * reads before it may say PASS.
  *
+ * IPv4 and IPv6 are followed alike.  The DUT has at most one IPv4 address
+ * and up to TB_AN_MAX_DUT6 IPv6 ones; a frame to or from any of them is
+ * the DUT's.  An IPv6 peer is interned into the analysis's peer table and
+ * known by its index there (tb_flow_key.v6 set), so that the connection
+ * tables keep their 32-bit peers; tb_analysis_peer_format() writes either
+ * back as text.
+ *
  * Frame numbers count from 1 in capture order, as Wireshark shows them.
  */
 #ifndef TB_ANALYZE_H
@@ -38,6 +45,8 @@ struct tb_mqtt_connect;
 #define TB_AN_MAX_WINDOWS 4
 #define TB_AN_MAX_MINUTES 60
 #define TB_AN_CLOSED_GRACE_S 2.0 /* an ended TCP connection still takes late segments */
+#define TB_AN_MAX_DUT6 16        /* the DUT's IPv6 addresses */
+#define TB_AN_MAX_PEERS6 4096    /* IPv6 peers (distinct addresses) */
 
 enum tb_app {
 	TB_APP_UNKNOWN,
@@ -65,12 +74,18 @@ const char *tb_initiator_name(enum tb_initiator i);
 /* Who a connection's endpoints are, as the report names them.  port is the
  * service (responder's) port; for an unknown initiator, the lower port. */
 struct tb_flow_key {
-	uint32_t peer; /* host byte order */
+	uint32_t peer; /* IPv4: host byte order; IPv6: index into the peer table */
 	uint16_t port;
 	uint8_t proto; /* IP protocol */
 	uint8_t init;  /* enum tb_initiator */
 	uint8_t app;   /* enum tb_app */
+	uint8_t v6;    /* the peer is IPv6 */
 };
+
+/* struct tb_conn.used: the family is part of being in use, so that the hot
+ * lookup tests both at once.  With TB_CONN_V6, peer indexes the peer table. */
+#define TB_CONN_V4 1
+#define TB_CONN_V6 2
 
 /* One connection (TCP: from its SYN to its end; UDP: one address and port
  * pair) while it is being followed.  Classified once, from the first
@@ -79,7 +94,8 @@ struct tb_conn {
 	uint32_t next; /* hash chain: index + 1, 0 ends it */
 	uint32_t peer;
 	uint16_t dut_port, peer_port;
-	uint8_t used, proto, init, app;
+	uint8_t used; /* 0: free; TB_CONN_V4 or TB_CONN_V6: the peer's family */
+	uint8_t proto, init, app;
 	uint8_t inferred;  /* initiator inferred from well-known ports */
 	uint8_t firsts;    /* CONN_FIRST_* bits: first payload seen per direction */
 	uint8_t tcp;       /* CONN_* TCP state bits */
@@ -123,8 +139,8 @@ struct tb_flow {
 /* Connections that carried no payload either way (port sweeps, refused
  * or unanswered attempts), per peer and initiator. */
 struct tb_probe {
-	uint32_t peer;
-	uint8_t proto, init;
+	uint32_t peer; /* as in struct tb_flow_key */
+	uint8_t proto, init, v6;
 	uint16_t port_lo, port_hi;
 	uint64_t connections, first_frame, last_frame;
 };
@@ -182,15 +198,24 @@ struct tb_analysis_loss {
 	uint64_t secrets_dropped;     /* secrets beyond TB_AN_MAX_SECRETS */
 	uint64_t secrets_dropped_dut; /* of which the DUT sent */
 	uint64_t probes_dropped;      /* payload-less connections beyond TB_AN_MAX_PROBES */
+	uint64_t peers6_dropped;      /* the DUT's IPv6 frames with a peer beyond TB_AN_MAX_PEERS6 */
 	int cut_short;                /* the file ends inside a record */
 	uint64_t corrupt_frame;       /* the capture is corrupt at this frame (0: it is not) */
 	char corrupt_reason[160];
 };
 
 struct tb_analysis {
-	uint32_t dut;
+	uint32_t dut; /* the DUT's IPv4 address (when dut4) */
+	int dut4;     /* 0: the DUT is known by IPv6 addresses only */
+	/* dut, or 1 << 32 when !dut4: compared with a frame's 32-bit
+	 * addresses, it then matches none, at no cost to the IPv4 path. */
+	uint64_t dut_match;
+	uint8_t dut6[TB_AN_MAX_DUT6][16];
+	size_t ndut6;
 	int link; /* link type of the capture */
-	uint64_t frames, bytes, dut_frames, other_frames, non_ipv4, undecodable, fragments;
+	uint64_t frames, bytes, dut_frames, other_frames, undecodable, fragments;
+	uint64_t ipv6;           /* IPv6 frames (decoded like IPv4) */
+	uint64_t non_ip;         /* frames of neither IP version (ARP, ...) */
 	uint64_t stray;          /* TCP segments of no followed connection, without payload */
 	uint64_t bad_timestamps; /* went backwards or were invalid: clamped */
 	double first_ts, last_ts;
@@ -228,9 +253,21 @@ struct tb_analysis {
 	struct tb_window windows[TB_AN_MAX_WINDOWS];
 	size_t nwindows;
 	int auto_window; /* no windows given: one over the whole capture */
+	/* IPv6 peers, interned: index -> address, and a hash of the indexes. */
+	uint8_t (*peers6)[16]; /* TB_AN_MAX_PEERS6 */
+	uint32_t npeers6;
+	uint32_t *peer6_slots; /* hash slots -> index + 1 */
 };
 
+/* An analysis of the DUT at IPv4 address dut (host byte order). */
 struct tb_analysis *tb_analysis_new(uint32_t dut);
+/* An analysis of a DUT known only by IPv6 addresses: addr is the first
+ * (network byte order); IPv4 frames are then no DUT's. */
+struct tb_analysis *tb_analysis_new6(const uint8_t addr[16]);
+/* Another IPv6 address of the DUT (global or link-local; network byte
+ * order).  Returns 0, or -1 when TB_AN_MAX_DUT6 are there already.  Call
+ * before the first frame. */
+int tb_analysis_add_dut6(struct tb_analysis *a, const uint8_t addr[16]);
 void tb_analysis_free(struct tb_analysis *a);
 /* Observation window [start, end) in epoch seconds; outbound volume in it is
  * counted per minute.  Without any, one window spans the whole capture. */
@@ -255,9 +292,20 @@ TB_WUR enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const cha
  * (for captures taken elsewhere, without a profile). */
 TB_WUR enum tb_err tb_analysis_guess_dut(const char *path, uint32_t *dut, struct tb_diag *d);
 
-/* Name of a peer from the DUT's DNS answers, or NULL. */
-const char *tb_analysis_peer_name(const struct tb_analysis *a, uint32_t addr);
-/* "peer:port/proto (name)" for messages. */
+/* Enough for a peer's text (an IPv6 address in RFC 5952 form). */
+#define TB_AN_ADDR_TEXT 46
+/* A peer (v6 and peer as in struct tb_flow_key) as text: dotted IPv4, or
+ * IPv6 in RFC 5952 form (inet_ntop). */
+void tb_analysis_peer_format(const struct tb_analysis *a, int v6, uint32_t peer,
+			     char out[TB_AN_ADDR_TEXT]);
+/* The DUT's addresses as text, IPv4 first, separated by spaces (cap: at
+ * least 16; what does not fit is left out). */
+void tb_analysis_dut_format(const struct tb_analysis *a, char *out, size_t cap);
+/* Name of a peer from the DUT's DNS answers (A records: IPv4 peers only),
+ * or NULL. */
+const char *tb_analysis_peer_name(const struct tb_analysis *a, int v6, uint32_t peer);
+/* "peer:port/proto (name)" for messages; an IPv6 peer is bracketed:
+ * "[2001:2::1]:21/tcp". */
 void tb_analysis_flow_label(const struct tb_analysis *a, const struct tb_flow_key *k, char *out,
 			    size_t cap);
 

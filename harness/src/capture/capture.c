@@ -183,7 +183,9 @@ enum tb_err tb_capture_start(struct tb_capture *c, const char *ifname, uint32_t 
 	memset(c, 0, sizeof *c);
 	c->cmd_fd = c->ack_fd = -1;
 	tb_ipv4_format(dut, ip);
-	snprintf(c->filter, sizeof c->filter, "host %s", ip);
+	/* IPv6 whole: the DUT's IPv6 addresses (link-local, discovered ones)
+	 * are not all known here; the analyzer picks its frames. */
+	snprintf(c->filter, sizeof c->filter, "host %s or ip6", ip);
 	snprintf(c->ifname, sizeof c->ifname, "%s", ifname);
 	snprintf(c->path, sizeof c->path, "%s/%s", outdir, TB_CAPTURE_REL);
 	pcap_t *h = open_handle(c, ifname, err);

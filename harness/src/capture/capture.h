@@ -1,7 +1,8 @@
 /* capture.h: the live capture kept for a whole run.
  *
  * tb_capture_start() opens a libpcap handle on the profile's lab interface,
- * filtered to the DUT's address, and creates OUT/evidence/capture.pcap; then
+ * filtered to the DUT's IPv4 address and all IPv6 (the DUT's IPv6 addresses
+ * are found later), and creates OUT/evidence/capture.pcap; then
  * it forks a writer process that copies packets from the handle into the
  * file and flushes after every batch (at least every 100 ms), so a run that
  * is killed still leaves a capture that reads up to its last moments.

@@ -29,6 +29,7 @@
  * the snap length): tb_analysis_loss_describe() lists what was lost.  Each
  * connection is judged alone (analyze.h); the reason names the frames.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -293,6 +294,11 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		return;
 	}
 	struct tb_analysis *a = tb_analysis_new(ctx->profile->address);
+	/* The DUT's IPv6 addresses, discovered on the lab link and declared
+	 * (dut.address6): the run's report analysis takes the same. */
+	for (size_t i = 0; i < ctx->dut6.n; i++)
+		if (ctx->dut6.addr[i].family == AF_INET6)
+			(void)tb_analysis_add_dut6(a, ctx->dut6.addr[i].u.v6);
 	if (tb_analysis_read_file(a, ctx->capture->path, &d) != TB_OK) {
 		tb_result_set(res, TB_V_INCONCLUSIVE, "the capture cannot be read: %s", d.msg);
 		tb_analysis_free(a);

@@ -5,10 +5,12 @@
 #include <time.h>
 
 #include "net/net.h"
+#include "net/net6.h"
 
 struct tb_suite;
 struct tb_profile;
 struct tb_capture;
+struct tb_surface;
 
 /* Built once by the runner; families read it and reach the device only
  * through net (the one scoped, rate-limited connect path). */
@@ -19,6 +21,15 @@ struct tb_ctx {
 	const char *outdir;
 	time_t now;                 /* wall-clock time at the start of the run */
 	struct tb_capture *capture; /* the run's live capture, NULL when none */
+	/* The profile's scope with its link-local zone bound to lab.interface
+	 * (net.scope points here), and the DUT's IPv6 addresses, discovered on
+	 * the lab link and declared (dut.address6): all inside the scope.
+	 * dut6.how says how discovery went (evidence). */
+	struct tb_scope scope;
+	struct tb_net6_found dut6;
+	/* What the exposure sweeps found, for the cases that judge it later
+	 * in the run (check/surface.h); NULL outside a run. */
+	struct tb_surface *surface;
 };
 
 #endif

@@ -46,6 +46,8 @@ void tb_surface_item(struct tb_endpoint *e, const char *key, const char *value, 
 
 void tb_surface_free(struct tb_surface *s)
 {
+	if (s->udp && s->udp_free)
+		s->udp_free(s->udp);
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].items);
 	free(s->v);

@@ -36,11 +36,19 @@ struct tb_endpoint {
 	size_t items_dropped; /* more than TB_SURFACE_MAX_ITEMS */
 };
 
+struct tb_udp_sweep_result; /* check/chk_udp_exposure_internal.h */
+
 struct tb_surface {
 	/* The test case whose full sweep filled each half ("" when none ran). */
 	char tcp_case[32], udp_case[32];
 	struct tb_endpoint *v;
 	size_t n, cap;
+	/* The UDP sweep itself, kept so that a later family that measures what
+	 * it found (amplification) does not sweep the same ports again; owned
+	 * here.  udp_ports is the port list it covered. */
+	struct tb_udp_sweep_result *udp;
+	void (*udp_free)(struct tb_udp_sweep_result *); /* set with udp, frees it */
+	char udp_ports[128];
 };
 
 /* The endpoint for transport/addr/port, added (protocol "unknown") when new. */

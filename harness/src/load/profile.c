@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,7 @@ static enum tb_err load_ident(struct ploader *L, const struct tb_y_node *root)
 	static const char *const popt[] = { "description", NULL };
 	static const char *const dreq[] = { "manufacturer", "model",   "firmware",
 					    "serial",       "address", NULL };
+	static const char *const dopt[] = { "address6", "discover-ipv6", NULL };
 	struct tb_profile *p = L->p;
 	const struct tb_y_node *pm = tb_y_get(root, "profile"), *dm = tb_y_get(root, "dut");
 	enum tb_err e = tb_y_keys(L->doc, pm, "profile", popt, preq, L->d);
@@ -103,7 +105,7 @@ static enum tb_err load_ident(struct ploader *L, const struct tb_y_node *root)
 	if (!e)
 		e = opt_str(L, pm, "description", "profile.description", &p->description);
 	if (!e)
-		e = tb_y_keys(L->doc, dm, "dut", NULL, dreq, L->d);
+		e = tb_y_keys(L->doc, dm, "dut", dopt, dreq, L->d);
 	if (!e)
 		e = req_str(L, dm, "manufacturer", "dut.manufacturer", &p->manufacturer);
 	if (!e)
@@ -116,7 +118,8 @@ static enum tb_err load_ident(struct ploader *L, const struct tb_y_node *root)
 		e = req_str(L, dm, "address", "dut.address", &p->address_text);
 	if (!e && tb_ipv4_parse(p->address_text, &p->address) != 0)
 		e = tb_y_errd(L->d, L->doc, tb_y_get(dm, "address"),
-			      "dut.address '%s' is not an IPv4 address (IPv6 is not supported yet)",
+			      "dut.address '%s' is not an IPv4 address (IPv6 addresses go in "
+			      "dut.address6)",
 			      p->address_text);
 	return e;
 }
@@ -147,14 +150,17 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 	if (sc->nkids == 0)
 		return tb_y_errd(L->d, L->doc, sc, "lab.scope is empty: the harness may touch nothing");
 	p->scope.v = tb_xcalloc(sc->nkids, sizeof *p->scope.v);
+	p->scope.v6 = tb_xcalloc(sc->nkids, sizeof *p->scope.v6);
 	for (size_t i = 0; i < sc->nkids; i++) {
 		const char *v;
 		struct tb_diag cd;
 		if ((e = tb_y_str(L->doc, sc->kids[i], "lab.scope entry", &v, L->d)))
 			return e;
-		if (tb_cidr_parse(v, &p->scope.v[p->scope.n], &cd) != TB_OK)
+		/* A colon makes it IPv6: those have their own lab ranges. */
+		enum tb_err pe = strchr(v, ':') ? tb_cidr6_parse(v, &p->scope.v6[p->scope.n6++], &cd)
+						: tb_cidr_parse(v, &p->scope.v[p->scope.n++], &cd);
+		if (pe != TB_OK)
 			return tb_y_errd(L->d, L->doc, sc->kids[i], "lab.scope[%zu]: %s", i, cd.msg);
-		p->scope.n++;
 	}
 	if (!tb_scope_contains(&p->scope, p->address))
 		return tb_y_errd(L->d, L->doc, sc, "dut.address %s is outside lab.scope",
@@ -182,6 +188,69 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 							    "lab.observe-seconds", 0, 3600, &v, L->d)))
 		return e;
 	p->observe_seconds = (long)v;
+	return TB_OK;
+}
+
+/* One dut.address6 entry: an IPv6 address (no zone) inside lab.scope. */
+static enum tb_err load_address6(struct ploader *L, const struct tb_y_node *n, size_t i)
+{
+	struct tb_profile *p = L->p;
+	const char *v;
+	struct tb_addr a;
+	enum tb_err e = tb_y_str(L->doc, n, "dut.address6 entry", &v, L->d);
+	if (e)
+		return e;
+	if (strchr(v, '%'))
+		return tb_y_errd(L->d, L->doc, n,
+				 "dut.address6[%zu] '%s': write it without a zone (a link-local "
+				 "address's zone is lab.interface)",
+				 i, v);
+	if (tb_addr_parse(v, &a) != 0 || !strchr(v, ':'))
+		return tb_y_errd(L->d, L->doc, n, "dut.address6[%zu] '%s' is not an IPv6 address", i,
+				 v);
+	if (a.family != AF_INET6)
+		return tb_y_errd(L->d, L->doc, n,
+				 "dut.address6[%zu] '%s' is IPv4-mapped: the IPv4 address belongs in "
+				 "dut.address",
+				 i, v);
+	if (!tb_scope_covers_v6(&p->scope, a.u.v6))
+		return tb_y_errd(L->d, L->doc, n,
+				 "dut.address6[%zu] %s is outside lab.scope: the harness may not "
+				 "touch it",
+				 i, v);
+	for (size_t j = 0; j < p->naddress6; j++)
+		if (tb_addr_equal(&p->address6[j], &a))
+			return tb_y_errd(L->d, L->doc, n, "dut.address6[%zu] %s is listed twice", i, v);
+	p->address6[p->naddress6++] = a;
+	return TB_OK;
+}
+
+/* dut.address6 and dut.discover-ipv6: read after lab.scope, which judges them. */
+static enum tb_err load_dut_ipv6(struct ploader *L, const struct tb_y_node *dm)
+{
+	struct tb_profile *p = L->p;
+	const struct tb_y_node *list = tb_y_get(dm, "address6"), *disc = tb_y_get(dm, "discover-ipv6");
+	enum tb_err e;
+	if (list) {
+		if ((e = tb_y_expect(L->doc, list, TB_Y_SEQ, "dut.address6", L->d)))
+			return e;
+		if (list->nkids > TB_PROFILE_MAX_ADDRESS6)
+			return tb_y_errd(L->d, L->doc, list,
+					 "dut.address6 lists more than %d addresses",
+					 TB_PROFILE_MAX_ADDRESS6);
+		p->address6 = tb_xcalloc(list->nkids + 1, sizeof *p->address6);
+		for (size_t i = 0; i < list->nkids; i++)
+			if ((e = load_address6(L, list->kids[i], i)))
+				return e;
+	}
+	p->discover_ipv6 = tb_scope_has_v6(&p->scope);
+	if (!disc)
+		return TB_OK;
+	if ((e = tb_y_bool(L->doc, disc, "dut.discover-ipv6", &p->discover_ipv6, L->d)))
+		return e;
+	if (p->discover_ipv6 && !tb_scope_has_v6(&p->scope))
+		return tb_y_errd(L->d, L->doc, disc,
+				 "dut.discover-ipv6 is true but lab.scope has no IPv6 prefix");
 	return TB_OK;
 }
 
@@ -237,10 +306,31 @@ static enum tb_err load_ics(struct ploader *L, const struct tb_y_node *m)
 	return TB_OK;
 }
 
+/* services[].discloses: a list of kinds (proto/p_disclose.h). */
+static enum tb_err load_discloses(struct ploader *L, const struct tb_y_node *n, unsigned *out)
+{
+	enum tb_err e = tb_y_expect(L->doc, n, TB_Y_SEQ, "service discloses", L->d);
+	for (size_t i = 0; !e && i < n->nkids; i++) {
+		const char *v;
+		e = tb_y_str(L->doc, n->kids[i], "service discloses", &v, L->d);
+		enum tb_disc_kind k = e ? TB_DISC_COUNT : tb_disc_kind_parse(v);
+		if (!e && k == TB_DISC_COUNT)
+			return tb_y_errd(L->d, L->doc, n->kids[i],
+					 "service discloses: unknown kind '%s' (version, serial, mac, "
+					 "model, hostname, contact, location, identifier, resources)",
+					 v);
+		if (!e)
+			*out |= 1u << k;
+	}
+	return e;
+}
+
 static enum tb_err load_service(struct ploader *L, const struct tb_y_node *m, struct tb_service *s)
 {
 	static const char *const req[] = { "port", "transport", "protocol", NULL };
-	static const char *const opt[] = { "description", "purpose", "in-use", "tls", NULL };
+	static const char *const opt[] = {
+		"description", "purpose", "in-use", "tls", "discloses", NULL
+	};
 	static const char *const transports[] = { "tcp", "udp", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "a declared service", opt, req, L->d);
 	long long port;
@@ -263,6 +353,8 @@ static enum tb_err load_service(struct ploader *L, const struct tb_y_node *m, st
 		e = tb_y_bool(L->doc, tb_y_get(m, "in-use"), "service in-use", &s->in_use, L->d);
 	if (!e && tb_y_get(m, "tls"))
 		e = tb_y_bool(L->doc, tb_y_get(m, "tls"), "service tls", &s->tls, L->d);
+	if (!e && tb_y_get(m, "discloses"))
+		e = load_discloses(L, tb_y_get(m, "discloses"), &s->discloses);
 	return e;
 }
 
@@ -520,6 +612,8 @@ static enum tb_err load_profile_doc(struct ploader *L)
 	if (!e)
 		e = load_lab(L, tb_y_get(root, "lab"));
 	if (!e)
+		e = load_dut_ipv6(L, tb_y_get(root, "dut"));
+	if (!e)
 		e = load_declarations(L, tb_y_get(root, "declarations"));
 	return e;
 }
@@ -617,6 +711,8 @@ void tb_profile_free(struct tb_profile *p)
 	free(p->support.published_at);
 	tb_update_decl_free(&p->update);
 	free(p->scope.v);
+	free(p->scope.v6);
+	free(p->address6);
 	free(p->path);
 	free(p->id);
 	free(p->description);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "net/scope.h"
+#include "proto/p_disclose.h"
 #include "base/tb.h"
 
 enum tb_pwkind { TB_PW_USER_DEFINED, TB_PW_UNIQUE, TB_PW_UNIVERSAL };
@@ -34,7 +35,8 @@ struct tb_service {
 	long port;
 	char *transport, *protocol, *description, *purpose; /* purpose may be NULL */
 	int in_use;
-	int tls; /* the service speaks TLS (optional `tls: true`) */
+	int tls;            /* the service speaks TLS (optional `tls: true`) */
+	unsigned discloses; /* 1u << TB_DISC_*: what it declares it reveals before authentication */
 };
 
 struct tb_auth {
@@ -84,6 +86,14 @@ struct tb_profile {
 	char *manufacturer, *model, *firmware, *serial;
 	char *address_text;
 	uint32_t address; /* host byte order */
+	/* dut.address6: declared IPv6 addresses, each inside the scope.  A
+	 * link-local one has scope_id 0 here: its zone is lab.interface,
+	 * bound at run time. */
+	struct tb_addr *address6;
+	size_t naddress6;
+	/* dut.discover-ipv6: look for the DUT's IPv6 addresses on the lab link
+	 * (default: true when lab.scope has an IPv6 prefix). */
+	int discover_ipv6;
 	struct tb_scope scope;
 	char *interface;
 	int intrusive;
@@ -106,6 +116,7 @@ struct tb_profile {
 
 #define TB_DEFAULT_RATE_LIMIT 20000
 #define TB_DEFAULT_CONNECT_TIMEOUT_MS 1000
+#define TB_PROFILE_MAX_ADDRESS6 16
 
 TB_WUR enum tb_err tb_profile_load(const char *path, struct tb_profile **out, struct tb_diag *d);
 TB_WUR enum tb_err tb_profile_parse(const char *name, const void *buf, size_t len,

@@ -1,13 +1,16 @@
 /* net.c: scoped, rate-limited, deadline-bound TCP (see net.h). */
+#define _GNU_SOURCE /* sendmmsg */
 #include "net/net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -48,6 +51,8 @@ void tb_net_init(struct tb_net *n, const struct tb_scope *scope, long rate, int 
 	n->tokens = n->burst;
 	n->last_us = tb_now_us();
 	n->connect_timeout_ms = connect_timeout_ms > 0 ? connect_timeout_ms : 1000;
+	n->raw_fd = -1;
+	snprintf(n->raw_note, sizeof n->raw_note, "no raw socket was opened");
 }
 
 static void refill(struct tb_net *n)
@@ -77,10 +82,10 @@ static void take_token(struct tb_net *n)
 	n->tokens -= 1.0;
 }
 
-enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port, int *fd,
-				 struct tb_diag *d)
+/* What every probe passes before a packet leaves: the stop flag, the
+ * scope (a refusal is counted, nothing is sent) and a rate token. */
+static enum tb_err permit_probe(struct tb_net *n, uint32_t addr, uint16_t port, struct tb_diag *d)
 {
-	*fd = -1;
 	char text[16];
 	if (stop_flag)
 		return tb_diag_set(d, TB_E_TIMEOUT, "not connected: the run was interrupted");
@@ -92,7 +97,29 @@ enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port,
 	}
 	take_token(n);
 	n->connects++;
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	return TB_OK;
+}
+
+enum tb_err tb_net_connect_start(struct tb_net *n, uint32_t addr, uint16_t port, int *fd,
+				 struct tb_diag *d)
+{
+	*fd = -1;
+	return tb_net_connect_reuse(n, addr, port, fd, d);
+}
+
+enum tb_err tb_net_connect_reuse(struct tb_net *n, uint32_t addr, uint16_t port, int *fd,
+				 struct tb_diag *d)
+{
+	int s = *fd;
+	*fd = -1;
+	enum tb_err e = permit_probe(n, addr, port, d);
+	if (e) {
+		if (s >= 0)
+			close(s);
+		return e;
+	}
+	if (s < 0)
+		s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return tb_diag_set(d, TB_E_IO, "socket: %s", strerror(errno));
 	struct sockaddr_in sa = { .sin_family = AF_INET,
@@ -119,6 +146,19 @@ void tb_net_abortive_close(int fd)
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	close(fd);
+}
+
+int tb_net_connect_poll(int fd, uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(addr) };
+	/* Linux: connect() on a socket whose connect is under way reports
+	 * EALREADY while it is, 0 once connected, and its error once failed,
+	 * leaving the socket ready for another connect. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+		return 0;
+	return errno == EISCONN ? 0 : errno;
 }
 
 int tb_net_connect_result(int fd)
@@ -229,4 +269,123 @@ void tb_net_close(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+/* Exported for net/udp.c (see net.h): the same bucket as the connects. */
+void tb_net_take_token(struct tb_net *n)
+{
+	take_token(n);
+}
+
+/* A socket filter that keeps no packet: the raw socket is opened early but
+ * must not queue the whole run's traffic. */
+static int raw_filter(int fd, int keep)
+{
+	struct sock_filter insn = { .code = BPF_RET | BPF_K, .k = keep ? 0xffffu : 0 };
+	struct sock_fprog prog = { .len = 1, .filter = &insn };
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
+enum tb_err tb_net_open_raw(struct tb_net *n, uint32_t dut, struct tb_diag *d)
+{
+	char text[16];
+	if (n->have_raw)
+		return TB_OK;
+	if (!tb_scope_contains(n->scope, dut)) {
+		tb_ipv4_format(dut, text);
+		snprintf(n->raw_note, sizeof n->raw_note, "no raw socket: %s is outside the lab scope",
+			 text);
+		return tb_diag_set(d, TB_E_SCOPE, "%s", n->raw_note);
+	}
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0) {
+		snprintf(n->raw_note, sizeof n->raw_note, "no raw socket (needs CAP_NET_RAW): %s",
+			 strerror(errno));
+		return tb_diag_set(d, TB_E_IO, "%s", n->raw_note);
+	}
+	/* Deaf until a sweep; then a deep queue for 65535 replies arriving at
+	 * line rate (FORCE needs CAP_NET_ADMIN, which we still hold here). */
+	int rcv = 8 << 20;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(dut) };
+	if (raw_filter(fd, 0) != 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		snprintf(n->raw_note, sizeof n->raw_note, "no raw socket: %s", strerror(errno));
+		close(fd);
+		return tb_diag_set(d, TB_E_IO, "%s", n->raw_note);
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
+	n->raw_fd = fd;
+	n->have_raw = 1;
+	snprintf(n->raw_note, sizeof n->raw_note, "raw socket open");
+	return TB_OK;
+}
+
+void tb_net_close_raw(struct tb_net *n)
+{
+	if (n->have_raw)
+		close(n->raw_fd);
+	n->raw_fd = -1;
+	n->have_raw = 0;
+}
+
+void tb_net_raw_listen(struct tb_net *n, int on)
+{
+	if (n->have_raw)
+		(void)raw_filter(n->raw_fd, on);
+}
+
+enum tb_err tb_net_raw_send(struct tb_net *n, uint32_t addr, uint16_t port, const void *seg, size_t len,
+			    struct tb_diag *d)
+{
+	if (!n->have_raw)
+		return tb_diag_set(d, TB_E_IO, "%s", n->raw_note);
+	enum tb_err e = permit_probe(n, addr, port, d);
+	if (e)
+		return e;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(addr) };
+	if (sendto(n->raw_fd, seg, len, 0, (struct sockaddr *)&sa, sizeof sa) == (ssize_t)len)
+		return TB_OK;
+	int err = errno;
+	if (err == ENOBUFS || err == EAGAIN)
+		return tb_diag_set(d, TB_E_TOOBIG, "raw send to port %u: %s", port, strerror(err));
+	return tb_diag_set(d, TB_E_IO, "raw send to port %u: %s", port, strerror(err));
+}
+
+/* Batches larger than this are sent in several calls. */
+#define RAW_BATCH_MAX 64
+
+enum tb_err tb_net_raw_send_many(struct tb_net *n, uint32_t addr, const uint16_t *ports,
+				 const uint8_t *segs, size_t len, size_t count, size_t *sent,
+				 struct tb_diag *d)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(addr) };
+	struct mmsghdr m[RAW_BATCH_MAX];
+	struct iovec iov[RAW_BATCH_MAX];
+	*sent = 0;
+	if (!n->have_raw)
+		return tb_diag_set(d, TB_E_IO, "%s", n->raw_note);
+	while (*sent < count) {
+		size_t k = 0, base = *sent;
+		for (; k < RAW_BATCH_MAX && base + k < count; k++) {
+			enum tb_err e = permit_probe(n, addr, ports[base + k], d);
+			if (e)
+				return e; /* the earlier ones were sent: *sent says so */
+			iov[k] = (struct iovec){ .iov_base = (void *)(segs + (base + k) * len),
+						 .iov_len = len };
+			m[k] = (struct mmsghdr){ .msg_hdr = { .msg_name = &sa,
+							      .msg_namelen = sizeof sa,
+							      .msg_iov = &iov[k],
+							      .msg_iovlen = 1 } };
+		}
+		int r = sendmmsg(n->raw_fd, m, (unsigned)k, 0);
+		if (r > 0)
+			*sent += (size_t)r;
+		if (r == (int)k)
+			continue;
+		int err = r < 0 ? errno : ENOBUFS;
+		if (r >= 0 || err == ENOBUFS || err == EAGAIN)
+			return tb_diag_set(d, TB_E_TOOBIG, "raw send: %s", strerror(err));
+		return tb_diag_set(d, TB_E_IO, "raw send: %s", strerror(err));
+	}
+	return TB_OK;
 }

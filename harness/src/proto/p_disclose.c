@@ -135,8 +135,10 @@ unsigned tb_disc_kinds(const char *key, const char *value)
 		k |= 1u << TB_DISC_MAC;
 	if (key_has(key, "serial"))
 		k |= 1u << TB_DISC_SERIAL;
-	if (key_has(key, "version") || key_has(key, "firmware") ||
-	    tb_version_tokens((const uint8_t *)value, strlen(value), tok, 1))
+	/* A protocol's own version (tls-version: TLS1.3) names no product. */
+	int protocol_key = strncasecmp(key, "tls-", 4) == 0;
+	if (!protocol_key && (key_has(key, "version") || key_has(key, "firmware") ||
+			      tb_version_tokens((const uint8_t *)value, strlen(value), tok, 1)))
 		k |= 1u << TB_DISC_VERSION;
 	if (key_has(key, "model") || key_has(key, "sysObjectID") || key_has(key, "manufacturer"))
 		k |= 1u << TB_DISC_MODEL;

@@ -73,6 +73,11 @@ static void dut_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 		snprintf(buf, sizeof buf, "%s/%u", a, p->scope.v[i].prefix);
 		tb_xml_attr(xmlNewChild(ln, NULL, X("scope"), NULL), "cidr", buf);
 	}
+	for (size_t i = 0; i < p->scope.n6; i++) { /* IPv6 entries (net/scope.h) */
+		char c6[TB_ADDR_TEXT];
+		tb_cidr6_format(&p->scope.v6[i], c6);
+		tb_xml_attr(xmlNewChild(ln, NULL, X("scope"), NULL), "cidr", c6);
+	}
 }
 
 static void bytes_child(xmlNodePtr parent, const char *name, const uint8_t *buf, size_t kept,

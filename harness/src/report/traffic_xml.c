@@ -106,14 +106,17 @@ static void windows_dom(const struct tb_analysis *a, xmlNodePtr t)
 	}
 }
 
-/* Who the connections were with: transport, peer (and its DNS name), the
- * service port when there is one (port: NULL for probes), initiator. */
-static void endpoint_attrs(const struct tb_analysis *a, uint8_t proto, uint32_t peer,
+/* Who the connections were with: transport, peer (IPv4 or IPv6 text, and
+ * its DNS name), the service port when there is one (port: NULL for
+ * probes), initiator. */
+static void endpoint_attrs(const struct tb_analysis *a, uint8_t proto, int v6, uint32_t peer,
 			   const uint16_t *port, uint8_t init, xmlNodePtr n)
 {
+	char ip[TB_AN_ADDR_TEXT];
 	xmlNewProp(n, X("transport"), X(proto == 6 ? "tcp" : proto == 17 ? "udp" : "other"));
-	ipattr(n, "peer", peer);
-	const char *name = tb_analysis_peer_name(a, peer);
+	tb_analysis_peer_format(a, v6, peer, ip);
+	xmlNewProp(n, X("peer"), X(ip));
+	const char *name = tb_analysis_peer_name(a, v6, peer);
 	if (name)
 		tb_xml_attr(n, "peer-name", name);
 	if (port)
@@ -123,7 +126,7 @@ static void endpoint_attrs(const struct tb_analysis *a, uint8_t proto, uint32_t 
 
 static void key_attrs(const struct tb_analysis *a, const struct tb_flow_key *k, xmlNodePtr n)
 {
-	endpoint_attrs(a, k->proto, k->peer, &k->port, k->init, n);
+	endpoint_attrs(a, k->proto, k->v6, k->peer, &k->port, k->init, n);
 }
 
 static void flow_dom(const struct tb_analysis *a, const struct tb_flow *f, xmlNodePtr t)
@@ -149,7 +152,7 @@ static void flow_dom(const struct tb_analysis *a, const struct tb_flow *f, xmlNo
 static void probe_dom(const struct tb_analysis *a, const struct tb_probe *p, xmlNodePtr t)
 {
 	xmlNodePtr n = xmlNewChild(t, NULL, X("probes"), NULL);
-	endpoint_attrs(a, p->proto, p->peer, NULL, p->init, n);
+	endpoint_attrs(a, p->proto, p->v6, p->peer, NULL, p->init, n);
 	tb_xml_attr_u(n, "connections", p->connections);
 	char ports[16];
 	snprintf(ports, sizeof ports, "%u-%u", (unsigned)p->port_lo, (unsigned)p->port_hi);
@@ -257,6 +260,8 @@ static void loss_attrs(const struct tb_analysis *a, uint64_t kernel_dropped, xml
 	tb_xml_attr_u(s, "telnet-untracked", l->telnet_untracked);
 	tb_xml_attr_u(s, "secrets-overflow", l->secrets_dropped);
 	tb_xml_attr_u(s, "probes-overflow", l->probes_dropped);
+	if (l->peers6_dropped)
+		tb_xml_attr_u(s, "ipv6-peers-overflow", l->peers6_dropped);
 	xmlNewProp(s, X("cut-short"), X(l->cut_short ? "true" : "false"));
 	if (l->corrupt_frame) {
 		tb_xml_attr_u(s, "corrupt-at-frame", l->corrupt_frame);
@@ -273,14 +278,17 @@ static void traffic_fill(const struct tb_capture_info *ci, const struct tb_analy
 	if (!a)
 		return;
 	xmlNodePtr s = xmlNewChild(t, NULL, X("analysis"), NULL);
-	ipattr(s, "dut", a->dut);
+	char dut[16 + TB_AN_MAX_DUT6 * TB_AN_ADDR_TEXT];
+	tb_analysis_dut_format(a, dut, sizeof dut);
+	xmlNewProp(s, X("dut"), X(dut));
 	if (a->link >= 0)
 		tb_xml_attr(s, "link-type", tb_p_pkt_link_name(a->link));
 	tb_xml_attr_u(s, "frames", a->frames);
 	tb_xml_attr_u(s, "bytes", a->bytes);
 	tb_xml_attr_u(s, "dut-frames", a->dut_frames);
 	tb_xml_attr_u(s, "other-frames", a->other_frames);
-	tb_xml_attr_u(s, "non-ipv4-frames", a->non_ipv4);
+	tb_xml_attr_u(s, "ipv6-frames", a->ipv6);
+	tb_xml_attr_u(s, "non-ip-frames", a->non_ip);
 	tb_xml_attr_u(s, "undecodable-frames", a->undecodable);
 	tb_xml_attr_u(s, "fragments", a->fragments);
 	tb_xml_attr_u(s, "connections", a->connections);

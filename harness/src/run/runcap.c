@@ -2,6 +2,7 @@
 #include "run/runcap.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ int tb_runcap_begin(struct tb_runcap *rc, const struct tb_profile *p, const char
 	struct tb_diag d = { 0 };
 	memset(rc, 0, sizeof *rc);
 	rc->dut = p->address;
+	rc->profile = p;
 	rc->observe_s = p->observe_seconds;
 	rc->info.interface = p->interface;
 	if (tb_capture_start(&rc->cap, p->interface, p->address, outdir, user) == TB_OK) {
@@ -60,6 +62,19 @@ void tb_runcap_observe(struct tb_runcap *rc, int which, volatile sig_atomic_t *s
 	rc->win_end[which] = tb_wall_now();
 }
 
+/* The DUT's IPv6 addresses: those in found (discovered and declared, see
+ * net6.h) when the runner gave them, else p's declared ones.  The traffic
+ * check takes the same (ctx->dut6), so both judge the same frames. */
+static void add_dut6(struct tb_analysis *a, const struct tb_net6_found *found,
+		     const struct tb_profile *p)
+{
+	const struct tb_addr *v = found ? found->addr : p ? p->address6 : NULL;
+	size_t n = found ? found->n : p ? p->naddress6 : 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].family == AF_INET6)
+			(void)tb_analysis_add_dut6(a, v[i].u.v6);
+}
+
 static void hash_file(struct tb_runcap *rc)
 {
 	if (tb_file_sha256(rc->cap.path, rc->info.sha256, &rc->info.bytes) == TB_OK)
@@ -76,6 +91,7 @@ void tb_runcap_end(struct tb_runcap *rc)
 	rc->info.received = rc->cap.received;
 	rc->info.dropped = rc->cap.dropped;
 	rc->an = tb_analysis_new(rc->dut);
+	add_dut6(rc->an, rc->found6, rc->profile);
 	static const char *const labels[2] = { "idle-before", "idle-after" };
 	for (int i = 0; i < 2; i++)
 		if (rc->win_start[i] > 0)

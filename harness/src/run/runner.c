@@ -2,6 +2,7 @@
 #include "run/runner.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,10 @@
 #include "run/handback.h"
 #include "base/mkdirs.h"
 #include "net/net.h"
+#include "net/net6.h"
 #include "capture/priv.h"
 #include "run/runcap.h"
+#include "check/surface.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -236,6 +239,19 @@ static unsigned char *selection(const struct tb_suite *suite, const struct tb_ru
 	return sel;
 }
 
+/* Open IPv6 discovery's socket when the profile asks for discovery, or
+ * say in found->how why there is none. */
+static void dut6_open(struct tb_net6_disc *s, const struct tb_profile *p, struct tb_net6_found *found)
+{
+	struct tb_diag d = { 0 };
+	if (!p->discover_ipv6)
+		snprintf(found->how, sizeof found->how, "not run: %s",
+			 tb_scope_has_v6(&p->scope) ? "dut.discover-ipv6 is false"
+						    : "lab.scope has no IPv6 prefix");
+	else if (tb_net6_disc_open(s, p->interface, &d) != TB_OK)
+		snprintf(found->how, sizeof found->how, "not run: %s", d.msg);
+}
+
 /* The run itself, in this process. */
 static int run_here(const struct tb_suite *suite, const struct tb_profile *profile,
 		    const struct tb_decisions *decisions, const struct tb_run_opts *opts)
@@ -251,7 +267,12 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 			      .profile = profile,
 			      .outdir = opts->outdir,
 			      .now = time(NULL) };
-	tb_net_init(&ctx.net, &profile->scope, profile->rate_limit, (int)profile->connect_timeout_ms);
+	/* Link-local scope entries mean the lab interface's link. */
+	ctx.scope = profile->scope;
+	tb_scope_bind_zone(&ctx.scope, if_nametoindex(profile->interface));
+	tb_net_init(&ctx.net, &ctx.scope, profile->rate_limit, (int)profile->connect_timeout_ms);
+	struct tb_surface surface = { 0 };
+	ctx.surface = &surface;
 	struct tb_result *results = tb_xcalloc(suite->ncases ? suite->ncases : 1, sizeof *results);
 	tb_utc_now(started);
 	struct tb_run_info ri = { .suite = suite,
@@ -276,6 +297,14 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	stop_requested = 0;
 
 	int rc = TB_EXIT_USAGE;
+	/* The exposure case's SYN sweep's raw socket needs CAP_NET_RAW: opened
+	 * now, before the drop, or noted as unavailable (the sweep then uses
+	 * connect() and its evidence says why). */
+	(void)tb_net_open_raw(&ctx.net, profile->address, NULL);
+	/* IPv6 discovery's raw ICMPv6 socket needs CAP_NET_RAW too: opened
+	 * before the drop, used after the "before" observation window. */
+	struct tb_net6_disc disc6 = { .fd = -1 };
+	dut6_open(&disc6, profile, &ctx.dut6);
 	/* Capture first, then give up privileges, before any device byte. */
 	struct tb_runcap rcap;
 	if (tb_runcap_begin(&rcap, profile, opts->outdir, opts->user, opts->quiet) != 0) {
@@ -292,6 +321,16 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	    tb_junit_write(&ri, opts->junit_path, &d) != TB_OK)
 		goto write_failed;
 	tb_runcap_observe(&rcap, 0, &stop_requested, opts->quiet);
+	tb_net6_find_dut(&disc6, &ctx.net, (int)profile->connect_timeout_ms, profile->address6,
+			 profile->naddress6, &ctx.dut6);
+	tb_net6_disc_close(&disc6);
+	rcap.found6 = &ctx.dut6; /* the report's traffic analysis: the DUT's IPv6 addresses */
+	if (!opts->quiet && tb_scope_has_v6(&profile->scope)) {
+		char found[1024];
+		tb_net6_found_describe(&ctx.dut6, found, sizeof found);
+		fprintf(stderr, "trustbench: the device's IPv6 addresses: %s [%s]\n", found,
+			ctx.dut6.how);
+	}
 	unsigned counts[TB_V_COUNT] = { 0 };
 	int64_t run_t0 = tb_now_ms();
 	/* Two passes: the cases that judge the whole capture come last, after
@@ -340,6 +379,9 @@ write_failed : {
 }
 out:
 	tb_runcap_free(&rcap);
+	tb_surface_free(&surface);
+	tb_net6_disc_close(&disc6);
+	tb_net_close_raw(&ctx.net);
 	for (size_t i = 0; i < ri.nresults; i++)
 		tb_result_cleanup(&results[i]);
 	free(results);

@@ -4,6 +4,7 @@
 # handed to the device before its `unshare -n` has run, or it stays in the
 # harness namespace and the device waits for it in vain ("never arrived").
 # A slow `unshare` wrapper first in PATH makes that window a second wide.
+# Then the lab's IPv6 and the devices' UDP services (lab-ipv6.py).
 # Usage: harness/tests/integration/lab-setup.sh [PATH/TO/refdevice]
 # The last line is "N passed, N failed".
 set -uo pipefail
@@ -34,6 +35,22 @@ if [ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$out" | tail -1)" = reached ]; then
   ok "slow namespace start: the lab comes up and the device answers ($((SECONDS - start)) s)"
 else
   bad "slow namespace start: exit $rc: $(printf '%s\n' "$out" | grep lab.sh | head -2)"
+fi
+
+# IPv6 on the lab links (2001:2::/48 and link-local only, nothing else on
+# the wire) and the devices' UDP and IPv6-only services (fixtures/refdevice/refudp.c).
+out=$(timeout 120 "$root/fixtures/lab/lab.sh" run --refdevice "$refdevice" --only legacy \
+  --only hardened -- python3 "$here/lab-ipv6.py" 2>&1)
+rc=$?
+n=0
+while IFS= read -r line; do
+  case $line in
+    "ok   "*) ok "${line#ok   }"; n=$((n + 1)) ;;
+    "FAIL "*) bad "${line#FAIL }"; n=$((n + 1)) ;;
+  esac
+done <<<"$out"
+if [ "$rc" -ne 0 ] || [ "$n" -lt 15 ]; then
+  bad "lab-ipv6.py: exit $rc after $n of 15 assertions: $(printf '%s\n' "$out" | grep -v '^ok' | tail -3)"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -63,6 +63,26 @@ case "$login" in *root/xmhdipc*) ok "legacy: the confirmed telnet login is named
 ev=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-2']//*[local-name()='file']/@path)")
 sum=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-2']//*[local-name()='file']/@sha256)")
 expect_eq "legacy: evidence file digest matches" "$sum" "$(sha256sum "$work/legacy/$ev" 2>/dev/null | cut -d' ' -f1)"
+# The lab's user-namespace root holds CAP_NET_RAW: the sweep is the raw SYN one, and it
+# leaves nothing half-open (each SYN-ACK gets our kernel's RST, none is retransmitted).
+method=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-2']//*[local-name()='note'][@label='method'])")
+case "$method" in "raw SYN sweep"*) ok "legacy: the sweep was the raw SYN one" ;;
+  *) bad "legacy: sweep method: $method" ;; esac
+if command -v tshark >/dev/null; then
+  cap=$work/legacy/evidence/capture.pcap
+  # The sweep's one local port: the source of most SYNs.
+  sport=$(tshark -r "$cap" -Y 'ip.dst==198.18.1.10 && tcp.flags.syn==1 && tcp.flags.ack==0' \
+    -T fields -e tcp.srcport 2>/dev/null | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+  synack=$(tshark -r "$cap" -Y "ip.src==198.18.1.10 && tcp.dstport==${sport:-0} && tcp.flags.syn==1 && tcp.flags.ack==1" \
+    -T fields -e tcp.srcport 2>/dev/null | sort -u)
+  rst=$(tshark -r "$cap" -Y "ip.dst==198.18.1.10 && tcp.srcport==${sport:-0} && tcp.flags.reset==1" \
+    -T fields -e tcp.dstport 2>/dev/null | sort -u)
+  expect_eq "legacy: the sweep's SYN-ACKs, one per open port" \
+    "$(cut -f1 "$work/legacy/$ev" 2>/dev/null | sort -u | tr '\n' ' ')" "$(echo "$synack" | sort -u | tr '\n' ' ')"
+  expect_eq "legacy: each of them reset by our kernel" "$synack" "$rst"
+  expect_eq "legacy: none retransmitted (nothing half-open)" 0 "$(tshark -r "$cap" \
+    -Y "ip.src==198.18.1.10 && tcp.dstport==${sport:-0} && tcp.analysis.retransmission" 2>/dev/null | wc -l)"
+fi
 
 echo "# hardened device: must pass 5.1-1 and 5.6-1"
 run_tb "$work/hardened" profiles/refdevice-hardened.yaml --only "$AUTOMATED"
@@ -82,7 +102,7 @@ run_tb "$work/full" profiles/refdevice-hardened.yaml
 expect_eq "full: exit code 3 (awaiting examiners)" 3 "$rc"
 R=$work/full/report.xml
 valid "$R"
-expect_eq "full: 109 results" 109 "$(xp "$R" "count(//*[local-name()='result'])")"
+expect_eq "full: 110 results" 110 "$(xp "$R" "count(//*[local-name()='result'])")"
 expect_eq "full: no examiner case passes by default" 0 \
   "$(xp "$R" "count(//*[local-name()='result'][@check='examiner'][@verdict='pass'])")"
 expect_eq "full: N/A from the ICS carries the justification" not-applicable "$(verdict "$R" 5.3-14-1)"
@@ -393,6 +413,53 @@ print(n)' "$work/short/evidence/capture.pcap" 2>/dev/null)
 if [ -n "$recv" ] && [ "$recv" -gt 0 ] && [ "$((recv - drop))" = "$inpcap" ]; then
   ok "capture: kernel-received $recv - kernel-dropped $drop = $inpcap packets in the file"
 else bad "capture: kernel-received '$recv' - kernel-dropped '$drop' but $inpcap packets in the file"; fi
+
+echo "# attack surface (issue 11): UDP, service identity, amplification, disclosure"
+SURFACE=5.6-1-2,5.6-1-3,5.6-2-2
+run_tb "$work/as-leg" profiles/refdevice-legacy.yaml --only "$SURFACE"
+R=$work/as-leg/report.xml
+valid "$R"
+reason() { xp "$1" "string(//*[local-name()='result'][@id='$2']/*[local-name()='reason'])"; }
+expect_eq "legacy: 5.6-1-2 judges TCP and UDP" fail "$(verdict "$R" 5.6-1-2)"
+case "$(reason "$R" 5.6-1-2)" in *"UDP 1900 (undeclared ssdp), 5683 (undeclared coap)"*)
+  ok "legacy: the undeclared SSDP and CoAP services fail 5.6-1-2" ;;
+  *) bad "legacy: 5.6-1-2 reason: $(reason "$R" 5.6-1-2)" ;; esac
+U=$work/as-leg/evidence/5.6-1-2/udp-ports.tsv
+if grep -q "^161	open	snmp" "$U"; then ok "legacy: the declared SNMP agent is found and identified"
+else bad "legacy: udp-ports.tsv lacks 161 snmp: $(head -5 "$U" 2>/dev/null)"; fi
+T=$work/as-leg/evidence/5.6-1-2/open-ports.tsv
+if grep -q "^5000	undeclared	-	upnp	" "$T" && grep -q "^22	ssh	-	ssh	dropbear" "$T"; then
+  ok "legacy: TCP ports identified (5000 upnp, 22 dropbear)"
+else bad "legacy: open-ports.tsv: $(tr '\n' '|' < "$T" 2>/dev/null)"; fi
+expect_eq "legacy: 5.6-1-3 amplification" fail "$(verdict "$R" 5.6-1-3)"
+case "$(reason "$R" 5.6-1-3)" in *"udp/1900 ssdp"*"in 13 datagrams"*) ok "legacy: the SSDP reflector is measured (13 datagrams)" ;;
+  *) bad "legacy: amplification reason: $(reason "$R" 5.6-1-3)" ;; esac
+used=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-3']//*[local-name()='note'][@label='udp sweep'])")
+case "$used" in *"test case 5.6-1-2"*) ok "legacy: amplification measures 5.6-1-2's sweep, not a second one" ;;
+  *) bad "legacy: amplification did not reuse the sweep: $used" ;; esac
+ev=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-3']//*[local-name()='file'][contains(@path,'amplification.tsv')]/@path)")
+sum=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-3']//*[local-name()='file'][contains(@path,'amplification.tsv')]/@sha256)")
+expect_eq "legacy: amplification.tsv digest matches" "$sum" "$(sha256sum "$work/as-leg/$ev" 2>/dev/null | cut -d' ' -f1)"
+expect_eq "legacy: 5.6-2-2 disclosure" fail "$(verdict "$R" 5.6-2-2)"
+D=$work/as-leg/evidence/5.6-2-2/disclosures.tsv
+if grep -q "serialNumber	LEG-0001	UPnP description, tcp/5000	serial	UNDECLARED" "$D"; then
+  ok "legacy: the serial number in the UPnP description fails 5.6-2-2"
+else bad "legacy: disclosures.tsv lacks the serial: $(grep -c . "$D" 2>/dev/null) lines"; fi
+if grep -q "^udp	161	snmp	sysDescr	.*firmware 1.0.3.*	version	UNDECLARED" "$D"; then
+  ok "legacy: the SNMP sysDescr firmware version is an undeclared disclosure"
+else bad "legacy: disclosures.tsv lacks sysDescr"; fi
+run_tb "$work/as-hrd" profiles/refdevice-hardened.yaml --only "$SURFACE"
+R=$work/as-hrd/report.xml
+valid "$R"
+expect_eq "hardened: exit 0 on the attack-surface cases" 0 "$rc"
+expect_eq "hardened: 5.6-1-2 (TCP and UDP as declared)" pass "$(verdict "$R" 5.6-1-2)"
+case "$(reason "$R" 5.6-1-2)" in *"open UDP ports"*"UDP cannot prove"*) ok "hardened: the PASS says UDP cannot prove absence" ;;
+  *) bad "hardened: 5.6-1-2 reason: $(reason "$R" 5.6-1-2)" ;; esac
+if grep -q "^161	open	snmp	.*	yes" "$work/as-hrd/evidence/5.6-1-2/udp-ports.tsv"; then
+  ok "hardened: SNMPv3 answers but needs credentials"
+else bad "hardened: udp-ports.tsv: $(grep '^161' "$work/as-hrd/evidence/5.6-1-2/udp-ports.tsv")"; fi
+expect_eq "hardened: 5.6-1-3 nothing amplifies" pass "$(verdict "$R" 5.6-1-3)"
+expect_eq "hardened: 5.6-2-2 discloses only what it declares" pass "$(verdict "$R" 5.6-2-2)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

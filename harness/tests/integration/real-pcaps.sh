@@ -12,10 +12,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 TB=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$root"
+export TRUSTBENCH_DATADIR=$root # the schema for analyze --out and validate, wherever the binary is
 XSD=reports/schema/trustbench-report.xsd
 PCAPS=${TB_REAL_PCAPS:-fixtures/pcaps/real} # TB_REAL_PCAPS: check a fresh set from make-real-pcaps.sh
 DEV=198.18.20.10   # the device in every capture
 PEER=198.18.20.1   # the lab peer: client of the device's servers, server to its clients
+DEV6=2001:2:0:20::10 # the same over IPv6 (ipv6.pcap)
+PEER6=2001:2:0:20::1
 work=$(mktemp -d)
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
 passed=0
@@ -33,18 +36,20 @@ el() { # element name, namespace-free
   echo "*[local-name()='$1']"
 }
 
-# analyze NAME DUT: analyse fixtures/pcaps/real/NAME.pcap with DUT as the
-# device; sets T to the traffic.xml.
+# analyze NAME DUT [DUT2]: analyse fixtures/pcaps/real/NAME.pcap with DUT
+# (and DUT2: another address of the device) as the device; sets T to the
+# traffic.xml.
 analyze() {
-  local out=$work/$1-${2//./_}
+  local out=$work/$1-${2//[.:]/_}${3:+-${3//[.:]/_}}
   T=$out/traffic.xml
-  if "$TB" analyze "$PCAPS/$1.pcap" --dut "$2" --out "$out" >"$out.log" 2>&1 && [ -s "$T" ]; then
-    ok "$1 (DUT $2): analyze succeeds"
+  if "$TB" analyze "$PCAPS/$1.pcap" --dut "$2" ${3:+--dut "$3"} --out "$out" >"$out.log" 2>&1 &&
+    [ -s "$T" ]; then
+    ok "$1 (DUT $2${3:+ $3}): analyze succeeds"
   else
-    bad "$1 (DUT $2): analyze failed: $(head -3 "$out.log")"
+    bad "$1 (DUT $2${3:+ $3}): analyze failed: $(head -3 "$out.log")"
   fi
-  if xmllint --noout --schema "$XSD" "$T" 2>/dev/null; then ok "$1 (DUT $2): traffic.xml validates"
-  else bad "$1 (DUT $2): traffic.xml does not validate"; fi
+  if xmllint --noout --schema "$XSD" "$T" 2>/dev/null; then ok "$1 (DUT $2${3:+ $3}): traffic.xml validates"
+  else bad "$1 (DUT $2${3:+ $3}): traffic.xml does not validate"; fi
 }
 count() { # xpath-predicate-free element and predicate, e.g. secret "[@sender='dut']"
   xp "$T" "count(//$(el "$1")$2)"
@@ -72,7 +77,7 @@ no_values_leak() { # name
 }
 
 echo "# the corpus"
-for f in ssh ftp telnet mqtt http tls12 tls13; do
+for f in ssh ftp telnet mqtt http tls12 tls13 ipv6; do
   if [ -f "$PCAPS/$f.pcap" ]; then
     size=$(stat -c %s "$PCAPS/$f.pcap")
     if [ "$size" -lt 204800 ]; then ok "$f.pcap present, $size bytes (< 200 KiB)"
@@ -150,6 +155,53 @@ for v in 1.2 1.3; do
   expect_eq "$n: no cleartext protocol" 0 "$(count cleartext "")"
   expect_eq "$n: no secret (Basic credentials are inside TLS)" 0 "$(count secret "")"
 done
+
+# frame_of NAME ERE: the number of the first frame whose tcpdump line
+# matches ERE (tcpdump prints one line per frame, in capture order), so
+# the expected frame numbers come from another tool, not from trustbench.
+frame_of() {
+  tcpdump -nr "$PCAPS/$1.pcap" 2>/dev/null | grep -nE -m1 -- "$2" | cut -d: -f1
+}
+
+echo "# ipv6: over IPv6 only; vsftpd (listen_ipv6) on the device, ftp login from the peer;"
+echo "#       mosquitto on the peer, the device's CONNECT with user name and password"
+user_frame=$(frame_of ipv6 "FTP: USER ")
+pass_frame=$(frame_of ipv6 "FTP: PASS ")
+connect_frame=$(frame_of ipv6 "IP6 ${DEV6}\.[0-9]+ > ${PEER6}\.1883: Flags \[P")
+for dut in "$DEV6" "$DEV $DEV6"; do
+  # shellcheck disable=SC2086 # two addresses: the IPv4 one and the IPv6 one
+  analyze ipv6 $dut
+  what="ipv6 (DUT $dut)"
+  expect_eq "$what: every frame decoded as IPv6" 0 "$(xp "$T" "string(//$(el analysis)/@non-ip-frames)")"
+  expect_eq "$what: no undecodable frame (one MLD report has a hop-by-hop header)" 0 \
+    "$(xp "$T" "string(//$(el analysis)/@undecodable-frames)")"
+  expect_eq "$what: cleartext ftp" 1 "$(count cleartext "[@protocol='ftp']")"
+  expect_eq "$what: cleartext mqtt" 1 "$(count cleartext "[@protocol='mqtt']")"
+  expect_eq "$what: the ftp session to port 21 is with the IPv6 peer" "$PEER6" \
+    "$(xp "$T" "string(//$(el flow)[@port='21'][@protocol='ftp']/@peer)")"
+  expect_eq "$what: the device's connection to 1883 is mqtt, to the IPv6 peer" "$PEER6" \
+    "$(xp "$T" "string(//$(el flow)[@port='1883'][@initiator='dut'][@protocol='mqtt']/@peer)")"
+  expect_secret "$what" ftp-user peer c 6
+  expect_secret "$what" ftp-password peer C 13
+  expect_secret "$what" mqtt-user dut r 9
+  expect_secret "$what" mqtt-password dut m 16
+  expect_eq "$what: ftp-user at frame $user_frame (tcpdump's USER)" "$user_frame" \
+    "$(xp "$T" "string(//$(el secret)[@kind='ftp-user']/@frames)")"
+  expect_eq "$what: ftp-password at frame $pass_frame (tcpdump's PASS)" "$pass_frame" \
+    "$(xp "$T" "string(//$(el secret)[@kind='ftp-password']/@frames)")"
+  expect_eq "$what: mqtt-password at frame $connect_frame (the device's first payload to 1883)" \
+    "$connect_frame" "$(xp "$T" "string(//$(el secret)[@kind='mqtt-password']/@frames)")"
+  expect_eq "$what: the ftp password's flow names the IPv6 peer" "[$PEER6]:21/tcp" \
+    "$(xp "$T" "string(//$(el secret)[@kind='ftp-password']/@flow)")"
+  no_values_leak "$what"
+  if "$TB" validate "$T" >"$T.validate" 2>&1; then ok "$what: trustbench validate accepts traffic.xml"
+  else bad "$what: trustbench validate: $(head -3 "$T.validate")"; fi
+done
+# With only its IPv4 address, the IPv6 frames are not the device's.
+analyze ipv6 "$DEV"
+expect_eq "ipv6 (DUT $DEV only): no secret" 0 "$(count secret "")"
+expect_eq "ipv6 (DUT $DEV only): the IPv6 frames are counted as such" \
+  "$(tcpdump -nr "$PCAPS/ipv6.pcap" 2>/dev/null | wc -l)" "$(xp "$T" "string(//$(el analysis)/@ipv6-frames)")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

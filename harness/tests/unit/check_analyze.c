@@ -52,7 +52,8 @@ START_TEST(legacy_cleartext_and_secrets)
 		ck_assert_int_eq(tok->k.init, TB_INIT_DUT);
 		ck_assert_int_eq(tok->k.app, TB_APP_HTTP);
 		ck_assert_uint_eq(tok->k.port, 80);
-		ck_assert_str_eq(tb_analysis_peer_name(a, tok->k.peer), "cloud.trustbench.lab");
+		ck_assert_str_eq(tb_analysis_peer_name(a, tok->k.v6, tok->k.peer),
+				 "cloud.trustbench.lab");
 		ck_assert_uint_eq(a->fragments, 2);
 		tb_analysis_free(a);
 	}
@@ -87,7 +88,8 @@ START_TEST(edge_frames_counted_not_fatal)
 {
 	struct tb_analysis *a = load("fixtures/pcaps/edge.pcap");
 	ck_assert_uint_eq(a->undecodable, 3);
-	ck_assert_uint_eq(a->non_ipv4, 1);
+	ck_assert_uint_eq(a->non_ip, 1); /* ARP */
+	ck_assert_uint_eq(a->ipv6, 0);
 	tb_analysis_free(a);
 }
 END_TEST

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check/chk_default_credentials_internal.h"
-#include "check/chk_tcp_exposure_internal.h"
+#include "check/chk_exposure_internal.h"
 #include "result/result.h"
 #include "suites.h"
 
@@ -184,7 +184,7 @@ END_TEST
 Suite *checks_suite(void)
 {
 	Suite *s = suite_create("checks");
-	TCase *tc = tcase_create("tcp-exposure");
+	TCase *tc = tcase_create("exposure");
 	tcase_add_test(tc, ports_valid);
 	tcase_add_test(tc, ports_invalid);
 	tcase_add_test(tc, ports_trailing_comma);

@@ -33,6 +33,8 @@ START_TEST(kinds_of_real_items)
 	ck_assert_uint_eq(tb_disc_kinds("LOCATION", "http://198.18.1.10:5000/rootDesc.xml"), 0);
 	ck_assert_uint_eq(tb_disc_kinds("banner", "HTTP/1.1 400 Bad Request"), 0);
 	ck_assert_uint_eq(tb_disc_kinds("ST", "upnp:rootdevice"), 0);
+	ck_assert_uint_eq(tb_disc_kinds("tls-version", "TLS1.3"), 0);
+	ck_assert_uint_eq(tb_disc_kinds("version", "ntpd 4.2.8p15@1.3728-o"), K(VERSION));
 	/* Not a MAC: too long a hex run, or mixed separators. */
 	ck_assert_uint_eq(tb_disc_kinds("x", "02:00:5e:10:00:01:77") & K(MAC), 0);
 	ck_assert_uint_eq(tb_disc_kinds("x", "02:00-5e:10:00:01") & K(MAC), 0);

@@ -225,7 +225,8 @@ START_TEST(scope_errors)
 		   "\"198.18.1.1/24\"", "lab.scope[1]: '198.18.1.1/24' has host bits set beyond /24");
 	EXPECT_ERR(subst("\"198.18.1.0/24\"", "\"198.18.1.0/33\""), "\"198.18.1.0/33\"",
 		   "prefix length must be 0..32");
-	EXPECT_ERR(subst("\"198.18.1.0/24\"", "\"fd00::1\""), "\"fd00::1\"", "is not an IPv4 address");
+	EXPECT_ERR(subst("\"198.18.1.0/24\"", "\"198.18.1.0/24x\""), "\"198.18.1.0/24x\"",
+		   "prefix length must be 0..32");
 	EXPECT_ERR(subst("[\"198.18.1.0/24\"]", "[]"), "[]", "lab.scope is empty");
 	EXPECT_ERR(subst("[\"198.18.1.0/24\"]", "\"198.18.1.0/24\""), "\"198.18.1.0/24\"",
 		   "lab.scope must be a list, not a scalar");
@@ -235,7 +236,7 @@ END_TEST
 START_TEST(bad_address)
 {
 	EXPECT_ERR(subst("\"198.18.1.10\"", "\"fd00::10\""), "\"fd00::10\"",
-		   "dut.address 'fd00::10' is not an IPv4 address");
+		   "dut.address 'fd00::10' is not an IPv4 address (IPv6 addresses go in dut.address6)");
 	EXPECT_ERR(subst("\"198.18.1.10\"", "\"198.18.01.10\""), "\"198.18.01.10\"",
 		   "is not an IPv4 address");
 	/* Missing dut key: reported at the dut mapping. */
@@ -311,6 +312,18 @@ START_TEST(services_errors)
 	ck_assert_uint_eq(p->nservices, 2);
 	tb_profile_free(p);
 	free(t);
+	/* What a service declares it discloses before authentication. */
+	t = subst("protocol: \"dns\",", "protocol: \"dns\", discloses: [\"version\", \"mac\"],");
+	p = load_ok(t);
+	ck_assert_uint_eq(p->services[1].discloses, (1u << TB_DISC_VERSION) | (1u << TB_DISC_MAC));
+	ck_assert_uint_eq(p->services[0].discloses, 0);
+	tb_profile_free(p);
+	free(t);
+	EXPECT_ERR(subst("protocol: \"dns\",",
+			 "protocol: \"dns\", discloses: [\"model\", \"firmware\"],"),
+		   "\"firmware\"", "service discloses: unknown kind 'firmware'");
+	EXPECT_ERR(subst("protocol: \"dns\",", "protocol: \"dns\", discloses: \"version\","),
+		   "\"version\"", "service discloses");
 }
 END_TEST
 
@@ -429,6 +442,123 @@ START_TEST(diag_file_after_semantic_error)
 }
 END_TEST
 
+/* base with an IPv6 scope and declared IPv6 addresses. */
+static char *with_ipv6(const char *scope, const char *dut_extra)
+{
+	char to[512];
+	snprintf(to, sizeof to, "[\"198.18.1.0/24\", %s]", scope);
+	char *t = subst("[\"198.18.1.0/24\"]", to);
+	if (!*dut_extra)
+		return t;
+	char a[512];
+	snprintf(a, sizeof a, "  address: \"198.18.1.10\"\n%s", dut_extra);
+	char *u = subst_in(t, "  address: \"198.18.1.10\"\n", a);
+	free(t);
+	return u;
+}
+
+START_TEST(ipv6_scope_and_addresses)
+{
+	char *t = with_ipv6("\"2001:2:0:1::/64\", \"fe80::/64\"",
+			    "  address6: [\"2001:2:0:1::10\", \"fe80::10\"]\n");
+	struct tb_profile *p = load_ok(t);
+	ck_assert_uint_eq(p->scope.n, 1);
+	ck_assert_uint_eq(p->scope.n6, 2);
+	ck_assert_uint_eq(p->scope.v6[0].prefix, 64);
+	ck_assert_uint_eq(p->naddress6, 2);
+	char out[TB_ADDR_TEXT];
+	tb_addr_format(&p->address6[0], out);
+	ck_assert_str_eq(out, "2001:2:0:1::10");
+	tb_addr_format(&p->address6[1], out);
+	ck_assert_str_eq(out, "fe80::10");
+	ck_assert_uint_eq(p->address6[1].scope_id, 0); /* bound at run time */
+	ck_assert_int_eq(p->discover_ipv6, 1);         /* default with an IPv6 prefix */
+	tb_profile_free(p);
+	free(t);
+	/* Discovery can be switched off; IPv4-only profiles do not discover. */
+	t = with_ipv6("\"2001:2:0:1::/64\"", "  discover-ipv6: false\n");
+	p = load_ok(t);
+	ck_assert_int_eq(p->discover_ipv6, 0);
+	ck_assert_uint_eq(p->naddress6, 0);
+	tb_profile_free(p);
+	free(t);
+	p = load_ok(base);
+	ck_assert_int_eq(p->discover_ipv6, 0);
+	ck_assert_uint_eq(p->scope.n6, 0);
+	tb_profile_free(p);
+	/* The loopback, when the scope names it. */
+	t = with_ipv6("\"::1\"", "  address6: [\"::1\"]\n");
+	p = load_ok(t);
+	ck_assert_uint_eq(p->naddress6, 1);
+	tb_profile_free(p);
+	free(t);
+}
+END_TEST
+
+START_TEST(ipv6_scope_refusals)
+{
+	/* Each refused at its scope entry, with the reason. */
+	EXPECT_ERR(with_ipv6("\"2001:2::/47\"", ""), "\"2001:2::/47\"",
+		   "lab.scope[1]: '2001:2::/47' is wider than /48");
+	EXPECT_ERR(with_ipv6("\"2001:db8::/32\"", ""), "\"2001:db8::/32\"",
+		   "lab.scope[1]: '2001:db8::/32' is outside the lab's IPv6 ranges (2001:2::/48, "
+		   "fe80::/10");
+	EXPECT_ERR(with_ipv6("\"2a00:1450:4001:81c::200e\"", ""), "\"2a00:1450",
+		   "is outside the lab's IPv6 ranges");
+	EXPECT_ERR(with_ipv6("\"fd00::/64\"", ""), "\"fd00::/64\"", "is outside the lab's IPv6 ranges");
+	EXPECT_ERR(with_ipv6("\"fe80::/10\"", ""), "\"fe80::/10\"", "is wider than /64");
+	EXPECT_ERR(with_ipv6("\"fe80::%tb-lab0/64\"", ""), "\"fe80::%", "names no zone");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::1/64\"", ""), "\"2001:2:0:1::1/64\"",
+		   "has host bits set beyond /64");
+	EXPECT_ERR(with_ipv6("\"::ffff:198.18.1.0/120\"", ""), "\"::ffff:", "write it as an IPv4 CIDR");
+	/* A link-local scope needs the lab interface for its zone. */
+	char *t = with_ipv6("\"fe80::/64\"", "");
+	char *u = subst_in(t, "  interface: \"tb-lab0\"\n", "");
+	free(t);
+	EXPECT_ERR(u, "scope:", "lab lacks required key 'interface'");
+}
+END_TEST
+
+START_TEST(ipv6_address_refusals)
+{
+	/* Each refused at its entry: which field and why. */
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"", "  address6: [\"2001:2:0:2::10\"]\n"),
+		   "\"2001:2:0:2::10\"",
+		   "dut.address6[0] 2001:2:0:2::10 is outside lab.scope: the harness may not touch it");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"",
+			     "  address6: [\"2001:2:0:1::10\", \"2001:db8::10\"]\n"),
+		   "\"2001:db8::10\"", "dut.address6[1] 2001:db8::10 is outside lab.scope");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"", "  address6: [\"fe80::10\"]\n"), "\"fe80::10\"",
+		   "dut.address6[0] fe80::10 is outside lab.scope");
+	EXPECT_ERR(with_ipv6("\"fe80::/64\"", "  address6: [\"fe80::10%tb-lab0\"]\n"), "\"fe80::10%",
+		   "write it without a zone");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"", "  address6: [\"::ffff:198.18.1.10\"]\n"),
+		   "\"::ffff:", "is IPv4-mapped: the IPv4 address belongs in dut.address");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"", "  address6: [\"198.18.1.10\"]\n"),
+		   "\"198.18.1.10\"]", "dut.address6[0] '198.18.1.10' is not an IPv6 address");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"", "  address6: [\"2001:2:0:1::10/64\"]\n"),
+		   "\"2001:2:0:1::10/64\"", "is not an IPv6 address");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"",
+			     "  address6: [\"2001:2:0:1::10\", \"2001:2:0:1:0::10\"]\n"),
+		   "\"2001:2:0:1:0::10\"", "dut.address6[1] 2001:2:0:1:0::10 is listed twice");
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"", "  address6: \"2001:2:0:1::10\"\n"),
+		   "\"2001:2:0:1::10\"", "dut.address6 must be a list");
+	/* ::1 only when the scope names it. */
+	EXPECT_ERR(with_ipv6("\"2001:2:0:1::/64\"", "  address6: [\"::1\"]\n"), "\"::1\"",
+		   "dut.address6[0] ::1 is outside lab.scope");
+	/* IPv6 addresses with no IPv6 scope at all. */
+	char *t = subst("  address: \"198.18.1.10\"\n",
+			"  address: \"198.18.1.10\"\n  address6: [\"2001:2:0:1::10\"]\n");
+	EXPECT_ERR(t, "\"2001:2:0:1::10\"", "is outside lab.scope");
+	t = subst("  address: \"198.18.1.10\"\n",
+		  "  address: \"198.18.1.10\"\n  discover-ipv6: true\n");
+	EXPECT_ERR_OFF(t, "discover-ipv6: true", 15,
+		       "dut.discover-ipv6 is true but lab.scope has no IPv6 prefix");
+	EXPECT_ERR_OFF(with_ipv6("\"2001:2:0:1::/64\"", "  discover-ipv6: \"yes\"\n"),
+		       "discover-ipv6: ", 15, "dut.discover-ipv6 must be true or false");
+}
+END_TEST
+
 Suite *profile_suite(void)
 {
 	Suite *s = suite_create("profile");
@@ -446,6 +576,9 @@ Suite *profile_suite(void)
 	tcase_add_test(tc, auth_errors);
 	tcase_add_test(tc, support_period_end);
 	tcase_add_test(tc, lookups);
+	tcase_add_test(tc, ipv6_scope_and_addresses);
+	tcase_add_test(tc, ipv6_scope_refusals);
+	tcase_add_test(tc, ipv6_address_refusals);
 	tcase_add_test(tc, top_level_errors);
 	tcase_add_test(tc, diag_file_after_semantic_error);
 	suite_add_tcase(s, tc);

@@ -63,10 +63,9 @@ static const char suite_text[] =
 						 GUIDE) GROUP("5.6-1", "R")
 					CASE("5.6-1-1", "conceptual", "5.6-1",
 					     "          uk-cop: [6]\n          ota: [12]\n", "examiner",
-					     GUIDE)
-						CASE("5.6-1-2", "functional", "5.6-1",
-						     "          uk-cop: [6]\n          ota: [12]\n",
-						     "tcp-exposure", "            ports: \"1-1024\"\n");
+					     GUIDE) CASE("5.6-1-2", "functional", "5.6-1",
+							 "          uk-cop: [6]\n          ota: [12]\n",
+							 "exposure", "            ports: \"1-1024\"\n");
 
 static const char profile_text[] =
 	"profile:\n"
