@@ -38,6 +38,7 @@
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/net.h"
+#include "net/net6.h"
 #include "net/synscan.h"
 #include "result/result.h"
 
@@ -152,6 +153,7 @@ struct open_port {
 
 struct sweep {
 	struct tb_ctx *ctx;
+	const struct tb_addr *v6; /* sweep this IPv6 address (connect() only); NULL: the IPv4 one */
 	int ep;
 	int spare; /* a socket whose connect was refused, for the next port; -1: none */
 	struct slot *slots;
@@ -240,11 +242,16 @@ static struct slot *free_slot(struct sweep *s)
  * (both go through epoll as usual). */
 static int settled_at_once(struct sweep *s, int fd, uint16_t port)
 {
-	int err = tb_net_connect_poll(fd, s->ctx->profile->address, port);
+	/* IPv6 connects are not reused: their state is read like any other. */
+	int err = s->v6 ? tb_net_connect_result(fd)
+			: tb_net_connect_poll(fd, s->ctx->profile->address, port);
 	if (err == 0 || err == EALREADY || err == EINPROGRESS)
 		return 0;
 	settled(s);
-	if (err == ECONNREFUSED) {
+	if (err == ECONNREFUSED && s->v6) {
+		s->closed++;
+		close(fd);
+	} else if (err == ECONNREFUSED) {
 		s->closed++;
 		if (s->spare >= 0)
 			close(s->spare);
@@ -271,8 +278,9 @@ static void start_connects(struct sweep *s)
 		int fd = s->spare;
 		struct tb_diag d;
 		s->spare = -1;
-		enum tb_err e =
-			tb_net_connect_reuse(net, s->ctx->profile->address, (uint16_t)port, &fd, &d);
+		enum tb_err e = s->v6 ? tb_net6_connect_start(net, s->v6, (uint16_t)port, &fd, &d)
+				      : tb_net_connect_reuse(net, s->ctx->profile->address,
+							     (uint16_t)port, &fd, &d);
 		s->probed++;
 		if (e)
 			settled(s);
@@ -539,6 +547,13 @@ static void record_evidence(struct sweep *s, struct tb_result *res, long nports,
 	}
 }
 
+/* What the IPv6 half found, for the verdict. */
+struct v6_outcome {
+	int failed;    /* the scope names IPv6 but the device's addresses are unknown */
+	char why[300]; /* then: why */
+	unsigned long unprobed;
+};
+
 /* The UDP half's outcome, for the verdict. */
 struct udp_outcome {
 	int ran;        /* a sweep ran (udp-ports not "none") */
@@ -582,7 +597,7 @@ static void udp_half(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_res
 }
 
 static void judge(struct sweep *s, struct tb_result *res, long nports, const char *bad,
-		  const struct udp_outcome *u)
+		  const struct udp_outcome *u, const struct v6_outcome *v6)
 {
 	if (bad[0] || u->bad[0]) {
 		tb_result_set(res, TB_V_FAIL, "open ports not allowed by the declarations: %s%s%s%s%s",
@@ -596,6 +611,11 @@ static void judge(struct sweep *s, struct tb_result *res, long nports, const cha
 			      "the device answered on none of %ld TCP ports (down, unplugged or "
 			      "filtering everything)",
 			      nports);
+	} else if (v6->failed || v6->unprobed) {
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "the lab scope names IPv6, but the device's IPv6 side could not be swept "
+			      "(%s)",
+			      v6->failed ? v6->why : "ports could not be probed");
 	} else if (u->error) {
 		tb_result_set(res, TB_V_ERROR,
 			      "TCP ports as declared, but the UDP sweep could not run: %s", u->text);
@@ -729,6 +749,112 @@ static void sweep_ports(struct sweep *s, const char *method, struct sweep_report
 	sr->total_ms = tb_now_ms() - s->t0;
 }
 
+static int port_open_in(const struct sweep *s, uint16_t port)
+{
+	for (size_t i = 0; i < s->nopen; i++)
+		if (s->open[i].port == port)
+			return 1;
+	return 0;
+}
+
+/* Judge and record the open ports of one IPv6 address; s4 is the IPv4 sweep. */
+static void v6_ports(struct sweep *s6, const struct sweep *s4, const char *addr, char *bad,
+		     size_t badlen, struct tb_result *res)
+{
+	struct tb_ctx *ctx = s6->ctx;
+	unsigned long only6 = 0;
+	for (size_t i = 0; i < s6->nopen; i++) {
+		struct open_port *o = &s6->open[i];
+		struct tb_svcid id;
+		tb_svcid_tcp(o->port, o->banner, o->blen, TB_SVC_PASSIVE, NULL, 0, &id);
+		o->protocol = id.protocol;
+		int on4 = port_open_in(s4, o->port);
+		only6 += !on4;
+		const char *decl = declared_name(ctx->profile, o->port);
+		char label[256];
+		snprintf(label, sizeof label, "tcp/%u open over IPv6 at %s%s, %s%s%s", o->port, addr,
+			 on4 ? "" : " ONLY", decl ? "declared " : "UNDECLARED", decl ? decl : "",
+			 is_telnet(o) ? ", telnet" : "");
+		tb_ev_exchange(res, label, NULL, 0, o->banner, o->blen);
+		if (ctx->surface) {
+			struct tb_endpoint *e = tb_surface_endpoint(ctx->surface, "tcp", addr, o->port);
+			snprintf(e->protocol, sizeof e->protocol, "%s", id.protocol);
+			snprintf(e->product, sizeof e->product, "%s", id.product);
+			for (size_t k = 0; k < id.nitems; k++)
+				tb_surface_item(e, id.items[k].key, id.items[k].value,
+						"tcp banner over IPv6");
+		}
+		if (!on4 && (!decl || is_telnet(o))) {
+			size_t bl = strlen(bad);
+			snprintf(bad + bl, badlen - bl, "%s%u (%s, IPv6 only, at %s)", bl ? ", " : "",
+				 o->port, is_telnet(o) ? "telnet" : "undeclared", addr);
+		}
+	}
+	tb_ev_note(res, "ipv6",
+		   "%s: %zu open TCP ports (%lu open only over IPv6), %lu closed, %lu no answer, %lu "
+		   "not probed (connect() sweep)",
+		   addr, s6->nopen, only6, s6->closed, s6->noanswer, s6->unprobed);
+}
+
+/* The IPv6 half: the device's IPv6 addresses (discovered on the lab link or
+ * declared) are swept with connect() over the same ports.  A global address
+ * stands for the host; a link-local one is swept only when there is no
+ * global one. */
+static void v6_half(struct tb_ctx *ctx, const struct tb_case *tc, const struct sweep *s4, char *bad,
+		    size_t badlen, struct tb_result *res, struct v6_outcome *o)
+{
+	const struct tb_net6_found *f = &ctx->dut6;
+	if (!tb_scope_has_v6(&ctx->profile->scope)) {
+		tb_ev_note(res, "ipv6", "the lab scope names no IPv6 prefix: IPv6 not swept");
+		return;
+	}
+	if (f->n == 0) {
+		int ran = strncmp(f->how, "not run", 7) != 0 && strncmp(f->how, "failed", 6) != 0;
+		tb_ev_note(res, "ipv6", "no IPv6 address of the device is known (%s)", f->how);
+		if (!ran) {
+			o->failed = 1;
+			snprintf(o->why, sizeof o->why, "%s", f->how);
+		}
+		return;
+	}
+	int global = 0;
+	for (size_t i = 0; i < f->n; i++)
+		global |= !tb_addr_is_link_local(&f->addr[i]);
+	for (size_t i = 0; i < f->n && !tb_net_stop_requested(); i++) {
+		if (global && tb_addr_is_link_local(&f->addr[i]))
+			continue;
+		char addr[TB_ADDR_TEXT];
+		tb_addr_format(&f->addr[i], addr);
+		struct tb_diag d = { .msg = "" };
+		struct sweep s6 = { .ctx = ctx, .v6 = &f->addr[i], .next = 1, .spare = -1 };
+		s6.map = tb_xmalloc(8192);
+		(void)parse_ports(tb_param_str(&tc->params, "ports"), s6.map, &d);
+		s6.nslots = (size_t)tb_param_int(&tc->params, "concurrency");
+		s6.banner_ms = s4->banner_ms;
+		s6.slots = tb_xcalloc(s6.nslots, sizeof *s6.slots);
+		s6.free = tb_xcalloc(s6.nslots, sizeof *s6.free);
+		for (size_t k = 0; k < s6.nslots; k++)
+			s6.free[s6.nfree++] = &s6.slots[s6.nslots - 1 - k];
+		s6.ep = epoll_create1(EPOLL_CLOEXEC);
+		if (s6.ep < 0) {
+			o->unprobed += 65535;
+		} else {
+			run_sweep(&s6);
+			close(s6.ep);
+			if (s6.nopen > 1)
+				qsort(s6.open, s6.nopen, sizeof *s6.open, by_port);
+			v6_ports(&s6, s4, addr, bad, badlen, res);
+			o->unprobed += s6.unprobed;
+		}
+		for (size_t k = 0; k < s6.nopen; k++)
+			free(s6.open[k].banner);
+		free(s6.open);
+		free(s6.slots);
+		free(s6.free);
+		free(s6.map);
+	}
+}
+
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
 	uint8_t *map = tb_xmalloc(8192);
@@ -756,13 +882,15 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		tb_result_set(res, TB_V_ERROR, "epoll_create1: %s", strerror(errno));
 	} else {
 		struct udp_outcome u = { .ran = 0 };
+		struct v6_outcome v6 = { .failed = 0 };
 		sweep_ports(&s, method, &sr);
 		if (s.nopen > 1)
 			qsort(s.open, s.nopen, sizeof *s.open, by_port);
 		identify_ports(&s, tc, res);
 		record_evidence(&s, res, nports, &sr, bad, sizeof bad);
+		v6_half(ctx, tc, &s, bad, sizeof bad, res, &v6);
 		udp_half(ctx, tc, res, &u);
-		judge(&s, res, nports, bad, &u);
+		judge(&s, res, nports, bad, &u, &v6);
 		close(s.ep);
 		if (s.spare >= 0)
 			close(s.spare);

@@ -421,6 +421,9 @@ R=$work/as-leg/report.xml
 valid "$R"
 reason() { xp "$1" "string(//*[local-name()='result'][@id='$2']/*[local-name()='reason'])"; }
 expect_eq "legacy: 5.6-1-2 judges TCP and UDP" fail "$(verdict "$R" 5.6-1-2)"
+case "$(reason "$R" 5.6-1-2)" in *"8023 (telnet, IPv6 only, at 2001:2:0:1::10)"*)
+  ok "legacy: the root shell reachable only over IPv6 is found and fails 5.6-1-2" ;;
+  *) bad "legacy: 5.6-1-2 missed the IPv6-only shell: $(reason "$R" 5.6-1-2)" ;; esac
 case "$(reason "$R" 5.6-1-2)" in *"UDP 1900 (undeclared ssdp), 5683 (undeclared coap)"*)
   ok "legacy: the undeclared SSDP and CoAP services fail 5.6-1-2" ;;
   *) bad "legacy: 5.6-1-2 reason: $(reason "$R" 5.6-1-2)" ;; esac
