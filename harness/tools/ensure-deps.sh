@@ -21,8 +21,9 @@ pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev 
       libssh-dev)
 [ "$what" = compile ] || pkgs+=(libxml2-utils iproute2 util-linux openssl)
 case "$what" in
-  # tshark: ground truth from captures in the tests; clang-format: make lint.
-  check) pkgs+=(check tshark clang-format) ;;
+  # tshark: ground truth from captures in the tests; clang-format: make lint;
+  # nmap: the service identity is compared with nmap -sV in the lab tests.
+  check) pkgs+=(check tshark clang-format nmap) ;;
   lint) pkgs+=(clang-format) ;;
   coverage) pkgs+=(check lcov) ;;
   bench) pkgs+=(nmap testssl.sh tshark time) ;; # /usr/bin/time -v: peak memory in bench-firmware.sh

@@ -434,6 +434,16 @@ T=$work/as-leg/evidence/5.6-1-2/open-ports.tsv
 if grep -q "^5000	undeclared	-	upnp	" "$T" && grep -q "^22	ssh	-	ssh	dropbear" "$T"; then
   ok "legacy: TCP ports identified (5000 upnp, 22 dropbear)"
 else bad "legacy: open-ports.tsv: $(tr '\n' '|' < "$T" 2>/dev/null)"; fi
+# Service identity against nmap -sV on the ports both name without guessing
+# (nmap answers TLS ports "ssl|https", where we say "tls" and do not look inside).
+if command -v nmap >/dev/null; then
+  ours=$(awk -F'\t' '$1 ~ /^(22|23|80|1883|2222|5000)$/ { print $1 "/" $4 }' "$T" | tr '\n' ' ')
+  theirs=$(nmap -sV --version-light -p 22,23,80,1883,2222,5000 -n -Pn -oG - 198.18.1.10 2>/dev/null |
+    grep -o '[0-9]*/open/tcp//[a-z]*' | sed 's|/open/tcp//|/|' | tr '\n' ' ')
+  expect_eq "legacy: protocols as nmap -sV names them (22 23 80 1883 2222 5000)" "$theirs" "$ours"
+else
+  echo "skip legacy: nmap not installed, identity not compared with nmap -sV"
+fi
 expect_eq "legacy: 5.6-1-3 amplification" fail "$(verdict "$R" 5.6-1-3)"
 case "$(reason "$R" 5.6-1-3)" in *"udp/1900 ssdp"*"in 13 datagrams"*) ok "legacy: the SSDP reflector is measured (13 datagrams)" ;;
   *) bad "legacy: amplification reason: $(reason "$R" 5.6-1-3)" ;; esac
