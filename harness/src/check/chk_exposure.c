@@ -31,6 +31,7 @@
 
 #include "base/clock.h"
 #include "check/family.h"
+#include "check/portlist.h"
 #include "check/chk_exposure_internal.h"
 #include "check/chk_udp_exposure_internal.h"
 #include "check/surface.h"
@@ -91,46 +92,6 @@ static const struct tb_param_def params[] = {
 	  .dflt = "1-65535" },
 	TB_UDP_SWEEP_TUNING
 };
-
-/* Parse a port list into a 65536-bit map; returns the number of ports, or
- * -1 with the reason in d's message. */
-TB_UNITTEST long parse_ports(const char *spec, uint8_t map[8192], struct tb_diag *d)
-{
-	long count = 0;
-	memset(map, 0, 8192);
-	const char *p = spec;
-	while (*p) {
-		char *end;
-		errno = 0;
-		long lo = strtol(p, &end, 10), hi;
-		if (end == p || errno || lo < 1 || lo > 65535)
-			goto bad;
-		hi = lo;
-		p = end;
-		if (*p == '-') {
-			const char *q = p + 1;
-			hi = strtol(q, &end, 10);
-			if (end == q || errno || hi < lo || hi > 65535)
-				goto bad;
-			p = end;
-		}
-		for (long port = lo; port <= hi; port++)
-			if (!(map[port >> 3] & (1u << (port & 7)))) {
-				map[port >> 3] |= (uint8_t)(1u << (port & 7));
-				count++;
-			}
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			goto bad;
-	}
-	if (count == 0)
-		goto bad;
-	return count;
-bad:
-	tb_diag_set(d, TB_E_CONFIG, "bad port list '%s' (use e.g. 1-65535 or 22,80,8000-8100)", spec);
-	return -1;
-}
 
 enum slot_state { SLOT_FREE, SLOT_CONNECTING, SLOT_READING };
 
@@ -828,7 +789,7 @@ static void v6_half(struct tb_ctx *ctx, const struct tb_case *tc, const struct s
 		struct tb_diag d = { .msg = "" };
 		struct sweep s6 = { .ctx = ctx, .v6 = &f->addr[i], .next = 1, .spare = -1 };
 		s6.map = tb_xmalloc(8192);
-		(void)parse_ports(tb_param_str(&tc->params, "ports"), s6.map, &d);
+		(void)tb_port_list_parse(tb_param_str(&tc->params, "ports"), s6.map, &d);
 		s6.nslots = (size_t)tb_param_int(&tc->params, "concurrency");
 		s6.banner_ms = s4->banner_ms;
 		s6.slots = tb_xcalloc(s6.nslots, sizeof *s6.slots);
@@ -860,7 +821,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	uint8_t *map = tb_xmalloc(8192);
 	char bad[1024];
 	struct tb_diag d = { .msg = "" };
-	long nports = parse_ports(tb_param_str(&tc->params, "ports"), map, &d);
+	long nports = tb_port_list_parse(tb_param_str(&tc->params, "ports"), map, &d);
 	const char *method = tb_param_str(&tc->params, "method");
 	if (nports >= 0 && strcmp(method, "auto") != 0 && strcmp(method, "connect") != 0)
 		nports = tb_diag_set(&d, TB_E_CONFIG, "bad method '%s' (auto or connect)", method);

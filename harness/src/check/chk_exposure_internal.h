@@ -9,9 +9,6 @@
 
 struct tb_service;
 
-/* Parse a port list into a 65536-bit map; returns the number of ports, or
- * -1 with the reason in d's message. */
-TB_UNITTEST long parse_ports(const char *spec, uint8_t map[8192], struct tb_diag *d);
 /* Does the declared service's protocol name what identification saw? */
 TB_UNITTEST int tcp_protocol_matches(const struct tb_service *sv, const char *seen);
 

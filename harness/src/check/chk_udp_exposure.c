@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "check/chk_udp_exposure_internal.h"
 #include "check/family.h"
+#include "check/portlist.h"
 #include "check/surface.h"
 #include "load/profile.h"
 #include "load/suite.h"
@@ -44,43 +45,6 @@ const char *tb_udp_state_name(enum tb_udp_port_state s)
 	case TB_UDPS_OPEN: return "open";
 	default: return "unprobed";
 	}
-}
-
-long tb_udp_parse_ports(const char *spec, uint8_t map[8192], struct tb_diag *d)
-{
-	long count = 0;
-	memset(map, 0, 8192);
-	for (const char *p = spec ? spec : ""; *p;) {
-		char *end;
-		errno = 0;
-		long lo = strtol(p, &end, 10), hi;
-		if (end == p || *p == '-' || *p == '+' || errno || lo < 1 || lo > 65535)
-			goto bad;
-		hi = lo;
-		p = end;
-		if (*p == '-') {
-			const char *q = p + 1;
-			hi = strtol(q, &end, 10);
-			if (end == q || *q == '-' || *q == '+' || errno || hi < lo || hi > 65535)
-				goto bad;
-			p = end;
-		}
-		for (long port = lo; port <= hi; port++)
-			if (!(map[port >> 3] & (1u << (port & 7)))) {
-				map[port >> 3] |= (uint8_t)(1u << (port & 7));
-				count++;
-			}
-		if (*p == ',' && p[1] && p[1] != ',')
-			p++;
-		else if (*p)
-			goto bad;
-	}
-	if (count > 0)
-		return count;
-bad:
-	tb_diag_set(d, TB_E_CONFIG, "bad port list '%s' (use e.g. 1-65535 or 53,161,5000-6000)",
-		    spec ? spec : "");
-	return -1;
 }
 
 void tb_udp_sweep_params_from(const struct tb_params *tp, const char *ports_param,
@@ -433,7 +397,7 @@ enum tb_err tb_udp_exposure_sweep(struct tb_ctx *ctx, const struct tb_udp_sweep_
 	s->ctx = ctx;
 	s->p = p;
 	s->out = out;
-	out->nports = tb_udp_parse_ports(p->ports, s->map, &d);
+	out->nports = tb_port_list_parse(p->ports, s->map, &d);
 	if (out->nports < 0) {
 		snprintf(out->error, sizeof out->error, "%s", d.msg);
 		out->nports = 0;

@@ -68,7 +68,7 @@ struct tb_udp_open_port {
 /* clang-format on */
 
 struct tb_udp_sweep_params {
-	const char *ports; /* port list, as parse_ports() reads it */
+	const char *ports; /* port list, as tb_port_list_parse() reads it */
 	int settle_ms;     /* longest wait for replies after each round */
 	int min_settle_ms; /* shortest, once the device has answered (adaptive) */
 	long deep_budget;  /* no-answer ports that also get every protocol probe */
@@ -143,9 +143,5 @@ double tb_amp_ratio(size_t sent, size_t returned);
 /* 1 when a measurement is above either limit of the rule table. */
 int tb_amp_over_limits(size_t sent, size_t returned, unsigned long packets, double max_ratio,
 		       long max_packets);
-
-/* Parse a port list ("1-65535", "53,161,5000-6000") into a 65536-bit map;
- * the number of ports, or -1 with the reason in d. */
-long tb_udp_parse_ports(const char *spec, uint8_t map[8192], struct tb_diag *d);
 
 #endif

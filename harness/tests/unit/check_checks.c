@@ -7,6 +7,8 @@
 
 #include "check/chk_default_credentials_internal.h"
 #include "check/chk_exposure_internal.h"
+#include "check/portlist.h"
+#include "load/profile.h"
 #include "result/result.h"
 #include "suites.h"
 
@@ -18,7 +20,7 @@ static int has_port(const uint8_t map[8192], long p)
 static long ports(const char *spec, uint8_t map[8192])
 {
 	struct tb_diag why = { .msg = "" };
-	long n = parse_ports(spec, map, &why);
+	long n = tb_port_list_parse(spec, map, &why);
 	if (n < 0)
 		ck_assert_msg(strstr(why.msg, "bad port list"), "%s: %s", spec, why.msg);
 	return n;
@@ -62,7 +64,7 @@ START_TEST(ports_invalid)
 	for (int i = 0; bad[i]; i++)
 		ck_assert_msg(ports(bad[i], map) == -1, "'%s' accepted", bad[i]);
 	struct tb_diag why = { .msg = "" };
-	ck_assert_int_eq(parse_ports("5-3", map, &why), -1);
+	ck_assert_int_eq(tb_port_list_parse("5-3", map, &why), -1);
 	ck_assert_str_eq(why.msg, "bad port list '5-3' (use e.g. 1-65535 or 22,80,8000-8100)");
 }
 END_TEST
@@ -181,6 +183,22 @@ START_TEST(credlist_errors)
 }
 END_TEST
 
+START_TEST(declared_protocol_against_identity)
+{
+	struct tb_service https = { .port = 443, .transport = "tcp", .protocol = "https", .tls = 1 };
+	struct tb_service mqtt = { .port = 8883, .transport = "tcp", .protocol = "mqtt", .tls = 1 };
+	struct tb_service web = { .port = 80, .transport = "tcp", .protocol = "http" };
+	struct tb_service shell = { .port = 22, .transport = "tcp", .protocol = "ssh" };
+	ck_assert(tcp_protocol_matches(&https, "tls"));
+	ck_assert(tcp_protocol_matches(&mqtt, "tls")); /* MQTT inside TLS */
+	ck_assert(tcp_protocol_matches(&web, "upnp"));
+	ck_assert(tcp_protocol_matches(&web, "unknown")); /* nothing said: no mismatch */
+	ck_assert(!tcp_protocol_matches(&web, "telnet"));
+	ck_assert(!tcp_protocol_matches(&shell, "http"));
+	ck_assert(!tcp_protocol_matches(&shell, "tls")); /* not declared tls: true */
+}
+END_TEST
+
 Suite *checks_suite(void)
 {
 	Suite *s = suite_create("checks");
@@ -188,6 +206,7 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, ports_valid);
 	tcase_add_test(tc, ports_invalid);
 	tcase_add_test(tc, ports_trailing_comma);
+	tcase_add_test(tc, declared_protocol_against_identity);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("default-credentials");
 	tcase_add_test(tc, credlist_real_file);

@@ -23,6 +23,7 @@
 #include "load/suite.h"
 #include "net/udp.h"
 #include "result/result.h"
+#include "check/portlist.h"
 #include "suites.h"
 
 #define IP(a, b, c, d) \
@@ -265,12 +266,12 @@ START_TEST(port_lists)
 {
 	static uint8_t map[8192];
 	struct tb_diag d = { .msg = "" };
-	ck_assert_int_eq(tb_udp_parse_ports("1-65535", map, &d), 65535);
-	ck_assert_int_eq(tb_udp_parse_ports("53,161,5000-5009,161", map, &d), 12);
+	ck_assert_int_eq(tb_port_list_parse("1-65535", map, &d), 65535);
+	ck_assert_int_eq(tb_port_list_parse("53,161,5000-5009,161", map, &d), 12);
 	static const char *const bad[] = { "",       "0",  "65536", "5-3", "80,", ",80",
 					   "80,,81", "-5", "1--2",  "+5",  "a",   NULL };
 	for (int i = 0; bad[i]; i++)
-		ck_assert_msg(tb_udp_parse_ports(bad[i], map, &d) == -1, "'%s' accepted", bad[i]);
+		ck_assert_msg(tb_port_list_parse(bad[i], map, &d) == -1, "'%s' accepted", bad[i]);
 }
 END_TEST
 
