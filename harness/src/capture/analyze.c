@@ -254,10 +254,21 @@ static void fold_probe(struct tb_analysis *a, const struct tb_conn *c)
 	p->last_frame = c->last_frame > p->last_frame ? c->last_frame : p->last_frame;
 }
 
+/* Probing, by the harness or anyone: a connection that carried no payload,
+ * or that someone else started and the device sent no payload on (the
+ * UDP sweep's probe datagrams, a login attempt left unanswered).  Nothing
+ * in it shows what the device does, so it is kept as a probe line, never
+ * as a flow, and leaving the table early loses nothing.  (What such a
+ * connection carried in clear was recorded as it went by.) */
+static int unanswered(const struct tb_conn *c)
+{
+	return c->payload_out == 0 && (c->payload_in == 0 || c->init == TB_INIT_PEER);
+}
+
 /* A connection ends (or leaves the table): add it to its group. */
 static void fold(struct tb_analysis *a, const struct tb_conn *c)
 {
-	if (c->payload_out + c->payload_in == 0) {
+	if (unanswered(c)) {
 		fold_probe(a, c);
 		return;
 	}
@@ -342,7 +353,7 @@ static void conn_release(struct tb_analysis *a, struct tb_conn *c)
  * open connection with payload would have to go (a loss). */
 static int evict_cost(const struct tb_conn *c, double now)
 {
-	if (conn_closed(c) || c->payload_out + c->payload_in == 0)
+	if (conn_closed(c) || unanswered(c))
 		return 0;
 	if (c->proto != 6 && now - c->last_ts > UDP_IDLE_S)
 		return 0;

@@ -256,7 +256,7 @@ TB_UNITTEST void traffic_judge(const struct tb_analysis *a, const char *rule, ui
 		tb_ev_note(res, "information-lost", "%s", loss);
 	tb_ev_note(
 		res, "analysis",
-		"%llu connections: %zu groups with payload, %zu peers' payload-less attempts (probes)",
+		"%llu connections: %zu groups with payload, %zu peers' attempts the device sent no payload on (probes)",
 		(unsigned long long)a->connections, a->nflows, a->nprobes);
 	struct tally t;
 	tally_flows(a, res, &t);

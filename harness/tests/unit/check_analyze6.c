@@ -231,6 +231,9 @@ START_TEST(families_kept_apart)
 	tcp4(a, 0, 40000, DUT4, 80, SYN, NULL);
 	tcp6(a, "2001:2::1", 40000, "2001:2::10", 80, ACK, "GET / HTTP/1.1\r\n\r\n");
 	tcp4(a, 0, 40000, DUT4, 80, ACK, "GET / HTTP/1.1\r\n\r\n");
+	/* Answered, so each is a flow (unanswered attempts are probes). */
+	tcp6(a, "2001:2::10", 80, "2001:2::1", 40000, ACK, "HTTP/1.1 204 No Content\r\n\r\n");
+	tcp4(a, DUT4, 80, 0, 40000, ACK, "HTTP/1.1 204 No Content\r\n\r\n");
 	tb_analysis_finish(a);
 	ck_assert_uint_eq(a->connections, 2);
 	ck_assert_uint_eq(a->nflows, 2);

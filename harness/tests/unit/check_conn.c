@@ -207,6 +207,7 @@ START_TEST(midstream_initiator_inferred_from_ports)
 	tcp(a, CLOUD, 1883, DUT, 41000, ACK, "\x30\x05\x00\x01t\x01\x02");
 	tcp(a, DUT, 41000, CLOUD, 1883, ACK, "\x40\x02\x00\x01");
 	tcp(a, HARNESS, 52000, DUT, 23, ACK, "ls\r\n");
+	tcp(a, DUT, 23, HARNESS, 52000, ACK, "bin\r\n"); /* answered: a flow, not a probe */
 	tcp(a, DUT, 34567, CLOUD, 45678, ACK, "hello");
 	tb_analysis_finish(a);
 	ck_assert_uint_eq(a->nflows, 3);
@@ -377,6 +378,30 @@ START_TEST(payloadless_connections_evicted_without_loss)
 }
 END_TEST
 
+START_TEST(udp_sweep_never_evicts_the_devices_own_connections)
+{
+	/* Regression: the UDP sweep's probes carry payload; 65535 of them, the
+	 * device answering none, used to fill the flow groups and push the
+	 * device's long-lived TLS connection out of the table, so a hardened
+	 * device's traffic cases came out inconclusive. */
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00 };
+	struct tb_analysis *a = tb_analysis_new(DUT);
+	tcp(a, DUT, 51000, CLOUD, 443, SYN, NULL);
+	tcp(a, CLOUD, 443, DUT, 51000, SYN | ACK, NULL);
+	tcp_snap(a, DUT, 51000, CLOUD, 443, ACK, hello, sizeof hello, 0);
+	for (unsigned port = 1; port <= 65535; port++)
+		udp_snap(a, HARNESS, 40000, DUT, (uint16_t)port, "\r\n\r\n", 4, 0);
+	tcp_snap(a, DUT, 51000, CLOUD, 443, ACK, hello, sizeof hello, 0);
+	tb_analysis_finish(a);
+	ck_assert_uint_eq(a->loss.evicted_open + a->loss.untracked, 0);
+	ck_assert_uint_eq(a->nflows, 1);
+	ck_assert_ptr_nonnull(find_flow(a, TB_INIT_DUT, TB_APP_TLS, 443));
+	ck_assert_uint_eq(a->nprobes, 1); /* the whole UDP sweep: one line */
+	ck_assert_uint_eq(a->probes[0].connections, 65535);
+	tb_analysis_free(a);
+}
+END_TEST
+
 /* A pcap file of raw IP records: n_ok good records, then one record header
  * with caplen claimed, followed by have bytes. */
 static void write_pcap(const char *path, int n_ok, uint32_t claimed, size_t have)
@@ -427,6 +452,7 @@ Suite *conn_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, sweep_never_hides_a_later_phone_home);
+	tcase_add_test(tc, udp_sweep_never_evicts_the_devices_own_connections);
 	tcase_add_test(tc, a_new_syn_starts_a_new_connection);
 	tcase_add_test(tc, same_ports_reused_after_the_end);
 	tcase_add_test(tc, midstream_initiator_inferred_from_ports);
