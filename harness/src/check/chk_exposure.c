@@ -14,7 +14,9 @@
  * that answers neither SYN-ACK nor RST before the connect timeout counts
  * as "no answer".
  * UDP (udp-ports, "none" to skip): the sweep of chk_udp_exposure.c, kept in
- * the run's surface for the amplification and disclosure cases.
+ * the run's surface for the amplification and disclosure cases, then the
+ * same sweep of each IPv6 address (chosen as for TCP), judged against the
+ * IPv4 one: a UDP service there only, undeclared, fails like on IPv4.
  * Verdict: FAIL for an undeclared open port on either transport, a UDP
  * service that speaks another protocol than declared, or telnet anywhere;
  * PASS only when every port was probed and the device answered on both;
@@ -519,14 +521,98 @@ struct v6_outcome {
 struct udp_outcome {
 	int ran;        /* a sweep ran (udp-ports not "none") */
 	int error;      /* it could not run: why in text */
-	char bad[1024]; /* undeclared or mismatched open ports */
+	char bad[1024]; /* undeclared or mismatched open ports (over IPv6 too) */
 	char text[600]; /* why it could not run, or the ports it could not probe */
 	long nports;
 	unsigned long open, closed, noanswer, unprobed;
+	unsigned long unprobed6; /* ports of the IPv6 sweeps that could not be probed */
+	char text6[600];         /* why (the first such address) */
 };
 
+/* The UDP ports open over IPv6 only become endpoints of the run's surface
+ * on that address (the disclosure case judges what they told); a port open
+ * on both is the IPv4 endpoint already. */
+static void udp6_to_surface(struct tb_ctx *ctx, const char *case_id,
+			    const struct tb_udp_sweep_result *r6, const struct tb_udp_sweep_result *r4,
+			    const char *addr)
+{
+	if (!ctx->surface || r6->nopen == 0)
+		return;
+	struct tb_udp_sweep_result only = { .nopen = 0 };
+	only.open = tb_xcalloc(r6->nopen, sizeof *only.open);
+	for (size_t i = 0; i < r6->nopen; i++)
+		if (r4->state[r6->open[i].port] != TB_UDPS_OPEN)
+			only.open[only.nopen++] = r6->open[i]; /* shallow: r6 owns the replies */
+	tb_udp_sweep_to_surface(&only, addr, case_id, ctx->surface);
+	free(only.open);
+}
+
+/* Sweep one IPv6 address (the n-th) like the IPv4 one (r4), record its
+ * evidence in udp-ports6-<n>.tsv and the notes, and append to u->bad the
+ * ports open there only that the declarations do not allow. */
+static void udp_sweep6(struct tb_ctx *ctx, const char *case_id, const struct tb_udp_sweep_params *p4,
+		       const struct tb_addr *a, size_t n, const struct tb_udp_sweep_result *r4,
+		       struct tb_result *res, struct udp_outcome *u)
+{
+	struct tb_udp_sweep_params p = *p4;
+	struct tb_udp_sweep_result r;
+	char addr[TB_ADDR_TEXT], name[48];
+	tb_addr_format(a, addr);
+	p.target = a;
+	enum tb_err e = tb_udp_exposure_sweep(ctx, &p, &r);
+	if (e != TB_OK && r.sent == 0) {
+		u->unprobed6 += (unsigned long)r.nports;
+		if (!u->text6[0])
+			snprintf(u->text6, sizeof u->text6, "at %s: %s", addr, r.error);
+		tb_ev_note(res, "ipv6", "%s: UDP not swept: %s", addr, r.error);
+		tb_udp_sweep_result_free(&r);
+		return;
+	}
+	snprintf(name, sizeof name, "udp-ports6-%zu.tsv", n);
+	tb_udp_exposure_evidence_as(ctx, res, &r, name);
+	size_t only6 = tb_udp_exposure_only_there(ctx->profile, &r, r4, u->bad, sizeof u->bad);
+	udp6_to_surface(ctx, case_id, &r, r4, addr);
+	unsigned long open6 = 0;
+	for (long port = 1; port <= 65535; port++)
+		open6 += r.state[port] == TB_UDPS_OPEN && r4->state[port] != TB_UDPS_OPEN;
+	tb_ev_note(res, "ipv6",
+		   "%s: %lu open UDP ports (%lu open only over IPv6, %zu of them not allowed by the "
+		   "declarations), %lu closed, %lu no answer, %lu not probed; port table in %s",
+		   addr, r.nopen_ports, open6, only6, r.closed, r.noanswer, r.unprobed, name);
+	if (r.unprobed) {
+		u->unprobed6 += r.unprobed;
+		if (!u->text6[0])
+			snprintf(u->text6, sizeof u->text6, "at %s: %s", addr, r.error);
+	}
+	tb_udp_sweep_result_free(&r); /* not kept: amplification measures IPv4 */
+}
+
+/* The UDP sweep of each of the device's IPv6 addresses, picked as v6_half()
+ * picks them: the global ones, a link-local one only when there is none.
+ * v6_half() already said when the device's IPv6 side is unknown. */
+static void udp_half6(struct tb_ctx *ctx, const char *case_id, const struct tb_udp_sweep_params *p4,
+		      const struct tb_udp_sweep_result *r4, struct tb_result *res,
+		      struct udp_outcome *u)
+{
+	const struct tb_net6_found *f = &ctx->dut6;
+	if (!tb_scope_has_v6(&ctx->profile->scope) || f->n == 0)
+		return;
+	int global = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		global |= !tb_addr_is_link_local(&f->addr[i]);
+	for (size_t i = 0; i < f->n && !tb_net_stop_requested(); i++)
+		if (!global || !tb_addr_is_link_local(&f->addr[i]))
+			udp_sweep6(ctx, case_id, p4, &f->addr[i], ++n, r4, res, u);
+	if (n)
+		tb_ev_note(res, "ipv6",
+			   "amplification (its own case) measures the IPv4 UDP sweep only: the IPv6 "
+			   "sweeps above are judged here and not kept for it");
+}
+
 /* Sweep the UDP ports too, with the evidence of chk_udp_exposure.c, and keep
- * the sweep in the run's surface for the cases that judge it later. */
+ * the sweep in the run's surface for the cases that judge it later; then
+ * sweep the device's IPv6 addresses the same way. */
 static void udp_half(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res,
 		     struct udp_outcome *u)
 {
@@ -538,6 +624,7 @@ static void udp_half(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_res
 	struct tb_udp_sweep_params p;
 	struct tb_udp_sweep_result r;
 	tb_udp_sweep_params_from(&tc->params, "udp-ports", &p);
+	p.target = NULL; /* the profile's IPv4 address */
 	enum tb_err e = tb_udp_exposure_sweep(ctx, &p, &r);
 	u->ran = 1;
 	if (e == TB_E_CONFIG || (e != TB_OK && r.sent == 0)) {
@@ -554,6 +641,7 @@ static void udp_half(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_res
 	u->noanswer = r.noanswer;
 	u->unprobed = r.unprobed;
 	snprintf(u->text, sizeof u->text, "%s", r.error);
+	udp_half6(ctx, tc->id, &p, &r, res, u);
 	tb_udp_sweep_keep(ctx, tc->id, p.ports, &r);
 }
 
@@ -583,6 +671,10 @@ static void judge(struct sweep *s, struct tb_result *res, long nports, const cha
 	} else if (u->unprobed) {
 		tb_result_set(res, TB_V_INCONCLUSIVE, "%lu of %ld UDP ports could not be probed (%s)",
 			      u->unprobed, u->nports, u->text);
+	} else if (u->unprobed6) {
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "%lu UDP ports could not be probed over IPv6 (%s)", u->unprobed6,
+			      u->text6);
 	} else if (u->ran && u->open == 0 && u->closed == 0) {
 		tb_result_set(res, TB_V_INCONCLUSIVE,
 			      "TCP ports as declared, but the device answered none of %ld UDP ports, "

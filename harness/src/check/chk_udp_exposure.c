@@ -11,7 +11,9 @@
  * retransmit), a generic probe to every port, then every protocol probe to
  * each port that answered and to up to deep-probe-budget no-answer ports, so
  * a service on an unusual port that ignores the generic probe is still found.
- * Every datagram goes through net/udp.c (scope, global rate limit).
+ * Every datagram goes through net/udp.c (scope, global rate limit).  The
+ * sweep aims at the profile's IPv4 address unless given another (one of
+ * the device's IPv6 addresses: chk_exposure.c sweeps those too).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "base/clock.h"
@@ -51,6 +54,7 @@ void tb_udp_sweep_params_from(const struct tb_params *tp, const char *ports_para
 			      struct tb_udp_sweep_params *p)
 {
 	p->ports = tb_param_str(tp, ports_param);
+	p->target = NULL; /* the profile's IPv4 address, unless the caller says otherwise */
 	p->settle_ms = (int)tb_param_int(tp, "settle-ms");
 	p->min_settle_ms = (int)tb_param_int(tp, "min-settle-ms");
 	if (p->min_settle_ms > p->settle_ms)
@@ -82,7 +86,7 @@ struct sweep {
 	size_t capopen;
 	size_t kept_total;
 	uint8_t salt;
-	char dst[16];
+	char dst[TB_ADDR_TEXT]; /* the device's address as the probes name it */
 	uint8_t rx[TB_UDP_DGRAM_MAX];
 	struct job *jobs;
 	size_t njobs, capjobs;
@@ -380,6 +384,17 @@ static void tally(struct sweep *s)
 	}
 }
 
+/* The address as the probes carry it (SSDP's HOST header): IPv6 without
+ * its zone (p_udpprobe.c puts an IPv6 address in brackets itself; a zone
+ * means nothing to the device, which would have to see it as %25). */
+static void probe_dst(const struct tb_addr *a, char out[TB_ADDR_TEXT])
+{
+	tb_addr_format(a, out);
+	char *zone = strchr(out, '%');
+	if (zone)
+		*zone = '\0';
+}
+
 static int by_port(const void *a, const void *b)
 {
 	const struct tb_udp_open_port *x = a, *y = b;
@@ -404,7 +419,11 @@ enum tb_err tb_udp_exposure_sweep(struct tb_ctx *ctx, const struct tb_udp_sweep_
 		free(s);
 		return TB_E_CONFIG;
 	}
-	if ((e = tb_udp_open(&s->u, &ctx->net, ctx->profile->address, &d)) != TB_OK) {
+	if (p->target)
+		out->target = *p->target;
+	else
+		tb_addr_from_v4(ctx->profile->address, &out->target);
+	if ((e = tb_udp_open_addr(&s->u, &ctx->net, &out->target, &d)) != TB_OK) {
 		snprintf(out->error, sizeof out->error, "%s", d.msg);
 		out->unprobed = (unsigned long)out->nports;
 		free(s);
@@ -415,7 +434,7 @@ enum tb_err tb_udp_exposure_sweep(struct tb_ctx *ctx, const struct tb_udp_sweep_
 	s->sent_at = tb_xcalloc(65536, sizeof *s->sent_at);
 	s->max_rtt_ms = -1;
 	s->salt = (uint8_t)(tb_now_us() ^ (int64_t)time(NULL));
-	tb_ipv4_format(ctx->profile->address, s->dst);
+	probe_dst(&out->target, s->dst);
 	s->t0 = tb_now_ms();
 	round_first(s);
 	if (!s->fatal)
@@ -574,8 +593,49 @@ size_t tb_udp_exposure_undeclared(const struct tb_profile *p, const struct tb_ud
 	return n;
 }
 
-static void note_open_port(struct tb_ctx *ctx, struct tb_result *res, const struct tb_udp_open_port *o)
+size_t tb_udp_exposure_only_there(const struct tb_profile *p, const struct tb_udp_sweep_result *r6,
+				  const struct tb_udp_sweep_result *r4, char *bad, size_t badlen)
 {
+	char addr[TB_ADDR_TEXT];
+	size_t n = 0;
+	tb_addr_format(&r6->target, addr);
+	for (long port = 1; port <= 65535; port++) {
+		if (r6->state[port] != TB_UDPS_OPEN || r4->state[port] == TB_UDPS_OPEN)
+			continue;
+		const struct tb_udp_open_port *o = tb_udp_sweep_find(r6, (uint16_t)port);
+		const char *seen = o ? o->ident.protocol : "unknown";
+		const struct tb_service *sv = declared_udp(p, port);
+		if (sv && same_protocol(sv->protocol, seen))
+			continue;
+		size_t l = strlen(bad);
+		if (l < badlen && !sv)
+			snprintf(bad + l, badlen - l, "%s%ld (undeclared %s, IPv6 only, at %s)",
+				 l ? ", " : "", port, seen, addr);
+		else if (l < badlen)
+			snprintf(bad + l, badlen - l,
+				 "%s%ld (declared %s, speaks %s, IPv6 only, at %s)", l ? ", " : "",
+				 port, sv->protocol, seen, addr);
+		n++;
+	}
+	return n;
+}
+
+/* " over IPv6 at ADDR" for a sweep of an IPv6 address, "" for IPv4. */
+static void where_text(const struct tb_udp_sweep_result *r, char *out, size_t cap)
+{
+	char addr[TB_ADDR_TEXT];
+	out[0] = '\0';
+	if (r->target.family != AF_INET6)
+		return;
+	tb_addr_format(&r->target, addr);
+	snprintf(out, cap, " over IPv6 at %s", addr);
+}
+
+static void note_open_port(struct tb_ctx *ctx, struct tb_result *res,
+			   const struct tb_udp_sweep_result *r, const struct tb_udp_open_port *o)
+{
+	char where[TB_ADDR_TEXT + 16];
+	where_text(r, where, sizeof where);
 	const struct tb_service *sv = declared_udp(ctx->profile, o->port);
 	const struct tb_udp_probe_info *info = tb_udp_probe_info(o->proto);
 	char items[2048] = "";
@@ -585,20 +645,20 @@ static void note_open_port(struct tb_ctx *ctx, struct tb_result *res, const stru
 			 o->ident.items[k].value);
 	}
 	tb_ev_note(res, "udp-port",
-		   "udp/%u open: %s%s%s%s, %s, %s; %lu datagrams (%zu bytes) from it in all, "
+		   "udp/%u open%s: %s%s%s%s, %s, %s; %lu datagrams (%zu bytes) from it in all, "
 		   "identified from the reply to the %s probe; disclosed without authentication: %s%s",
-		   o->port, o->ident.protocol, o->ident.product[0] ? " (" : "", o->ident.product,
+		   o->port, where, o->ident.protocol, o->ident.product[0] ? " (" : "", o->ident.product,
 		   o->ident.product[0] ? ")" : "", sv ? "declared" : "UNDECLARED",
 		   o->ident.needs_auth ? "refuses without credentials" : "usable without credentials",
 		   o->datagrams, o->total, info ? info->name : "generic",
 		   o->ident.nitems ? items : "nothing recognised",
 		   o->ident.items_truncated ? " (more items than kept)" : "");
 	uint8_t pkt[PROBE_MAX];
-	char dst[16];
-	tb_ipv4_format(ctx->profile->address, dst);
+	char dst[TB_ADDR_TEXT];
+	probe_dst(&r->target, dst);
 	size_t n = tb_udp_probe_build(o->proto, TB_UDP_IDENTIFY, o->txid, dst, pkt, sizeof pkt);
-	char label[96];
-	snprintf(label, sizeof label, "udp/%u %s", o->port, info ? info->name : "generic");
+	char label[160];
+	snprintf(label, sizeof label, "udp/%u %s%s", o->port, info ? info->name : "generic", where);
 	tb_ev_exchange(res, label, pkt, n, o->reply, o->reply_len);
 }
 
@@ -643,17 +703,18 @@ static char *ports_tsv(const struct tb_udp_sweep_result *r, size_t *len)
 	return t;
 }
 
-static void note_icmp_rate(struct tb_result *res, const struct tb_udp_sweep_result *r)
+static void note_icmp_rate(struct tb_result *res, const struct tb_udp_sweep_result *r,
+			   const char *where)
 {
 	double rate = tb_udp_icmp_steady_rate(&r->icmp);
 	char steady[96] = "too few to measure a steady rate";
 	if (rate >= 0)
 		snprintf(steady, sizeof steady, "then about %.1f per second", rate);
 	tb_ev_note(res, "icmp-rate",
-		   "ICMP port unreachable from the device: %lu over %.2f s, a first burst of %lu, "
+		   "ICMP%s port unreachable from the device%s: %lu over %.2f s, a first burst of %lu, "
 		   "%s; %lu ports gave no answer: each is open or filtered, or closed with its ICMP "
 		   "held back by that rate limit. UDP cannot prove a service absent.",
-		   r->icmp.count,
+		   r->target.family == AF_INET6 ? "v6" : "", where, r->icmp.count,
 		   r->icmp.count ? (double)(r->icmp.last_us - r->icmp.first_us) / 1e6 : 0.0,
 		   r->icmp.burst, steady, r->noanswer);
 }
@@ -661,29 +722,40 @@ static void note_icmp_rate(struct tb_result *res, const struct tb_udp_sweep_resu
 void tb_udp_exposure_evidence(struct tb_ctx *ctx, struct tb_result *res,
 			      const struct tb_udp_sweep_result *r)
 {
+	tb_udp_exposure_evidence_as(ctx, res, r, "udp-ports.tsv");
+}
+
+void tb_udp_exposure_evidence_as(struct tb_ctx *ctx, struct tb_result *res,
+				 const struct tb_udp_sweep_result *r, const char *tsv_name)
+{
 	size_t len;
+	char where[TB_ADDR_TEXT + 16];
+	where_text(r, where, sizeof where);
 	char *tsv = ports_tsv(r, &len);
-	if (tb_ev_file(ctx, res, "udp-ports.tsv", tsv, len) != TB_OK)
-		tb_ev_note(res, "evidence", "could not write udp-ports.tsv");
+	if (tb_ev_file(ctx, res, tsv_name, tsv, len) != TB_OK)
+		tb_ev_note(res, "evidence", "could not write %s", tsv_name);
 	free(tsv);
 	for (size_t i = 0; i < r->nopen; i++)
-		note_open_port(ctx, res, &r->open[i]);
+		note_open_port(ctx, res, r, &r->open[i]);
 	tb_ev_note(res, "udp-sweep",
-		   "%ld UDP ports swept in %.2f s (%lu datagrams, %.0f/s): %lu open, %lu closed, %lu "
+		   "%ld UDP ports swept%s in %.2f s (%lu datagrams, %.0f/s): %lu open, %lu closed, %lu "
 		   "no answer, %lu not probed; every protocol probe also went to %lu no-answer ports "
 		   "(%lu more left out by the budget); ignored: %lu datagrams or ICMP errors from "
 		   "elsewhere, %lu other ICMP errors; %lu replies longer than the read buffer, %zu "
 		   "reply bytes counted but not kept; slowest answer %lld ms (late replies were "
 		   "awaited 4x that, at least min-settle-ms, at most settle-ms)",
-		   r->nports, (double)r->duration_ms / 1000.0, r->sent, r->send_rate, r->nopen_ports,
-		   r->closed, r->noanswer, r->unprobed, r->deep_probed, r->deep_skipped, r->foreign,
-		   r->icmp_other, r->truncated, r->bytes_dropped, (long long)r->max_rtt_ms);
-	note_icmp_rate(res, r);
+		   r->nports, where, (double)r->duration_ms / 1000.0, r->sent, r->send_rate,
+		   r->nopen_ports, r->closed, r->noanswer, r->unprobed, r->deep_probed, r->deep_skipped,
+		   r->foreign, r->icmp_other, r->truncated, r->bytes_dropped, (long long)r->max_rtt_ms);
+	note_icmp_rate(res, r, where);
 	if (r->unrecorded)
-		tb_ev_note(res, "udp-sweep",
-			   "%lu more open ports answered beyond the first %d recorded in detail: they "
-			   "are judged and listed in udp-ports.tsv without identity",
-			   r->unrecorded, TB_UDP_MAX_OPEN_RECORDS);
+		tb_ev_note(
+			res, "udp-sweep",
+			"%lu more open ports answered%s beyond the first %d recorded in detail: they "
+			"are judged and listed in %s without identity",
+			r->unrecorded, where, TB_UDP_MAX_OPEN_RECORDS, tsv_name);
+	if (r->target.family == AF_INET6)
+		return; /* a service declared but not there may well listen on IPv4 only */
 	const struct tb_profile *p = ctx->profile;
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct tb_service *sv = &p->services[i];

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/tb.h"
+#include "net/scope.h"
 #include "net/udp.h"
 #include "proto/p_udpprobe.h"
 
@@ -73,6 +74,9 @@ struct tb_udp_sweep_params {
 	int min_settle_ms; /* shortest, once the device has answered (adaptive) */
 	long deep_budget;  /* no-answer ports that also get every protocol probe */
 	int usual_retries; /* retransmits of a probe on its usual port */
+	/* The address to sweep (one of the device's IPv6 addresses, say);
+	 * NULL: the profile's IPv4 address. */
+	const struct tb_addr *target;
 };
 /* Read the sweep's params of a test case: the port list from the parameter
  * named ports_param, the rest (settle-ms, min-settle-ms, deep-probe-budget,
@@ -81,6 +85,7 @@ void tb_udp_sweep_params_from(const struct tb_params *tp, const char *ports_para
 			      struct tb_udp_sweep_params *p);
 
 struct tb_udp_sweep_result {
+	struct tb_addr target;         /* the address swept */
 	long nports;                   /* ports in the list */
 	uint8_t *state;                /* 65536 entries of enum tb_udp_port_state */
 	struct tb_udp_open_port *open; /* in port order, at most TB_UDP_MAX_OPEN_RECORDS */
@@ -133,10 +138,22 @@ const struct tb_udp_open_port *tb_udp_sweep_find(const struct tb_udp_sweep_resul
  * when none).  Returns how many fail. */
 size_t tb_udp_exposure_undeclared(const struct tb_profile *p, const struct tb_udp_sweep_result *r,
 				  char *bad, size_t badlen);
+/* Judge the open ports of a sweep of another of the device's addresses
+ * (r6, over IPv6) against the sweep of its IPv4 address (r4): a port open
+ * only in r6 that is undeclared, or speaks another protocol than declared,
+ * is appended to bad ("5353 (undeclared mdns, IPv6 only, at ADDR)", comma
+ * separated after what bad already holds).  Returns how many. */
+size_t tb_udp_exposure_only_there(const struct tb_profile *p, const struct tb_udp_sweep_result *r6,
+				  const struct tb_udp_sweep_result *r4, char *bad, size_t badlen);
 /* Evidence for a sweep: udp-ports.tsv, a note per open port, the sweep
  * summary with the ICMP rate, and declared services that were not found. */
 void tb_udp_exposure_evidence(struct tb_ctx *ctx, struct tb_result *res,
 			      const struct tb_udp_sweep_result *r);
+/* The same for a sweep of an IPv6 address: the port table in tsv_name,
+ * the notes name the address, and declared services that did not answer
+ * there are not listed (a service may listen on IPv4 only). */
+void tb_udp_exposure_evidence_as(struct tb_ctx *ctx, struct tb_result *res,
+				 const struct tb_udp_sweep_result *r, const char *tsv_name);
 
 /* The amplification arithmetic: bytes returned per byte sent. */
 double tb_amp_ratio(size_t sent, size_t returned);

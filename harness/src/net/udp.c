@@ -1,4 +1,5 @@
-/* udp.c: scoped, rate-limited, deadline-bound UDP probing of one device (see udp.h). */
+/* udp.c: scoped, rate-limited, deadline-bound UDP probing of one device over
+ * IPv4 or IPv6 (see udp.h). */
 #include "net/udp.h"
 
 #include <arpa/inet.h>
@@ -14,6 +15,8 @@
 
 #define ICMP_DEST_UNREACH_TYPE 3
 #define ICMP_PORT_UNREACH_CODE 3
+#define ICMP6_DEST_UNREACH_TYPE 1
+#define ICMP6_PORT_UNREACH_CODE 4
 /* Replies from a chatty device wait here while we send: room for many. */
 #define RCVBUF_BYTES (4 * 1024 * 1024)
 
@@ -27,33 +30,124 @@ static int was_probed(const struct tb_udp *u, uint16_t port)
 	return (u->probed[port >> 3] >> (port & 7)) & 1;
 }
 
-enum tb_err tb_udp_open(struct tb_udp *u, struct tb_net *net, uint32_t dut, struct tb_diag *d)
+/* Ask for ICMP errors about our datagrams on the error queue, with the
+ * destination they were about, although the socket is not connected. */
+static int want_errors(int fd, int family)
+{
+	int one = 1;
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+	return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+}
+
+/* Bind to any local address and an ephemeral port; 0 or -1 (errno). */
+static int bind_any(struct tb_udp *u)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	if (u->dut.family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_any;
+		len = sizeof *a;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_ANY);
+		len = sizeof *a;
+	}
+	if (bind(u->fd, (struct sockaddr *)&ss, len) != 0 ||
+	    getsockname(u->fd, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	u->local_port = ntohs(u->dut.family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							: ((struct sockaddr_in *)&ss)->sin_port);
+	return 0;
+}
+
+enum tb_err tb_udp_open_addr(struct tb_udp *u, struct tb_net *net, const struct tb_addr *dut,
+			     struct tb_diag *d)
 {
 	memset(u, 0, sizeof *u);
 	u->net = net;
-	u->dut = dut;
-	u->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	u->dut = *dut;
+	tb_addr_normalize(&u->dut); /* IPv4-mapped: an IPv4 socket */
+	u->fd = -1;
+	if (u->dut.family != AF_INET && u->dut.family != AF_INET6)
+		return tb_diag_set(d, TB_E_IO, "udp: not an IPv4 or IPv6 address");
+	u->fd = socket(u->dut.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (u->fd < 0)
 		return tb_diag_set(d, TB_E_IO, "udp socket: %s", strerror(errno));
 	int one = 1, rcv = RCVBUF_BYTES;
-	/* ICMP errors about our datagrams are queued, with the destination they
-	 * were about, even though the socket is not connected. */
-	if (setsockopt(u->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one) != 0) {
+	if (want_errors(u->fd, u->dut.family) != 0) {
 		int err = errno;
 		tb_udp_close(u);
-		return tb_diag_set(d, TB_E_IO, "IP_RECVERR: %s", strerror(err));
+		return tb_diag_set(d, TB_E_IO, "%s: %s",
+				   u->dut.family == AF_INET6 ? "IPV6_RECVERR" : "IP_RECVERR",
+				   strerror(err));
+	}
+	/* IPv6 only: no IPv4-mapped traffic can reach an IPv6 prober. */
+	if (u->dut.family == AF_INET6 &&
+	    setsockopt(u->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
+		int err = errno;
+		tb_udp_close(u);
+		return tb_diag_set(d, TB_E_IO, "IPV6_V6ONLY: %s", strerror(err));
 	}
 	(void)setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv); /* best effort */
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
-	socklen_t len = sizeof sa;
-	if (bind(u->fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    getsockname(u->fd, (struct sockaddr *)&sa, &len) != 0) {
+	if (bind_any(u) != 0) {
 		int err = errno;
 		tb_udp_close(u);
 		return tb_diag_set(d, TB_E_IO, "udp bind: %s", strerror(err));
 	}
-	u->local_port = ntohs(sa.sin_port);
 	return TB_OK;
+}
+
+enum tb_err tb_udp_open(struct tb_udp *u, struct tb_net *net, uint32_t dut, struct tb_diag *d)
+{
+	struct tb_addr a;
+	tb_addr_from_v4(dut, &a);
+	return tb_udp_open_addr(u, net, &a, d);
+}
+
+/* The DUT's port as a socket address; returns its length. */
+static socklen_t dut_sockaddr(const struct tb_udp *u, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (u->dut.family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		memcpy(&a->sin6_addr, u->dut.u.v6, 16);
+		a->sin6_scope_id = u->dut.scope_id; /* the lab link, for a link-local DUT */
+		return sizeof *a;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	a->sin_addr.s_addr = htonl(u->dut.u.v4);
+	return sizeof *a;
+}
+
+/* 1 when sa (len bytes, as the kernel filled it) is the DUT's address (a
+ * link-local one on the DUT's own link), with its port in *port. */
+static int is_dut(const struct tb_udp *u, const void *sa, socklen_t len, uint16_t *port)
+{
+	const struct sockaddr *g = sa;
+	if (len < (socklen_t)sizeof(sa_family_t) || g->sa_family != u->dut.family)
+		return 0;
+	if (g->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a = sa;
+		if (len < (socklen_t)sizeof *a || memcmp(&a->sin6_addr, u->dut.u.v6, 16) != 0)
+			return 0;
+		if (tb_addr_is_link_local(&u->dut) && a->sin6_scope_id != u->dut.scope_id)
+			return 0;
+		*port = ntohs(a->sin6_port);
+		return 1;
+	}
+	const struct sockaddr_in *a = sa;
+	if (len < (socklen_t)sizeof *a || ntohl(a->sin_addr.s_addr) != u->dut.u.v4)
+		return 0;
+	*port = ntohs(a->sin_port);
+	return 1;
 }
 
 void tb_udp_close(struct tb_udp *u)
@@ -73,24 +167,25 @@ static int is_pending_icmp_error(int err)
 
 enum tb_err tb_udp_send(struct tb_udp *u, uint16_t port, const void *buf, size_t len, struct tb_diag *d)
 {
-	char text[16];
-	if (!tb_scope_contains(u->net->scope, u->dut)) {
+	char text[TB_ADDR_TEXT];
+	if (!tb_scope_contains_addr(u->net->scope, &u->dut)) {
 		u->scope_refusals++;
 		u->net->scope_refusals++;
-		tb_ipv4_format(u->dut, text);
-		return tb_diag_set(d, TB_E_SCOPE, "refused to send to %s:%u/udp: outside the lab scope",
-				   text, port);
+		tb_addr_format(&u->dut, text);
+		return tb_diag_set(d, TB_E_SCOPE,
+				   "refused to send to %s%s%s:%u/udp: outside the lab scope",
+				   u->dut.family == AF_INET6 ? "[" : "", text,
+				   u->dut.family == AF_INET6 ? "]" : "", port);
 	}
 	if (tb_net_stop_requested())
 		return tb_diag_set(d, TB_E_TIMEOUT, "not sent: the run was interrupted");
 	tb_net_take_token(u->net);
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(u->dut) };
+	struct sockaddr_storage sa;
+	socklen_t salen = dut_sockaddr(u, port, &sa);
 	/* Mark first: an answer can arrive before sendto() returns. */
 	mark_probed(u, port);
 	for (int tries = 0; tries < 8; tries++) {
-		ssize_t w = sendto(u->fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&sa, sizeof sa);
+		ssize_t w = sendto(u->fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&sa, salen);
 		if (w >= 0) {
 			u->sent++;
 			return TB_OK;
@@ -134,12 +229,44 @@ double tb_udp_icmp_steady_rate(const struct tb_udp_icmp_rate *r)
 	return (double)(r->count - r->burst) / span;
 }
 
+/* The queued error's ICMP type and code for "port unreachable", by family:
+ * ICMP destination unreachable 3 / port unreachable 3, ICMPv6 destination
+ * unreachable 1 / port unreachable 4. */
+static int is_port_unreach(int family, const struct sock_extended_err *ee)
+{
+	if (family == AF_INET6)
+		return ee->ee_origin == SO_EE_ORIGIN_ICMP6 && ee->ee_type == ICMP6_DEST_UNREACH_TYPE &&
+		       ee->ee_code == ICMP6_PORT_UNREACH_CODE;
+	return ee->ee_origin == SO_EE_ORIGIN_ICMP && ee->ee_type == ICMP_DEST_UNREACH_TYPE &&
+	       ee->ee_code == ICMP_PORT_UNREACH_CODE;
+}
+
+/* The family's socket address length: the offender after an extended error. */
+static socklen_t offender_len(int family)
+{
+	return family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+/* The extended error among a message's control data (with room for its
+ * offender's address after it), or NULL. */
+static const struct sock_extended_err *extended_err(struct msghdr *m, int family)
+{
+	int level = family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	int type = family == AF_INET6 ? IPV6_RECVERR : IP_RECVERR;
+	const struct sock_extended_err *ee = NULL;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+		if (c->cmsg_level == level && c->cmsg_type == type &&
+		    c->cmsg_len >= CMSG_LEN(sizeof *ee + offender_len(family)))
+			ee = (const struct sock_extended_err *)(const void *)CMSG_DATA(c);
+	return ee;
+}
+
 /* One queued ICMP error: 1 and *ev filled when it is a port unreachable
  * sent by the DUT about a port we probed, 0 when it was something else
  * (counted), -1 when the queue is empty. */
 static int read_error_queue(struct tb_udp *u, struct tb_udp_event *ev)
 {
-	struct sockaddr_in dst;
+	struct sockaddr_storage dst;
 	uint8_t ignored[64];
 	char cbuf[512];
 	struct iovec iov = { .iov_base = ignored, .iov_len = sizeof ignored };
@@ -151,26 +278,26 @@ static int read_error_queue(struct tb_udp *u, struct tb_udp_event *ev)
 			    .msg_controllen = sizeof cbuf };
 	if (recvmsg(u->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
 		return -1;
-	const struct sock_extended_err *ee = NULL;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR)
-			ee = (const struct sock_extended_err *)(const void *)CMSG_DATA(c);
-	if (!ee || ee->ee_origin != SO_EE_ORIGIN_ICMP || m.msg_namelen < sizeof dst ||
-	    ntohl(dst.sin_addr.s_addr) != u->dut || !was_probed(u, ntohs(dst.sin_port))) {
+	const struct sock_extended_err *ee = extended_err(&m, u->dut.family);
+	uint16_t port, ignored_port;
+	int icmp = u->dut.family == AF_INET6 ? SO_EE_ORIGIN_ICMP6 : SO_EE_ORIGIN_ICMP;
+	if (!ee || ee->ee_origin != icmp || !is_dut(u, &dst, m.msg_namelen, &port) ||
+	    !was_probed(u, port)) {
 		u->foreign++;
 		return 0;
 	}
-	const struct sockaddr_in *off = (const struct sockaddr_in *)(const void *)SO_EE_OFFENDER(ee);
-	if (ee->ee_type != ICMP_DEST_UNREACH_TYPE || ee->ee_code != ICMP_PORT_UNREACH_CODE) {
+	if (!is_port_unreach(u->dut.family, ee)) {
 		u->icmp_other++; /* host/net unreachable, often from a router: not "closed" */
 		return 0;
 	}
-	if (off->sin_family != AF_INET || ntohl(off->sin_addr.s_addr) != u->dut) {
-		u->foreign++; /* a port unreachable must come from the device itself */
+	/* A port unreachable must come from the device itself (the offender
+	 * follows the error in the same control message). */
+	if (!is_dut(u, SO_EE_OFFENDER(ee), offender_len(u->dut.family), &ignored_port)) {
+		u->foreign++;
 		return 0;
 	}
 	ev->kind = TB_UDP_EV_UNREACH;
-	ev->port = ntohs(dst.sin_port);
+	ev->port = port;
 	ev->len = ev->total = 0;
 	ev->at_us = tb_now_us();
 	note_unreach(u, ev->at_us);
@@ -181,8 +308,9 @@ static int read_error_queue(struct tb_udp *u, struct tb_udp_event *ev)
  * 0 when it was dropped (counted), -1 when none is waiting, -2 on error. */
 static int read_datagram(struct tb_udp *u, uint8_t *buf, size_t cap, struct tb_udp_event *ev)
 {
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	socklen_t flen = sizeof from;
+	uint16_t port;
 	/* MSG_TRUNC: the return value is the datagram's real length even when
 	 * only cap bytes fit. */
 	ssize_t r =
@@ -194,13 +322,12 @@ static int read_datagram(struct tb_udp *u, uint8_t *buf, size_t cap, struct tb_u
 			return 0; /* the error itself waits in the error queue */
 		return -2;
 	}
-	if (flen < sizeof from || from.sin_family != AF_INET || ntohl(from.sin_addr.s_addr) != u->dut ||
-	    (!u->any_port && !was_probed(u, ntohs(from.sin_port)))) {
+	if (!is_dut(u, &from, flen, &port) || (!u->any_port && !was_probed(u, port))) {
 		u->foreign++;
 		return 0;
 	}
 	ev->kind = TB_UDP_EV_DATA;
-	ev->port = ntohs(from.sin_port);
+	ev->port = port;
 	ev->total = (size_t)r;
 	ev->len = (size_t)r < cap ? (size_t)r : cap;
 	if ((size_t)r > cap)

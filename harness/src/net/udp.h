@@ -5,9 +5,13 @@
  * profile's lab scope (nothing is sent, the refusal is counted) and takes a
  * token from the run's global rate limit (struct tb_net) first.  Replies are
  * accepted only from the DUT's address and from a port this prober sent to;
- * anything else is read, dropped and counted.  ICMP port unreachable comes
- * from the socket's error queue (IP_RECVERR): the queued error names the
- * original destination, hence the probed port.  Every wait has a deadline
+ * anything else is read, dropped and counted.  The device may be IPv4 or
+ * IPv6 (tb_udp_open_addr): an IPv6 prober has an IPv6-only socket, and a
+ * link-local device is also told apart by its zone (the interface).  ICMP
+ * port unreachable (ICMPv6 destination unreachable, code port unreachable)
+ * comes from the socket's error queue (IP_RECVERR, IPV6_RECVERR): the
+ * queued error names the original destination, hence the probed port, and
+ * the node that sent it, which must be the device.  Every wait has a deadline
  * and every read is bounded by the caller's buffer (the datagram's real size
  * is reported beside the bytes kept).
  */
@@ -19,12 +23,14 @@
 
 #include "base/tb.h"
 #include "net/net.h"
+#include "net/scope.h"
 
-/* The largest UDP payload over IPv4: a buffer this big never truncates. */
+/* The largest UDP payload over IPv4 (over IPv6 without jumbograms, a few
+ * bytes less): a buffer this big never truncates. */
 #define TB_UDP_DGRAM_MAX 65535
 
-/* What the device's ICMP port-unreachable messages look like over time:
- * Linux sends a burst of about 6, then about one per second. */
+/* What the device's ICMP (or ICMPv6) port-unreachable messages look like
+ * over time: Linux sends a burst of about 6, then about one per second. */
 struct tb_udp_icmp_rate {
 	unsigned long count;  /* port unreachables accepted from the DUT */
 	int64_t first_us;     /* arrival of the first (tb_now_us clock), 0: none */
@@ -36,7 +42,7 @@ struct tb_udp_icmp_rate {
 
 struct tb_udp {
 	struct tb_net *net; /* the lab scope and the run's rate limit */
-	uint32_t dut;       /* host byte order: the only address we send to and hear */
+	struct tb_addr dut; /* the only address we send to and hear (with its zone) */
 	int fd;
 	uint16_t local_port;
 	uint8_t probed[8192]; /* bit per DUT port we sent to: replies only from these */
@@ -55,7 +61,7 @@ struct tb_udp {
 
 enum tb_udp_ev_kind {
 	TB_UDP_EV_DATA = 1,    /* a datagram from the DUT's probed port (any port: any_port) */
-	TB_UDP_EV_UNREACH = 2, /* ICMP port unreachable from the DUT for a probed port */
+	TB_UDP_EV_UNREACH = 2, /* ICMP(v6) port unreachable from the DUT for a probed port */
 };
 
 struct tb_udp_event {
@@ -66,9 +72,13 @@ struct tb_udp_event {
 	int64_t at_us; /* tb_now_us() when it was read */
 };
 
-/* Open a prober for the device at dut (host order) under net's scope and
- * rate limit.  TB_E_IO with the reason in d when no socket can be made.
- * The scope is checked on every send, not here. */
+/* Open a prober for the device at dut (IPv4, IPv4-mapped or IPv6; a
+ * link-local one with its zone) under net's scope and rate limit: a socket
+ * of the address's family.  TB_E_IO with the reason in d when no socket
+ * can be made.  The scope is checked on every send, not here. */
+TB_WUR enum tb_err tb_udp_open_addr(struct tb_udp *u, struct tb_net *net, const struct tb_addr *dut,
+				    struct tb_diag *d);
+/* The same for an IPv4 device at dut (host order). */
 TB_WUR enum tb_err tb_udp_open(struct tb_udp *u, struct tb_net *net, uint32_t dut, struct tb_diag *d);
 void tb_udp_close(struct tb_udp *u);
 
