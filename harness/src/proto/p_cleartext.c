@@ -186,9 +186,19 @@ static int next_line(const uint8_t *p, size_t n, size_t *off, const uint8_t **li
 	return 1;
 }
 
+/* Every field empty, without clearing the value buffers (kilobytes, for
+ * every request a capture holds): a value is read only up to its length. */
+static void sniffed_init(struct tb_http_sniffed *r)
+{
+	r->method[0] = r->path[0] = r->host[0] = '\0';
+	r->has_basic = r->has_token = r->has_query_token = 0;
+	r->user_len = r->secret_len = r->token_len = r->qtoken_len = 0;
+	r->token_header[0] = r->query_param[0] = '\0';
+}
+
 enum tb_err tb_p_http_request(const uint8_t *p, size_t n, struct tb_http_sniffed *r)
 {
-	memset(r, 0, sizeof *r);
+	sniffed_init(r);
 	size_t sp = 0;
 	while (sp < n && sp < 8 && p[sp] != ' ')
 		sp++;

@@ -108,7 +108,11 @@ static enum tb_err extensions(struct tb_rd *r, struct tb_tls_hello *h)
 enum tb_err tb_p_tls_hello(const uint8_t *p, size_t n, struct tb_tls_hello *h)
 {
 	struct tb_rd r, rec, hs;
-	memset(h, 0, sizeof *h);
+	/* Only what is read is cleared: the analyzer parses every hello it sees,
+	 * and versions[] counts only up to nversions. */
+	h->type = 0;
+	h->nversions = 0;
+	h->sni[0] = '\0';
 	tb_rd_init(&r, p, n);
 	uint8_t ct = tb_rd_u8(&r);
 	uint16_t rv = tb_rd_be16(&r);
