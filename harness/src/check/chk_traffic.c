@@ -254,10 +254,10 @@ TB_UNITTEST void traffic_judge(const struct tb_analysis *a, const char *rule, ui
 	size_t nloss = tb_analysis_loss_describe(a, kernel_dropped, loss, sizeof loss);
 	if (nloss)
 		tb_ev_note(res, "information-lost", "%s", loss);
-	tb_ev_note(
-		res, "analysis",
-		"%llu connections: %zu groups with payload, %zu peers' attempts the device sent no payload on (probes)",
-		(unsigned long long)a->connections, a->nflows, a->nprobes);
+	tb_ev_note(res, "analysis",
+		   "%llu connections: %zu groups with payload, %zu peers' attempts the device sent no "
+		   "payload on (probes)",
+		   (unsigned long long)a->connections, a->nflows, a->nprobes);
 	struct tally t;
 	tally_flows(a, res, &t);
 	if (t.flows == 0 && !t.undetermined)
