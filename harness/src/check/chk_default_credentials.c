@@ -1,12 +1,19 @@
 /* chk_default_credentials.c: try well-known default credentials against the
- * device's telnet and HTTP Basic logins (EN 303 645 5.1-1, 5.1-2; UK CoP 1).
+ * device's telnet and HTTP (Basic or Digest) logins (EN 303 645 5.1-1,
+ * 5.1-2; UK CoP 1).
  *
  * Intrusive: runs only with lab.intrusive: true.  A login counts only when
  * confirmed: on telnet a command we send is evaluated by the device (the
  * output of `echo TB$((A+B))` contains the sum, which an echo of our own
  * input would not); over HTTP a resource that answered 401 without
- * credentials answers 2xx with them.  Where the profile declares a test
- * credential for an interface, it is tried first as a positive control:
+ * credentials answers 2xx with them, also after redirects within the scope
+ * (http_confirm).  HTTP logins are the declared http-basic resources plus
+ * the usual admin paths (`admin-paths`, http-auth's default) on every web
+ * port that answer 401 without credentials; a port declared `tls: true` or
+ * identified as TLS by this run's sweep is spoken to over TLS.  A 401 that
+ * offers only Digest is guessed with Digest (a fresh challenge per guess).
+ * Where the profile declares a test credential for an interface, it is
+ * tried first as a positive control:
  * if it does not log in, rejections of guesses prove little and the verdict
  * is INCONCLUSIVE.  Declared credentials are never shown in evidence.
  */
@@ -20,6 +27,8 @@
 #include "base/text.h"
 #include "check/family.h"
 #include "check/chk_default_credentials_internal.h"
+#include "check/http_common.h"
+#include "check/surface.h"
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/httpc.h"
@@ -49,6 +58,10 @@ static const struct tb_param_def params[] = {
 	  .max = 65535,
 	  .help = "telnet ports to try besides declared ones",
 	  .dflt = "[23, 2323]" },
+	{ .name = "admin-paths",
+	  .type = TB_P_STRLIST,
+	  .help = "web paths probed for an HTTP login besides the declared http-basic resources",
+	  .dflt = TB_HTTP_ADMIN_PATHS_DEFAULT },
 	{ .name = "list",
 	  .type = TB_P_STR,
 	  .help = "credential list, relative to the suite",
@@ -182,8 +195,6 @@ static void unprepare(void *prep)
 }
 
 /* ---- one attempt ---- */
-
-enum outcome { ATT_REJECTED, ATT_ACCEPTED, ATT_UNCONFIRMED, ATT_NOCONNECT };
 
 static const char *outcome_name(enum outcome o)
 {
@@ -412,58 +423,188 @@ static void pause_ms(int ms)
 #define THROTTLE_RETRIES 3
 #define THROTTLE_MAX_S 10
 
-/* One GET with the credential.  A 429/503 answer is the device throttling
- * guesses (brute-force protection, evidence for 5.1-5): wait as long as its
- * Retry-After asks (at most THROTTLE_MAX_S) and ask again. */
-static enum outcome http_attempt(struct tb_ctx *ctx, const struct tb_auth *a, const struct cred *c,
+TB_UNITTEST enum outcome http_confirm(const struct http_chain *c, char *detail, size_t dl)
+{
+	if (c->noconnect) {
+		snprintf(detail, dl, "nothing listens");
+		return ATT_NOCONNECT;
+	}
+	if (c->err || c->stopped)
+		return ATT_UNCONFIRMED; /* the caller put the reason in detail */
+	int ok = c->status >= 200 && c->status < 300;
+	if (ok && !c->auth_on_final) {
+		snprintf(
+			detail, dl,
+			"HTTP %d at %s, reached by a redirect off the address and port: the credential "
+			"was not sent there",
+			c->status, c->final);
+		return ATT_UNCONFIRMED;
+	}
+	if (ok && c->moved && c->unauth_status != 401 && c->unauth_status != 403) {
+		snprintf(detail, dl,
+			 "redirected to %s, which answers HTTP %d without credentials too: a page, "
+			 "not a login",
+			 c->final, c->unauth_status);
+		return ATT_REJECTED;
+	}
+	if (ok) {
+		snprintf(detail, dl, "HTTP %d with the credential where it was 401 without%s%s",
+			 c->status, c->final ? ", at " : "", c->final ? c->final : "");
+		return ATT_ACCEPTED;
+	}
+	if (c->status == 401 || c->status == 403) {
+		snprintf(detail, dl, "HTTP %d%s%s", c->status, c->final ? " at " : "",
+			 c->final ? c->final : "");
+		return ATT_REJECTED;
+	}
+	snprintf(detail, dl, "HTTP %d neither grants nor refuses", c->status);
+	return ATT_UNCONFIRMED;
+}
+
+/* An HTTP login: a resource that answered 401 without credentials. */
+struct http_login {
+	uint16_t port;
+	int tls;
+	char path[600];
+	char unauth_path[600]; /* cache: a moved-to resource probed without credentials */
+	int unauth_status;
+	int digest; /* the 401 offers HTTP Digest only (RFC 7616), not Basic */
+};
+
+/* Which scheme a 401 offers: 0 Basic, 1 Digest (MD5 or SHA-256), -1
+ * neither (why says what it offered). */
+static int auth_scheme(const struct tb_http_exchange *hr, struct tb_http_digest *dg,
+		       struct tb_diag *why)
+{
+	const uint8_t *v;
+	size_t vn;
+	if (hr->resp.www_auth_basic)
+		return 0;
+	if (!tb_p_http_header(hr->raw, hr->resp.header_len, "www-authenticate", &v, &vn)) {
+		tb_diag_set(why, TB_E_FORMAT, "no WWW-Authenticate header");
+		return -1;
+	}
+	return tb_http_digest_challenge(v, vn, dg, why) == TB_OK ? 1 : -1;
+}
+
+/* A fresh Digest challenge for the attempt: GET without credentials. */
+static int fresh_digest(struct tb_ctx *ctx, const struct tb_http_req *at, struct tb_http_digest *dg,
+			struct transcript *tr, char *detail, size_t dl)
+{
+	struct tb_http_req rq = *at;
+	struct tb_http_exchange hr;
+	struct tb_diag why = { .msg = "" };
+	rq.authorization = NULL;
+	rq.digest = NULL;
+	tb_http_get(&ctx->net, &rq, &hr);
+	tr_add(tr, ">>", hr.request, hr.reqlen);
+	tr_add(tr, "<<", hr.raw, hr.rawlen > 512 ? 512 : hr.rawlen);
+	int ok = !hr.err && hr.resp.status == 401 && auth_scheme(&hr, dg, &why) == 1;
+	if (!ok)
+		snprintf(detail, dl, "no fresh Digest challenge: %s",
+			 hr.err       ? hr.why
+			 : why.msg[0] ? why.msg
+				      : "not a 401");
+	tb_http_exchange_free(&hr);
+	return ok ? 0 : -1;
+}
+
+/* Transcript and evidence of each request of a credentialed chain. */
+struct hop_log {
+	struct transcript *tr;
+	const struct cred *c;
+};
+
+static void log_hop(void *arg, const struct tb_http_hop *hop, const struct tb_http_exchange *x)
+{
+	struct hop_log *l = arg;
+	int secret = l->c->control && hop->auth_sent;
+	tr_add(l->tr, "--", hop->url, strlen(hop->url));
+	tr_add(l->tr, ">>", secret ? "GET (declared credential withheld)" : x->request,
+	       secret ? 34 : x->reqlen);
+	tr_add(l->tr, "<<", x->raw, x->rawlen > 512 ? 512 : x->rawlen);
+}
+
+/* The status of a resource fetched without credentials (0: no answer). */
+static int unauth_status(struct tb_ctx *ctx, struct http_login *h, const struct tb_http_req *at)
+{
+	if (strcmp(h->unauth_path, at->path) == 0)
+		return h->unauth_status;
+	struct tb_http_req rq = *at;
+	struct tb_http_exchange hr;
+	rq.authorization = NULL;
+	tb_http_get(&ctx->net, &rq, &hr);
+	snprintf(h->unauth_path, sizeof h->unauth_path, "%s", at->path);
+	h->unauth_status = hr.err ? 0 : hr.resp.status;
+	tb_http_exchange_free(&hr);
+	return h->unauth_status;
+}
+
+/* One GET with the credential, following redirects within the scope.  A
+ * 429/503 answer is the device throttling guesses (brute-force protection,
+ * evidence for 5.1-5): wait as long as its Retry-After asks (at most
+ * THROTTLE_MAX_S) and ask again. */
+static enum outcome http_attempt(struct tb_ctx *ctx, struct http_login *h, const struct cred *c,
 				 struct transcript *tr, struct tb_result *res, char *detail, size_t dl)
 {
 	char auth[700];
 	tb_http_basic_auth(c->user, c->pass, auth, sizeof auth);
 	struct tb_http_req rq = { .addr = ctx->profile->address,
-				  .port = (uint16_t)a->port,
-				  .path = a->path,
+				  .port = h->port,
+				  .path = h->path,
 				  .authorization = auth,
-				  .timeout_ms = 5000 };
-	struct tb_http_exchange hr;
+				  .timeout_ms = 5000,
+				  .tls = h->tls };
+	struct tb_http_digest dg = { .user = c->user, .pass = c->pass };
+	struct hop_log lg = { .tr = tr, .c = c };
+	struct tb_http_follow f;
 	for (int tries = 0;; tries++) {
-		tb_http_get(&ctx->net, &rq, &hr);
-		tr_add(tr, ">>", c->control ? "GET (declared credential withheld)" : hr.request,
-		       c->control ? 34 : hr.reqlen);
-		tr_add(tr, "<<", hr.raw, hr.rawlen > 512 ? 512 : hr.rawlen);
-		int throttled = !hr.err && (hr.resp.status == 429 || hr.resp.status == 503);
+		if (h->digest) {
+			rq.authorization = NULL;
+			rq.digest = &dg;
+			if (fresh_digest(ctx, &rq, &dg, tr, detail, dl))
+				return ATT_UNCONFIRMED;
+		}
+		tb_http_get_follow(&ctx->net, &rq, TB_HTTP_AUTH_MAX_HOPS, log_hop, &lg, &f);
+		const struct tb_http_exchange *hr = &f.last;
+		int throttled = !hr->err && (hr->resp.status == 429 || hr->resp.status == 503);
 		if (!throttled || tries == THROTTLE_RETRIES)
 			break;
 		const uint8_t *v;
 		size_t vn;
-		long wait = tb_p_http_header(hr.raw, hr.resp.header_len, "retry-after", &v, &vn)
+		long wait = tb_p_http_header(hr->raw, hr->resp.header_len, "retry-after", &v, &vn)
 				    ? tb_p_http_retry_after(v, vn, 1, THROTTLE_MAX_S)
 				    : 1;
 		tb_ev_note(res, "throttling", "HTTP %d: the device throttles guessing; waiting %ld s",
-			   hr.resp.status, wait);
-		tb_http_exchange_free(&hr);
+			   hr->resp.status, wait);
+		tb_http_follow_free(&f);
 		pause_ms((int)(wait ? wait : 1) * 1000);
 	}
-	enum outcome o;
-	if (hr.err) {
-		snprintf(detail, dl, "%s", hr.why);
-		o = hr.err == TB_E_REFUSED && !hr.rawlen ? ATT_NOCONNECT : ATT_UNCONFIRMED;
-	} else if (hr.resp.status >= 200 && hr.resp.status < 300) {
-		snprintf(detail, dl, "HTTP %d with the credential where it was 401 without",
-			 hr.resp.status);
-		o = ATT_ACCEPTED;
-		char label[160];
-		snprintf(label, sizeof label, "http/%ld %s login as %s", a->port, a->path, c->user);
-		if (!c->control)
-			tb_ev_exchange(res, label, hr.request, hr.reqlen, hr.raw, hr.resp.header_len);
-	} else if (hr.resp.status == 401 || hr.resp.status == 403) {
-		snprintf(detail, dl, "HTTP %d", hr.resp.status);
-		o = ATT_REJECTED;
-	} else {
-		snprintf(detail, dl, "HTTP %d neither grants nor refuses", hr.resp.status);
-		o = ATT_UNCONFIRMED;
+	const struct tb_http_exchange *hr = &f.last;
+	const struct tb_http_hop *last = &f.hops[f.nhops - 1];
+	struct http_chain ch = { .stopped = f.end != TB_FOLLOW_DONE,
+				 .err = hr->err,
+				 .noconnect = hr->err == TB_E_REFUSED && !hr->rawlen && f.nhops == 1,
+				 .status = hr->err ? 0 : hr->resp.status,
+				 .auth_on_final = last->auth_sent,
+				 .moved = f.final.port != h->port || f.final.addr != rq.addr ||
+					  !tb_http_same_resource(h->path, f.final.path),
+				 .final = f.nhops > 1 ? last->url : NULL };
+	if (f.end != TB_FOLLOW_DONE)
+		snprintf(detail, dl, "%s", f.why);
+	else if (hr->err)
+		snprintf(detail, dl, "%s", hr->why);
+	int ok = !ch.err && !ch.stopped && ch.status >= 200 && ch.status < 300;
+	if (ok && ch.moved && ch.auth_on_final)
+		ch.unauth_status = unauth_status(ctx, h, &f.final);
+	enum outcome o = http_confirm(&ch, detail, dl);
+	if (o == ATT_ACCEPTED && !c->control) {
+		char label[800];
+		snprintf(label, sizeof label, "%s://%s login as %s", h->tls ? "https" : "http",
+			 f.hops[0].url + (h->tls ? 8 : 7), c->user);
+		tb_ev_exchange(res, label, hr->request, hr->reqlen, hr->raw, hr->resp.header_len);
 	}
-	tb_http_exchange_free(&hr);
+	tb_http_follow_free(&f);
 	return o;
 }
 
@@ -474,8 +615,9 @@ enum target_kind { T_TELNET, T_HTTP };
 struct target {
 	enum target_kind kind;
 	uint16_t port;
-	const struct tb_auth *auth; /* http-basic resource, or a declared telnet mechanism */
-	char name[96];
+	const struct tb_auth *auth; /* declared http-basic resource, NULL when found by probing */
+	struct http_login http;     /* T_HTTP */
+	char name[700];
 	int guessed, rejected, unconfirmed, control_ok, control_tried;
 	char first_guess[160];
 };
@@ -500,7 +642,7 @@ static enum outcome attempt(struct dc *dc, struct target *t, const struct cred *
 	enum outcome o =
 		t->kind == T_TELNET
 			? telnet_attempt(dc->ctx, t->port, c, tr, dc->res, detail, sizeof detail)
-			: http_attempt(dc->ctx, t->auth, c, tr, dc->res, detail, sizeof detail);
+			: http_attempt(dc->ctx, &t->http, c, tr, dc->res, detail, sizeof detail);
 	tb_ev_note(dc->res, t->name, "%s/%s: %s (%s)", c->user,
 		   c->control ? "<declared credential>" : (c->pass[0] ? c->pass : "<empty>"),
 		   outcome_name(o), detail);
@@ -511,13 +653,31 @@ static const struct tb_auth *control_for(const struct tb_profile *p, const struc
 {
 	for (size_t i = 0; i < p->nauths; i++) {
 		const struct tb_auth *a = &p->auths[i];
-		int same = t->kind == T_HTTP ? a == t->auth
+		int same = t->kind == T_HTTP ? t->auth && a == t->auth
 					     : strcmp(a->protocol, "telnet") == 0 &&
 						       (a->port == 0 ? 23 : a->port) == t->port;
 		if (same && a->test_user)
 			return a;
 	}
 	return NULL;
+}
+
+/* "http-80.log" for "/", "http-80-cgi-bin-admin.log" for "/cgi-bin/admin". */
+static void path_file_name(char *out, size_t cap, const char *scheme, uint16_t port, const char *path)
+{
+	int n = snprintf(out, cap, "%s-%u", scheme, port);
+	for (const char *p = path; *p && n > 0 && (size_t)n + 6 < cap; p++) {
+		char ch = *p;
+		int alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			    (ch >= '0' && ch <= '9');
+		if (!alnum && out[n - 1] == '-')
+			continue;
+		out[n++] = alnum ? ch : '-';
+		out[n] = '\0';
+	}
+	if (n > 0 && out[n - 1] == '-')
+		out[--n] = '\0';
+	snprintf(out + n, cap - (size_t)n, ".log");
 }
 
 static void try_target(struct dc *dc, struct target *t)
@@ -564,8 +724,12 @@ static void try_target(struct dc *dc, struct target *t)
 			t->unconfirmed++;
 		pause_ms(dc->delay_ms);
 	}
-	char fname[64];
-	snprintf(fname, sizeof fname, "%s-%u.log", t->kind == T_TELNET ? "telnet" : "http", t->port);
+	char fname[96];
+	if (t->kind == T_TELNET)
+		snprintf(fname, sizeof fname, "telnet-%u.log", t->port);
+	else
+		path_file_name(fname, sizeof fname, t->http.tls ? "https" : "http", t->port,
+			       t->http.path);
 	if (tr.full)
 		tr_add(&tr, "--", "transcript truncated", 20);
 	if (tr.buf && tb_ev_file(dc->ctx, dc->res, fname, tr.buf, tr.len) != TB_OK)
@@ -624,34 +788,126 @@ static size_t telnet_targets(struct dc *dc, const struct tb_case *tc, struct tar
 	return kept;
 }
 
-/* HTTP Basic resources: declared ones that really answer 401 without credentials. */
-static size_t http_targets(struct dc *dc, struct target *ts, size_t n)
+/* Is there already an HTTP target for port and path? */
+static int have_http(const struct target *ts, size_t n, uint16_t port, const char *path)
 {
+	for (size_t i = 0; i < n; i++)
+		if (ts[i].kind == T_HTTP && ts[i].port == port && strcmp(ts[i].http.path, path) == 0)
+			return 1;
+	return 0;
+}
+
+static void record_probe(void *arg, const struct tb_http_hop *hop, const struct tb_http_exchange *x)
+{
+	tb_ev_exchange(arg, hop->url, x->request, x->reqlen, x->raw,
+		       x->err ? x->rawlen : x->resp.header_len);
+}
+
+/* Probe port/path without credentials: a target when it answers 401
+ * (after redirects within the scope).  declared: the profile's resource
+ * (a miss is noted), else one of the usual admin paths (a miss is quiet
+ * unless the port answered something other than a plain HTTP status). */
+static size_t http_probe(struct dc *dc, struct target *ts, size_t n, uint16_t port, const char *path,
+			 const struct tb_auth *declared, int *no_http)
+{
+	if (n >= 128 || !path || path[0] != '/' || strlen(path) >= sizeof ts[0].http.path ||
+	    have_http(ts, n, port, path))
+		return n;
 	const struct tb_profile *p = dc->ctx->profile;
-	for (size_t i = 0; i < p->nauths && n < 64; i++) {
-		const struct tb_auth *a = &p->auths[i];
-		if (strcmp(a->protocol, "http-basic") != 0)
-			continue;
-		struct target t = { .kind = T_HTTP, .port = (uint16_t)a->port, .auth = a };
-		snprintf(t.name, sizeof t.name, "http/%ld%s", a->port, a->path);
-		struct tb_http_req rq = { .addr = p->address,
-					  .port = (uint16_t)a->port,
-					  .path = a->path,
-					  .timeout_ms = 5000 };
-		struct tb_http_exchange hr;
-		tb_http_get(&dc->ctx->net, &rq, &hr);
-		tb_ev_exchange(dc->res, t.name, hr.request, hr.reqlen, hr.raw,
-			       hr.err ? hr.rawlen : hr.resp.header_len);
-		if (hr.err)
-			tb_ev_note(dc->res, t.name, "not tried: %s", hr.why);
-		else if (hr.resp.status != 401)
+	struct target t = { .kind = T_HTTP, .port = port, .auth = declared };
+	t.http.port = port;
+	t.http.tls = tb_http_port_tls(dc->ctx, port);
+	snprintf(t.http.path, sizeof t.http.path, "%s", path);
+	snprintf(t.name, sizeof t.name, "%s/%u%s%s", t.http.tls ? "https" : "http", port, path,
+		 declared ? "" : " (found by probing)");
+	struct tb_http_req rq = { .addr = p->address,
+				  .port = port,
+				  .path = path,
+				  .timeout_ms = 5000,
+				  .tls = t.http.tls };
+	struct tb_http_follow f;
+	struct tb_http_digest dg = { 0 };
+	struct tb_diag why = { .msg = "" };
+	tb_http_get_follow(&dc->ctx->net, &rq, TB_HTTP_AUTH_MAX_HOPS, declared ? record_probe : NULL,
+			   dc->res, &f);
+	const struct tb_http_exchange *hr = &f.last;
+	if (no_http && hr->err)
+		*no_http = 1;
+	if (f.end != TB_FOLLOW_DONE)
+		tb_ev_note(dc->res, t.name, "not tried: %s", f.why);
+	else if (hr->err && (declared || hr->err != TB_E_REFUSED || hr->rawlen))
+		tb_ev_note(dc->res, t.name, "not tried: %s", hr->why);
+	else if (!hr->err && hr->resp.status != 401 && declared)
+		tb_ev_note(dc->res, t.name,
+			   "not tried: answered HTTP %d without credentials (not a Basic login)",
+			   hr->resp.status);
+	else if (!hr->err && hr->resp.status == 401 && (t.http.digest = auth_scheme(hr, &dg, &why)) < 0)
+		tb_ev_note(dc->res, t.name,
+			   "not tried: HTTP 401 without a Basic or supported Digest challenge (%s)",
+			   why.msg);
+	else if (!hr->err && hr->resp.status == 401) {
+		if (t.http.digest)
+			tb_ev_note(dc->res, t.name, "HTTP Digest (%s): guessed with Digest",
+				   dg.sha256 ? "SHA-256" : "MD5");
+		if (!declared) {
+			record_probe(dc->res, &f.hops[f.nhops - 1], hr);
 			tb_ev_note(
 				dc->res, t.name,
-				"not tried: answered HTTP %d without credentials (not a Basic login)",
-				hr.resp.status);
-		else
-			ts[n++] = t;
-		tb_http_exchange_free(&hr);
+				"asks for credentials (HTTP 401) although no login is declared there: "
+				"tried");
+		}
+		ts[n++] = t;
+	}
+	tb_http_follow_free(&f);
+	return n;
+}
+
+/* The usual admin paths on one port; a port that gives no complete HTTP
+ * answer to one of them is not asked again (a stalling device would cost
+ * a deadline per path). */
+static size_t probe_admin_paths(struct dc *dc, struct target *ts, size_t n, uint16_t port,
+				const struct tb_param *paths)
+{
+	int no_http = 0;
+	for (size_t i = 0; paths && i < paths->n && !no_http; i++)
+		n = http_probe(dc, ts, n, port, paths->sl[i], NULL, &no_http);
+	if (no_http)
+		tb_ev_note(dc->res, "admin paths",
+			   "port %u gave no complete HTTP answer: its other admin paths not probed",
+			   port);
+	return n;
+}
+
+static int is_web(const struct tb_service *s)
+{
+	return (strcmp(s->protocol, "http") == 0 || strcmp(s->protocol, "https") == 0) &&
+	       (!s->transport || strcmp(s->transport, "tcp") == 0);
+}
+
+/* HTTP logins: declared http-basic resources and the usual admin paths on
+ * every web port (declared, or identified as HTTP by this run's sweep)
+ * that really answer 401 without credentials. */
+static size_t http_targets(struct dc *dc, const struct tb_case *tc, struct target *ts, size_t n)
+{
+	const struct tb_profile *p = dc->ctx->profile;
+	for (size_t i = 0; i < p->nauths; i++) {
+		const struct tb_auth *a = &p->auths[i];
+		if (strcmp(a->protocol, "http-basic") == 0)
+			n = http_probe(dc, ts, n, (uint16_t)(a->port ? a->port : 80), a->path, a, NULL);
+	}
+	const struct tb_param *paths = tb_param_get(&tc->params, "admin-paths");
+	for (size_t s = 0; s < p->nservices; s++)
+		if (is_web(&p->services[s]))
+			n = probe_admin_paths(dc, ts, n, (uint16_t)p->services[s].port, paths);
+	const struct tb_surface *sf = dc->ctx->surface;
+	char host[16];
+	tb_ipv4_format(p->address, host);
+	for (size_t s = 0; sf && s < sf->n; s++) {
+		const struct tb_endpoint *e = &sf->v[s];
+		if (strcmp(e->transport, "tcp") != 0 || strcmp(e->addr, host) != 0 ||
+		    strcmp(e->protocol, "http") != 0)
+			continue;
+		n = probe_admin_paths(dc, ts, n, e->port, paths);
 	}
 	return n;
 }
@@ -705,21 +961,23 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		tb_result_set(res, TB_V_ERROR, "the credential list was not loaded with the suite");
 		return;
 	}
-	struct target ts[128];
+	struct target *ts = tb_xcalloc(128, sizeof *ts);
 	size_t n = 0;
 	if (wants(&tc->params, "telnet"))
 		n = telnet_targets(&dc, tc, ts, n);
 	if (wants(&tc->params, "http"))
-		n = http_targets(&dc, ts, n);
+		n = http_targets(&dc, tc, ts, n);
 	for (size_t i = 0; i < n && !tb_net_stop_requested(); i++)
 		try_target(&dc, &ts[i]);
 	judge(&dc, ts, n);
+	free(ts);
 }
 
 const struct tb_check_family tb_check_default_credentials = {
 	.name = "default-credentials",
 	.summary =
-		"tries the Mirai default credentials on telnet and HTTP Basic; confirmed logins fail",
+		"tries the Mirai default credentials on telnet and HTTP Basic/Digest (also over TLS); "
+		"confirmed logins fail",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.flags = TB_FAM_INTRUSIVE,

@@ -22,4 +22,27 @@ struct credlist {
  * Returns 0, or -1 with the line number in d's message. */
 TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out, struct tb_diag *d);
 
+/* The outcome of one login attempt. */
+enum outcome { ATT_REJECTED, ATT_ACCEPTED, ATT_UNCONFIRMED, ATT_NOCONNECT };
+
+/* What one credentialed HTTP attempt came to, after following redirects
+ * within the scope (net/httpc.h). */
+struct http_chain {
+	int stopped;       /* a redirect was refused or there were too many */
+	int err;           /* no complete final response (enum tb_err) */
+	int noconnect;     /* nothing listened on the first request */
+	int status;        /* final status */
+	int auth_on_final; /* the final request carried the credential */
+	int moved;         /* the final resource is not the one that asked (or it with '/') */
+	int unauth_status; /* when moved: the final resource's status without credentials */
+	const char *final; /* the final URL, for the detail */
+};
+
+/* A login counts only when the resource that answered 401 without
+ * credentials answers 2xx with them, directly or via redirects to itself
+ * ("/admin" -> "/admin/") or to a resource that also refuses without
+ * credentials.  A redirect that ends on a page served without credentials
+ * (a login form) or at a 401 is a refusal. */
+TB_UNITTEST enum outcome http_confirm(const struct http_chain *c, char *detail, size_t dl);
+
 #endif

@@ -2,15 +2,23 @@
  * interface reachable without authentication (5.5-5)?
  *
  * Paths: the declared http-basic resources of the profile plus the suite's
- * `paths`.  Each is fetched once without credentials: 2xx is a device
+ * `paths` on every declared web service (http or https) and every port this
+ * run's exposure sweep identified as HTTP.  Each is fetched once without
+ * credentials, over TLS where the port speaks TLS (check/http_common.h),
+ * following redirects within the scope (net/httpc.h): 2xx is a device
  * function served unauthenticated (FAIL), 401/403 is protected, 404 means
  * the path does not exist, anything else is recorded and left undecided.
+ * A 2xx reached by a redirect to another page (a login form) is undecided,
+ * not open: only the same resource ("/admin" -> "/admin/") counts.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "check/surface.h"
+
 #include "check/family.h"
 #include "check/chk_http_auth_internal.h"
+#include "check/http_common.h"
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/httpc.h"
@@ -19,7 +27,10 @@
 #define MAX_TARGETS 32
 
 static const struct tb_param_def params[] = {
-	{ .name = "paths", .type = TB_P_STRLIST, .help = "admin paths tried on every http service" },
+	{ .name = "paths",
+	  .type = TB_P_STRLIST,
+	  .help = "admin paths tried on every http service",
+	  .dflt = TB_HTTP_ADMIN_PATHS_DEFAULT },
 	{ .name = "timeout-ms",
 	  .type = TB_P_INT,
 	  .min = 100,
@@ -59,8 +70,14 @@ static size_t add(struct target *t, size_t n, uint16_t port, const char *path)
 	return n + 1;
 }
 
-static size_t targets(const struct tb_profile *p, const struct tb_params *pp, struct target *t)
+static int is_web(const char *protocol)
 {
+	return strcmp(protocol, "http") == 0 || strcmp(protocol, "https") == 0;
+}
+
+static size_t targets(const struct tb_ctx *ctx, const struct tb_params *pp, struct target *t)
+{
+	const struct tb_profile *p = ctx->profile;
 	size_t n = 0;
 	const struct tb_param *paths = tb_param_get(pp, "paths");
 	for (size_t i = 0; i < p->nauths; i++)
@@ -68,53 +85,84 @@ static size_t targets(const struct tb_profile *p, const struct tb_params *pp, st
 			n = add(t, n, (uint16_t)(p->auths[i].port ? p->auths[i].port : 80),
 				p->auths[i].path);
 	for (size_t s = 0; s < p->nservices; s++) {
-		if (strcmp(p->services[s].protocol, "http") != 0 || p->services[s].tls)
+		if (!is_web(p->services[s].protocol) ||
+		    (p->services[s].transport && strcmp(p->services[s].transport, "tcp") != 0))
 			continue;
 		for (size_t i = 0; paths && i < paths->n; i++)
 			n = add(t, n, (uint16_t)p->services[s].port, paths->sl[i]);
 	}
+	char host[16];
+	tb_ipv4_format(p->address, host);
+	const struct tb_surface *sf = ctx->surface;
+	for (size_t s = 0; sf && s < sf->n; s++) {
+		const struct tb_endpoint *e = &sf->v[s];
+		if (strcmp(e->transport, "tcp") != 0 || strcmp(e->addr, host) != 0 ||
+		    strcmp(e->protocol, "http") != 0)
+			continue;
+		for (size_t i = 0; paths && i < paths->n; i++)
+			n = add(t, n, e->port, paths->sl[i]);
+	}
 	return n;
+}
+
+/* Every request of a chain goes into the evidence under its URL. */
+static void record_hop(void *arg, const struct tb_http_hop *hop, const struct tb_http_exchange *x)
+{
+	tb_ev_exchange(arg, hop->url, x->request, x->reqlen, x->raw, x->rawlen);
+}
+
+/* Fetch one admin path without credentials and classify it. */
+static int probe(struct tb_ctx *ctx, const struct target *t, int tmo, struct tb_result *res, char *url,
+		 size_t urlcap)
+{
+	struct tb_http_req rq = { .addr = ctx->profile->address,
+				  .port = t->port,
+				  .path = t->path,
+				  .timeout_ms = tmo,
+				  .tls = tb_http_port_tls(ctx, t->port) };
+	struct tb_http_follow f;
+	static const char *const what[] = { "served WITHOUT authentication", "asks for authentication",
+					    "does not exist", "undecided", "port closed" };
+	int o;
+	tb_http_url(&rq, url, urlcap);
+	tb_http_get_follow(&ctx->net, &rq, TB_HTTP_AUTH_MAX_HOPS, record_hop, res, &f);
+	const struct tb_http_exchange *hr = &f.last;
+	const char *via = f.nhops > 1 ? f.hops[f.nhops - 1].url : NULL;
+	if (f.end != TB_FOLLOW_DONE) {
+		o = OUT_UNDECIDED;
+		tb_ev_note(res, url, "undecided: %s", f.why);
+	} else if (hr->err == TB_E_REFUSED && hr->rawlen == 0 && f.nhops == 1) {
+		o = OUT_CLOSED;
+		tb_ev_note(res, url, "port closed%s", rq.tls ? " (TLS port)" : "");
+	} else if (hr->err) {
+		o = OUT_UNDECIDED;
+		tb_ev_note(res, url, "undecided: %s", hr->why);
+	} else {
+		o = http_auth_classify(hr->resp.status);
+		if (o == OUT_OPEN && via && !tb_http_same_resource(t->path, f.final.path))
+			o = OUT_UNDECIDED; /* another page, e.g. a login form */
+		tb_ev_note(res, url, "HTTP %d without credentials%s%s%s: %s", hr->resp.status,
+			   via ? " after redirects to " : "", via ? via : "",
+			   hr->tls ? " (over TLS)" : "", what[o]);
+	}
+	tb_http_follow_free(&f);
+	return o;
 }
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
 	struct target t[MAX_TARGETS];
-	size_t n = targets(ctx->profile, &tc->params, t);
+	size_t n = targets(ctx, &tc->params, t);
 	unsigned cnt[OUT_CLOSED + 1] = { 0 };
-	char first_open[300] = "", host[16];
+	char first_open[300] = "";
 	int tmo = (int)tb_param_int(&tc->params, "timeout-ms");
 
-	tb_ipv4_format(ctx->profile->address, host);
 	for (size_t i = 0; i < n; i++) {
 		char url[300];
-		struct tb_http_req rq = { .addr = ctx->profile->address,
-					  .port = t[i].port,
-					  .path = t[i].path,
-					  .timeout_ms = tmo };
-		struct tb_http_exchange hr;
-		int o;
-
-		snprintf(url, sizeof url, "http://%s:%u%s", host, t[i].port, t[i].path);
-		tb_http_get(&ctx->net, &rq, &hr);
-		tb_ev_exchange(res, url, hr.request, hr.reqlen, hr.raw, hr.rawlen);
-		if (hr.err == TB_E_REFUSED && hr.rawlen == 0)
-			o = OUT_CLOSED;
-		else if (hr.err)
-			o = OUT_UNDECIDED;
-		else
-			o = http_auth_classify(hr.resp.status);
-		static const char *const what[] = { "served WITHOUT authentication",
-						    "asks for authentication", "does not exist",
-						    "undecided", "port closed" };
-		if (hr.err && o != OUT_CLOSED)
-			tb_ev_note(res, url, "undecided: %s", hr.why);
-		else
-			tb_ev_note(res, url, "HTTP %d without credentials: %s",
-				   hr.err ? 0 : hr.resp.status, what[o]);
+		int o = probe(ctx, &t[i], tmo, res, url, sizeof url);
 		if (o == OUT_OPEN && !first_open[0])
 			snprintf(first_open, sizeof first_open, "%s", url);
 		cnt[o]++;
-		tb_http_exchange_free(&hr);
 	}
 	if (cnt[OUT_OPEN])
 		tb_result_set(res, TB_V_FAIL,

@@ -4,17 +4,19 @@
  *
  * Redirects are followed (at most 3) only to the same device: a relative
  * Location, or http://<address>[:port]/... whose address lies in the lab
- * scope (proto/p_location.h); anything else is refused and recorded.
+ * scope (proto/p_location.h, through tb_http_get_follow); anything else is
+ * refused and recorded.  A port declared `tls: true`, or identified as TLS
+ * by this run's exposure sweep, is fetched over HTTPS.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/family.h"
+#include "check/http_common.h"
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/httpc.h"
-#include "proto/p_location.h"
 #include "proto/p_securitytxt.h"
 #include "result/result.h"
 
@@ -74,9 +76,14 @@ static void judge_file(struct tb_ctx *ctx, struct tb_result *res, const struct t
 	int ok = tb_sectxt_judge(&st, (long long)ctx->now, &why, warn, sizeof warn);
 	if (warn[0])
 		tb_ev_note(res, "security.txt", "%s", warn);
-	tb_ev_note(res, "security.txt",
-		   "fetched over plain HTTP from the device; RFC 9116 asks for HTTPS when published on "
-		   "the web");
+	if (hr->tls)
+		tb_ev_note(res, "security.txt",
+			   "fetched over HTTPS (TLS %s, certificate not verified here) from the device",
+			   hr->tls_cipher);
+	else
+		tb_ev_note(res, "security.txt",
+			   "fetched over plain HTTP from the device; RFC 9116 asks for HTTPS when "
+			   "published on the web");
 	if (ok)
 		tb_result_set(res, TB_V_PASS, "%s names %u contact(s) and a valid, future Expires", url,
 			      st.ncontact);
@@ -84,51 +91,41 @@ static void judge_file(struct tb_ctx *ctx, struct tb_result *res, const struct t
 		tb_result_set(res, TB_V_FAIL, "%s does not conform to RFC 9116: %s", url, why.msg);
 }
 
+/* Every request of the chain goes into the evidence under its URL. */
+static void record_hop(void *arg, const struct tb_http_hop *hop, const struct tb_http_exchange *x)
+{
+	tb_ev_exchange(arg, hop->url, x->request, x->reqlen, x->raw, x->rawlen);
+}
+
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
-	char path[600], url[700];
-	uint32_t addr = ctx->profile->address;
 	uint16_t port = web_port(ctx, tc);
-	snprintf(path, sizeof path, "%s", tb_param_str(&tc->params, "path"));
-	for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-		char host[16];
-		tb_ipv4_format(addr, host);
-		snprintf(url, sizeof url, "http://%s:%u%s", host, port, path);
-		struct tb_http_req rq = { .addr = addr,
-					  .port = port,
-					  .path = path,
-					  .timeout_ms = 5000 };
-		struct tb_http_exchange hr;
-		tb_http_get(&ctx->net, &rq, &hr);
-		tb_ev_exchange(res, url, hr.request, hr.reqlen, hr.raw, hr.rawlen);
-		if (hr.err == TB_E_SCOPE) {
-			tb_result_set(res, TB_V_INCONCLUSIVE,
-				      "redirected outside the lab scope: %s (refused)", hr.why);
-		} else if (hr.err == TB_E_REFUSED && hr.rawlen == 0 && hop == 0) {
-			no_file(ctx, res, "the device has no web interface on that port");
-		} else if (hr.err) {
-			tb_result_set(res, TB_V_INCONCLUSIVE, "%s: %s", url, hr.why);
-		} else if (hr.resp.status >= 300 && hr.resp.status < 400 && hr.resp.location) {
-			struct tb_diag why = { 0 };
-			enum tb_err bad = tb_p_location(hr.resp.location, hr.resp.location_len, &addr,
-							&port, path, sizeof path, &why);
-			tb_http_exchange_free(&hr);
-			if (bad) {
-				tb_result_set(res, TB_V_INCONCLUSIVE, "%s", why.msg);
-				return;
-			}
-			continue;
-		} else if (hr.resp.status == 200) {
-			judge_file(ctx, res, &hr, url);
-		} else {
-			char what[800];
-			snprintf(what, sizeof what, "%s answered HTTP %d", url, hr.resp.status);
-			no_file(ctx, res, what);
-		}
-		tb_http_exchange_free(&hr);
-		return;
+	struct tb_http_req rq = { .addr = ctx->profile->address,
+				  .port = port,
+				  .path = tb_param_str(&tc->params, "path"),
+				  .timeout_ms = 5000,
+				  .tls = tb_http_port_tls(ctx, port) };
+	struct tb_http_follow f;
+	tb_http_get_follow(&ctx->net, &rq, MAX_REDIRECTS, record_hop, res, &f);
+	const struct tb_http_exchange *hr = &f.last;
+	const char *url = f.hops[f.nhops - 1].url;
+	if (f.end != TB_FOLLOW_DONE) {
+		tb_result_set(res, TB_V_INCONCLUSIVE, "%s", f.why);
+	} else if (hr->err == TB_E_SCOPE) {
+		tb_result_set(res, TB_V_INCONCLUSIVE, "redirected outside the lab scope: %s (refused)",
+			      hr->why);
+	} else if (hr->err == TB_E_REFUSED && hr->rawlen == 0 && f.nhops == 1) {
+		no_file(ctx, res, "the device has no web interface on that port");
+	} else if (hr->err) {
+		tb_result_set(res, TB_V_INCONCLUSIVE, "%s: %s", url, hr->why);
+	} else if (hr->resp.status == 200) {
+		judge_file(ctx, res, hr, url);
+	} else {
+		char what[800];
+		snprintf(what, sizeof what, "%s answered HTTP %d", url, hr->resp.status);
+		no_file(ctx, res, what);
 	}
-	tb_result_set(res, TB_V_INCONCLUSIVE, "more than %d redirects", MAX_REDIRECTS);
+	tb_http_follow_free(&f);
 }
 
 const struct tb_check_family tb_check_security_txt = {

@@ -6,6 +6,8 @@ TB=$1
 SUITE=testsuites/etsi-en-303-645.yaml
 XSD=reports/schema/trustbench-report.xsd
 AUTOMATED=4-1-1,5.1-1-1,5.1-1-2,5.1-2-2,5.2-1-1,5.2-1-2,5.3-13-1,5.6-1-1,5.6-1-2
+# The attack-surface cases that judge 5.6-1-2's sweeps (asserted further down).
+SURFACE=5.6-1-3,5.6-2-2
 work=$(mktemp -d)
 # Suites edited into $work name their data (the credential list) relative to
 # themselves, and the loader prepares every case at load time: bring it along.
@@ -40,7 +42,7 @@ run_tb() { # out profile [args...] -> sets rc
 }
 
 echo "# legacy device: must fail 5.1-1 and 5.6-1"
-run_tb "$work/legacy" profiles/refdevice-legacy.yaml --only "$AUTOMATED"
+run_tb "$work/legacy" profiles/refdevice-legacy.yaml --only "$AUTOMATED,$SURFACE"
 expect_eq "legacy: exit code 2 (non-conformant)" 2 "$rc"
 R=$work/legacy/report.xml
 valid "$R"
@@ -85,7 +87,7 @@ if command -v tshark >/dev/null; then
 fi
 
 echo "# hardened device: must pass 5.1-1 and 5.6-1"
-run_tb "$work/hardened" profiles/refdevice-hardened.yaml --only "$AUTOMATED"
+run_tb "$work/hardened" profiles/refdevice-hardened.yaml --only "$AUTOMATED,$SURFACE"
 expect_eq "hardened: exit code 0 (all automated cases pass)" 0 "$rc"
 R=$work/hardened/report.xml
 valid "$R"
@@ -415,10 +417,8 @@ if [ -n "$recv" ] && [ "$recv" -gt 0 ] && [ "$((recv - drop))" = "$inpcap" ]; th
 else bad "capture: kernel-received '$recv' - kernel-dropped '$drop' but $inpcap packets in the file"; fi
 
 echo "# attack surface (issue 11): UDP, service identity, amplification, disclosure"
-SURFACE=5.6-1-2,5.6-1-3,5.6-2-2
-run_tb "$work/as-leg" profiles/refdevice-legacy.yaml --only "$SURFACE"
-R=$work/as-leg/report.xml
-valid "$R"
+# From the legacy and hardened runs above (5.6-1-2 and the cases that judge its sweeps).
+R=$work/legacy/report.xml
 reason() { xp "$1" "string(//*[local-name()='result'][@id='$2']/*[local-name()='reason'])"; }
 expect_eq "legacy: 5.6-1-2 judges TCP and UDP" fail "$(verdict "$R" 5.6-1-2)"
 case "$(reason "$R" 5.6-1-2)" in *"8023 (telnet, IPv6 only, at 2001:2:0:1::10)"*)
@@ -427,10 +427,10 @@ case "$(reason "$R" 5.6-1-2)" in *"8023 (telnet, IPv6 only, at 2001:2:0:1::10)"*
 case "$(reason "$R" 5.6-1-2)" in *"UDP 1900 (undeclared ssdp), 5683 (undeclared coap)"*)
   ok "legacy: the undeclared SSDP and CoAP services fail 5.6-1-2" ;;
   *) bad "legacy: 5.6-1-2 reason: $(reason "$R" 5.6-1-2)" ;; esac
-U=$work/as-leg/evidence/5.6-1-2/udp-ports.tsv
+U=$work/legacy/evidence/5.6-1-2/udp-ports.tsv
 if grep -q "^161	open	snmp" "$U"; then ok "legacy: the declared SNMP agent is found and identified"
 else bad "legacy: udp-ports.tsv lacks 161 snmp: $(head -5 "$U" 2>/dev/null)"; fi
-T=$work/as-leg/evidence/5.6-1-2/open-ports.tsv
+T=$work/legacy/evidence/5.6-1-2/open-ports.tsv
 if grep -q "^5000	undeclared	-	upnp	" "$T" && grep -q "^22	ssh	-	ssh	dropbear" "$T"; then
   ok "legacy: TCP ports identified (5000 upnp, 22 dropbear)"
 else bad "legacy: open-ports.tsv: $(tr '\n' '|' < "$T" 2>/dev/null)"; fi
@@ -452,27 +452,59 @@ case "$used" in *"test case 5.6-1-2"*) ok "legacy: amplification measures 5.6-1-
   *) bad "legacy: amplification did not reuse the sweep: $used" ;; esac
 ev=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-3']//*[local-name()='file'][contains(@path,'amplification.tsv')]/@path)")
 sum=$(xp "$R" "string(//*[local-name()='result'][@id='5.6-1-3']//*[local-name()='file'][contains(@path,'amplification.tsv')]/@sha256)")
-expect_eq "legacy: amplification.tsv digest matches" "$sum" "$(sha256sum "$work/as-leg/$ev" 2>/dev/null | cut -d' ' -f1)"
+expect_eq "legacy: amplification.tsv digest matches" "$sum" "$(sha256sum "$work/legacy/$ev" 2>/dev/null | cut -d' ' -f1)"
 expect_eq "legacy: 5.6-2-2 disclosure" fail "$(verdict "$R" 5.6-2-2)"
-D=$work/as-leg/evidence/5.6-2-2/disclosures.tsv
+D=$work/legacy/evidence/5.6-2-2/disclosures.tsv
 if grep -q "serialNumber	LEG-0001	UPnP description, tcp/5000	serial	UNDECLARED" "$D"; then
   ok "legacy: the serial number in the UPnP description fails 5.6-2-2"
 else bad "legacy: disclosures.tsv lacks the serial: $(grep -c . "$D" 2>/dev/null) lines"; fi
 if grep -q "^udp	161	snmp	sysDescr	.*firmware 1.0.3.*	version	UNDECLARED" "$D"; then
   ok "legacy: the SNMP sysDescr firmware version is an undeclared disclosure"
 else bad "legacy: disclosures.tsv lacks sysDescr"; fi
-run_tb "$work/as-hrd" profiles/refdevice-hardened.yaml --only "$SURFACE"
-R=$work/as-hrd/report.xml
-valid "$R"
-expect_eq "hardened: exit 0 on the attack-surface cases" 0 "$rc"
+R=$work/hardened/report.xml
 expect_eq "hardened: 5.6-1-2 (TCP and UDP as declared)" pass "$(verdict "$R" 5.6-1-2)"
 case "$(reason "$R" 5.6-1-2)" in *"open UDP ports"*"UDP cannot prove"*) ok "hardened: the PASS says UDP cannot prove absence" ;;
   *) bad "hardened: 5.6-1-2 reason: $(reason "$R" 5.6-1-2)" ;; esac
-if grep -q "^161	open	snmp	.*	yes" "$work/as-hrd/evidence/5.6-1-2/udp-ports.tsv"; then
+if grep -q "^161	open	snmp	.*	yes" "$work/hardened/evidence/5.6-1-2/udp-ports.tsv"; then
   ok "hardened: SNMPv3 answers but needs credentials"
-else bad "hardened: udp-ports.tsv: $(grep '^161' "$work/as-hrd/evidence/5.6-1-2/udp-ports.tsv")"; fi
+else bad "hardened: udp-ports.tsv: $(grep '^161' "$work/hardened/evidence/5.6-1-2/udp-ports.tsv")"; fi
 expect_eq "hardened: 5.6-1-3 nothing amplifies" pass "$(verdict "$R" 5.6-1-3)"
 expect_eq "hardened: 5.6-2-2 discloses only what it declares" pass "$(verdict "$R" 5.6-2-2)"
+
+echo "# HTTP(S) done right (issue 12, item 1): logins after a redirect, HTTPS on 443"
+# refdevice answers an authenticated GET /admin with a 301 to /admin/ (like
+# lighttpd); refsvc serves the same Basic-auth admin inside TLS on 443.
+HTTPS_CASES=5.1-1-2,5.5-5-2
+run_tb "$work/https-leg" profiles/refdevice-legacy.yaml --only "$HTTPS_CASES"
+R=$work/https-leg/report.xml
+valid "$R"
+expect_eq "legacy: 5.1-1-2 fails" fail "$(verdict "$R" 5.1-1-2)"
+case "$(reason "$R" 5.1-1-2)" in *"http/80/admin as admin/admin"*) ok "legacy: 5.1-1-2 names the HTTP login on /admin" ;;
+  *) bad "legacy: 5.1-1-2 reason: $(reason "$R" 5.1-1-2)" ;; esac
+expect_note "legacy: the HTTP login is confirmed after the 301 to /admin/" "$R" 5.1-1-2 \
+  "HTTP 200 with the credential where it was 401 without, at http://198.18.1.10:80/admin/"
+expect_note "legacy: the HTTPS admin on 443 is found and guessed over TLS" "$R" 5.1-1-2 \
+  "at https://198.18.1.10:443/admin/"
+expect_eq "legacy: 5.5-5-2 pass, 443 included" pass "$(verdict "$R" 5.5-5-2)"
+expect_note "legacy: http-auth spoke TLS to 443" "$R" 5.5-5-2 "(over TLS): asks for authentication"
+run_tb "$work/https-hrd" profiles/refdevice-hardened.yaml --only "$HTTPS_CASES"
+R=$work/https-hrd/report.xml
+valid "$R"
+expect_eq "hardened: 5.1-1-2 pass" pass "$(verdict "$R" 5.1-1-2)"
+expect_note "hardened: the declared credential logs in through the redirect" "$R" 5.1-1-2 \
+  "ACCEPTED (HTTP 200 with the credential where it was 401 without, at http://198.18.2.10:80/admin/)"
+n443=$(xp "$R" "count(//*[local-name()='result'][@id='5.1-1-2']//*[local-name()='note'][starts-with(@label,'https/443/admin')][contains(.,'rejected (HTTP 401)')])")
+if [ "${n443:-0}" -gt 10 ]; then ok "hardened: the HTTPS admin on 443 refuses every guess ($n443)"
+else bad "hardened: guesses refused on https/443/admin: ${n443:-none}"; fi
+expect_eq "hardened: 5.5-5-2 pass, 443 included" pass "$(verdict "$R" 5.5-5-2)"
+expect_note "hardened: http-auth spoke TLS to 443" "$R" 5.5-5-2 "(over TLS): asks for authentication"
+# security-txt on the TLS port: fetched over HTTPS, and the URL says so.
+sed 's#^\( *\)path: "/.well-known/security.txt"#&\n\1port: 443#' "$SUITE" > "$work/sectxt-tls.yaml"
+"$TB" run --quiet --suite "$work/sectxt-tls.yaml" --profile profiles/refdevice-hardened.yaml \
+  --out "$work/sectxt-tls" --only 5.2-1-2 >/dev/null 2>&1
+case "$(reason "$work/sectxt-tls/report.xml" 5.2-1-2)" in
+  *"https://198.18.2.10:443/.well-known/security.txt answered HTTP 404"*) ok "hardened: security-txt speaks HTTPS to 443" ;;
+  *) bad "hardened: security-txt on 443: $(reason "$work/sectxt-tls/report.xml" 5.2-1-2)" ;; esac
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -183,6 +183,37 @@ START_TEST(credlist_errors)
 }
 END_TEST
 
+/* Issue 12: what one credentialed HTTP chain proves. */
+START_TEST(http_confirm_after_redirects)
+{
+	char d[512];
+	/* 401 -> with the credential 301 /admin -> /admin/ 200: a login. */
+	struct http_chain c = { .status = 200, .auth_on_final = 1, .final = "http://x/admin/" };
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_ACCEPTED);
+	/* Moved to another resource that also refuses without credentials: a login. */
+	c.moved = 1;
+	c.unauth_status = 401;
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_ACCEPTED);
+	/* Moved to a page served to anyone (a login form): not a login. */
+	c.unauth_status = 200;
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_REJECTED);
+	ck_assert_msg(strstr(d, "not a login"), "%s", d);
+	/* A 401 at the end of the chain: refused. */
+	c = (struct http_chain){ .status = 401, .auth_on_final = 1, .moved = 1 };
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_REJECTED);
+	/* 2xx where the credential was not sent (redirected off the port): unconfirmed. */
+	c = (struct http_chain){ .status = 200, .moved = 1, .final = "http://x:81/" };
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_UNCONFIRMED);
+	/* A redirect not followed, or too many: unconfirmed; nothing listening. */
+	c = (struct http_chain){ .stopped = 1, .status = 302 };
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_UNCONFIRMED);
+	c = (struct http_chain){ .noconnect = 1, .err = TB_E_REFUSED };
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_NOCONNECT);
+	c = (struct http_chain){ .status = 500, .auth_on_final = 1 };
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_UNCONFIRMED);
+}
+END_TEST
+
 START_TEST(declared_protocol_against_identity)
 {
 	struct tb_service https = { .port = 443, .transport = "tcp", .protocol = "https", .tls = 1 };
@@ -212,6 +243,7 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, credlist_real_file);
 	tcase_add_test(tc, credlist_formats);
 	tcase_add_test(tc, credlist_errors);
+	tcase_add_test(tc, http_confirm_after_redirects);
 	suite_add_tcase(s, tc);
 	return s;
 }
