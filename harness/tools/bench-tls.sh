@@ -18,12 +18,17 @@ trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }
 
 # One endpoint only: no declared TLS services, the suite's ports set to 443.
-# The run's idle observation windows (lab.observe-seconds) are switched off:
-# they are not part of a TLS assessment.
+# The run's idle observation windows (lab.observe-seconds) and IPv6
+# discovery (the IPv6 scope entries) are switched off: they are not part of
+# a TLS assessment.
 sed -e 's/, tls: true//' -e 's/^  rate-limit: .*/  rate-limit: 1000000/' \
+  -e '/^  scope:/s/, "[0-9a-f:]*\/[0-9]*"//g' \
   -e 's/^  observe-seconds: .*/  observe-seconds: 0/' \
   profiles/refdevice-legacy.yaml > "$work/profile.yaml"
 sed "s/ports: \[443, 8883\]/ports: [$PORT]/" testsuites/etsi-en-303-645.yaml > "$work/suite.yaml"
+# The suite's cases name their data files relative to the suite, and every
+# case is prepared when the suite loads: bring the data along.
+ln -s "$PWD/testsuites/data" "$work/data"
 
 t0=$(now)
 "$TB" run --quiet --suite "$work/suite.yaml" --profile "$work/profile.yaml" --out "$work/tb" \

@@ -21,6 +21,7 @@ trap 'rm -rf "$work"' EXIT
 # Same device, same declarations; the rate limit is lifted so both tools run
 # as fast as the lab allows, and the idle observation windows are off.
 sed -e 's/^  rate-limit: .*/  rate-limit: 1000000/' -e 's/^  observe-seconds: .*/  observe-seconds: 0/' \
+  -e '/^  scope:/s/, "[0-9a-f:]*\/[0-9]*"//g' \
   profiles/refdevice-legacy.yaml > "$work/profile.yaml"
 # The suite's udp-exposure case with the bench's port list; every other
 # parameter keeps the family's default.

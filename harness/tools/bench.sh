@@ -22,7 +22,10 @@ trap 'rm -rf "$work"' EXIT
 # The idle observation windows are switched off: they measure the device, not the sweep.
 shipped_rate=$(sed -n 's/^  rate-limit: *\([0-9]*\).*/\1/p' profiles/refdevice-legacy.yaml)
 make_profile() { # RATE OUT
+  # IPv4 only, like the nmap runs: the IPv6 scope entries (and with them
+  # discovery and the IPv6 sweeps) are dropped.
   sed -e "s/^  rate-limit: .*/  rate-limit: $1/" -e 's/^  observe-seconds: .*/  observe-seconds: 0/' \
+    -e '/^  scope:/s/, "[0-9a-f:]*\/[0-9]*"//g' \
     -e 's|"\.\./build/|"'"$PWD"'/build/|' profiles/refdevice-legacy.yaml > "$2"
 }
 make_profile 1000000 "$work/profile.yaml"
