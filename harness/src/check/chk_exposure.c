@@ -810,6 +810,39 @@ static int port_open_in(const struct sweep *s, uint16_t port)
 	return 0;
 }
 
+/* A sweep of the case's ports at its concurrency, of v6 (NULL: the
+ * device's IPv4 address).  Returns the number of ports, -1 for a bad port
+ * list (the reason in d); s->ep < 0 (errno set) when the epoll set could not
+ * be made.  Release with sweep_close() in every case. */
+static long sweep_open(struct sweep *s, struct tb_ctx *ctx, const struct tb_case *tc,
+		       const struct tb_addr *v6, int banner_ms, struct tb_diag *d)
+{
+	*s = (struct sweep){ .ctx = ctx, .v6 = v6, .next = 1, .spare = -1, .banner_ms = banner_ms };
+	s->map = tb_xmalloc(8192);
+	long nports = tb_port_list_parse(tb_param_str(&tc->params, "ports"), s->map, d);
+	s->nslots = (size_t)tb_param_int(&tc->params, "concurrency");
+	s->slots = tb_xcalloc(s->nslots, sizeof *s->slots);
+	s->free = tb_xcalloc(s->nslots, sizeof *s->free);
+	for (size_t i = 0; i < s->nslots; i++)
+		s->free[s->nfree++] = &s->slots[s->nslots - 1 - i];
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	return nports;
+}
+
+static void sweep_close(struct sweep *s)
+{
+	if (s->ep >= 0)
+		close(s->ep);
+	if (s->spare >= 0)
+		close(s->spare);
+	for (size_t i = 0; i < s->nopen; i++)
+		free(s->open[i].banner);
+	free(s->open);
+	free(s->slots);
+	free(s->free);
+	free(s->map);
+}
+
 /* Judge and record the open ports of one IPv6 address; s4 is the IPv4 sweep. */
 static void v6_ports(struct sweep *s6, const struct sweep *s4, const char *addr, char *bad,
 		     size_t badlen, struct tb_result *res)
@@ -878,59 +911,38 @@ static void v6_half(struct tb_ctx *ctx, const struct tb_case *tc, const struct s
 			continue;
 		char addr[TB_ADDR_TEXT];
 		tb_addr_format(&f->addr[i], addr);
+		struct sweep s6;
 		struct tb_diag d = { .msg = "" };
-		struct sweep s6 = { .ctx = ctx, .v6 = &f->addr[i], .next = 1, .spare = -1 };
-		s6.map = tb_xmalloc(8192);
-		(void)tb_port_list_parse(tb_param_str(&tc->params, "ports"), s6.map, &d);
-		s6.nslots = (size_t)tb_param_int(&tc->params, "concurrency");
-		s6.banner_ms = s4->banner_ms;
-		s6.slots = tb_xcalloc(s6.nslots, sizeof *s6.slots);
-		s6.free = tb_xcalloc(s6.nslots, sizeof *s6.free);
-		for (size_t k = 0; k < s6.nslots; k++)
-			s6.free[s6.nfree++] = &s6.slots[s6.nslots - 1 - k];
-		s6.ep = epoll_create1(EPOLL_CLOEXEC);
+		long nports = sweep_open(&s6, ctx, tc, &f->addr[i], s4->banner_ms, &d);
 		if (s6.ep < 0) {
-			o->unprobed += 65535;
+			o->unprobed += (unsigned long)(nports > 0 ? nports : 0);
 		} else {
 			run_sweep(&s6);
-			close(s6.ep);
 			if (s6.nopen > 1)
 				qsort(s6.open, s6.nopen, sizeof *s6.open, by_port);
 			v6_ports(&s6, s4, addr, bad, badlen, res);
 			o->unprobed += s6.unprobed;
 		}
-		for (size_t k = 0; k < s6.nopen; k++)
-			free(s6.open[k].banner);
-		free(s6.open);
-		free(s6.slots);
-		free(s6.free);
-		free(s6.map);
+		sweep_close(&s6);
 	}
 }
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
-	uint8_t *map = tb_xmalloc(8192);
 	char bad[1024];
 	struct tb_diag d = { .msg = "" };
-	long nports = tb_port_list_parse(tb_param_str(&tc->params, "ports"), map, &d);
+	struct sweep s;
+	long nports =
+		sweep_open(&s, ctx, tc, NULL, (int)tb_param_int(&tc->params, "banner-timeout-ms"), &d);
 	const char *method = tb_param_str(&tc->params, "method");
 	if (nports >= 0 && strcmp(method, "auto") != 0 && strcmp(method, "connect") != 0)
 		nports = tb_diag_set(&d, TB_E_CONFIG, "bad method '%s' (auto or connect)", method);
 	if (nports < 0) {
 		tb_result_set(res, TB_V_ERROR, "%s", d.msg);
-		free(map);
+		sweep_close(&s);
 		return;
 	}
-	struct sweep s = { .ctx = ctx, .map = map, .next = 1, .spare = -1 };
 	struct sweep_report sr = { .method = "" };
-	s.nslots = (size_t)tb_param_int(&tc->params, "concurrency");
-	s.banner_ms = (int)tb_param_int(&tc->params, "banner-timeout-ms");
-	s.slots = tb_xcalloc(s.nslots, sizeof *s.slots);
-	s.free = tb_xcalloc(s.nslots, sizeof *s.free);
-	for (size_t i = 0; i < s.nslots; i++)
-		s.free[s.nfree++] = &s.slots[s.nslots - 1 - i];
-	s.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (s.ep < 0) {
 		tb_result_set(res, TB_V_ERROR, "epoll_create1: %s", strerror(errno));
 	} else {
@@ -944,16 +956,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		v6_half(ctx, tc, &s, bad, sizeof bad, res, &v6);
 		udp_half(ctx, tc, res, &u);
 		judge(&s, res, nports, bad, &u, &v6);
-		close(s.ep);
-		if (s.spare >= 0)
-			close(s.spare);
 	}
-	for (size_t i = 0; i < s.nopen; i++)
-		free(s.open[i].banner);
-	free(s.open);
-	free(s.slots);
-	free(s.free);
-	free(map);
+	sweep_close(&s);
 }
 
 const struct tb_check_family tb_check_exposure = {
