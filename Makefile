@@ -45,7 +45,7 @@ LDFLAGS_build-cov := --coverage
 
 .PHONY: all deps check unit integration validate-files fuzz-replay demo coverage bench \
 	fuzz fuzz-smoke install clean lint sign-verify-tests depcheck
-all: $(B)/trustbench $(B)/refdevice $(B)/refsvc $(B)/refudp $(B)/phonehome $(B)/cloud
+all: $(B)/trustbench $(B)/refdevice $(B)/refsvc $(B)/refudp $(B)/reflogin $(B)/phonehome $(B)/cloud
 
 # Building never installs packages: every compile waits for depcheck, which
 # names what is missing and the command that installs it. `make deps` installs;
@@ -101,7 +101,7 @@ $(B)/refdevice: fixtures/refdevice/refdevice.c | depcheck
 
 # refsvc: the reference device's TLS, SSH and MQTT services (lab.sh starts
 # it beside refdevice when it sits next to it).
-$(B)/refsvc: fixtures/refdevice/refsvc.c | depcheck
+$(B)/refsvc: fixtures/refdevice/refsvc.c fixtures/refdevice/throttle.h | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $< $(shell pkg-config --libs libssl libcrypto libssh 2>/dev/null)
 
@@ -110,6 +110,12 @@ $(B)/refsvc: fixtures/refdevice/refsvc.c | depcheck
 $(B)/refudp: fixtures/refdevice/refudp.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(WARN) -O2 -g -o $@ $<
+
+# reflogin: the reference device's FTP and RTSP logins (lab.sh starts it
+# beside refdevice when it sits next to it).
+$(B)/reflogin: fixtures/refdevice/reflogin.c fixtures/refdevice/throttle.h | depcheck
+	@mkdir -p $(B)
+	$(CC) $(WARN) -O2 -g -o $@ $< -lcrypto
 
 -include $(shell find $(B) $(BA) $(BC) -name '*.d' 2>/dev/null)
 
@@ -144,7 +150,7 @@ sign-verify-tests:
 
 integration:
 	@$(DEPS) check
-	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice $(B)/refsvc $(B)/refudp $(B)/phonehome $(B)/cloud
+	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice $(B)/refsvc $(B)/refudp $(B)/reflogin $(B)/phonehome $(B)/cloud
 	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/run.sh $(BA)/trustbench
 
 # A new user's first hour: --help everywhere, run --out parents, the summary on
@@ -189,8 +195,16 @@ coverage:
 
 bench:
 	@$(DEPS) bench
-	$(MAKE) --no-print-directory all bench-tls bench-firmware bench-capture bench-udp
+	$(MAKE) --no-print-directory all bench-tls bench-firmware bench-capture bench-udp bench-creds
 	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench.sh $(B)/trustbench
+
+# Credentials: the whole credential phase (5.1-1-2) on the legacy device
+# against hydra with the same list on the same interfaces, same run.
+.PHONY: bench-creds
+bench-creds:
+	@$(DEPS) bench
+	$(MAKE) --no-print-directory all
+	fixtures/lab/lab.sh run --refdevice $(B)/refdevice --only legacy -- harness/tools/bench-creds.sh $(B)/trustbench
 
 # UDP: the udp-exposure sweep against nmap -sU -sV over the same ports, same run.
 .PHONY: bench-udp

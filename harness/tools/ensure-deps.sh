@@ -26,7 +26,8 @@ case "$what" in
   check) pkgs+=(check tshark clang-format nmap) ;;
   lint) pkgs+=(clang-format) ;;
   coverage) pkgs+=(check lcov) ;;
-  bench) pkgs+=(nmap testssl.sh tshark time) ;; # /usr/bin/time -v: peak memory in bench-firmware.sh
+  # /usr/bin/time -v: peak memory in bench-firmware.sh; hydra: bench-creds.sh
+  bench) pkgs+=(nmap testssl.sh tshark time hydra) ;;
   fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
 esac
 # PDF reports: weasyprint typesets the XHTML; the render tests also need

@@ -157,7 +157,16 @@ def decl(rule):
     return {"family": "declarations", "params": {"rule": rule}}
 
 
-DEFAULT_CREDS = {"family": "default-credentials", "params": {"services": ["telnet", "http"]}}
+# The credential phase (issue 12) runs once per run and every case below that
+# names it judges the same attempts: every login interface the device has.
+DEFAULT_CREDS = {"family": "default-credentials", "params": {
+    "services": ["telnet", "http", "ssh", "mqtt", "ftp", "snmp", "rtsp"]}}
+# Brute-force protection measured on the same interfaces.  The rule table:
+# more than 10 wrong guesses evaluated in any minute, with no throttling,
+# lockout or growing delay, fails.
+BRUTE_FORCE = {"family": "brute-force", "params": {
+    "services": ["telnet", "http", "ssh", "mqtt", "ftp", "snmp", "rtsp"],
+    "max-failures-per-minute": 10, "growth-factor": 2}}
 
 # The TLS verdict rule table (best practice as the suite defines it): TLS 1.2+,
 # forward-secret AEAD suites only, RSA >= 2048 or EC >= 256 bits, no MD5/SHA-1
@@ -262,9 +271,7 @@ GROUPS = [
             "For every network-reachable mechanism in IXIT 1-AuthMech, assess whether the declared Security Guarantees "
             "(rate limiting, lockout, back-off or sufficient secret entropy) defeat repeated guessing at basic attack potential.")),
         ("f", "Repeated failed network logins are throttled or blocked",
-         ex(["1-AuthMech"],
-            "Send a burst of wrong credentials, within the lab rate limit, to each network-reachable mechanism in "
-            "IXIT 1-AuthMech and record whether the DUT delays, locks out or otherwise restricts further attempts as declared.")),
+         BRUTE_FORCE),
     ]),
 
     # --- 5.2 Manage reports of vulnerabilities -------------------------
@@ -938,7 +945,7 @@ def self_check(groups, registry):
     automated = {c["id"]: c["check"]["family"] for c in cases if c["check"]["family"] != "examiner"}
     assert automated == {
         "4-1-1": "declarations", "5.1-1-1": "declarations", "5.1-1-2": "default-credentials",
-        "5.1-2-2": "default-credentials", "5.2-1-1": "declarations", "5.2-1-2": "security-txt",
+        "5.1-2-2": "default-credentials", "5.1-5-2": "brute-force", "5.2-1-1": "declarations", "5.2-1-2": "security-txt",
         "5.3-13-1": "declarations", "5.6-1-1": "declarations", "5.6-1-2": "exposure",
         "5.6-1-3": "amplification", "5.6-2-2": "disclosure",
         "5.1-3-2": "ssh", "5.5-1-2": "tls", "5.5-4-2": "mqtt", "5.5-5-2": "http-auth",

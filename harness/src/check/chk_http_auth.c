@@ -10,10 +10,18 @@
  * the path does not exist, anything else is recorded and left undecided.
  * A 2xx reached by a redirect to another page (a login form) is undecided,
  * not open: only the same resource ("/admin" -> "/admin/") counts.
+ *
+ * Settings changed through other interfaces come from the run's credential
+ * phase (check/credphase.h) when a case ran it earlier: an SNMP community
+ * from the well-known list that could write (set and restored), or an
+ * interface that lets any credential in, changes settings without real
+ * authentication (FAIL).  This family never runs the intrusive phase
+ * itself; without it the report says what was not examined.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "check/credphase.h"
 #include "check/surface.h"
 
 #include "check/family.h"
@@ -149,6 +157,40 @@ static int probe(struct tb_ctx *ctx, const struct target *t, int tmo, struct tb_
 	return o;
 }
 
+/* What the run's credential phase showed that changes settings without
+ * real authentication; the first such interface in first.  Returns how
+ * many. */
+static unsigned phase_findings(struct tb_ctx *ctx, struct tb_result *res, char *first, size_t cap)
+{
+	const struct tb_credphase *p = ctx->creds ? *ctx->creds : NULL;
+	if (!p) {
+		tb_ev_note(res, "credential phase",
+			   "not run in this run (default-credentials runs it, with lab.intrusive: "
+			   "true): settings changed through well-known SNMP communities or other "
+			   "login interfaces were not examined here");
+		return 0;
+	}
+	unsigned n = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct tb_cp_iface *f = &p->v[i];
+		char what[600] = "";
+		if (f->can_write)
+			snprintf(what, sizeof what, "%s: %s", f->ifc.name, f->finding);
+		else if (f->random_accepted)
+			snprintf(what, sizeof what, "%s", f->first_guess);
+		if (!what[0])
+			continue;
+		tb_ev_note(res, f->ifc.name, "changes settings without real authentication: %s", what);
+		if (!n++)
+			snprintf(first, cap, "%s", what);
+	}
+	tb_ev_note(res, "credential phase",
+		   "judged from the phase test case %s ran (%zu login interfaces): %u let settings "
+		   "change without real authentication",
+		   p->ran_by, p->n, n);
+	return n;
+}
+
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
 {
 	struct target t[MAX_TARGETS];
@@ -164,10 +206,17 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 			snprintf(first_open, sizeof first_open, "%s", url);
 		cnt[o]++;
 	}
+	char first_other[600] = "";
+	unsigned others = phase_findings(ctx, res, first_other, sizeof first_other);
 	if (cnt[OUT_OPEN])
 		tb_result_set(res, TB_V_FAIL,
-			      "%u admin path(s) answer without authentication, first %s", cnt[OUT_OPEN],
-			      first_open);
+			      "%u admin path(s) answer without authentication, first %s%s%s",
+			      cnt[OUT_OPEN], first_open, others ? "; and " : "", first_other);
+	else if (others)
+		tb_result_set(
+			res, TB_V_FAIL,
+			"%u login interface(s) let settings change without real authentication: %s",
+			others, first_other);
 	else if (cnt[OUT_UNDECIDED])
 		tb_result_set(res, TB_V_INCONCLUSIVE, "%u admin path(s) gave no usable answer",
 			      cnt[OUT_UNDECIDED]);

@@ -11,6 +11,7 @@ struct tb_suite;
 struct tb_profile;
 struct tb_capture;
 struct tb_surface;
+struct tb_credphase;
 
 /* Built once by the runner; families read it and reach the device only
  * through net (the one scoped, rate-limited connect path). */
@@ -30,6 +31,10 @@ struct tb_ctx {
 	/* What the exposure sweeps found, for the cases that judge it later
 	 * in the run (check/surface.h); NULL outside a run. */
 	struct tb_surface *surface;
+	/* The run's credential phase once a case ran it (check/credphase.h),
+	 * for the cases that judge it later; *creds is NULL until then.
+	 * creds itself is NULL outside a run (each case then runs its own). */
+	struct tb_credphase **creds;
 };
 
 #endif

@@ -398,7 +398,8 @@ static enum tb_err load_auth(struct ploader *L, const struct tb_y_node *m, struc
 {
 	static const char *const req[] = { "name", "protocol", "password", NULL };
 	static const char *const opt[] = { "port", "path", "generation", "test-credential", NULL };
-	static const char *const protocols[] = { "http-basic", "telnet", "other", NULL };
+	static const char *const protocols[] = { "http-basic", "http-digest", "telnet", "ssh",   "mqtt",
+						 "ftp",        "snmp",        "rtsp",   "other", NULL };
 	static const char *const kinds[] = { "user-defined", "unique-per-device", "universal-default",
 					     NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "an authentication mechanism", opt, req, L->d);
@@ -421,11 +422,11 @@ static enum tb_err load_auth(struct ploader *L, const struct tb_y_node *m, struc
 	if ((e = opt_str(L, m, "path", "authentication path", &a->path)) ||
 	    (e = opt_str(L, m, "generation", "authentication generation", &a->generation)))
 		return e;
-	if (strcmp(a->protocol, "http-basic") == 0 && (!a->path || a->path[0] != '/' || !a->port))
-		return tb_y_errd(
-			L->d, L->doc, m,
-			"authentication '%s': http-basic needs a port and a path starting with /",
-			a->name);
+	int http = strcmp(a->protocol, "http-basic") == 0 || strcmp(a->protocol, "http-digest") == 0;
+	if (http && (!a->path || a->path[0] != '/' || !a->port))
+		return tb_y_errd(L->d, L->doc, m,
+				 "authentication '%s': %s needs a port and a path starting with /",
+				 a->name, a->protocol);
 	if (tb_y_get(m, "test-credential"))
 		e = load_test_credential(L, tb_y_get(m, "test-credential"), a);
 	return e;

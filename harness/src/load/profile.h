@@ -41,9 +41,9 @@ struct tb_service {
 
 struct tb_auth {
 	char *name;
-	char *protocol; /* http-basic | telnet | other */
+	char *protocol; /* http-basic | http-digest | telnet | ssh | mqtt | ftp | snmp | rtsp | other */
 	long port;      /* 0 when not given */
-	char *path;     /* http-basic resource, NULL otherwise */
+	char *path;     /* http-basic/http-digest resource (needed), rtsp (optional), else NULL */
 	enum tb_pwkind password;
 	char *generation;            /* may be NULL */
 	char *test_user, *test_pass; /* NULL when no test credential */

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +56,11 @@ void tb_net_init(struct tb_net *n, const struct tb_scope *scope, long rate, int 
 	snprintf(n->raw_note, sizeof n->raw_note, "no raw socket was opened");
 }
 
+/* The token bucket is shared by the credential phase's worker threads (one
+ * per login interface, check/credphase.c): every read and change of it
+ * happens under this lock, never while sleeping. */
+static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static void refill(struct tb_net *n)
 {
 	int64_t now = tb_now_us();
@@ -64,7 +70,7 @@ static void refill(struct tb_net *n)
 	n->last_us = now;
 }
 
-int64_t tb_net_rate_wait_us(struct tb_net *n)
+static int64_t rate_wait_locked(struct tb_net *n)
 {
 	refill(n);
 	if (n->tokens >= 1.0)
@@ -72,14 +78,37 @@ int64_t tb_net_rate_wait_us(struct tb_net *n)
 	return (int64_t)((1.0 - n->tokens) * 1e6 / n->rate) + 1;
 }
 
+int64_t tb_net_rate_wait_us(struct tb_net *n)
+{
+	pthread_mutex_lock(&rate_mu);
+	int64_t wait = rate_wait_locked(n);
+	pthread_mutex_unlock(&rate_mu);
+	return wait;
+}
+
 static void take_token(struct tb_net *n)
 {
-	int64_t wait;
-	while ((wait = tb_net_rate_wait_us(n)) > 0) {
+	for (;;) {
+		pthread_mutex_lock(&rate_mu);
+		int64_t wait = rate_wait_locked(n);
+		if (wait == 0)
+			n->tokens -= 1.0;
+		pthread_mutex_unlock(&rate_mu);
+		if (wait == 0)
+			return;
 		struct timespec ts = { .tv_sec = wait / 1000000, .tv_nsec = (wait % 1000000) * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	n->tokens -= 1.0;
+}
+
+void tb_net_count_connect(struct tb_net *n)
+{
+	__atomic_add_fetch(&n->connects, 1, __ATOMIC_RELAXED);
+}
+
+void tb_net_count_refusal(struct tb_net *n)
+{
+	__atomic_add_fetch(&n->scope_refusals, 1, __ATOMIC_RELAXED);
 }
 
 /* What every probe passes before a packet leaves: the stop flag, the
@@ -90,13 +119,13 @@ static enum tb_err permit_probe(struct tb_net *n, uint32_t addr, uint16_t port, 
 	if (stop_flag)
 		return tb_diag_set(d, TB_E_TIMEOUT, "not connected: the run was interrupted");
 	if (!tb_scope_contains(n->scope, addr)) {
-		n->scope_refusals++;
+		tb_net_count_refusal(n);
 		tb_ipv4_format(addr, text);
 		return tb_diag_set(d, TB_E_SCOPE, "refused to connect to %s:%u: outside the lab scope",
 				   text, port);
 	}
 	take_token(n);
-	n->connects++;
+	tb_net_count_connect(n);
 	return TB_OK;
 }
 

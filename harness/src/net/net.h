@@ -39,6 +39,11 @@ int64_t tb_net_rate_wait_us(struct tb_net *n);
  * For senders other than the TCP connect path (UDP
  * probes, net/udp.c): every packet to the device counts against one limit. */
 void tb_net_take_token(struct tb_net *n);
+/* Count a connection attempt / a scope refusal (safe from several threads:
+ * the rate limit and these counters are shared by the credential phase's
+ * workers). */
+void tb_net_count_connect(struct tb_net *n);
+void tb_net_count_refusal(struct tb_net *n);
 
 /* Start a non-blocking TCP connect to addr:port (host byte order).  Waits
  * for a rate token first.  On TB_OK *fd is a non-blocking socket whose

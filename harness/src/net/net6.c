@@ -49,13 +49,13 @@ enum tb_err tb_net6_connect_start(struct tb_net *n, const struct tb_addr *a, uin
 		return tb_diag_set(d, TB_E_TIMEOUT, "not connected: the run was interrupted");
 	/* The scope first: nothing, not even a token, for an address outside it. */
 	if (!tb_scope_contains_addr(n->scope, &x)) {
-		n->scope_refusals++;
+		tb_net_count_refusal(n);
 		tb_addr_format(&x, text);
 		return tb_diag_set(d, TB_E_SCOPE,
 				   "refused to connect to [%s]:%u: outside the lab scope", text, port);
 	}
 	tb_net_take_token(n);
-	n->connects++;
+	tb_net_count_connect(n);
 	int s = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return tb_diag_set(d, TB_E_IO, "socket: %s", strerror(errno));

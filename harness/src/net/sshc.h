@@ -5,8 +5,14 @@
  * opens a connection, reads no configuration file, and never reads or
  * writes a known_hosts file (the host key is recorded, not verified).  The
  * probe completes key exchange, sends a userauth "none" request (RFC 4252
- * 5.2) and reads the methods the server says can continue.  It never sends
- * a password or any other credential.
+ * 5.2) and reads the methods the server says can continue.  The probe
+ * (tb_sshc_auth_methods) never sends a password or any other credential.
+ *
+ * The one exception is tb_sshc_password_login, the credential phase's SSH
+ * driver (check/login_ssh.c): on the same kind of session it sends exactly
+ * one password, by the "password" method (RFC 4252 8) or, when only
+ * keyboard-interactive is offered, as the answer to its single echo-off
+ * prompt (RFC 4256), and reports what the server said.
  */
 #ifndef TB_SSHC_H
 #define TB_SSHC_H
@@ -48,6 +54,46 @@ struct tb_sshc_auth {
  * clock); the outcome says what was established. */
 void tb_sshc_auth_methods(int fd, const char *host, const char *user, int64_t deadline_ms,
 			  struct tb_sshc_auth *out);
+
+/* What one password guess established. */
+enum tb_sshc_login_outcome {
+	TB_SSHC_LOGIN_ACCEPTED,    /* USERAUTH_SUCCESS answered the password */
+	TB_SSHC_LOGIN_NONE_OK,     /* "none" already succeeded: no password was sent */
+	TB_SSHC_LOGIN_DENIED,      /* USERAUTH_FAILURE answered the password */
+	TB_SSHC_LOGIN_PARTIAL,     /* the password passed, a further method is required */
+	TB_SSHC_LOGIN_NO_PASSWORD, /* neither password nor keyboard-interactive offered */
+	TB_SSHC_LOGIN_PROMPTS,     /* keyboard-interactive asked for something other
+				      than one password (nothing was answered) */
+	TB_SSHC_LOGIN_ENDED,       /* the session ended during authentication (why) */
+	TB_SSHC_LOGIN_KEX_FAILED,  /* no usable key exchange */
+	TB_SSHC_LOGIN_TIMEOUT,     /* the deadline passed */
+	TB_SSHC_LOGIN_LOCAL,       /* a local failure (libssh setup) */
+};
+
+struct tb_sshc_login {
+	enum tb_sshc_login_outcome outcome;
+	/* The "none" step: its outcome, the methods listed and what was
+	 * negotiated, exactly as tb_sshc_auth_methods reports them. */
+	struct tb_sshc_auth probe;
+	const char *method; /* "password", "keyboard-interactive" or NULL: only "none" */
+	int password_sent;  /* the password went to the server */
+	char ident[128];    /* the server's identification string (device text) */
+	char banner[256];   /* its USERAUTH_BANNER, if any (device text) */
+	char prompt[128];   /* keyboard-interactive: the prompt answered or refused */
+	char why[256];      /* reason when not ACCEPTED/DENIED/NONE_OK (may hold
+			       device text, e.g. a DISCONNECT message) */
+};
+
+/* Make one password guess for user on the connected socket fd (which the
+ * caller still owns and closes), with the same session set-up and deadline
+ * discipline as tb_sshc_auth_methods: key exchange, a "none" request, then
+ * the password by the "password" method when offered, else by
+ * keyboard-interactive when its only prompt is an echo-off one.  The
+ * password goes nowhere but to the server: out never holds it unless the
+ * device echoes it back (callers scrub device text). */
+void tb_sshc_password_login(int fd, const char *host, const char *user, const char *pass,
+			    int64_t deadline_ms, struct tb_sshc_login *out);
+const char *tb_sshc_login_outcome_name(enum tb_sshc_login_outcome o);
 
 /* Pure helpers (unit-tested). */
 /* The methods as "password, keyboard-interactive, publickey" ("none

@@ -386,7 +386,7 @@ enum tb_err tb_synscan_run(struct tb_synscan *s, struct tb_net *net, uint32_t du
 	if (!net->have_raw)
 		return tb_diag_set(d, TB_E_IO, "%s", net->raw_note);
 	if (!tb_scope_contains(net->scope, dut)) {
-		net->scope_refusals++;
+		tb_net_count_refusal(net);
 		tb_ipv4_format(dut, text);
 		return tb_diag_set(d, TB_E_SCOPE, "refused to sweep %s: outside the lab scope", text);
 	}

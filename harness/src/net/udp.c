@@ -170,7 +170,7 @@ enum tb_err tb_udp_send(struct tb_udp *u, uint16_t port, const void *buf, size_t
 	char text[TB_ADDR_TEXT];
 	if (!tb_scope_contains_addr(u->net->scope, &u->dut)) {
 		u->scope_refusals++;
-		u->net->scope_refusals++;
+		tb_net_count_refusal(u->net);
 		tb_addr_format(&u->dut, text);
 		return tb_diag_set(d, TB_E_SCOPE,
 				   "refused to send to %s%s%s:%u/udp: outside the lab scope",

@@ -6,6 +6,7 @@
 
 #include "base/rd.h"
 #include "proto/p_ascii.h"
+#include "proto/p_snmpmsg.h"
 
 /* ---------------------------------------------------------------- table */
 
@@ -863,30 +864,6 @@ static int snmp_varbinds(struct tb_rd *list, struct tb_udp_ident *o)
 	return 1;
 }
 
-static const char *snmp_error_name(long long e)
-{
-	static const char *const names[] = { "noError",
-					     "tooBig",
-					     "noSuchName",
-					     "badValue",
-					     "readOnly",
-					     "genErr",
-					     "noAccess",
-					     "wrongType",
-					     "wrongLength",
-					     "wrongEncoding",
-					     "wrongValue",
-					     "noCreation",
-					     "inconsistentValue",
-					     "resourceUnavailable",
-					     "commitFailed",
-					     "undoFailed",
-					     "authorizationError",
-					     "notWritable",
-					     "inconsistentName" };
-	return e >= 0 && e < (long long)(sizeof names / sizeof names[0]) ? names[e] : "unknown";
-}
-
 /* The PDU of a reply: a Response (0xa2) or Report (0xa8), never a request
  * (a UDP echo service sends our own GetRequest back). */
 static int snmp_pdu(struct tb_rd *r, int check_id, uint32_t txid, struct tb_udp_ident *o,
@@ -904,7 +881,7 @@ static int snmp_pdu(struct tb_rd *r, int check_id, uint32_t txid, struct tb_udp_
 		return 0;
 	*is_report = tag == 0xa8;
 	if (err != 0) {
-		add_item_str(o, "error-status", snmp_error_name(err));
+		add_item_str(o, "error-status", tb_snmp_error_name(err));
 		if (err == 6 || err == 16) /* noAccess, authorizationError */
 			o->needs_auth = 1;
 	}

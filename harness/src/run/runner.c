@@ -22,6 +22,7 @@
 #include "net/net6.h"
 #include "capture/priv.h"
 #include "run/runcap.h"
+#include "check/credphase.h"
 #include "check/surface.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -273,6 +274,8 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	tb_net_init(&ctx.net, &ctx.scope, profile->rate_limit, (int)profile->connect_timeout_ms);
 	struct tb_surface surface = { 0 };
 	ctx.surface = &surface;
+	struct tb_credphase *creds = NULL;
+	ctx.creds = &creds;
 	struct tb_result *results = tb_xcalloc(suite->ncases ? suite->ncases : 1, sizeof *results);
 	tb_utc_now(started);
 	struct tb_run_info ri = { .suite = suite,
@@ -380,6 +383,7 @@ write_failed : {
 out:
 	tb_runcap_free(&rcap);
 	tb_surface_free(&surface);
+	tb_credphase_free(creds);
 	tb_net6_disc_close(&disc6);
 	tb_net_close_raw(&ctx.net);
 	for (size_t i = 0; i < ri.nresults; i++)

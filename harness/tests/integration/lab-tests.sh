@@ -8,11 +8,28 @@ XSD=reports/schema/trustbench-report.xsd
 AUTOMATED=4-1-1,5.1-1-1,5.1-1-2,5.1-2-2,5.2-1-1,5.2-1-2,5.3-13-1,5.6-1-1,5.6-1-2
 # The attack-surface cases that judge 5.6-1-2's sweeps (asserted further down).
 SURFACE=5.6-1-3,5.6-2-2
+# The cases that judge the credential phase 5.1-1-2 runs (issue 12, asserted
+# further down): brute-force protection, settings changed without real
+# authentication.
+LOGINS=5.1-5-2,5.5-5-2
 work=$(mktemp -d)
 # Suites edited into $work name their data (the credential list) relative to
 # themselves, and the loader prepares every case at load time: bring it along.
 cp -r testsuites/data "$work/"
 trap 'rm -rf "$work"' EXIT
+# The lab's copies of the legacy and hardened profiles for the long runs,
+# at 40000 new connections per second instead of the reference profiles'
+# gentle 5000 and 20000: the lab's veth links take it, and the exposure
+# cases give the same verdicts and reasons (measured: legacy's 5.6-1-2 in
+# 15 s instead of 66 s), which keeps make check within its budget.  The
+# shipped profiles are what make demo runs.
+mkdir -p "$work/profiles"
+ln -s "$PWD/build" "$work/build" # their "../build/test-firmware" paths
+for dev in legacy hardened; do
+  sed 's/^  rate-limit: [0-9]*/  rate-limit: 40000/' "profiles/refdevice-$dev.yaml" >"$work/profiles/$dev.yaml"
+done
+LEGACY=$work/profiles/legacy.yaml
+HARDENED=$work/profiles/hardened.yaml
 passed=0
 failed=0
 
@@ -42,7 +59,7 @@ run_tb() { # out profile [args...] -> sets rc
 }
 
 echo "# legacy device: must fail 5.1-1 and 5.6-1"
-run_tb "$work/legacy" profiles/refdevice-legacy.yaml --only "$AUTOMATED,$SURFACE"
+run_tb "$work/legacy" "$LEGACY" --only "$AUTOMATED,$SURFACE,$LOGINS"
 expect_eq "legacy: exit code 2 (non-conformant)" 2 "$rc"
 R=$work/legacy/report.xml
 valid "$R"
@@ -87,7 +104,7 @@ if command -v tshark >/dev/null; then
 fi
 
 echo "# hardened device: must pass 5.1-1 and 5.6-1"
-run_tb "$work/hardened" profiles/refdevice-hardened.yaml --only "$AUTOMATED,$SURFACE"
+run_tb "$work/hardened" "$HARDENED" --only "$AUTOMATED,$SURFACE,$LOGINS"
 expect_eq "hardened: exit code 0 (all automated cases pass)" 0 "$rc"
 R=$work/hardened/report.xml
 valid "$R"
@@ -100,7 +117,7 @@ if grep -q 'Kq7v-Xe2p-9mTr-Lw4d' -r "$work/hardened"; then bad "hardened: the de
 else ok "hardened: the declared credential is not in the report or evidence"; fi
 
 echo "# full suite on the hardened device: examiner cases keep it undecided"
-run_tb "$work/full" profiles/refdevice-hardened.yaml
+run_tb "$work/full" "$HARDENED"
 expect_eq "full: exit code 3 (awaiting examiners)" 3 "$rc"
 R=$work/full/report.xml
 valid "$R"
@@ -474,28 +491,21 @@ expect_eq "hardened: 5.6-2-2 discloses only what it declares" pass "$(verdict "$
 echo "# HTTP(S) done right (issue 12, item 1): logins after a redirect, HTTPS on 443"
 # refdevice answers an authenticated GET /admin with a 301 to /admin/ (like
 # lighttpd); refsvc serves the same Basic-auth admin inside TLS on 443.
-HTTPS_CASES=5.1-1-2,5.5-5-2
-run_tb "$work/https-leg" profiles/refdevice-legacy.yaml --only "$HTTPS_CASES"
-R=$work/https-leg/report.xml
-valid "$R"
-expect_eq "legacy: 5.1-1-2 fails" fail "$(verdict "$R" 5.1-1-2)"
+# Judged on the legacy and hardened runs above (their credential phase).
+R=$work/legacy/report.xml
 case "$(reason "$R" 5.1-1-2)" in *"http/80/admin as admin/admin"*) ok "legacy: 5.1-1-2 names the HTTP login on /admin" ;;
   *) bad "legacy: 5.1-1-2 reason: $(reason "$R" 5.1-1-2)" ;; esac
 expect_note "legacy: the HTTP login is confirmed after the 301 to /admin/" "$R" 5.1-1-2 \
   "HTTP 200 with the credential where it was 401 without, at http://198.18.1.10:80/admin/"
 expect_note "legacy: the HTTPS admin on 443 is found and guessed over TLS" "$R" 5.1-1-2 \
   "at https://198.18.1.10:443/admin/"
-expect_eq "legacy: 5.5-5-2 pass, 443 included" pass "$(verdict "$R" 5.5-5-2)"
 expect_note "legacy: http-auth spoke TLS to 443" "$R" 5.5-5-2 "(over TLS): asks for authentication"
-run_tb "$work/https-hrd" profiles/refdevice-hardened.yaml --only "$HTTPS_CASES"
-R=$work/https-hrd/report.xml
-valid "$R"
-expect_eq "hardened: 5.1-1-2 pass" pass "$(verdict "$R" 5.1-1-2)"
+R=$work/hardened/report.xml
 expect_note "hardened: the declared credential logs in through the redirect" "$R" 5.1-1-2 \
-  "ACCEPTED (HTTP 200 with the credential where it was 401 without, at http://198.18.2.10:80/admin/)"
-n443=$(xp "$R" "count(//*[local-name()='result'][@id='5.1-1-2']//*[local-name()='note'][starts-with(@label,'https/443/admin')][contains(.,'rejected (HTTP 401)')])")
-if [ "${n443:-0}" -gt 10 ]; then ok "hardened: the HTTPS admin on 443 refuses every guess ($n443)"
-else bad "hardened: guesses refused on https/443/admin: ${n443:-none}"; fi
+  "the declared test credential logged in (positive control)"
+n443=$(xp "$R" "string(//*[local-name()='result'][@id='5.1-1-2']//*[local-name()='note'][starts-with(@label,'https/443/admin')][contains(.,' guesses in ')])")
+case "$n443" in *" 0 without a clear answer"*) ok "hardened: the HTTPS admin on 443 refuses every guess ($n443)" ;;
+  *) bad "hardened: guesses on https/443/admin: ${n443:-none}" ;; esac
 expect_eq "hardened: 5.5-5-2 pass, 443 included" pass "$(verdict "$R" 5.5-5-2)"
 expect_note "hardened: http-auth spoke TLS to 443" "$R" 5.5-5-2 "(over TLS): asks for authentication"
 # security-txt on the TLS port: fetched over HTTPS, and the URL says so.
@@ -505,6 +515,45 @@ sed 's#^\( *\)path: "/.well-known/security.txt"#&\n\1port: 443#' "$SUITE" > "$wo
 case "$(reason "$work/sectxt-tls/report.xml" 5.2-1-2)" in
   *"https://198.18.2.10:443/.well-known/security.txt answered HTTP 404"*) ok "hardened: security-txt speaks HTTPS to 443" ;;
   *) bad "hardened: security-txt on 443: $(reason "$work/sectxt-tls/report.xml" 5.2-1-2)" ;; esac
+
+echo "# every login surface (issue 12): one credential phase, every protocol, brute force"
+R=$work/legacy/report.xml
+L=$(reason "$R" 5.1-1-2)
+for login in "telnet/23 as root/xmhdipc" "http/80/admin as admin/admin" "https/443/admin" \
+  "ssh/2222 as root/vizxv" "mqtt/1883 as admin/admin" "mqtt+tls/8883 as admin/admin" \
+  "ftp/21 as anonymous/anonymous@" "rtsp/554/ as admin/admin" "snmp/161 as community 'public', community 'private'"; do
+  case "$L" in *"$login"*) ok "legacy: confirmed login $login" ;; *) bad "legacy: 5.1-1-2 lacks '$login': $L" ;; esac
+done
+expect_note "legacy: the SSH login is a real userauth success" "$R" 5.1-1-2 "SSH_MSG_USERAUTH_SUCCESS"
+expect_note "legacy: the FTP login is confirmed by a command" "$R" 5.1-1-2 "PWD answered 257"
+expect_note "legacy: the SNMP write test restores what it changed" "$R" 5.1-1-2 "and restored"
+expect_eq "legacy: the phase ran once, in 5.1-1-2" 1 \
+  "$(xp "$R" "count(//*[local-name()='note'][@label='credential phase'][starts-with(.,'ran here')])")"
+for c in 5.1-2-2 5.1-5-2; do
+  expect_note "legacy: $c judged the phase 5.1-1-2 ran" "$R" $c "judged from the phase test case 5.1-1-2 ran"
+done
+expect_eq "legacy: 5.1-2-2 fails like 5.1-1-2" fail "$(verdict "$R" 5.1-2-2)"
+expect_eq "legacy: 5.1-5-2 brute force not throttled" fail "$(verdict "$R" 5.1-5-2)"
+case "$(reason "$R" 5.1-5-2)" in *"telnet/23 evaluated"*"wrong guesses in one minute"*) ok "legacy: 5.1-5-2 measured the telnet login" ;;
+  *) bad "legacy: 5.1-5-2 reason: $(reason "$R" 5.1-5-2)" ;; esac
+expect_eq "legacy: 5.5-5-2 the 'private' community changes settings" fail "$(verdict "$R" 5.5-5-2)"
+case "$(reason "$R" 5.5-5-2)" in *"snmp/161"*"can write"*) ok "legacy: 5.5-5-2 names the SNMP write" ;;
+  *) bad "legacy: 5.5-5-2 reason: $(reason "$R" 5.5-5-2)" ;; esac
+if [ -s "$work/legacy/evidence/5.1-5-2/attempts.tsv" ]; then ok "legacy: 5.1-5-2 keeps every timed attempt"
+else bad "legacy: no attempts.tsv"; fi
+R=$work/hardened/report.xml
+expect_eq "hardened: 5.1-2-2 pass" pass "$(verdict "$R" 5.1-2-2)"
+for ifc in http/80/admin mqtt/1883 mqtt+tls/8883 ftp/21 rtsp/554/live; do
+  n=$(xp "$R" "count(//*[local-name()='result'][@id='5.1-1-2']//*[local-name()='note'][@label='$ifc'][contains(.,'logged in (positive control)')])")
+  expect_eq "hardened: $ifc positive control logs in" 1 "$n"
+done
+expect_note "hardened: SSH offers keys only" "$R" 5.1-1-2 "no password login: the server offers publickey"
+expect_eq "hardened: 5.1-5-2 every login throttles" pass "$(verdict "$R" 5.1-5-2)"
+for ifc in http/80/admin https/443/admin mqtt/1883 ftp/21 rtsp/554/live; do
+  case "$(reason "$R" 5.1-5-2)" in *"$ifc"*throttles*) ok "hardened: $ifc throttles" ;;
+    *) bad "hardened: 5.1-5-2 does not say $ifc throttles: $(reason "$R" 5.1-5-2)" ;; esac
+done
+expect_note "hardened: the owner is not locked out after the burst" "$R" 5.1-5-2 "the owner is not locked out"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

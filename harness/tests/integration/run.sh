@@ -9,6 +9,8 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$root"
 rc=0
 fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/lab-tests.sh" "$bin" || rc=$?
+# The devices' login surfaces as ordinary clients see them, in a lab of its own.
+"$here/lab-logins.sh" || rc=$((rc ? rc : 1))
 # The latecomer device starts only on request, in a lab of its own.
 "$here/latecomer.sh" "$bin" || rc=$((rc ? rc : 1))
 # lab.sh itself: a device namespace that appears late.

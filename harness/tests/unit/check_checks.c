@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/chk_default_credentials_internal.h"
+#include "check/credphase_internal.h"
 #include "check/chk_exposure_internal.h"
 #include "check/portlist.h"
 #include "load/profile.h"
@@ -78,17 +78,6 @@ START_TEST(ports_trailing_comma)
 	ck_assert_msg(ports("22,80-90,", map) == -1, "'22,80-90,' accepted");
 }
 END_TEST
-
-static void credlist_free(struct credlist *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].user);
-		free(l->v[i].pass);
-	}
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
 
 static int cred_has(const struct credlist *l, const char *u, const char *p)
 {
@@ -189,28 +178,28 @@ START_TEST(http_confirm_after_redirects)
 	char d[512];
 	/* 401 -> with the credential 301 /admin -> /admin/ 200: a login. */
 	struct http_chain c = { .status = 200, .auth_on_final = 1, .final = "http://x/admin/" };
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_ACCEPTED);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_ACCEPTED);
 	/* Moved to another resource that also refuses without credentials: a login. */
 	c.moved = 1;
 	c.unauth_status = 401;
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_ACCEPTED);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_ACCEPTED);
 	/* Moved to a page served to anyone (a login form): not a login. */
 	c.unauth_status = 200;
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_REJECTED);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_REJECTED);
 	ck_assert_msg(strstr(d, "not a login"), "%s", d);
 	/* A 401 at the end of the chain: refused. */
 	c = (struct http_chain){ .status = 401, .auth_on_final = 1, .moved = 1 };
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_REJECTED);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_REJECTED);
 	/* 2xx where the credential was not sent (redirected off the port): unconfirmed. */
 	c = (struct http_chain){ .status = 200, .moved = 1, .final = "http://x:81/" };
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_UNCONFIRMED);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_UNCONFIRMED);
 	/* A redirect not followed, or too many: unconfirmed; nothing listening. */
 	c = (struct http_chain){ .stopped = 1, .status = 302 };
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_UNCONFIRMED);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_UNCONFIRMED);
 	c = (struct http_chain){ .noconnect = 1, .err = TB_E_REFUSED };
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_NOCONNECT);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_NOCONNECT);
 	c = (struct http_chain){ .status = 500, .auth_on_final = 1 };
-	ck_assert_int_eq(http_confirm(&c, d, sizeof d), ATT_UNCONFIRMED);
+	ck_assert_int_eq(http_confirm(&c, d, sizeof d), TB_LOGIN_UNCONFIRMED);
 }
 END_TEST
 

@@ -335,8 +335,10 @@ START_TEST(auth_errors)
 	EXPECT_ERR(subst("      path: \"/admin\"\n", "      path: \"admin\"\n"), "name: \"web\"",
 		   "http-basic needs a port and a path");
 	EXPECT_ERR(subst("      port: 80\n", ""), "name: \"web\"", "http-basic needs a port");
-	EXPECT_ERR_OFF(subst("protocol: \"http-basic\"", "protocol: \"ssh\""), "protocol: \"ssh\"", 10,
-		       "authentication protocol must be one of http-basic, telnet, other, not 'ssh'");
+	EXPECT_ERR_OFF(subst("protocol: \"http-basic\"", "protocol: \"kerberos\""),
+		       "protocol: \"kerberos\"", 10,
+		       "authentication protocol must be one of http-basic, http-digest, telnet, ssh, "
+		       "mqtt, ftp, snmp, rtsp, other, not 'kerberos'");
 	EXPECT_ERR_OFF(subst("password: \"unique-per-device\"", "password: \"secret\""),
 		       "password: \"secret\"", 10, "authentication password must be one of");
 	/* telnet needs no path. */
@@ -346,6 +348,38 @@ START_TEST(auth_errors)
 	ck_assert_int_eq(p->auths[0].port, 0);
 	ck_assert_ptr_null(p->auths[0].path);
 	tb_profile_free(p);
+	free(t);
+}
+END_TEST
+
+/* Issue 12: the credential phase logs in over more than HTTP Basic and
+ * telnet, so a profile may declare those logins (with a test credential as
+ * the positive control); HTTP Digest, like Basic, names its resource. */
+START_TEST(auth_protocols)
+{
+	static const char *const kinds[] = { "ssh", "mqtt", "ftp", "snmp", "rtsp", "other", NULL };
+	for (int i = 0; kinds[i]; i++) {
+		char to[96];
+		snprintf(to, sizeof to, "protocol: \"%s\"\n      port: 80\n", kinds[i]);
+		char *t =
+			subst("protocol: \"http-basic\"\n      port: 80\n      path: \"/admin\"\n", to);
+		struct tb_profile *p = load_ok(t);
+		ck_assert_str_eq(p->auths[0].protocol, kinds[i]);
+		ck_assert_ptr_null(p->auths[0].path);
+		ck_assert_str_eq(p->auths[0].test_user, "admin");
+		tb_profile_free(p);
+		free(t);
+	}
+	char *t = subst("protocol: \"http-basic\"", "protocol: \"http-digest\"");
+	struct tb_profile *p = load_ok(t);
+	ck_assert_str_eq(p->auths[0].protocol, "http-digest");
+	ck_assert_str_eq(p->auths[0].path, "/admin");
+	tb_profile_free(p);
+	free(t);
+	t = subst_in(base, "      path: \"/admin\"\n", "");
+	char *u = subst_in(t, "protocol: \"http-basic\"", "protocol: \"http-digest\"");
+	EXPECT_ERR(u, "name: \"web\"",
+		   "authentication 'web': http-digest needs a port and a path starting with /");
 	free(t);
 }
 END_TEST
@@ -574,6 +608,7 @@ Suite *profile_suite(void)
 	tcase_add_test(tc, ics_errors);
 	tcase_add_test(tc, services_errors);
 	tcase_add_test(tc, auth_errors);
+	tcase_add_test(tc, auth_protocols);
 	tcase_add_test(tc, support_period_end);
 	tcase_add_test(tc, lookups);
 	tcase_add_test(tc, ipv6_scope_and_addresses);

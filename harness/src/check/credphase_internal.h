@@ -1,11 +1,16 @@
-/* chk_default_credentials_internal.h: what chk_default_credentials.c shares
- * with its unit tests only (the credential list; TB_UNITTEST in tb.h). */
-#ifndef TB_CHK_DEFAULT_CREDENTIALS_INTERNAL_H
-#define TB_CHK_DEFAULT_CREDENTIALS_INTERNAL_H
+/* credphase_internal.h: what the credential phase's files
+ * (credphase.c, login_http.c) share with each other and their unit tests:
+ * the credential list and the HTTP login rule (TB_UNITTEST in tb.h). */
+#ifndef TB_CREDPHASE_INTERNAL_H
+#define TB_CREDPHASE_INTERNAL_H
 
 #include <stddef.h>
 
 #include "base/tb.h"
+#include "check/login.h"
+
+struct tb_http_exchange;
+struct tb_http_digest;
 
 struct cred {
 	char *user, *pass;
@@ -20,10 +25,7 @@ struct credlist {
 /* Parse "user<TAB>password[<TAB>weight]" lines; '#' starts a comment line;
  * a header line "username<TAB>password..." is skipped; duplicates dropped.
  * Returns 0, or -1 with the line number in d's message. */
-TB_UNITTEST int parse_credlist(const char *text, size_t len, struct credlist *out, struct tb_diag *d);
-
-/* The outcome of one login attempt. */
-enum outcome { ATT_REJECTED, ATT_ACCEPTED, ATT_UNCONFIRMED, ATT_NOCONNECT };
+int parse_credlist(const char *text, size_t len, struct credlist *out, struct tb_diag *d);
 
 /* What one credentialed HTTP attempt came to, after following redirects
  * within the scope (net/httpc.h). */
@@ -43,6 +45,13 @@ struct http_chain {
  * ("/admin" -> "/admin/") or to a resource that also refuses without
  * credentials.  A redirect that ends on a page served without credentials
  * (a login form) or at a 401 is a refusal. */
-TB_UNITTEST enum outcome http_confirm(const struct http_chain *c, char *detail, size_t dl);
+enum tb_login_outcome http_confirm(const struct http_chain *c, char *detail, size_t dl);
+
+/* Which scheme a 401 offers: 0 Basic, 1 Digest (MD5 or SHA-256; dg gets
+ * the challenge), -1 neither (why says what it offered). */
+int tb_login_http_scheme(const struct tb_http_exchange *hr, struct tb_http_digest *dg,
+			 struct tb_diag *why);
+
+void credlist_free(struct credlist *l);
 
 #endif
