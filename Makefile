@@ -140,7 +140,7 @@ fuzz-replay:
 	  $(BA)/fuzz-replay-$$t harness/fuzz/corpus/$$t || exit 1; done
 
 validate-files: all
-	$(B)/trustbench validate testsuites/*.yaml profiles/*.yaml profiles/policies/*.yaml
+	$(B)/trustbench validate testsuites/*.yaml testsuites/crosswalks/*.yaml profiles/*.yaml profiles/policies/*.yaml
 
 # sign/verify end to end: a test PKI, one short lab run, tampering of every part.
 sign-verify-tests:
@@ -255,11 +255,13 @@ fuzz-smoke: fuzz
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/testsuites/data \
+	  $(DESTDIR)$(DATADIR)/testsuites/crosswalks \
 	  $(DESTDIR)$(DATADIR)/reports/schema $(DESTDIR)$(DATADIR)/profiles \
 	  $(DESTDIR)$(DATADIR)/reports/xsl
 	install -m 0755 $(B)/trustbench $(DESTDIR)$(PREFIX)/bin/trustbench
 	install -m 0644 testsuites/*.yaml $(DESTDIR)$(DATADIR)/testsuites/
 	install -m 0644 testsuites/data/* $(DESTDIR)$(DATADIR)/testsuites/data/
+	install -m 0644 testsuites/crosswalks/*.yaml $(DESTDIR)$(DATADIR)/testsuites/crosswalks/
 	install -m 0644 reports/schema/*.xsd $(DESTDIR)$(DATADIR)/reports/schema/
 	install -m 0644 reports/xsl/*.xsl $(DESTDIR)$(DATADIR)/reports/xsl/
 	install -m 0644 profiles/template.yaml $(DESTDIR)$(DATADIR)/profiles/

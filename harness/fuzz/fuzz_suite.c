@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "load/suite.h"
+#include "load/tree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,11 +30,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (size_t i = 0; i < s->ncases; i++) {
 		const struct tb_case *c = &s->cases[i];
-		if (!c->family || c->group >= s->ngroups || c->ncovers[TB_FW_EN303645] == 0)
+		const char *prov = c->group < s->ngroups ? s->groups[c->group].provision : "";
+		/* EN 303 645 provisions need covers; EN 18031 requirements (trees) may not. */
+		if (!c->family || c->group >= s->ngroups ||
+		    (c->ncovers[TB_FW_EN303645] == 0 && tb_provision_id_valid(prov)))
 			abort();
 		if (tb_suite_find_case(s, c->id) != c) /* ids are unique */
 			abort();
-		if (!tb_provision_id_valid(s->groups[c->group].provision))
+		if (!tb_provision_id_valid(prov) && !tb_requirement_id_valid(prov))
 			abort();
 		if ((c->family->flags & TB_FAM_CONCEPTUAL) && c->kind == TB_KIND_FUNCTIONAL)
 			abort();

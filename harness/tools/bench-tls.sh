@@ -29,6 +29,7 @@ sed "s/ports: \[443, 8883\]/ports: [$PORT]/" testsuites/etsi-en-303-645.yaml > "
 # The suite's cases name their data files relative to the suite, and every
 # case is prepared when the suite loads: bring the data along.
 ln -s "$PWD/testsuites/data" "$work/data"
+ln -s "$PWD/testsuites/crosswalks" "$work/crosswalks"  # the suite names its crosswalks relative to itself
 
 t0=$(now)
 "$TB" run --quiet --suite "$work/suite.yaml" --profile "$work/profile.yaml" --out "$work/tb" \

@@ -33,6 +33,7 @@ make_profile "$shipped_rate" "$work/profile-shipped.yaml"
 # The suite as shipped (method auto: raw SYN in the lab, where the harness
 # holds CAP_NET_RAW), and a copy whose exposure case asks for connect().
 ln -s "$PWD/testsuites/data" "$work/data"
+ln -s "$PWD/testsuites/crosswalks" "$work/crosswalks"  # the suite names its crosswalks relative to itself
 # Both sweep TCP only and skip the identification probes: nmap -sT and -sS
 # do neither (bench-udp.sh times the UDP sweep).
 tcp_only() {

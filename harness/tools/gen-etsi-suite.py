@@ -67,41 +67,17 @@ CONDITION_FEATURE = {
 }
 
 # ---------------------------------------------------------------------------
-# Crosswalks
+# Crosswalks (issue 13): the suite covers only its own provisions; the
+# mappings to UK CoP, PSTI and OTA live in testsuites/crosswalks/, one file
+# per pair, each mapping with its authority (legislated, published or
+# derived).  The suite names them; trustbench reads them with the suite.
 # ---------------------------------------------------------------------------
 
-# UK Code of Practice (2018) guideline numbers. Base rule from the Copper Horse /
-# DCMS open-data mapping v4 (CoP N <-> EN 303 645 clause 5.N; clause 6 -> 8;
-# 4-1 -> none). That file maps 5.3-1 to 5.3-12 only; we also map 5.3-13 to
-# 5.3-16 to guideline 3, because the support period and model designation
-# belong to "Keep software updated" in spirit. This extension is ours.
-UK_COP_EXTRA = {"5.3-13": [3], "5.3-14": [3], "5.3-15": [3], "5.3-16": [3]}
-
-# UK PSTI Schedule 1 requirement numbers: 1 passwords, 2 reporting security
-# issues, 3 minimum security update period.
-PSTI = {"5.1-1": [1], "5.1-2": [1], "5.2-1": [2], "5.3-13": [3]}
-
-# OTA IoT Trust Framework v2.5 principle numbers. This is OUR OWN derived
-# crosswalk (not a published mapping): a provision is mapped only where one
-# principle really addresses the same thing. 5.7-1 (secure boot) is not mapped
-# to principle 37, which is about physical tampering.
-OTA = {
-    "5.1-1": [13], "5.1-2": [13], "5.1-3": [13],
-    "5.1-4": [14],
-    "5.1-5": [15],
-    "5.2-1": [5], "5.2-2": [5], "5.2-3": [5],
-    "5.3-2": [6], "5.3-7": [6], "5.3-9": [6], "5.3-10": [6],
-    "5.3-3": [1, 8], "5.3-4": [1, 8], "5.3-5": [1, 8], "5.3-6": [1, 8],
-    "5.3-13": [19],
-    "5.4-1": [17],
-    "5.5-1": [2], "5.5-7": [2],
-    "5.6-1": [11], "5.6-5": [11],
-    "5.6-9": [9],
-    "5.8-1": [2], "5.8-2": [2],
-    "5.11-2": [32],
-    "6-1": [20], "6-5": [20],
-    "6-2": [25, 29], "6-3": [25, 29],
-}
+CROSSWALKS = [
+    "crosswalks/en-303-645-to-uk-cop.yaml",
+    "crosswalks/en-303-645-to-psti.yaml",
+    "crosswalks/en-303-645-to-ota.yaml",
+]
 
 # ---------------------------------------------------------------------------
 # Test groups of TS 103 701 V1.1.1 (independent list, used by the self-check)
@@ -113,6 +89,9 @@ CONCEPTUAL_ONLY = {
     "5.6-7", "5.6-8", "5.6-9", "5.10-1", "6-4",
 }
 FUNCTIONAL_ONLY = {"5.8-3", "5.11-3", "5.11-4", "5.12-2", "5.12-3"}
+# TS 103 701 assesses these conceptually, but our case runs a functional
+# check instead: the kind says functional and the title says so (issue 13).
+FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL = {"5.3-9"}
 MIXED = {"5.3-10"}
 # Functional cases of our own beyond TS 103 701's pair (issue 11:
 # amplification, filed under 5.6-1 by our mapping).
@@ -191,7 +170,7 @@ SSH_RULES = {"family": "ssh", "params": {
     # offers password or keyboard-interactive login invites online guessing.
     # The check learns the offered methods from a userauth "none" request and
     # never sends a credential.
-    "allow-password-auth": False}}
+    "allow-password-auth": True}}  # password login: a finding for 5.1-5, not a 5.1-3 fault
 MQTT_ANON = {"family": "mqtt", "params": {"ports": [1883], "tls-ports": [8883]}}
 # Firmware updates (issue 5): the declared update artefact verified against the
 # declared trust anchor, and the device's own update endpoint fed signed,
@@ -210,14 +189,12 @@ AMPLIFICATION = {"family": "amplification", "params": {
     "ports": "1-65535", "window-ms": 1500, "max-byte-ratio": 2, "max-packets": 2}}
 # Outward security has no provision of its own in EN 303 645: filing the
 # amplification case under 5.6-1 (an exposed service that answers anyone) is
-# OUR mapping, said so in the suite beside the case; UK CoP 6 (minimise
-# exposed attack surfaces) is its closest guideline.  No OTA principle is
-# claimed for it.
+# OUR mapping, said so in the suite beside the case.  It reaches UK CoP 6
+# through 5.6-1's published crosswalk mapping; the OTA crosswalk leaves it out.
 AMPLIFICATION_NOTE = {
     "comment": ["Our mapping, not the standard's: EN 303 645 has no provision against a device",
-                "being used as a UDP reflector; 5.6-1 (an exposed interface anyone can use) and",
-                "UK CoP 6 are the closest. Evidence: bytes and datagrams returned per request."],
-    "covers": [("en-303-645", ["5.6-1"]), ("uk-cop", [6])],
+                "being used as a UDP reflector; 5.6-1 (an exposed interface anyone can use) is",
+                "the closest. Evidence: bytes and datagrams returned per request."],
 }
 
 # What each open port discloses without authentication (banners, headers,
@@ -350,7 +327,9 @@ GROUPS = [
             "judge whether the time from a known vulnerability to a deployed fix suits its severity.")),
     ]),
     ("5.3-9", "R C(12)", "The device itself verifies update authenticity and integrity", [
-        ("c", "Verification of updates takes place on the device", FW_PUSH),
+        ("f", "Verification of updates takes place on the device, judged functionally by pushing "
+         "a tampered update (TS 103 701 assesses this conceptually; the declarations are not examined)",
+         FW_PUSH),
     ]),
     ("5.3-10", "M C(11,12)", "Updates received over a network are verified through a trust relationship", [
         ("cf", "Network-delivered updates are accepted only from a trusted source and unaltered", FW_PUSH),
@@ -832,18 +811,6 @@ STATUS_RE = re.compile(r"^(M|R)( C\((\d+(?:,\d+)*)\))?$")
 PROVISION_RE = re.compile(r"^(4-1|5\.(\d+)-\d+|6-\d+)$")
 
 
-def uk_cop(pid):
-    if pid in UK_COP_EXTRA:
-        return UK_COP_EXTRA[pid]
-    if pid == "4-1":
-        return []
-    if pid.startswith("6-"):
-        return [8]
-    m = re.match(r"^5\.(\d+)-\d+$", pid)
-    assert m, pid
-    return [int(m.group(1))]
-
-
 def applies_when(status):
     m = STATUS_RE.match(status)
     assert m, status
@@ -861,9 +828,6 @@ def build():
     groups = []
     for pid, status, title, cases in GROUPS:
         covers = [("en-303-645", [pid])]
-        for key, vals in (("uk-cop", uk_cop(pid)), ("psti", PSTI.get(pid, [])), ("ota", OTA.get(pid, []))):
-            if vals:
-                covers.append((key, list(vals)))
         cond = applies_when(status)
         out_cases = []
         for n, case in enumerate(cases, 1):
@@ -873,7 +837,7 @@ def build():
                 "id": "%s-%d" % (pid, n),
                 "kind": KIND_NAMES[kind],
                 "title": ctitle,
-                "covers": extra.get("covers", covers),
+                "covers": covers,
                 "applies-when": cond,
                 "check": check,
                 "comment": extra.get("comment", []),
@@ -896,8 +860,10 @@ def self_check(groups, registry):
     cases = [c for g in groups for c in g["cases"]]
     kinds = [c["kind"] for c in cases]
     assert len(cases) == 110, len(cases)
-    assert kinds.count("conceptual") == 62, kinds.count("conceptual")
-    assert kinds.count("functional") == 47, kinds.count("functional")
+    # TS 103 701 V1.1.1: 62 conceptual, 46 functional, 1 both; plus our
+    # amplification case, and 5.3-9-1 run functionally in place of conceptually.
+    assert kinds.count("conceptual") == 62 - len(FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL), kinds.count("conceptual")
+    assert kinds.count("functional") == 47 + len(FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL), kinds.count("functional")
     assert kinds.count("conceptual-functional") == 1
     case_ids = [c["id"] for c in cases]
     assert len(set(case_ids)) == len(case_ids), "duplicate case id"
@@ -914,7 +880,10 @@ def self_check(groups, registry):
         assert PROVISION_RE.match(pid), pid
         assert STATUS_RE.match(g["status"]), g["status"]
         gk = [c["kind"] for c in g["cases"]]
-        if pid in CONCEPTUAL_ONLY:
+        if pid in FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL:
+            assert pid in CONCEPTUAL_ONLY and gk == ["functional"], pid
+            assert all("conceptually" in c["title"] for c in g["cases"]), pid
+        elif pid in CONCEPTUAL_ONLY:
             assert gk == ["conceptual"], pid
         elif pid in FUNCTIONAL_ONLY:
             assert gk == ["functional"], pid
@@ -1008,15 +977,13 @@ HEADER = """\
 # not the standards' text. 5.6-1-3 (amplification) is our own addition, not a
 # TS 103 701 test case.
 #
-# covers:
-#   uk-cop  UK Code of Practice for Consumer IoT Security (2018) guideline
-#           numbers, after the Copper Horse / DCMS mapping v4; 5.3-13..5.3-16
-#           are mapped to guideline 3 by us.
-#   psti    UK PSTI security requirement numbers (1 passwords, 2 reporting
-#           security issues, 3 security update period).
-#   ota     OTA IoT Trust Framework v2.5 principle numbers: our own derived
-#           crosswalk, NOT a published mapping; given only where a principle
-#           clearly addresses the same thing.
+# covers names only EN 303 645 provisions.  The UK CoP, PSTI and OTA items
+# come from the crosswalk files named under suite.crosswalks (relative to this
+# file), where every mapping says who vouches for it: legislated, published
+# (with its source) or derived (ours, with a rationale).
+#
+# 5.3-9-1 is conceptual in TS 103 701 but is run here as a functional check
+# (a tampered update is pushed); its kind and title say so.
 #
 # applies-when lists profile features (from the Table B.1 conditions) that
 # must all hold for the case to apply.
@@ -1030,6 +997,9 @@ def emit(groups):
     L = [HEADER, "suite:"]
     for k in ("id", "title", "version", "standard", "method"):
         L.append("  %s: %s" % (k, q(SUITE[k])))
+    L.append("  crosswalks:")
+    for path in CROSSWALKS:
+        L.append("    - %s" % q(path))
     L.append("")
     L.append("groups:")
     section = None

@@ -247,6 +247,14 @@ dl.meta { margin: 0; }
   <xsl:template match="tb:framework">
     <xsl:variable name="en" select="@id = 'en-303-645'"/>
     <h3><xsl:value-of select="@title"/></h3>
+    <!-- What the crosswalk lets this framework's items judge, and what not:
+         no "PSTI pass" without saying what was left out. -->
+    <xsl:if test="tb:scope">
+      <p class="sub"><strong>Judged: </strong><xsl:value-of select="tb:scope/tb:judged"/></p>
+      <xsl:if test="tb:scope/tb:not-judged">
+        <p class="sub"><strong>Not judged: </strong><xsl:value-of select="tb:scope/tb:not-judged"/></p>
+      </xsl:if>
+    </xsl:if>
     <xsl:call-template name="counts-table">
       <xsl:with-param name="c" select="tb:counts"/>
       <xsl:with-param name="what" select="'items'"/>
@@ -263,6 +271,7 @@ dl.meta { margin: 0; }
           <xsl:if test="$en"><th class="c-status">Status</th></xsl:if>
           <th class="c-verdict">Verdict</th>
           <th>Test cases</th>
+          <xsl:if test="not($en)"><th>Mapping (who vouches for it)</th></xsl:if>
         </tr>
       </thead>
       <tbody>
@@ -284,6 +293,30 @@ dl.meta { margin: 0; }
                 <a href="#{generate-id()}"><xsl:value-of select="@id"/></a>
               </xsl:for-each>
             </td>
+            <xsl:if test="not($en)">
+              <td>
+                <xsl:if test="not(@authority)">not stated (report written before crosswalks)</xsl:if>
+                <xsl:for-each select="tb:via">
+                  <div>
+                    <strong><xsl:value-of select="@authority"/></strong>
+                    <xsl:text>: </xsl:text>
+                    <xsl:value-of select="@provisions"/>
+                    <xsl:if test="@cases">
+                      <xsl:text> (cases </xsl:text><xsl:value-of select="@cases"/><xsl:text>)</xsl:text>
+                    </xsl:if>
+                    <xsl:if test="@source">
+                      <xsl:text> · source: </xsl:text><xsl:value-of select="@source"/>
+                    </xsl:if>
+                    <xsl:if test="@rationale">
+                      <xsl:text> · ours: </xsl:text><xsl:value-of select="@rationale"/>
+                    </xsl:if>
+                    <xsl:if test="@note">
+                      <xsl:text> · </xsl:text><xsl:value-of select="@note"/>
+                    </xsl:if>
+                  </div>
+                </xsl:for-each>
+              </td>
+            </xsl:if>
           </tr>
         </xsl:for-each>
       </tbody>
@@ -366,8 +399,58 @@ recorded: UTF-8 text (CR LF line ends shown as line breaks) or hex, 16 bytes a l
           </xsl:if>
         </tbody>
       </table>
+      <xsl:apply-templates select="tb:decision-tree"/>
       <xsl:apply-templates select="tb:evidence"/>
     </div>
+  </xsl:template>
+
+  <!-- A decision-tree case: per item, the path node by node (question,
+       answer, who answered and on what basis), then where it ended. -->
+  <xsl:template match="tb:decision-tree">
+    <p class="label">
+      <xsl:text>Decision tree, walked for each of the </xsl:text>
+      <xsl:value-of select="@items"/>
+      <xsl:text> declared </xsl:text>
+      <xsl:value-of select="@for-each"/>
+      <xsl:if test="@kind"><xsl:value-of select="concat(' of kind ', @kind)"/></xsl:if>
+      <xsl:text>; combined verdict </xsl:text>
+      <strong><xsl:value-of select="@verdict"/></strong>
+    </p>
+    <xsl:for-each select="tb:item">
+      <table class="tree">
+        <thead>
+          <tr>
+            <th colspan="3">
+              <xsl:value-of select="@id"/>
+              <xsl:if test="@kind"><xsl:value-of select="concat(' (', @kind, ')')"/></xsl:if>
+            </th>
+            <xsl:call-template name="verdict-cell">
+              <xsl:with-param name="v" select="@verdict"/>
+            </xsl:call-template>
+          </tr>
+          <tr><th>Node</th><th>Question</th><th>Answer (source)</th><th>Basis</th></tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="tb:step">
+            <tr>
+              <td><xsl:value-of select="@node"/></td>
+              <td><xsl:value-of select="tb:question"/></td>
+              <td class="v"><xsl:value-of select="concat(@answer, ' (', @source, ')')"/></td>
+              <td><xsl:value-of select="tb:detail"/></td>
+            </tr>
+          </xsl:for-each>
+          <tr>
+            <th>Outcome</th>
+            <td colspan="3">
+              <xsl:value-of select="tb:outcome"/>
+              <xsl:if test="tb:justification[@given = 'false']">
+                <xsl:value-of select="concat(' (justification ', tb:justification/@key, ' missing)')"/>
+              </xsl:if>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template name="framework-short">
@@ -504,6 +587,10 @@ digests identify exactly which files this run read.</p>
         <xsl:if test="$s/tb:method"><tr><th>Method</th><td><xsl:value-of select="$s/tb:method"/></td></tr></xsl:if>
         <tr><th>File</th><td><xsl:value-of select="$s/@path"/></td></tr>
         <tr><th>SHA-256</th><td class="digest"><xsl:value-of select="$s/@sha256"/></td></tr>
+        <xsl:for-each select="tb:inputs/tb:crosswalk">
+          <tr><th>Crosswalk to <xsl:value-of select="@to"/></th>
+            <td><xsl:value-of select="@path"/><br/><span class="digest"><xsl:value-of select="@sha256"/></span></td></tr>
+        </xsl:for-each>
       </tbody>
     </table>
     <xsl:variable name="p" select="tb:inputs/tb:profile"/>

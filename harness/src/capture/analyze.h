@@ -323,6 +323,9 @@ struct tb_capture_info {
 	uint64_t received, dropped; /* kernel counters at the end of the run */
 	int privileges_dropped;
 	const char *privileges; /* what was done about privileges */
+	/* Byte strings (the declared test credentials the harness sends) masked
+	 * with '*' in the capture before it was written (capture.h). */
+	uint64_t masked_secrets;
 };
 
 /* Append <traffic> (capture facts and, when a is not NULL, the analysis)

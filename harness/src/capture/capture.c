@@ -66,8 +66,59 @@ static int set_filter(pcap_t *h, const char *filter, char *err)
 /* Packets written to the file by this writer. */
 static uint64_t dumped;
 
+/* What the writer masks before a packet reaches the file (tb_capture_redact):
+ * set before the fork, so the writer has its own copy. */
+#define REDACT_MAX 32
+#define REDACT_LEN 256
+static struct {
+	uint8_t v[REDACT_LEN];
+	size_t n;
+} redact[REDACT_MAX];
+static size_t nredact;
+
+int tb_capture_redact(const void *secret, size_t n)
+{
+	if (n < TB_CAPTURE_REDACT_MIN || n > REDACT_LEN || nredact == REDACT_MAX)
+		return -1;
+	for (size_t i = 0; i < nredact; i++)
+		if (redact[i].n == n && memcmp(redact[i].v, secret, n) == 0)
+			return 0;
+	memcpy(redact[nredact].v, secret, n);
+	redact[nredact++].n = n;
+	return 0;
+}
+
+size_t tb_capture_redactions(void)
+{
+	return nredact;
+}
+
+size_t tb_capture_mask(uint8_t *buf, size_t len)
+{
+	size_t masked = 0;
+	for (size_t r = 0; r < nredact; r++) {
+		uint8_t *p = buf, *end = buf + len;
+		while ((size_t)(end - p) >= redact[r].n) {
+			uint8_t *hit = memmem(p, (size_t)(end - p), redact[r].v, redact[r].n);
+			if (!hit)
+				break;
+			memset(hit, '*', redact[r].n);
+			masked++;
+			p = hit + redact[r].n;
+		}
+	}
+	return masked;
+}
+
 static void dump_one(u_char *user, const struct pcap_pkthdr *hdr, const u_char *bytes)
 {
+	static uint8_t copy[SNAPLEN];
+	size_t len = hdr->caplen < SNAPLEN ? hdr->caplen : SNAPLEN;
+	if (nredact) {
+		memcpy(copy, bytes, len);
+		if (tb_capture_mask(copy, len))
+			bytes = copy;
+	}
 	pcap_dump(user, hdr, bytes);
 	dumped++;
 }

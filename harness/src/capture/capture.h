@@ -19,6 +19,7 @@
 #ifndef TB_CAPTURE_H
 #define TB_CAPTURE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,6 +38,22 @@ struct tb_capture {
 	int have_stats;
 	uint64_t received, dropped;
 };
+
+/* The harness's own secrets in the capture: the credential phase sends the
+ * profile's declared test credentials to the device, in clear over telnet,
+ * FTP and MQTT and as base64 in HTTP and RTSP Basic.  Each byte string
+ * registered here before tb_capture_start() is overwritten with '*' (same
+ * length) in every packet before the writer stores it, so the evidence
+ * never holds them; the report says the capture is masked.  Strings
+ * shorter than TB_CAPTURE_REDACT_MIN (they would mask ordinary bytes) or
+ * longer than 256 bytes, and more than 32 of them, are refused (-1). */
+#define TB_CAPTURE_REDACT_MIN 4
+int tb_capture_redact(const void *secret, size_t n);
+/* How many strings are registered. */
+size_t tb_capture_redactions(void);
+/* Mask every registered string in buf (pure; what the writer does to each
+ * packet).  Returns the number of occurrences masked. */
+size_t tb_capture_mask(uint8_t *buf, size_t len);
 
 /* Open the capture.  Returns TB_OK with c->active set, or an error with
  * c->reason filled (the run goes on without a capture).  user: whom the

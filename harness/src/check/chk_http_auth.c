@@ -5,11 +5,15 @@
  * `paths` on every declared web service (http or https) and every port this
  * run's exposure sweep identified as HTTP.  Each is fetched once without
  * credentials, over TLS where the port speaks TLS (check/http_common.h),
- * following redirects within the scope (net/httpc.h): 2xx is a device
- * function served unauthenticated (FAIL), 401/403 is protected, 404 means
- * the path does not exist, anything else is recorded and left undecided.
- * A 2xx reached by a redirect to another page (a login form) is undecided,
- * not open: only the same resource ("/admin" -> "/admin/") counts.
+ * following redirects within the scope (net/httpc.h): 401/403 is
+ * protected, 404 means the path does not exist, a 2xx is judged by its page
+ * (proto/p_loginform.h): a login form and nothing else asks for
+ * authentication (many devices answer 200 with their login page), a page
+ * without a login form is a device function served unauthenticated (FAIL),
+ * a login form beside other controls is undecided; other statuses are
+ * recorded and left undecided.  A 2xx reached by a redirect to another page
+ * that is no login form is undecided, not open: only the same resource
+ * ("/admin" -> "/admin/") counts.
  *
  * Settings changed through other interfaces come from the run's credential
  * phase (check/credphase.h) when a case ran it earlier: an SNMP community
@@ -30,6 +34,7 @@
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/httpc.h"
+#include "proto/p_loginform.h"
 #include "result/result.h"
 
 #define MAX_TARGETS 32
@@ -64,6 +69,36 @@ TB_UNITTEST int http_auth_classify(int status)
 	if (status == 404 || status == 410)
 		return OUT_ABSENT;
 	return OUT_UNDECIDED;
+}
+
+/* Classify a 2xx answer by its page: does it grant the admin function or
+ * only ask for a login?  why gets what the page showed. */
+TB_UNITTEST int http_auth_classify_page(const uint8_t *body, size_t len, char *why, size_t cap)
+{
+	struct tb_page_facts f;
+	enum tb_page_kind k = tb_p_login_page(body, len, &f);
+	if (k == TB_PAGE_LOGIN_FORM) {
+		snprintf(why, cap, "a login form (1 password field, no other control)");
+		return OUT_PROTECTED;
+	}
+	if (k == TB_PAGE_UNJUDGED) {
+		snprintf(why, cap,
+			 "a page too long or with too many tags to judge (%zu bytes, %u tags)", len,
+			 f.tags);
+		return OUT_UNDECIDED;
+	}
+	if (k == TB_PAGE_MIXED) {
+		snprintf(why, cap,
+			 "a login form beside %u other control(s) in %u form(s): whether the page "
+			 "grants anything needs an examiner",
+			 f.other_controls, f.forms);
+		return OUT_UNDECIDED;
+	}
+	snprintf(why, cap,
+		 "a page with no login form (%zu bytes, %u form(s), %u data control(s), %u password "
+		 "field(s))",
+		 len, f.forms, f.other_controls, f.password_fields);
+	return OUT_OPEN;
 }
 
 static size_t add(struct target *t, size_t n, uint16_t port, const char *path)
@@ -147,8 +182,13 @@ static int probe(struct tb_ctx *ctx, const struct target *t, int tmo, struct tb_
 		tb_ev_note(res, url, "undecided: %s", hr->why);
 	} else {
 		o = http_auth_classify(hr->resp.status);
+		char page[200];
+		if (o == OUT_OPEN) {
+			o = http_auth_classify_page(hr->body, hr->bodylen, page, sizeof page);
+			tb_ev_note(res, url, "HTTP %d page: %s", hr->resp.status, page);
+		}
 		if (o == OUT_OPEN && via && !tb_http_same_resource(t->path, f.final.path))
-			o = OUT_UNDECIDED; /* another page, e.g. a login form */
+			o = OUT_UNDECIDED; /* another page that is no login form */
 		tb_ev_note(res, url, "HTTP %d without credentials%s%s%s: %s", hr->resp.status,
 			   via ? " after redirects to " : "", via ? via : "",
 			   hr->tls ? " (over TLS)" : "", what[o]);
@@ -230,7 +270,9 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 
 const struct tb_check_family tb_check_http_auth = {
 	.name = "http-auth",
-	.summary = "fetches declared and configured admin paths without credentials: any 2xx fails",
+	.summary =
+		"fetches declared and configured admin paths without credentials: a 2xx page "
+		"that is not a login form fails",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.run = run,

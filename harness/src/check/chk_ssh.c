@@ -1,7 +1,10 @@
 /* chk_ssh.c: the SSH server's identification and offered algorithms, read
  * without logging in (RFC 4253 4.2 and 7.1), judged against the suite's
  * lists of broken algorithms (5.1-3), and the authentication methods it
- * offers, judged by the suite's allow-password-auth rule.
+ * offers, judged by the suite's allow-password-auth rule.  Password login
+ * that the rule allows (or with no rule) is still recorded as a finding:
+ * it is no cryptography fault, but it is what brute-force protection
+ * (5.1-5, EN 18031 AUM) has to defend.
  *
  * Two connections per port.  The first is ours alone: the harness sends its
  * identification line, reads the server's, then the server's first binary
@@ -113,6 +116,15 @@ static void add_port(uint16_t *ports, size_t *n, long p)
 
 enum probe_out { PROBE_CLOSED, PROBE_OK, PROBE_UNDECIDED };
 
+/* Password login that no rule forbids: a finding for the provisions it
+ * matters to, never a verdict here. */
+static void note_password_finding(struct tb_result *res, const char *label)
+{
+	tb_ev_note(res, label,
+		   "finding: password login offered — not a cryptography fault under 5.1-3, but "
+		   "it matters for brute-force protection (EN 303 645 5.1-5, EN 18031 AUM)");
+}
+
 /* Read until parse() stops asking for more, the cap, or the deadline. */
 static enum probe_out probe(struct tb_ctx *ctx, uint16_t port, int tmo, const struct tb_params *pp,
 			    struct tb_result *res, const char *label, unsigned *broken)
@@ -203,14 +215,20 @@ TB_UNITTEST enum auth_out ssh_judge_auth(const struct tb_sshc_auth *a, const str
 				   "password authentication offered: %s — no rule in the "
 				   "suite",
 				   pw ? "yes" : "no");
-			return AUTH_MET;
+			if (pw)
+				note_password_finding(res, label);
+			return pw ? AUTH_PASSWORD_FINDING : AUTH_MET;
 		}
 		int ok = !pw || rule->b;
 		tb_ev_note(res, label,
 			   "password authentication offered: %s — rule "
 			   "allow-password-auth %s: %s",
 			   pw ? "yes" : "no", rule->b ? "true" : "false", ok ? "met" : "broken");
-		return ok ? AUTH_MET : AUTH_BROKEN;
+		if (!ok)
+			return AUTH_BROKEN;
+		if (pw)
+			note_password_finding(res, label);
+		return pw ? AUTH_PASSWORD_FINDING : AUTH_MET;
 	}
 	if (a->outcome == TB_SSHC_NONE_OK) {
 		int ok = rule && rule->b;
@@ -270,7 +288,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	const struct tb_profile *p = ctx->profile;
 	const struct tb_param *pp = tb_param_get(&tc->params, "ports");
 	int tmo = (int)tb_param_int(&tc->params, "timeout-ms");
-	unsigned broken = 0, ok = 0, undecided = 0, pw_broken = 0, pw_unknown = 0;
+	unsigned broken = 0, ok = 0, undecided = 0, pw_broken = 0, pw_unknown = 0, pw_found = 0;
+	char finding[96] = "";
 	char addr[16];
 
 	for (size_t i = 0; i < p->nservices; i++)
@@ -294,12 +313,18 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		enum auth_out ao = auth_probe(ctx, ports[i], tmo, &tc->params, res, label);
 		pw_broken += ao == AUTH_BROKEN;
 		pw_unknown += ao == AUTH_UNDETERMINED;
+		pw_found += ao == AUTH_PASSWORD_FINDING;
 	}
+	if (pw_found)
+		snprintf(finding, sizeof finding,
+			 "; password login offered on %u port(s) (a finding for 5.1-5, not a fault "
+			 "here)",
+			 pw_found);
 	if (broken || pw_broken)
 		tb_result_set(res, TB_V_FAIL,
 			      "the SSH server offers %u algorithm(s) the suite forbids; "
-			      "%u port(s) offer password authentication the suite forbids",
-			      broken, pw_broken);
+			      "%u port(s) offer password authentication the suite forbids%s",
+			      broken, pw_broken, finding);
 	else if (undecided)
 		tb_result_set(res, TB_V_INCONCLUSIVE,
 			      "%u SSH port(s) answered but their algorithms could "
@@ -318,10 +343,11 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 			      "the device's other authentication mechanisms",
 			      n);
 	else
-		tb_result_set(res, TB_V_PASS, "%u SSH server(s) offer no forbidden algorithm%s", ok,
+		tb_result_set(res, TB_V_PASS, "%u SSH server(s) offer no forbidden algorithm%s%s", ok,
 			      tb_param_get(&tc->params, "allow-password-auth")
 				      ? " and no authentication method the suite forbids"
-				      : " (authentication methods: no rule in the suite)");
+				      : " (authentication methods: no rule in the suite)",
+			      finding);
 }
 
 const struct tb_check_family tb_check_ssh = {

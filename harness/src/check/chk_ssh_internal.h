@@ -9,7 +9,9 @@
 #include "proto/p_sshkex.h"
 #include "result/result.h"
 
-enum auth_out { AUTH_MET, AUTH_BROKEN, AUTH_UNDETERMINED };
+/* AUTH_PASSWORD_FINDING: password login offered and no rule forbids it (met,
+ * recorded as a finding for brute-force protection). */
+enum auth_out { AUTH_MET, AUTH_BROKEN, AUTH_UNDETERMINED, AUTH_PASSWORD_FINDING };
 
 /* Judge a parsed KEXINIT: note every offered list and every forbidden
  * algorithm offered.  Returns the number of rules broken. */

@@ -26,8 +26,8 @@
 #include "result/result.h"
 
 #define ATTEMPT_MS 10000
-#define THROTTLE_RETRIES 3
-#define THROTTLE_MAX_S 30
+/* Most waiting for one guess while the device throttles. */
+#define THROTTLE_MAX_S 60
 #define LIST_MAX_BYTES (256 * 1024)
 #define LIST_MAX_ENTRIES 4096
 #define MAX_IFACES 64
@@ -244,6 +244,7 @@ enum tb_login_outcome tb_credphase_guess(struct tb_ctx *ctx, struct tb_credphase
 	cred_text(f, user, pass, kind, cred, sizeof cred);
 	if (!f->t0_ms)
 		f->t0_ms = tb_now_ms();
+	int64_t waited = 0; /* s, waiting out this guess's throttling */
 	for (int tries = 0;; tries++) {
 		struct tb_login_try t = { .ctx = ctx,
 					  .ifc = &f->ifc,
@@ -275,15 +276,19 @@ enum tb_login_outcome tb_credphase_guess(struct tb_ctx *ctx, struct tb_credphase
 				 t.detail[0] ? t.detail : "no detail");
 		if (o == TB_LOGIN_THROTTLED)
 			f->throttled++;
-		if (o != TB_LOGIN_THROTTLED || tries >= THROTTLE_RETRIES)
+		if (o != TB_LOGIN_THROTTLED)
 			return o;
-		int64_t wait = t.retry_after_s >= 0 ? t.retry_after_s : 1LL << tries;
+		/* Wait as long as the device asks (Retry-After), else back off
+		 * 1, 2, 4, 8, 16 s; give the guess up after THROTTLE_MAX_S of
+		 * waiting or at the phase's budget (the judges then say so). */
+		int64_t wait = t.retry_after_s >= 0 ? t.retry_after_s : 1LL << (tries < 4 ? tries : 4);
 		if (wait < 1)
 			wait = 1;
-		if (wait > THROTTLE_MAX_S)
-			wait = THROTTLE_MAX_S;
-		if (tb_now_ms() + wait * 1000 > p->budget_end)
+		if (wait > THROTTLE_MAX_S - waited)
+			wait = THROTTLE_MAX_S - waited;
+		if (wait <= 0 || tb_now_ms() + wait * 1000 > p->budget_end)
 			return o;
+		waited += wait;
 		tb_login_log_note(&f->log, "the device throttles: waiting %lld s, then the same guess",
 				  (long long)wait);
 		pause_ms(wait * 1000);

@@ -12,6 +12,8 @@ struct tb_profile;
 struct tb_capture;
 struct tb_surface;
 struct tb_credphase;
+struct tb_decisions;
+struct tb_result;
 
 /* Built once by the runner; families read it and reach the device only
  * through net (the one scoped, rate-limited connect path). */
@@ -35,6 +37,11 @@ struct tb_ctx {
 	 * for the cases that judge it later; *creds is NULL until then.
 	 * creds itself is NULL outside a run (each case then runs its own). */
 	struct tb_credphase **creds;
+	/* For decision-tree cases (run/treerun.h): the examiner's decisions
+	 * (NULL when none) and the results so far (NULL outside a run). */
+	const struct tb_decisions *decisions;
+	const struct tb_result *results;
+	const size_t *nresults;
 };
 
 #endif

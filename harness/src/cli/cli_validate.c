@@ -1,11 +1,12 @@
-/* cli_validate.c: `trustbench validate FILE...`: suites, profiles and
- * policies (YAML) and reports (XML, against the schema), each with the
+/* cli_validate.c: `trustbench validate FILE...`: suites, crosswalks, profiles
+ * and policies (YAML) and reports (XML, against the schema), each with the
  * loader that a run or verify would use. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "result/verdict.h"
+#include "load/crosswalk.h"
 #include "load/profile.h"
 #include "load/suite.h"
 #include "load/yamlx.h"
@@ -14,8 +15,10 @@
 
 static const char validate_usage[] =
 	"usage: trustbench validate FILE...\n"
-	"Checks suites, profiles and policies (YAML) and reports (XML, against the\n"
-	"report schema); prints \"FILE: valid KIND\" or file:line:column: problem.\n"
+	"Checks suites, crosswalks, profiles and policies (YAML) and reports (XML,\n"
+	"against the report schema); prints \"FILE: valid KIND\" or\n"
+	"file:line:column: problem.  A crosswalk alone is checked for its shape; the\n"
+	"suite that names it checks its provisions and test cases too.\n"
 	"exit codes: 0 all valid, 1 any invalid\n";
 
 static int ends_with(const char *s, const char *suffix)
@@ -38,8 +41,14 @@ static int validate_one(const char *path)
 		e = tb_y_load(path, &doc, &d);
 		int is_profile = !e && tb_y_get(doc->root, "profile") != NULL;
 		int is_policy = !e && tb_y_get(doc->root, "policy") != NULL;
+		int is_crosswalk = !e && tb_y_get(doc->root, "crosswalk") != NULL;
 		tb_y_free(doc);
-		if (!e && is_policy) {
+		if (!e && is_crosswalk) {
+			struct tb_crosswalk *x;
+			what = "crosswalk";
+			e = tb_crosswalk_load(path, NULL, &x, &d);
+			tb_crosswalk_free(x);
+		} else if (!e && is_policy) {
 			struct tb_policy *pol;
 			what = "policy";
 			e = tb_policy_load(path, &pol, &d);

@@ -7,13 +7,75 @@
 #include <string.h>
 
 #include "base/sha256.h"
+#include "load/tree.h"
 #include "load/yamlx.h"
+
+/* A tree-node answer: case, item, node, answer (see decisions.h). */
+static enum tb_err load_node_answer(const struct tb_y_doc *doc, const struct tb_y_node *m,
+				    const struct tb_case *c, const struct tb_decisions *ds,
+				    struct tb_decision *x, struct tb_diag *d)
+{
+	static const char *const req[] = { "case",     "item", "node",      "answer",
+					   "examiner", "date", "rationale", NULL };
+	enum tb_err e = tb_y_keys(doc, m, "a tree-node decision", NULL, req, d);
+	const char *item, *node, *ans;
+	if (e || (e = tb_y_str(doc, tb_y_get(m, "item"), "item", &item, d)) ||
+	    (e = tb_y_str(doc, tb_y_get(m, "node"), "node", &node, d)) ||
+	    (e = tb_y_str(doc, tb_y_get(m, "answer"), "answer", &ans, d)))
+		return e;
+	if (!c->tree)
+		return tb_y_errd(d, doc, tb_y_get(m, "node"), "test case %s has no decision tree",
+				 c->id);
+	if (tb_tree_find_node(c->tree, node) == (size_t)-1)
+		return tb_y_errd(d, doc, tb_y_get(m, "node"), "the tree of %s has no node '%s'", c->id,
+				 node);
+	if (strcmp(ans, "yes") != 0 && strcmp(ans, "no") != 0)
+		return tb_y_errd(d, doc, tb_y_get(m, "answer"), "answer must be yes or no, not '%s'",
+				 ans);
+	if (tb_decision_for_node(ds, c->id, item, node))
+		return tb_y_errd(d, doc, tb_y_get(m, "node"),
+				 "node %s of %s for item %s is answered twice", node, c->id, item);
+	x->item = tb_xstrdup(item);
+	x->node = tb_xstrdup(node);
+	x->answer = ans[0] == 'y';
+	return TB_OK;
+}
 
 static enum tb_err load_one(const struct tb_y_doc *doc, const struct tb_y_node *m,
 			    const struct tb_suite *suite, struct tb_decisions *ds, struct tb_diag *d)
 {
 	static const char *const req[] = { "case", "verdict", "examiner", "date", "rationale", NULL };
-	enum tb_err e = tb_y_keys(doc, m, "a decision", NULL, req, d);
+	enum tb_err e = tb_y_expect(doc, m, TB_Y_MAP, "a decision", d);
+	if (!e && tb_y_get(m, "node")) {
+		const char *cid;
+		if ((e = tb_y_str(doc, tb_y_get(m, "case"), "case", &cid, d)))
+			return e;
+		const struct tb_case *tc = tb_suite_find_case(suite, cid);
+		if (!tc)
+			return tb_y_errd(d, doc, tb_y_get(m, "case"), "the suite has no test case '%s'",
+					 cid);
+		struct tb_decision *x = &ds->v[ds->n];
+		if ((e = load_node_answer(doc, m, tc, ds, x, d)))
+			return e;
+		x->case_id = tb_xstrdup(tc->id);
+		x->verdict = TB_V_EXAMINER;
+		ds->n++; /* owned by ds from here on */
+		const char *who, *date, *why;
+		if ((e = tb_y_str(doc, tb_y_get(m, "examiner"), "examiner", &who, d)))
+			return e;
+		x->examiner = tb_xstrdup(who);
+		if ((e = tb_y_str(doc, tb_y_get(m, "date"), "date", &date, d)) ||
+		    (e = tb_y_str(doc, tb_y_get(m, "rationale"), "rationale", &why, d)))
+			return e;
+		if (!tb_date_valid(date))
+			return tb_y_errd(d, doc, tb_y_get(m, "date"),
+					 "date must be YYYY-MM-DD, not '%s'", date);
+		x->date = tb_xstrdup(date);
+		x->rationale = tb_xstrdup(why);
+		return TB_OK;
+	}
+	if (!e)
+		e = tb_y_keys(doc, m, "a decision", NULL, req, d);
 	const char *id, *verdict, *who, *date, *why;
 	if (e || (e = tb_y_str(doc, tb_y_get(m, "case"), "case", &id, d)) ||
 	    (e = tb_y_str(doc, tb_y_get(m, "verdict"), "verdict", &verdict, d)) ||
@@ -24,6 +86,11 @@ static enum tb_err load_one(const struct tb_y_doc *doc, const struct tb_y_node *
 	const struct tb_case *c = tb_suite_find_case(suite, id);
 	if (!c)
 		return tb_y_errd(d, doc, tb_y_get(m, "case"), "the suite has no test case '%s'", id);
+	if (c->tree)
+		return tb_y_errd(d, doc, tb_y_get(m, "case"),
+				 "test case %s is a decision tree: answer its nodes (item:, node:, "
+				 "answer:) instead",
+				 id);
 	if (!(c->family->flags & TB_FAM_EXAMINER))
 		return tb_y_errd(d, doc, tb_y_get(m, "case"),
 				 "test case %s is decided by the '%s' check, not by an examiner", id,
@@ -99,6 +166,8 @@ void tb_decisions_free(struct tb_decisions *ds)
 		free(ds->v[i].examiner);
 		free(ds->v[i].date);
 		free(ds->v[i].rationale);
+		free(ds->v[i].item);
+		free(ds->v[i].node);
 	}
 	free(ds->v);
 	free(ds->path);
@@ -108,7 +177,19 @@ void tb_decisions_free(struct tb_decisions *ds)
 const struct tb_decision *tb_decision_for(const struct tb_decisions *ds, const char *case_id)
 {
 	for (size_t i = 0; ds && i < ds->n; i++)
-		if (strcmp(ds->v[i].case_id, case_id) == 0)
+		if (!ds->v[i].node && strcmp(ds->v[i].case_id, case_id) == 0)
 			return &ds->v[i];
+	return NULL;
+}
+
+const struct tb_decision *tb_decision_for_node(const struct tb_decisions *ds, const char *case_id,
+					       const char *item, const char *node)
+{
+	for (size_t i = 0; ds && i < ds->n; i++) {
+		const struct tb_decision *x = &ds->v[i];
+		if (x->node && strcmp(x->case_id, case_id) == 0 && strcmp(x->item, item) == 0 &&
+		    strcmp(x->node, node) == 0)
+			return x;
+	}
 	return NULL;
 }

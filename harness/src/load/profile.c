@@ -394,12 +394,84 @@ static enum tb_err load_test_credential(struct ploader *L, const struct tb_y_nod
 	return e;
 }
 
+/* A form field name we send as is: letters, digits and -_.~[]: only. */
+static int form_name_ok(const char *v)
+{
+	if (!*v)
+		return 0;
+	for (; *v; v++)
+		if (!isalnum((unsigned char)*v) && !strchr("-_.~[]:", *v))
+			return 0;
+	return 1;
+}
+
+/* Fixed fields, already form-encoded: name=value pairs joined by '&'. */
+static int form_extra_ok(const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '%') {
+			if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]))
+				return 0;
+			p += 2;
+		} else if (!isalnum(c) && !strchr("-_.~[]:+=&", c)) {
+			return 0;
+		}
+	}
+	return *v && *v != '&' && v[strlen(v) - 1] != '&' && strchr(v, '=');
+}
+
+/* form: { user-field, password-field, protected-path, extra } of an
+ * http-form login. */
+static enum tb_err load_form(struct ploader *L, const struct tb_y_node *m, struct tb_auth *a)
+{
+	static const char *const req[] = { "user-field", "password-field", "protected-path", NULL };
+	static const char *const opt[] = { "extra", NULL };
+	enum tb_err e = tb_y_keys(L->doc, m, "authentication form", opt, req, L->d);
+	if (!e)
+		e = req_str(L, m, "user-field", "form user-field", &a->form_user_field);
+	if (!e)
+		e = req_str(L, m, "password-field", "form password-field", &a->form_pass_field);
+	if (!e)
+		e = req_str(L, m, "protected-path", "form protected-path", &a->form_protected);
+	if (!e)
+		e = opt_str(L, m, "extra", "form extra", &a->form_extra);
+	if (e)
+		return e;
+	if (!form_name_ok(a->form_user_field) || !form_name_ok(a->form_pass_field))
+		return tb_y_errd(L->d, L->doc, m,
+				 "authentication '%s': form %s must be a field name (letters, digits "
+				 "and -_.~[]: only)",
+				 a->name,
+				 form_name_ok(a->form_user_field) ? "password-field" : "user-field");
+	if (strcmp(a->form_user_field, a->form_pass_field) == 0)
+		return tb_y_errd(L->d, L->doc, m,
+				 "authentication '%s': form user-field and password-field are the same",
+				 a->name);
+	if (a->form_protected[0] != '/' || strlen(a->form_protected) > 512 ||
+	    strpbrk(a->form_protected, " \t\r\n"))
+		return tb_y_errd(L->d, L->doc, m,
+				 "authentication '%s': form protected-path must be a path starting "
+				 "with / (no spaces)",
+				 a->name);
+	if (a->form_extra && !form_extra_ok(a->form_extra))
+		return tb_y_errd(
+			L->d, L->doc, m,
+			"authentication '%s': form extra must be form-encoded name=value pairs "
+			"joined by & (e.g. \"submit=Login\")",
+			a->name);
+	return TB_OK;
+}
+
 static enum tb_err load_auth(struct ploader *L, const struct tb_y_node *m, struct tb_auth *a)
 {
 	static const char *const req[] = { "name", "protocol", "password", NULL };
-	static const char *const opt[] = { "port", "path", "generation", "test-credential", NULL };
-	static const char *const protocols[] = { "http-basic", "http-digest", "telnet", "ssh",   "mqtt",
-						 "ftp",        "snmp",        "rtsp",   "other", NULL };
+	static const char *const opt[] = {
+		"port", "path", "generation", "test-credential", "form", NULL
+	};
+	static const char *const protocols[] = { "http-basic", "http-digest", "http-form", "telnet",
+						 "ssh",        "mqtt",        "ftp",       "snmp",
+						 "rtsp",       "other",       NULL };
 	static const char *const kinds[] = { "user-defined", "unique-per-device", "universal-default",
 					     NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "an authentication mechanism", opt, req, L->d);
@@ -423,10 +495,21 @@ static enum tb_err load_auth(struct ploader *L, const struct tb_y_node *m, struc
 	    (e = opt_str(L, m, "generation", "authentication generation", &a->generation)))
 		return e;
 	int http = strcmp(a->protocol, "http-basic") == 0 || strcmp(a->protocol, "http-digest") == 0;
-	if (http && (!a->path || a->path[0] != '/' || !a->port))
+	int form = strcmp(a->protocol, "http-form") == 0;
+	if ((http || form) && (!a->path || a->path[0] != '/' || !a->port))
 		return tb_y_errd(L->d, L->doc, m,
-				 "authentication '%s': %s needs a port and a path starting with /",
-				 a->name, a->protocol);
+				 "authentication '%s': %s needs a port and a path starting with /%s",
+				 a->name, a->protocol, form ? " (the form's action)" : "");
+	if (form && !tb_y_get(m, "form"))
+		return tb_y_errd(L->d, L->doc, m,
+				 "authentication '%s': http-form needs a form mapping (user-field, "
+				 "password-field, protected-path)",
+				 a->name);
+	if (!form && tb_y_get(m, "form"))
+		return tb_y_errd(L->d, L->doc, tb_y_get(m, "form"),
+				 "authentication '%s': form is only for protocol http-form", a->name);
+	if (form && (e = load_form(L, tb_y_get(m, "form"), a)))
+		return e;
 	if (tb_y_get(m, "test-credential"))
 		e = load_test_credential(L, tb_y_get(m, "test-credential"), a);
 	return e;
@@ -583,8 +666,10 @@ static enum tb_err load_declarations(struct ploader *L, const struct tb_y_node *
 {
 	static const char *const opt[] = {
 		"features",       "ics",    "services", "authentication", "vulnerability-disclosure",
-		"support-period", "update", NULL
+		"support-period", "update", "product",  "assets",         "mechanisms",
+		"interfaces",     NULL
 	};
+	static const char *const items[] = { "product", "assets", "mechanisms", "interfaces", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "declarations", opt, NULL, L->d);
 	if (!e && tb_y_get(m, "features"))
 		e = load_features(L, tb_y_get(m, "features"));
@@ -600,6 +685,9 @@ static enum tb_err load_declarations(struct ploader *L, const struct tb_y_node *
 		e = load_support(L, tb_y_get(m, "support-period"));
 	if (!e && tb_y_get(m, "update"))
 		e = load_update(L, tb_y_get(m, "update"));
+	for (int i = 0; !e && items[i]; i++) /* EN 18031 (profile_items.c) */
+		if (tb_y_get(m, items[i]))
+			e = tb_profile_items_load(L->doc, tb_y_get(m, items[i]), items[i], L->p, L->d);
 	return e;
 }
 
@@ -694,6 +782,10 @@ void tb_profile_free(struct tb_profile *p)
 		free(a->name);
 		free(a->protocol);
 		free(a->path);
+		free(a->form_user_field);
+		free(a->form_pass_field);
+		free(a->form_protected);
+		free(a->form_extra);
 		free(a->generation);
 		free(a->test_user);
 		if (a->test_pass)
@@ -711,6 +803,7 @@ void tb_profile_free(struct tb_profile *p)
 	free(p->support.end);
 	free(p->support.published_at);
 	tb_update_decl_free(&p->update);
+	tb_profile_items_free(p);
 	free(p->scope.v);
 	free(p->scope.v6);
 	free(p->address6);

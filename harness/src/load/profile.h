@@ -41,9 +41,14 @@ struct tb_service {
 
 struct tb_auth {
 	char *name;
-	char *protocol; /* http-basic | http-digest | telnet | ssh | mqtt | ftp | snmp | rtsp | other */
+	char *protocol; /* http-basic | http-digest | http-form | telnet | ssh | mqtt | ftp | snmp |
+			   rtsp | other */
 	long port;      /* 0 when not given */
-	char *path;     /* http-basic/http-digest resource (needed), rtsp (optional), else NULL */
+	char *path;     /* http-basic/http-digest resource (needed), rtsp (optional),
+			   http-form: the form's action (needed), else NULL */
+	/* http-form only (else NULL): the form's field names, the page a login
+	 * opens, and fixed fields sent too (already form-encoded, may be NULL). */
+	char *form_user_field, *form_pass_field, *form_protected, *form_extra;
 	enum tb_pwkind password;
 	char *generation;            /* may be NULL */
 	char *test_user, *test_pass; /* NULL when no test credential */
@@ -79,6 +84,31 @@ struct tb_update_decl {
 	struct tb_fw_artefact newer, older; /* vendor test updates (signed) */
 };
 
+/* A fact the supplier declares (EN 18031 decision-node answers and product
+ * facts): a plain true/false, or a text (e.g. an implementation category). */
+struct tb_fact {
+	char *name;
+	char *text;  /* as written */
+	int is_bool; /* plain true or false */
+	int value;   /* is_bool: the value */
+};
+
+/* One declared asset, mechanism or interface (declarations.assets,
+ * .mechanisms, .interfaces; profile_items.c) that decision trees iterate over. */
+struct tb_decl_item {
+	char *id, *kind, *description;
+	char *category; /* mechanisms: the implementation category, may be NULL */
+	struct tb_fact *facts;
+	size_t nfacts;
+	struct tb_fact *justifications; /* name -> text: why a tree leaf is not applicable */
+	size_t njustifications;
+};
+
+struct tb_decl_items {
+	struct tb_decl_item *v;
+	size_t n;
+};
+
 struct tb_profile {
 	char *path;
 	uint8_t sha256[32];
@@ -112,6 +142,10 @@ struct tb_profile {
 	struct tb_vdp vdp;
 	struct tb_support_period support;
 	struct tb_update_decl update;
+	/* EN 18031 declarations (profile_items.c): product facts, and the
+	 * items decision trees walk, each with its facts and justifications. */
+	struct tb_decl_item product; /* id "device"; its facts and justifications */
+	struct tb_decl_items assets, mechanisms, interfaces;
 };
 
 #define TB_DEFAULT_RATE_LIMIT 20000
@@ -127,6 +161,15 @@ void tb_profile_free(struct tb_profile *p);
 int tb_profile_feature(const struct tb_profile *p, const char *name);
 /* ICS statement for a provision, or NULL. */
 const struct tb_ics *tb_profile_ics(const struct tb_profile *p, const char *provision);
+/* A declared fact of an item (or of the product), or NULL. */
+const struct tb_fact *tb_fact_find(const struct tb_fact *v, size_t n, const char *name);
+/* Parse declarations.product / .assets / .mechanisms / .interfaces
+ * (profile_items.c; key is one of those four). */
+struct tb_y_doc;
+struct tb_y_node;
+TB_WUR enum tb_err tb_profile_items_load(const struct tb_y_doc *doc, const struct tb_y_node *n,
+					 const char *key, struct tb_profile *p, struct tb_diag *d);
+void tb_profile_items_free(struct tb_profile *p);
 /* Is a TCP port among the declared services? */
 int tb_profile_declares_port(const struct tb_profile *p, long port);
 

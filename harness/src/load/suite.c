@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/sha256.h"
+#include "load/tree.h"
 #include "load/yamlx.h"
 
 /* ---- vocabularies ---- */
@@ -42,6 +43,11 @@ const char *tb_framework_key(enum tb_framework f)
 const char *tb_framework_title(enum tb_framework f)
 {
 	return f < TB_FW_COUNT ? fw_titles[f] : "?";
+}
+
+long tb_framework_max_ref(enum tb_framework f)
+{
+	return f < TB_FW_COUNT ? fw_max_ref[f] : 0;
 }
 
 const char *tb_kind_name(enum tb_kind k)
@@ -79,32 +85,42 @@ int tb_feature_known(const char *name)
 	return 0;
 }
 
-/* "M", "R", "M C(1)", "R C(3,4)" */
+/* One " C(1,2)" (condition numbers) or " F(a,bb)" (EN 303 645 V3 feature
+ * letters) part at p; the rest of the status after it, or NULL. */
+static const char *status_part(const char *p, char kind, const char *chars)
+{
+	if (p[0] != ' ' || p[1] != kind || p[2] != '(')
+		return NULL;
+	p += 3;
+	for (;;) {
+		size_t n = strspn(p, chars);
+		if (n == 0 || n > 2)
+			return NULL;
+		p += n;
+		if (*p != ',')
+			return *p == ')' ? p + 1 : NULL;
+		p++;
+	}
+}
+
+/* "M", "R", "M C(1)", "R C(3,4)"; V3 adds features: "M F(a)", "M C(14) F(e)" */
 static int status_valid(const char *s)
 {
 	if ((s[0] != 'M' && s[0] != 'R'))
 		return 0;
-	if (s[1] == '\0')
-		return 1;
-	if (strncmp(s + 1, " C(", 3) != 0)
-		return 0;
-	const char *p = s + 4;
-	for (;;) {
-		size_t digits = strspn(p, "0123456789");
-		if (digits == 0 || digits > 2)
-			return 0;
-		p += digits;
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		return p[0] == ')' && p[1] == '\0';
-	}
+	const char *p = s + 1, *q;
+	if ((q = status_part(p, 'C', "0123456789")))
+		p = q;
+	if ((q = status_part(p, 'F', "abcdefghijklmnopqrstuvwxyz")))
+		p = q;
+	return *p == '\0';
 }
 
+/* A feature part makes a provision conditional too: it applies only when the
+ * feature is present. */
 int tb_status_conditional(const char *status)
 {
-	return strstr(status, " C(") != NULL;
+	return strstr(status, " C(") != NULL || strstr(status, " F(") != NULL;
 }
 
 int tb_status_mandatory(const char *status)
@@ -151,10 +167,27 @@ static char *dup_str(struct loader *L, const struct tb_y_node *n, const char *wh
 	return *e ? NULL : tb_xstrdup(v);
 }
 
+/* suite.crosswalks: relative paths of crosswalk files (crosswalk.h). */
+static enum tb_err load_crosswalk_paths(struct loader *L, const struct tb_y_node *n)
+{
+	enum tb_err e = tb_y_expect(L->doc, n, TB_Y_SEQ, "suite.crosswalks", L->d);
+	L->s->crosswalk_paths = e ? NULL : tb_xcalloc(n->nkids + 1, sizeof(char *));
+	for (size_t i = 0; !e && i < n->nkids; i++) {
+		const char *v;
+		if ((e = tb_y_str(L->doc, n->kids[i], "suite.crosswalks", &v, L->d)))
+			break;
+		if (v[0] == '/')
+			return tb_y_errd(L->d, L->doc, n->kids[i],
+					 "crosswalk '%s' must be relative to the suite's directory", v);
+		L->s->crosswalk_paths[L->s->ncrosswalk_paths++] = tb_xstrdup(v);
+	}
+	return e;
+}
+
 static enum tb_err load_header(struct loader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "id", "title", NULL };
-	static const char *const opt[] = { "version", "standard", "method", NULL };
+	static const char *const opt[] = { "version", "standard", "method", "crosswalks", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "suite", opt, req, L->d);
 	struct tb_suite *s = L->s;
 	if (!e)
@@ -167,15 +200,23 @@ static enum tb_err load_header(struct loader *L, const struct tb_y_node *m)
 		s->standard = dup_str(L, tb_y_get(m, "standard"), "suite.standard", &e);
 	if (!e && tb_y_get(m, "method"))
 		s->method = dup_str(L, tb_y_get(m, "method"), "suite.method", &e);
+	if (!e && tb_y_get(m, "crosswalks"))
+		e = load_crosswalk_paths(L, tb_y_get(m, "crosswalks"));
 	return e;
 }
 
 static enum tb_err load_covers(struct loader *L, const struct tb_y_node *m, struct tb_case *c,
 			       const char *provision)
 {
-	static const char *const keys[] = { "en-303-645", "uk-cop", "psti", "ota", NULL };
-	static const char *const req[] = { "en-303-645", NULL };
-	enum tb_err e = tb_y_keys(L->doc, m, "covers", keys, req, L->d);
+	static const char *const keys[] = { "en-303-645", NULL };
+	/* Other frameworks come from crosswalk files, each mapping with who vouches for it. */
+	for (int f = 1; m && m->type == TB_Y_MAP && f < TB_FW_COUNT; f++)
+		if (tb_y_get(m, fw_keys[f]))
+			return tb_y_errd(L->d, L->doc, tb_y_get(m, fw_keys[f]),
+					 "covers.%s: mappings to other frameworks belong in a "
+					 "crosswalk file (suite.crosswalks), not in the suite",
+					 fw_keys[f]);
+	enum tb_err e = tb_y_keys(L->doc, m, "covers", keys, keys, L->d);
 	int has_own = 0;
 	for (int f = 0; !e && f < TB_FW_COUNT; f++) {
 		const struct tb_y_node *list = tb_y_get(m, fw_keys[f]);
@@ -205,7 +246,7 @@ static enum tb_err load_covers(struct loader *L, const struct tb_y_node *m, stru
 				c->covers[f][c->ncovers[f]++] = tb_xstrdup(item->str);
 		}
 	}
-	if (!e && !has_own)
+	if (!e && !has_own && tb_provision_id_valid(provision)) /* not for EN 18031 ids */
 		e = tb_y_errd(L->d, L->doc, m,
 			      "covers.en-303-645 must include the group's provision %s", provision);
 	return e;
@@ -375,10 +416,28 @@ static enum tb_err check_case_id(struct loader *L, const struct tb_y_node *n, co
 	return TB_OK;
 }
 
+/* For tree.c: the run pass of an earlier case of the suite, or -1. */
+static int earlier_case_pass(const char *id, void *suite)
+{
+	const struct tb_case *c = tb_suite_find_case(suite, id);
+	return c ? tb_family_pass(c->family) : -1;
+}
+
+/* covers: is required for EN 303 645 provisions; a case needs a check:, a
+ * tree: (load/tree.h) or both. */
+static enum tb_err load_case_shape(struct loader *L, const struct tb_y_node *m, const char *provision)
+{
+	if (!tb_y_get(m, "covers") && tb_provision_id_valid(provision))
+		return tb_y_errd(L->d, L->doc, m, "test case is missing 'covers'");
+	if (!tb_y_get(m, "check") && !tb_y_get(m, "tree"))
+		return tb_y_errd(L->d, L->doc, m, "test case needs a 'check' or a 'tree' (or both)");
+	return TB_OK;
+}
+
 static enum tb_err load_case(struct loader *L, const struct tb_y_node *m, size_t gi)
 {
-	static const char *const req[] = { "id", "kind", "title", "covers", "check", NULL };
-	static const char *const opt[] = { "applies-when", NULL };
+	static const char *const req[] = { "id", "kind", "title", NULL };
+	static const char *const opt[] = { "applies-when", "covers", "check", "tree", NULL };
 	enum tb_err e = tb_y_keys(L->doc, m, "test case", opt, req, L->d);
 	if (e)
 		return e;
@@ -410,11 +469,18 @@ static enum tb_err load_case(struct loader *L, const struct tb_y_node *m, size_t
 			"kind must be conceptual, functional or conceptual-functional, not '%s'", kind);
 	c->title = dup_str(L, tb_y_get(m, "title"), "title", &e);
 	if (!e)
+		e = load_case_shape(L, m, provision);
+	if (!e && tb_y_get(m, "covers"))
 		e = load_covers(L, tb_y_get(m, "covers"), c, provision);
 	if (!e && tb_y_get(m, "applies-when"))
 		e = load_conds(L, tb_y_get(m, "applies-when"), c);
-	if (!e)
+	if (!e && tb_y_get(m, "check"))
 		e = load_check(L, tb_y_get(m, "check"), c);
+	else if (!e)
+		c->family = &tb_tree_family; /* a tree only: the runner walks it */
+	if (!e && tb_y_get(m, "tree"))
+		e = tb_tree_load(L->doc, tb_y_get(m, "tree"), earlier_case_pass, s, c->id,
+				 tb_y_get(m, "check") ? c->family : NULL, &c->tree, L->d);
 	if (!e && (c->family->flags & TB_FAM_CONCEPTUAL) && c->kind == TB_KIND_FUNCTIONAL)
 		e = tb_y_errd(L->d, L->doc, tb_y_get(m, "check"),
 			      "family '%s' judges declarations only: the test case must be conceptual",
@@ -433,8 +499,11 @@ static enum tb_err load_group(struct loader *L, const struct tb_y_node *m)
 	const char *prov, *status;
 	if ((e = tb_y_str(L->doc, pn, "provision", &prov, L->d)))
 		return e;
-	if (!tb_provision_id_valid(prov))
-		return tb_y_errd(L->d, L->doc, pn, "'%s' is not a provision id such as 5.1-1", prov);
+	if (!tb_provision_id_valid(prov) && !tb_requirement_id_valid(prov))
+		return tb_y_errd(L->d, L->doc, pn,
+				 "'%s' is not a provision id such as 5.1-1 (or an EN 18031 requirement "
+				 "such as ACM-1)",
+				 prov);
 	for (size_t i = 0; i < s->ngroups; i++)
 		if (strcmp(s->groups[i].provision, prov) == 0)
 			return tb_y_errd(L->d, L->doc, pn,
@@ -529,7 +598,8 @@ enum tb_err tb_suite_load(const char *path, struct tb_suite **out, struct tb_dia
 	if (!e)
 		e = tb_suite_parse(path, buf, n, out, d);
 	free(buf);
-	if (!e && (e = prepare_cases(*out, d)) != TB_OK) {
+	if (!e && ((e = tb_suite_load_crosswalks(*out, d)) != TB_OK ||
+		   (e = prepare_cases(*out, d)) != TB_OK)) {
 		tb_suite_free(*out);
 		*out = NULL;
 	}
@@ -573,12 +643,19 @@ void tb_suite_free(struct tb_suite *s)
 		if (c->prep && c->family && c->family->unprepare)
 			c->family->unprepare(c->prep);
 		params_free(&c->params);
+		tb_tree_free(c->tree);
 	}
 	for (size_t i = 0; i < s->ngroups; i++) {
 		free(s->groups[i].provision);
 		free(s->groups[i].status);
 		free(s->groups[i].title);
 	}
+	for (size_t i = 0; i < s->ncrosswalks; i++)
+		tb_crosswalk_free(s->crosswalks[i]);
+	free(s->crosswalks);
+	for (size_t i = 0; i < s->ncrosswalk_paths; i++)
+		free(s->crosswalk_paths[i]);
+	free(s->crosswalk_paths);
 	free(s->cases);
 	free(s->groups);
 	free(s->path);

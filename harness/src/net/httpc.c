@@ -197,6 +197,15 @@ static int path_ok(const char *p)
 	return 1;
 }
 
+/* A header value we send: no control bytes (no CR/LF to split the head). */
+static int header_value_ok(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
 static void fail(struct tb_http_exchange *res, enum tb_err e, const char *why)
 {
 	res->err = e;
@@ -396,11 +405,14 @@ static void request(struct tb_net *net, const struct tb_http_req *rq, const char
 	if (body)
 		snprintf(entity, sizeof entity, "Content-Type: %s\r\nContent-Length: %llu\r\n",
 			 body->content_type, (unsigned long long)body->length);
+	if (rq->cookie && !header_value_ok(rq->cookie))
+		return fail(res, TB_E_CONFIG, "refused to send a malformed Cookie header");
 	int n = snprintf(res->request, sizeof res->request,
 			 "%s %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: trustbench/" TB_VERSION
-			 "\r\nAccept: */*\r\nConnection: close\r\n%s%s%s%s\r\n",
+			 "\r\nAccept: */*\r\nConnection: close\r\n%s%s%s%s%s%s%s\r\n",
 			 method, rq->path, host, rq->port, entity, authz ? "Authorization: " : "",
-			 authz ? authz : "", authz ? "\r\n" : "");
+			 authz ? authz : "", authz ? "\r\n" : "", rq->cookie ? "Cookie: " : "",
+			 rq->cookie ? rq->cookie : "", rq->cookie ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof res->request)
 		return fail(res, TB_E_TOOBIG, "request too long");
 	res->reqlen = (size_t)n;
@@ -482,9 +494,10 @@ static int next_target(struct tb_http_follow *f, const struct tb_http_req *first
 	/* An absolute http:// URL naming another port means plain HTTP there. */
 	if (addr != f->final.addr || port != f->final.port)
 		f->final.tls = same_place ? first->tls : 0;
-	if (!same_place && (f->final.authorization || f->final.digest)) {
+	if (!same_place && (f->final.authorization || f->final.digest || f->final.cookie)) {
 		f->final.authorization = NULL;
 		f->final.digest = NULL;
+		f->final.cookie = NULL;
 		f->auth_dropped = 1;
 	}
 	f->final.addr = addr;

@@ -35,6 +35,7 @@ struct tb_http_req {
 	int timeout_ms;                /* for the whole exchange */
 	int tls;                       /* speak HTTP inside TLS (HTTPS) */
 	struct tb_http_digest *digest; /* instead of authorization: Digest for this path */
+	const char *cookie;            /* Cookie header value ("a=1; b=2") or NULL */
 };
 
 /* One request and what came back: the parsed response head (proto/p_http.h),
@@ -47,7 +48,7 @@ struct tb_http_exchange {
 	size_t rawlen;
 	uint8_t *body; /* decoded body (chunked decoded), NUL-terminated */
 	size_t bodylen;
-	char request[1024]; /* the request as sent */
+	char request[8192]; /* the request head as sent (room for a Cookie header) */
 	size_t reqlen;
 	int tls;             /* the exchange ran inside TLS */
 	char tls_cipher[64]; /* negotiated suite when tls */
@@ -130,8 +131,9 @@ int tb_http_is_redirect(int status);
  * times (capped at TB_HTTP_MAX_HOPS).  The Authorization header is kept
  * (or Digest credential) only while the chain stays on the original address and port; TLS is
  * kept on the same address and port and dropped for an http:// URL that
- * names another port.  Each request has rq->timeout_ms.  on_hop may be
- * NULL. */
+ * names another port.  The Cookie header is kept under the same rule as
+ * Authorization (auth_dropped says either was dropped).  Each request has rq->timeout_ms.  on_hop may
+ * be NULL. */
 void tb_http_get_follow(struct tb_net *net, const struct tb_http_req *rq, int max_hops,
 			tb_http_hop_fn on_hop, void *arg, struct tb_http_follow *out);
 void tb_http_follow_free(struct tb_http_follow *f);

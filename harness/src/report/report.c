@@ -4,6 +4,8 @@
 #include "base/text.h"
 #include "load/profile.h"
 #include "load/suite.h"
+#include "report/crosswalk_xml.h"
+#include "report/tree_xml.h"
 #include "report/xmlout.h"
 
 #include "capture/analyze.h"
@@ -39,6 +41,7 @@ static void inputs_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 		tb_xml_text_child(sn, "standard", s->standard);
 	if (s->method)
 		tb_xml_text_child(sn, "method", s->method);
+	tb_crosswalks_to_dom(s, in); /* crosswalk_xml.c */
 	xmlNodePtr pn = xmlNewChild(in, NULL, X("profile"), NULL);
 	tb_xml_attr(pn, "id", ri->profile->id);
 	tb_xml_attr(pn, "path", ri->profile->path);
@@ -155,6 +158,8 @@ static void result_to_dom(const struct tb_suite *s, const struct tb_result *r, x
 		tb_xml_attr(xn, "date", r->decided_on ? r->decided_on : "");
 	}
 	evidence_to_dom(r, rn);
+	if (r->walks)
+		tb_walks_to_dom(r->walks, rn); /* decision-tree cases (tree_xml.c) */
 }
 
 static int covers_ref(const struct tb_case *c, enum tb_framework f, const char *ref)
@@ -207,6 +212,7 @@ static void framework_item(const struct tb_run_info *ri, enum tb_framework f, co
 		tb_xml_attr(in, "status", status);
 	tb_xml_attr(in, "verdict", tb_verdict_name(v));
 	tb_xml_attr(in, "cases", cases);
+	tb_item_authority_to_dom(ri->suite, f, ref, in); /* who vouches for the mapping */
 }
 
 static void counts_attrs(xmlNodePtr n, const unsigned counts[TB_V_COUNT])
@@ -230,6 +236,7 @@ static void summary_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 		tb_xml_attr(fn, "id", tb_framework_key((enum tb_framework)f));
 		tb_xml_attr(fn, "title", tb_framework_title((enum tb_framework)f));
 		xmlNodePtr cn = xmlNewChild(fn, NULL, X("counts"), NULL);
+		tb_framework_scope_to_dom(s, (enum tb_framework)f, fn);
 		unsigned counts[TB_V_COUNT] = { 0 };
 		for (size_t ci = 0; ci < s->ncases; ci++)
 			for (size_t i = 0; i < s->cases[ci].ncovers[f]; i++) {

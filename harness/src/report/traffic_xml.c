@@ -72,6 +72,8 @@ static void capture_dom(const struct tb_capture_info *ci, xmlNodePtr t)
 	}
 	if (ci->privileges)
 		tb_xml_attr(c, "privileges", ci->privileges);
+	if (ci->masked_secrets)
+		tb_xml_attr_u(c, "masked-secrets", ci->masked_secrets);
 	if (ci->reason)
 		tb_xml_attr(c, "reason", ci->reason);
 }

@@ -14,6 +14,7 @@
 #include "base/sha256.h"
 #include "check/ctx.h"
 #include "load/suite.h"
+#include "load/tree.h"
 
 static char *vfmt(const char *fmt, va_list ap)
 {
@@ -157,6 +158,7 @@ void tb_result_cleanup(struct tb_result *r)
 	free(r->examiner);
 	free(r->decided_on);
 	free(r->rationale);
+	tb_walks_free(r->walks);
 	memset(r, 0, sizeof *r);
 }
 

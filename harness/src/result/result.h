@@ -18,8 +18,9 @@
 #define TB_EV_MAX_ITEMS 512
 #define TB_REASON_MAX 2048
 
-struct tb_case; /* load/suite.h */
-struct tb_ctx;  /* check/ctx.h */
+struct tb_case;  /* load/suite.h */
+struct tb_ctx;   /* check/ctx.h */
+struct tb_walks; /* load/tree.h */
 
 enum tb_ev_kind { TB_EV_NOTE, TB_EV_EXCHANGE, TB_EV_FILE };
 
@@ -45,6 +46,8 @@ struct tb_result {
 	int64_t duration_ms;
 	/* Set when a human examiner decided the verdict. */
 	char *examiner, *decided_on, *rationale;
+	/* A decision-tree case: the walk of every item (load/tree.h), or NULL. */
+	struct tb_walks *walks;
 };
 
 /* Set verdict and reason (printf style, truncated at TB_REASON_MAX). */

@@ -12,7 +12,33 @@
 #include "base/clock.h"
 #include "base/sha256.h"
 #include "capture/priv.h"
+#include "net/httpc.h"
 #include "load/suite.h"
+
+/* The declared test credentials, as the credential phase puts them on the
+ * wire: the password itself (telnet, FTP, MQTT), "user:password" in base64
+ * (HTTP and RTSP Basic) and the password URL-encoded (form logins). */
+static void redact_declared(const struct tb_profile *p)
+{
+	for (size_t i = 0; i < p->nauths; i++) {
+		const struct tb_auth *a = &p->auths[i];
+		if (!a->test_user || !a->test_pass)
+			continue;
+		char basic[800], enc[800];
+		size_t n = 0;
+		(void)tb_capture_redact(a->test_pass, strlen(a->test_pass));
+		tb_http_basic_auth(a->test_user, a->test_pass, basic, sizeof basic);
+		if (strncmp(basic, "Basic ", 6) == 0)
+			(void)tb_capture_redact(basic + 6, strlen(basic + 6));
+		for (const char *c = a->test_pass; *c && n + 4 < sizeof enc; c++) {
+			int plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+				    (*c >= '0' && *c <= '9') || strchr("-._~", *c);
+			n += (size_t)snprintf(enc + n, sizeof enc - n, plain ? "%c" : "%%%02X",
+					      (unsigned char)*c);
+		}
+		(void)tb_capture_redact(enc, n);
+	}
+}
 
 int tb_runcap_begin(struct tb_runcap *rc, const struct tb_profile *p, const char *outdir,
 		    const char *user, int quiet)
@@ -24,6 +50,8 @@ int tb_runcap_begin(struct tb_runcap *rc, const struct tb_profile *p, const char
 	rc->profile = p;
 	rc->observe_s = p->observe_seconds;
 	rc->info.interface = p->interface;
+	redact_declared(p);
+	rc->info.masked_secrets = tb_capture_redactions();
 	if (tb_capture_start(&rc->cap, p->interface, p->address, outdir, user) == TB_OK) {
 		rc->info.status = "recorded";
 		rc->info.path = TB_CAPTURE_REL;

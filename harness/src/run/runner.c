@@ -22,6 +22,7 @@
 #include "net/net6.h"
 #include "capture/priv.h"
 #include "run/runcap.h"
+#include "run/treerun.h"
 #include "check/credphase.h"
 #include "check/surface.h"
 
@@ -150,6 +151,8 @@ static void run_case(struct tb_ctx *ctx, const struct tb_decisions *ds, const st
 	int64_t t0 = tb_now_ms();
 	if (!tb_case_gate(ctx, tc, r)) {
 		tc->family->run(ctx, tc, r);
+		if (tc->tree) /* after its own check, if it has one */
+			tb_tree_case_run(ctx, tc, r);
 		if (!r->reason)
 			tb_result_set(r, TB_V_ERROR, "the '%s' check gave no verdict",
 				      tc->family->name);
@@ -277,6 +280,8 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	struct tb_credphase *creds = NULL;
 	ctx.creds = &creds;
 	struct tb_result *results = tb_xcalloc(suite->ncases ? suite->ncases : 1, sizeof *results);
+	ctx.decisions = decisions; /* decision trees read these (run/treerun.h) */
+	ctx.results = results;
 	tb_utc_now(started);
 	struct tb_run_info ri = { .suite = suite,
 				  .profile = profile,
@@ -285,6 +290,7 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 				  .results = results,
 				  .assessor_role = opts->assessor_role,
 				  .assessor_name = opts->assessor_name };
+	ctx.nresults = &ri.nresults;
 	if (decisions) {
 		ri.decisions_path = decisions->path;
 		memcpy(ri.decisions_sha256, decisions->sha256, 32);
@@ -336,15 +342,15 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	}
 	unsigned counts[TB_V_COUNT] = { 0 };
 	int64_t run_t0 = tb_now_ms();
-	/* Two passes: the cases that judge the whole capture come last, after
-	 * the "after" observation window (TB_FAM_AFTER_ACTIVE). */
-	for (int pass = 0; pass < 2 && !stop_requested; pass++) {
+	/* Three passes: the cases that judge the whole capture come after
+	 * the "after" observation window (TB_FAM_AFTER_ACTIVE), and the
+	 * decision trees last, since they read the others' results. */
+	for (int pass = 0; pass < 3 && !stop_requested; pass++) {
 		if (pass == 1)
 			tb_runcap_observe(&rcap, 1, &stop_requested, opts->quiet);
 		for (size_t i = 0; i < suite->ncases && !stop_requested; i++) {
 			const struct tb_case *tc = &suite->cases[i];
-			int late = (tc->family->flags & TB_FAM_AFTER_ACTIVE) != 0;
-			if (late != pass || !selected(opts, tc->id))
+			if (tb_case_pass(tc) != pass || !selected(opts, tc->id))
 				continue;
 			struct tb_result *r = &results[ri.nresults];
 			run_case(&ctx, decisions, tc, r);

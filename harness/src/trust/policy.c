@@ -227,9 +227,12 @@ static enum tb_err load_assessor(struct pl *L, const struct tb_y_node *m)
 static enum tb_err load_doc(struct pl *L)
 {
 	static const char *const req[] = { "policy", NULL };
-	static const char *const opt[] = { "require", "report", "assessor", NULL };
+	static const char *const opt[] = { "require", "report", "assessor", "accept-derived-mappings",
+					   NULL };
 	const struct tb_y_node *root = L->doc->root, *n;
 	enum tb_err e = tb_y_keys(L->doc, root, "the policy file", opt, req, L->d);
+	if (!e && (n = tb_y_get(root, "accept-derived-mappings")))
+		e = tb_y_bool(L->doc, n, "accept-derived-mappings", &L->p->accept_derived, L->d);
 	if (!e)
 		e = load_ident(L, tb_y_get(root, "policy"));
 	if (!e && (n = tb_y_get(root, "require")))
@@ -250,8 +253,9 @@ enum tb_err tb_policy_parse(const char *name, const void *buf, size_t len, struc
 	if (e)
 		return e;
 	struct tb_policy *p = tb_xcalloc(1, sizeof *p);
-	/* Defaults: the full suite, and lab-run reports only. */
+	/* Defaults: the full suite, lab-run reports only, derived mappings accepted. */
 	p->full_suite = 1;
+	p->accept_derived = 1;
 	struct pl L = { .doc = doc, .d = d, .p = p };
 	e = load_doc(&L);
 	tb_y_free(doc);
@@ -307,6 +311,7 @@ void tb_facts_cleanup(struct tb_facts *f)
 		free(it->status);
 		free(it->verdict);
 		free(it->cases);
+		free(it->authority);
 	}
 	for (size_t i = 0; i < f->nresults; i++) {
 		free(f->results[i].id);
@@ -383,13 +388,38 @@ static int is_mandatory(const struct tb_fitem *it)
 	return it->status && it->status[0] == 'M';
 }
 
-static void eval_require(const struct tb_prequire *r, const struct tb_facts *f, struct tb_pverdict *v)
+/* With accept-derived-mappings: false, an item counts only if someone
+ * other than us vouches for its mapping; an older report that does not say
+ * who does is refused too (except for the suite's own framework). */
+static int mapping_refused(const struct tb_policy *p, const struct tb_fitem *it, struct tb_pverdict *v)
+{
+	if (p->accept_derived || strcmp(it->framework, "en-303-645") == 0)
+		return 0;
+	if (!it->authority)
+		unmet(v,
+		      "%s %s: the report does not say who vouches for the mapping "
+		      "(accept-derived-mappings: false)",
+		      it->framework, it->ref);
+	else if (strcmp(it->authority, "derived") == 0)
+		unmet(v,
+		      "%s %s: rests on a derived mapping (ours, not legislated or published), "
+		      "refused by accept-derived-mappings: false",
+		      it->framework, it->ref);
+	else
+		return 0;
+	return 1;
+}
+
+static void eval_require(const struct tb_policy *p, const struct tb_prequire *r,
+			 const struct tb_facts *f, struct tb_pverdict *v)
 {
 	if (r->rule == TB_PR_LIST) {
 		for (size_t i = 0; i < r->nrefs; i++) {
 			const struct tb_fitem *it = find_item(f, r->framework, r->refs[i]);
 			if (!it)
 				unmet(v, "%s %s: not in the report", r->framework, r->refs[i]);
+			else if (mapping_refused(p, it, v))
+				continue;
 			else if (strcmp(it->verdict, "pass") != 0)
 				unmet(v, "%s %s: %s, not pass", r->framework, r->refs[i], it->verdict);
 		}
@@ -403,6 +433,8 @@ static void eval_require(const struct tb_prequire *r, const struct tb_facts *f, 
 		if (strcmp(it->framework, r->framework) != 0 || (mandatory_only && !is_mandatory(it)))
 			continue;
 		judged++;
+		if (mapping_refused(p, it, v))
+			continue;
 		if (strcmp(it->verdict, "pass") == 0 || (na_ok && item_justified_na(f, it)))
 			continue;
 		if (na_ok && strcmp(it->verdict, "not-applicable") == 0)
@@ -510,5 +542,5 @@ void tb_policy_eval(const struct tb_policy *p, const struct tb_facts *f, time_t 
 		      strcmp(role, "vendor") == 0 ? "the vendor (a self-assessment)" : "unspecified");
 	eval_signer(p, f, v);
 	for (size_t i = 0; i < p->nreq; i++)
-		eval_require(&p->req[i], f, v);
+		eval_require(p, &p->req[i], f, v);
 }

@@ -45,6 +45,9 @@ struct tb_policy {
 	int self_assessment;    /* 1: vendor-run (and unspecified) reports accepted */
 	struct tb_ptrust *trusted;
 	size_t ntrusted; /* 0: any signer the CA vouches for */
+	/* 0: a required item whose crosswalk mapping is only ours (authority
+	 * "derived"), or whose report does not say, is not met (issue 13). */
+	int accept_derived;
 };
 
 TB_WUR enum tb_err tb_policy_parse(const char *name, const void *buf, size_t len,
@@ -57,6 +60,7 @@ const char *tb_prule_name(enum tb_prule r);
 
 struct tb_fitem { /* summary/framework/item */
 	char *framework, *ref, *status, *verdict, *cases;
+	char *authority; /* suite, legislated, published, derived; NULL in older reports */
 };
 
 struct tb_fresult { /* results/result */

@@ -143,6 +143,7 @@ static void read_summary(struct tb_facts *f, const xmlNode *sn)
 			i->status = prop(it, "status");
 			i->verdict = prop_or_empty(it, "verdict");
 			i->cases = prop_or_empty(it, "cases");
+			i->authority = prop(it, "authority");
 		}
 	}
 }

@@ -31,7 +31,7 @@ CASES=5.6-1-2,5.8-1-2,5.5-6-2
 work=$(mktemp -d)
 # Suites edited into $work name their data (the credential list) relative to
 # themselves, and the loader prepares every case at load time: bring it along.
-cp -r testsuites/data "$work/"
+cp -r testsuites/data testsuites/crosswalks "$work/"
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0

@@ -94,6 +94,15 @@ expect_eq "HTML: provision 5.1-1 is red" "v v-fail" \
 sha=$(sha256sum "$L" | cut -d' ' -f1)
 has "HTML: shows the report's SHA-256" "$work/legacy.html" "$sha"
 has "HTML: unsigned report says so" "$work/legacy.html" "Signature: unsigned"
+# Issue 13: every framework item names who vouches for its mapping, and
+# PSTI says what was not judged; PSTI 2 rests on 5.2-1-1, not security.txt.
+has "HTML: PSTI says what was not judged" "$work/legacy.html" "the statement of compliance"
+for a in published legislated derived; do
+  expect_eq "HTML: some mapping shows authority $a" 1 \
+    "$(xp "$work/legacy.html" "count((//*[local-name()='strong'][.='$a'])[1])")"
+done
+expect_eq "report: PSTI 2 is judged from 5.2-1-1 alone" "5.2-1-1 legislated" \
+  "$(xp "$L" "concat(//*[local-name()='framework'][@id='psti']/*[@ref='2']/@cases, ' ', //*[local-name()='framework'][@id='psti']/*[@ref='2']/@authority)")"
 : >"$L.p7s"
 "$TB" render "$L" --html "$work/signed.html" >/dev/null
 has "HTML: a .p7s beside the report is mentioned" "$work/signed.html" "signature file present"

@@ -88,6 +88,40 @@ START_TEST(follow_keeps_authorization_on_the_same_port_only)
 }
 END_TEST
 
+/* Issue 12 (form logins): a session cookie goes with the request, and
+ * follows a redirect only on the same address and port, like Authorization. */
+START_TEST(cookie_sent_and_kept_on_the_same_port_only)
+{
+	struct tb_http_follow f;
+	struct tb_http_req rq = { .addr = 0x7f000001,
+				  .port = web.port,
+				  .path = "/same",
+				  .timeout_ms = 2000,
+				  .cookie = "session=abc; lang=en" };
+	tb_http_get_follow(&net, &rq, 3, NULL, NULL, &f);
+	ck_assert_int_eq(f.last.err, TB_OK);
+	ck_assert_int_eq(f.nhops, 2);
+	ck_assert(strstr(f.last.request, "\r\nCookie: session=abc; lang=en\r\n"));
+	ck_assert(!f.auth_dropped);
+	tb_http_follow_free(&f);
+	rq.path = "/port";
+	tb_http_get_follow(&net, &rq, 3, NULL, NULL, &f);
+	ck_assert_int_eq(f.last.err, TB_OK);
+	ck_assert_int_eq(f.final.port, web.port2);
+	ck_assert(!strstr(f.last.request, "Cookie:"));
+	ck_assert(f.auth_dropped);
+	tb_http_follow_free(&f);
+	/* A value that would split the request head is not sent. */
+	struct tb_http_exchange x;
+	rq.path = "/echo";
+	rq.cookie = "a=b\r\nX-Injected: 1";
+	tb_http_get(&net, &rq, &x);
+	ck_assert_int_eq(x.err, TB_E_CONFIG);
+	ck_assert_str_eq(x.why, "refused to send a malformed Cookie header");
+	tb_http_exchange_free(&x);
+}
+END_TEST
+
 START_TEST(follow_records_each_hop)
 {
 	struct tb_http_follow f;
@@ -197,6 +231,7 @@ Suite *httpc_suite(void)
 	tcase_add_test(tc, follow_refuses_outside_the_scope);
 	tcase_add_test(tc, follow_keeps_authorization_on_the_same_port_only);
 	tcase_add_test(tc, follow_records_each_hop);
+	tcase_add_test(tc, cookie_sent_and_kept_on_the_same_port_only);
 	tcase_add_test(tc, tls_mode_speaks_https);
 	tcase_add_test(tc, plain_http_to_a_tls_port_fails_and_says_so);
 	suite_add_tcase(s, tc);

@@ -12,7 +12,10 @@
  *   /https       302 -> https://127.0.0.1/x (a form not followed)
  *   /port        302 -> http://127.0.0.1:<second port>/echo
  *   /same        301 -> /echo
+ *   /to-login    302 -> /formlogin
  *   /echo        200 "auth=yes" or "auth=no" (was an Authorization sent?)
+ *   /formlogin   200 to anyone: an HTML login form (user, password, submit)
+ *   /open-settings 200 to anyone: an HTML settings form (no password field)
  *   /digest      401 with a Digest (SHA-256, qop auth) challenge; with a
  *                valid Digest for admin:admin, 301 -> /digest/
  *   /digest/     the same check; 200 with it
@@ -101,7 +104,7 @@ static int digest_ok(const char *head)
 /* The answer to one request head. */
 static void fake_answer(const char *head, uint16_t port2, char *out, size_t cap)
 {
-	char path[256] = "", body[64] = "", extra[160] = "";
+	char path[256] = "", body[512] = "", extra[160] = "";
 	int good = strstr(head, "Authorization: Basic YWRtaW46YWRtaW4=\r\n") != NULL;
 	int any = strstr(head, "Authorization:") != NULL;
 	const char *status = "404 Not Found";
@@ -136,20 +139,35 @@ static void fake_answer(const char *head, uint16_t port2, char *out, size_t cap)
 	} else if (!strcmp(path, "/login.html") || !strcmp(path, "/")) {
 		status = "200 OK";
 		snprintf(body, sizeof body, "login form");
+	} else if (!strcmp(path, "/formlogin") || !strcmp(path, "/open-settings")) {
+		/* 200 to anyone: a login form page (asks for authentication), or a
+		 * settings page (an admin function served unauthenticated). */
+		status = "200 OK";
+		snprintf(body, sizeof body, "%s",
+			 !strcmp(path, "/formlogin")
+				 ? "<html><body><form method=\"post\" action=\"/login.cgi\">"
+				   "<input type=\"text\" name=\"user\"><input type=\"password\" "
+				   "name=\"pass\"><input type=\"submit\" value=\"Log in\"></form>"
+				   "</body></html>"
+				 : "<html><body><form method=\"post\" action=\"/apply.cgi\">"
+				   "Hostname <input name=\"hostname\" value=\"cam\"><select "
+				   "name=\"tz\"><option>UTC</option></select><input type=\"submit\">"
+				   "</form></body></html>");
 	} else if (!strcmp(path, "/echo")) {
 		status = "200 OK";
 		snprintf(body, sizeof body, "auth=%s", any ? "yes" : "no");
 	} else if (!strcmp(path, "/loop") || !strcmp(path, "/out") || !strcmp(path, "/https") ||
-		   !strcmp(path, "/port") || !strcmp(path, "/same")) {
+		   !strcmp(path, "/port") || !strcmp(path, "/same") || !strcmp(path, "/to-login")) {
 		status = "302 Found";
 		if (!strcmp(path, "/port"))
 			snprintf(extra, sizeof extra, "Location: http://127.0.0.1:%u/echo\r\n", port2);
 		else
 			snprintf(extra, sizeof extra, "Location: %s\r\n",
-				 !strcmp(path, "/loop")    ? "/loop"
-				 : !strcmp(path, "/out")   ? "http://198.51.100.7/x"
-				 : !strcmp(path, "/https") ? "https://127.0.0.1/x"
-							   : "/echo");
+				 !strcmp(path, "/loop")       ? "/loop"
+				 : !strcmp(path, "/out")      ? "http://198.51.100.7/x"
+				 : !strcmp(path, "/https")    ? "https://127.0.0.1/x"
+				 : !strcmp(path, "/to-login") ? "/formlogin"
+							      : "/echo");
 	}
 	snprintf(out, cap, "HTTP/1.1 %s\r\n%sContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
 		 status, extra, strlen(body), body);

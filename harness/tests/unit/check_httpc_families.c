@@ -236,6 +236,55 @@ START_TEST(the_surface_says_tls)
 }
 END_TEST
 
+/* Issue 13: a 200 admin path is judged by what the page grants, not by its
+ * status.  A login form asks for authentication; a settings form served to
+ * anyone is open.  (Before, any 2xx failed.) */
+START_TEST(a_login_form_page_asks_for_authentication)
+{
+	char decl[1024], text[16384];
+	basic_at(decl, sizeof decl, web.port, "/formlogin", 0);
+	ck_assert_int_eq(run_case("http-auth", "paths: [\"/nothing\"]", decl, text, sizeof text),
+			 TB_V_PASS);
+	ck_assert_msg(strstr(text, "HTTP 200 without credentials: asks for authentication"), "%s",
+		      text);
+	ck_assert_msg(strstr(text, "a login form (1 password field"), "%s", text);
+}
+END_TEST
+
+START_TEST(a_settings_page_without_login_form_is_open)
+{
+	char decl[1024], text[16384];
+	basic_at(decl, sizeof decl, web.port, "/open-settings", 0);
+	ck_assert_int_eq(run_case("http-auth", "paths: [\"/formlogin\"]", decl, text, sizeof text),
+			 TB_V_FAIL);
+	ck_assert_msg(strstr(text, "HTTP 200 without credentials: served WITHOUT authentication"), "%s",
+		      text);
+	ck_assert_msg(strstr(text, "no login form"), "%s", text);
+}
+END_TEST
+
+/* A redirect to another page that is no login form stays undecided. */
+START_TEST(a_redirect_to_another_page_stays_undecided)
+{
+	char decl[1024], text[16384];
+	basic_at(decl, sizeof decl, web.port, "/nothing", 0);
+	ck_assert_int_eq(run_case("http-auth", "paths: [\"/same\"]", decl, text, sizeof text),
+			 TB_V_INCONCLUSIVE); /* /echo: another page, no login form: undecided */
+}
+END_TEST
+
+/* A redirect from an admin path to a login form page asks for
+ * authentication. */
+START_TEST(a_redirect_to_a_login_form_asks_for_authentication)
+{
+	char decl[1024], text[16384];
+	basic_at(decl, sizeof decl, web.port, "/nothing", 0);
+	ck_assert_int_eq(run_case("http-auth", "paths: [\"/to-login\"]", decl, text, sizeof text),
+			 TB_V_PASS);
+	ck_assert_msg(strstr(text, "/formlogin: asks for authentication"), "%s", text);
+}
+END_TEST
+
 START_TEST(same_resource_give_or_take_a_slash)
 {
 	ck_assert(tb_http_same_resource("/admin", "/admin/"));
@@ -261,6 +310,10 @@ Suite *httpc_families_suite(void)
 	tcase_add_test(tc, the_surface_says_tls);
 	tcase_add_test(tc, digest_login_confirmed_after_the_redirect);
 	tcase_add_test(tc, same_resource_give_or_take_a_slash);
+	tcase_add_test(tc, a_login_form_page_asks_for_authentication);
+	tcase_add_test(tc, a_settings_page_without_login_form_is_open);
+	tcase_add_test(tc, a_redirect_to_another_page_stays_undecided);
+	tcase_add_test(tc, a_redirect_to_a_login_form_asks_for_authentication);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -198,6 +198,7 @@ static void add_item(const char *fw, const char *ref, const char *status, const 
 {
 	facts.items = realloc(facts.items, (facts.nitems + 1) * sizeof *facts.items);
 	struct tb_fitem *it = &facts.items[facts.nitems++];
+	it->authority = NULL; /* an older report: set_authority below */
 	it->framework = strdup(fw);
 	it->ref = strdup(ref);
 	it->status = status ? strdup(status) : NULL;
@@ -380,6 +381,61 @@ START_TEST(trusted_labs)
 }
 END_TEST
 
+/* The last item added gets this crosswalk authority. */
+static void set_authority(const char *a)
+{
+	facts.items[facts.nitems - 1].authority = strdup(a);
+}
+
+/* Issue 13: a policy can refuse items that rest only on our own mappings. */
+START_TEST(derived_mappings_refused_on_request)
+{
+	add_item("ota", "13", NULL, "pass", "5.1-1-1");
+	set_authority("derived");
+	add_item("uk-cop", "1", NULL, "pass", "5.1-1-1");
+	set_authority("published");
+	add_item("psti", "3", NULL, "pass", "5.1-1-1");
+	set_authority("legislated");
+	/* By default every mapping counts. */
+	ck_assert(judge("policy: {id: a}\nrequire: {ota: [13], uk-cop: all-pass}\n", NULL));
+	ck_assert(judge("policy: {id: a}\naccept-derived-mappings: true\nrequire: {ota: all-pass}\n",
+			NULL));
+	/* Refused: derived, list and rule alike. */
+	ck_assert(!judge("policy: {id: a}\naccept-derived-mappings: false\nrequire: {ota: [13]}\n",
+			 "ota 13: rests on a derived mapping"));
+	ck_assert(!judge("policy: {id: a}\naccept-derived-mappings: false\nrequire: {ota: all-pass}\n",
+			 "refused by accept-derived-mappings: false"));
+	/* Published and legislated mappings still count. */
+	ck_assert(
+		judge("policy: {id: a}\naccept-derived-mappings: false\n"
+		      "require: {uk-cop: all-pass, psti: [3]}\n",
+		      NULL));
+	/* psti 1 has no authority (an older report): not vouched for, refused. */
+	ck_assert(!judge("policy: {id: a}\naccept-derived-mappings: false\nrequire: {psti: [1]}\n",
+			 "psti 1: the report does not say who vouches for the mapping"));
+	/* The suite's own framework needs no crosswalk. */
+	ck_assert(
+		judge("policy: {id: a}\naccept-derived-mappings: false\n"
+		      "require: {en-303-645: [5.1-1]}\n",
+		      NULL));
+}
+END_TEST
+
+START_TEST(accept_derived_must_be_boolean)
+{
+	struct tb_policy *p;
+	struct tb_diag d = { 0 };
+	static const char t[] = "policy: {id: a}\naccept-derived-mappings: no\n";
+	ck_assert_int_eq(tb_policy_parse(NAME, t, strlen(t), &p, &d), TB_E_CONFIG);
+	ck_assert_uint_eq(d.line, 2);
+	ck_assert_uint_eq(d.col, 26);
+	ck_assert_ptr_nonnull(strstr(d.msg, "accept-derived-mappings must be true or false"));
+	p = policy("policy: {id: a}\n");
+	ck_assert_int_eq(p->accept_derived, 1);
+	tb_policy_free(p);
+}
+END_TEST
+
 START_TEST(reasons_are_capped)
 {
 	for (int i = 0; i < TB_POLICY_MAX_REASONS + 10; i++) {
@@ -411,7 +467,8 @@ static const char report_xml[] =
 	"</evidence></result>\n"
 	"  <result id=\"b-1\" verdict=\"fail\"><reason>bad &amp; worse</reason></result>\n"
 	" </results>\n"
-	" <summary><framework id=\"psti\"><item ref=\"1\" verdict=\"fail\" cases=\"b-1\"/>"
+	" <summary><framework id=\"psti\"><item ref=\"1\" verdict=\"fail\" cases=\"b-1\" "
+	"authority=\"legislated\"><via authority=\"legislated\" provisions=\"5.1-1\"/></item>"
 	"</framework>\n"
 	"  <framework id=\"en-303-645\"><item ref=\"5.1-1\" status=\"M\" verdict=\"pass\" "
 	"cases=\"a-1\"/></framework></summary>\n"
@@ -432,7 +489,9 @@ START_TEST(facts_from_report)
 	ck_assert_uint_eq(f.nitems, 2);
 	ck_assert_str_eq(f.items[0].framework, "psti");
 	ck_assert_ptr_null(f.items[0].status);
+	ck_assert_str_eq(f.items[0].authority, "legislated");
 	ck_assert_str_eq(f.items[1].status, "M");
+	ck_assert_ptr_null(f.items[1].authority); /* absent: an older report */
 	tb_facts_cleanup(&f);
 }
 END_TEST
@@ -511,6 +570,8 @@ Suite *policy_suite(void)
 	tcase_add_test(ev, self_assessment);
 	tcase_add_test(ev, trusted_labs);
 	tcase_add_test(ev, reasons_are_capped);
+	tcase_add_test(ev, derived_mappings_refused_on_request);
+	tcase_add_test(ev, accept_derived_must_be_boolean);
 	suite_add_tcase(s, ev);
 	TCase *rd = tcase_create("report");
 	tcase_add_test(rd, facts_from_report);

@@ -337,8 +337,8 @@ START_TEST(auth_errors)
 	EXPECT_ERR(subst("      port: 80\n", ""), "name: \"web\"", "http-basic needs a port");
 	EXPECT_ERR_OFF(subst("protocol: \"http-basic\"", "protocol: \"kerberos\""),
 		       "protocol: \"kerberos\"", 10,
-		       "authentication protocol must be one of http-basic, http-digest, telnet, ssh, "
-		       "mqtt, ftp, snmp, rtsp, other, not 'kerberos'");
+		       "authentication protocol must be one of http-basic, http-digest, http-form, "
+		       "telnet, ssh, mqtt, ftp, snmp, rtsp, other, not 'kerberos'");
 	EXPECT_ERR_OFF(subst("password: \"unique-per-device\"", "password: \"secret\""),
 		       "password: \"secret\"", 10, "authentication password must be one of");
 	/* telnet needs no path. */
@@ -381,6 +381,84 @@ START_TEST(auth_protocols)
 	EXPECT_ERR(u, "name: \"web\"",
 		   "authentication 'web': http-digest needs a port and a path starting with /");
 	free(t);
+}
+END_TEST
+
+/* Issue 12: a form login where the profile declares the form: its action
+ * (path), its field names, the page a login opens, fixed extra fields. */
+#define FORM_OK \
+	"protocol: \"http-form\"\n      port: 80\n      path: \"/login.cgi\"\n" \
+	"      form: { user-field: \"username\", password-field: \"password\", " \
+	"protected-path: \"/settings\", extra: \"submit=Log+in&lang=en\" }\n"
+#define BASIC_AUTH "protocol: \"http-basic\"\n      port: 80\n      path: \"/admin\"\n"
+
+static char *form_with(const char *form_line)
+{
+	char to[400];
+	snprintf(to, sizeof to,
+		 "protocol: \"http-form\"\n      port: 80\n      path: \"/login.cgi\"\n%s", form_line);
+	return subst(BASIC_AUTH, to);
+}
+
+START_TEST(auth_http_form)
+{
+	char *t = subst(BASIC_AUTH, FORM_OK);
+	struct tb_profile *p = load_ok(t);
+	const struct tb_auth *a = &p->auths[0];
+	ck_assert_str_eq(a->protocol, "http-form");
+	ck_assert_str_eq(a->path, "/login.cgi");
+	ck_assert_str_eq(a->form_user_field, "username");
+	ck_assert_str_eq(a->form_pass_field, "password");
+	ck_assert_str_eq(a->form_protected, "/settings");
+	ck_assert_str_eq(a->form_extra, "submit=Log+in&lang=en");
+	tb_profile_free(p);
+	free(t);
+	/* Without extra; and other protocols have no form fields. */
+	p = load_ok(t = form_with("      form: { user-field: \"u\", password-field: \"p\", "
+				  "protected-path: \"/\" }\n"));
+	ck_assert_ptr_null(p->auths[0].form_extra);
+	tb_profile_free(p);
+	free(t);
+	p = load_ok(base);
+	ck_assert_ptr_null(p->auths[0].form_user_field);
+	tb_profile_free(p);
+}
+END_TEST
+
+START_TEST(auth_http_form_errors)
+{
+	EXPECT_ERR(form_with(""), "name: \"web\"",
+		   "authentication 'web': http-form needs a form mapping (user-field, "
+		   "password-field, protected-path)");
+	EXPECT_ERR(subst(BASIC_AUTH, "protocol: \"http-form\"\n      port: 80\n"), "name: \"web\"",
+		   "http-form needs a port and a path starting with / (the form's action)");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"u\", protected-path: \"/s\" }\n"),
+		       "form: {", 6, "authentication form lacks required key 'password-field'");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"u\", password-field: \"p\", "
+				 "protected-path: \"/s\", colour: \"red\" }\n"),
+		       "colour", 0, "colour");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"user name\", password-field: \"p\", "
+				 "protected-path: \"/s\" }\n"),
+		       "form: {", 6, "authentication 'web': form user-field must be a field name");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"u\", password-field: \"p&x=1\", "
+				 "protected-path: \"/s\" }\n"),
+		       "form: {", 6, "form password-field must be a field name");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"u\", password-field: \"u\", "
+				 "protected-path: \"/s\" }\n"),
+		       "form: {", 6, "form user-field and password-field are the same");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"u\", password-field: \"p\", "
+				 "protected-path: \"settings\" }\n"),
+		       "form: {", 6, "form protected-path must be a path starting with /");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"u\", password-field: \"p\", "
+				 "protected-path: \"/s\", extra: \"submit=Log in\" }\n"),
+		       "form: {", 6, "form extra must be form-encoded name=value pairs");
+	EXPECT_ERR_OFF(form_with("      form: { user-field: \"u\", password-field: \"p\", "
+				 "protected-path: \"/s\", extra: \"a=%zz\" }\n"),
+		       "form: {", 6, "form extra must be form-encoded");
+	/* A form on another protocol is a mistake, said at the form. */
+	EXPECT_ERR_OFF(subst("      path: \"/admin\"\n",
+			     "      path: \"/admin\"\n      form: { user-field: \"u\" }\n"),
+		       "form: {", 6, "authentication 'web': form is only for protocol http-form");
 }
 END_TEST
 
@@ -616,6 +694,8 @@ Suite *profile_suite(void)
 	tcase_add_test(tc, ipv6_address_refusals);
 	tcase_add_test(tc, top_level_errors);
 	tcase_add_test(tc, diag_file_after_semantic_error);
+	tcase_add_test(tc, auth_http_form);
+	tcase_add_test(tc, auth_http_form_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "check/ctx.h"
+#include "load/crosswalk.h"
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/net.h"
@@ -46,26 +47,43 @@ static const char suite_text[] =
 	"  title: \"Mini suite\"\n"
 	"  version: \"0.1\"\n"
 	"  standard: \"ETSI EN 303 645 V2.1.1\"\n"
-	"groups:\n" GROUP("5.1-1", "M C(1)") CASE("5.1-1-1", "conceptual", "5.1-1",
-						  "          uk-cop: [1]\n          psti: [1]\n",
-						  "declarations", "            rule: \"passwords\"\n")
-		CASE("5.1-1-2", "functional", "5.1-1", "          uk-cop: [1]\n          psti: [1]\n",
-		     "examiner",
-		     GUIDE) GROUP("5.2-1", "M") CASE("5.2-1-1", "conceptual", "5.2-1",
-						     "          uk-cop: [2]\n          psti: [2]\n",
-						     "examiner", GUIDE) GROUP("5.3-13", "M")
-			CASE("5.3-13-1", "conceptual", "5.3-13", "          psti: [3]\n", "examiner",
-			     GUIDE) GROUP("5.3-14", "R C(3,4)") CASE("5.3-14-1", "conceptual", "5.3-14",
-								     "", "examiner",
-								     GUIDE) GROUP("5.5-1", "M")
-				CASE("5.5-1-1", "conceptual", "5.5-1", "", "examiner",
-				     GUIDE) CASE("5.5-1-2", "functional", "5.5-1", "", "examiner",
-						 GUIDE) GROUP("5.6-1", "R")
-					CASE("5.6-1-1", "conceptual", "5.6-1",
-					     "          uk-cop: [6]\n          ota: [12]\n", "examiner",
-					     GUIDE) CASE("5.6-1-2", "functional", "5.6-1",
-							 "          uk-cop: [6]\n          ota: [12]\n",
-							 "exposure", "            ports: \"1-1024\"\n");
+	"groups:\n" GROUP("5.1-1", "M C(1)") CASE("5.1-1-1", "conceptual", "5.1-1", "", "declarations",
+						  "            rule: \"passwords\"\n")
+		CASE("5.1-1-2", "functional", "5.1-1", "", "examiner", GUIDE) GROUP("5.2-1", "M")
+			CASE("5.2-1-1", "conceptual", "5.2-1", "", "examiner",
+			     GUIDE) GROUP("5.3-13", "M") CASE("5.3-13-1", "conceptual", "5.3-13", "",
+							      "examiner", GUIDE)
+				GROUP("5.3-14", "R C(3,4)") CASE("5.3-14-1", "conceptual", "5.3-14", "",
+								 "examiner", GUIDE) GROUP("5.5-1", "M")
+					CASE("5.5-1-1", "conceptual", "5.5-1", "", "examiner", GUIDE)
+						CASE("5.5-1-2", "functional", "5.5-1", "", "examiner",
+						     GUIDE) GROUP("5.6-1", "R")
+							CASE("5.6-1-1", "conceptual", "5.6-1", "",
+							     "examiner", GUIDE)
+								CASE("5.6-1-2", "functional", "5.6-1",
+								     "", "exposure",
+								     "            ports: \"1-1024\"\n");
+
+/* The other frameworks' items come from crosswalks (issue 13), one per
+ * framework, with every kind of authority. */
+#define XW_HEAD(to) \
+	"crosswalk:\n  from: \"en-303-645\"\n  standard: \"ETSI EN 303 645 V2.1.1\"\n" \
+	"  to: \"" to "\"\n  title: \"T\"\n  judged: \"what we judge\"\n"
+static const char *const crosswalk_texts[] = {
+	XW_HEAD("uk-cop") "mappings:\n"
+	"  - { item: 1, provisions: [\"5.1-1\"], authority: \"published\", source: \"Pub & Co\" }\n"
+	"  - { item: 2, provisions: [\"5.2-1\"], authority: \"published\", source: \"Pub & Co\" }\n"
+	"  - { item: 6, provisions: [\"5.6-1\"], authority: \"derived\", rationale: \"<ours>\" }\n",
+	XW_HEAD("psti") "  not-judged: \"the statement of compliance\"\nmappings:\n"
+	"  - { item: 1, provisions: [\"5.1-1\"], authority: \"legislated\", source: \"Sch 2\" }\n"
+	"  - { item: 2, provisions: [\"5.2-1\"], cases: [\"5.2-1-1\"], authority: \"legislated\",\n"
+	"      source: \"Sch 2\", note: \"contact and timelines\" }\n"
+	"  - { item: 3, provisions: [\"5.3-13\"], authority: \"legislated\", source: \"Sch 2\" }\n",
+	/* ota 12: one published and one derived mapping: the item is derived. */
+	XW_HEAD("ota") "mappings:\n"
+	"  - { item: 12, provisions: [\"5.6-1\"], authority: \"published\", source: \"S\" }\n"
+	"  - { item: 12, provisions: [\"5.5-1\"], authority: \"derived\", rationale: \"R\" }\n",
+};
 
 static const char profile_text[] =
 	"profile:\n"
@@ -112,6 +130,14 @@ static void setup(void)
 					&d),
 			 TB_OK);
 	ck_assert_uint_eq(suite->ncases, NRES);
+	for (size_t i = 0; i < sizeof crosswalk_texts / sizeof *crosswalk_texts; i++) {
+		struct tb_crosswalk *x;
+		const char *t = crosswalk_texts[i];
+		enum tb_err e =
+			tb_crosswalk_parse("testsuites/crosswalks/x.yaml", t, strlen(t), suite, &x, &d);
+		ck_assert_msg(e == TB_OK, "crosswalk %zu: %lu:%lu %s", i, d.line, d.col, d.msg);
+		ck_assert_int_eq(tb_crosswalk_apply(suite, x, &d), TB_OK);
+	}
 	ck_assert_int_eq(tb_profile_parse("profiles/mini.yaml", profile_text, strlen(profile_text),
 					  &profile, &d),
 			 TB_OK);
@@ -316,6 +342,32 @@ START_TEST(complete_report)
 	XP("string(" ITEM("psti", "3") "/@verdict)", "needs-examiner");
 	counts_are(__LINE__, FW("ota") "/tb:counts", "0", "0", "0", "0", "1", "0");
 	XP("string(" FW("ota") "/@title)", "OTA IoT Trust Framework");
+
+	/* Issue 13: who vouches for every framework item. */
+	XP("string(" ITEM("en-303-645", "5.1-1") "/@authority)", "suite");
+	XP("count(" FW("en-303-645") "/tb:item/tb:via)", "0");
+	XP("count(" FW("en-303-645") "/tb:scope)", "0");
+	XP("string(" ITEM("uk-cop", "1") "/@authority)", "published");
+	XP("string(" ITEM("uk-cop", "1") "/tb:via/@source)", "Pub & Co");
+	XP("string(" ITEM("uk-cop", "1") "/tb:via/@provisions)", "5.1-1");
+	XP("string(" ITEM("uk-cop", "6") "/@authority)", "derived");
+	XP("string(" ITEM("uk-cop", "6") "/tb:via/@rationale)", "<ours>");
+	XP("count(" ITEM("uk-cop", "6") "/tb:via/@source)", "0");
+	XP("string(" ITEM("psti", "2") "/@authority)", "legislated");
+	XP("string(" ITEM("psti", "2") "/tb:via/@cases)", "5.2-1-1");
+	XP("string(" ITEM("psti", "2") "/tb:via/@note)", "contact and timelines");
+	XP("string(" ITEM("psti", "3") "/@authority)", "legislated");
+	XP("string(" ITEM("ota", "12") "/@authority)", "derived"); /* the weaker of two */
+	XP("count(" ITEM("ota", "12") "/tb:via)", "2");
+	XP("string(" ITEM("ota", "12") "/@cases)", "5.5-1-1 5.5-1-2 5.6-1-1 5.6-1-2");
+	/* What each framework judges, and what it does not. */
+	XP("string(" FW("psti") "/tb:scope/tb:judged)", "what we judge");
+	XP("string(" FW("psti") "/tb:scope/tb:not-judged)", "the statement of compliance");
+	XP("count(" FW("uk-cop") "/tb:scope/tb:not-judged)", "0");
+	/* The crosswalk files read, with their digests. */
+	XP("count(/tb:report/tb:inputs/tb:crosswalk)", "3");
+	XP("string(/tb:report/tb:inputs/tb:crosswalk[2]/@to)", "psti");
+	XP("string-length(/tb:report/tb:inputs/tb:crosswalk[2]/@sha256)", "64");
 	close_report();
 }
 END_TEST
@@ -439,6 +491,37 @@ START_TEST(text_escape)
 }
 END_TEST
 
+/* A report written before issue 13 has no crosswalk inputs, scope, via or
+ * authority: it must still validate (everything new is optional). */
+START_TEST(report_without_authorities_still_validates)
+{
+	write_and_validate(1, NRES);
+	open_report();
+	xmlXPathObjectPtr o = xmlXPathEvalExpression(
+		(const xmlChar *)"//tb:inputs/tb:crosswalk | //tb:framework/tb:scope | //tb:via | //tb:item/@authority", xpc);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_gt(o->nodesetval->nodeNr, 10);
+	for (int i = 0; i < o->nodesetval->nodeNr; i++) {
+		xmlNodePtr n = o->nodesetval->nodeTab[i];
+		if (n->type == XML_ATTRIBUTE_NODE) {
+			xmlRemoveProp((xmlAttrPtr)n);
+		} else {
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+		}
+	}
+	xmlXPathFreeObject(o);
+	ck_assert_int_gt(xmlSaveFile(report_path, doc), 0);
+	close_report();
+	struct tb_diag d = { 0 };
+	enum tb_err e = tb_report_load_validate(report_path, XSD, &d);
+	ck_assert_msg(e == TB_OK, "older report does not validate: line %lu: %s", d.line, d.msg);
+	open_report();
+	XP("count(//tb:item/@authority)", "0");
+	close_report();
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -447,6 +530,7 @@ Suite *report_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, complete_report);
 	tcase_add_test(tc, partial_report);
+	tcase_add_test(tc, report_without_authorities_still_validates);
 	tcase_add_test(tc, tampered_report_fails_validation);
 	suite_add_tcase(s, tc);
 	TCase *esc = tcase_create("escape");

@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "check/family.h"
 #include "check/chk_ssh_internal.h"
+#include "load/suite.h"
 #include "net/net.h"
 #include "result/result.h"
 #include "net/sshc.h"
@@ -99,7 +100,9 @@ START_TEST(password_offered_breaks_the_rule)
 	ck_assert(has_note(
 		&res, "password authentication offered: yes — rule allow-password-auth false: broken"));
 	tb_result_cleanup(&res);
-	ck_assert_int_eq(judge(&a, 1, &res), AUTH_MET); /* a suite may allow it */
+	/* a suite may allow it: met, and recorded as a finding (issue 13) */
+	ck_assert_int_eq(judge(&a, 1, &res), AUTH_PASSWORD_FINDING);
+	ck_assert(has_note(&res, "finding: password login offered"));
 	tb_result_cleanup(&res);
 	a.methods = TB_SSHC_M_KBDINT;
 	ck_assert_int_eq(judge(&a, 0, &res), AUTH_BROKEN);
@@ -125,13 +128,39 @@ START_TEST(a_fact_without_a_rule_decides_nothing)
 	struct tb_sshc_auth a = { .outcome = TB_SSHC_LISTED, .methods = TB_SSHC_M_PASSWORD };
 	struct tb_result res;
 
-	ck_assert_int_eq(judge(&a, -1, &res), AUTH_MET);
+	ck_assert_int_eq(judge(&a, -1, &res), AUTH_PASSWORD_FINDING);
 	ck_assert(has_note(&res, "password authentication offered: yes — no rule in the suite"));
+	ck_assert(has_note(&res, "EN 303 645 5.1-5, EN 18031 AUM"));
 	tb_result_cleanup(&res);
 	a.outcome = TB_SSHC_KEX_FAILED;
 	strcpy(a.why, "key exchange failed: no match");
 	ck_assert_int_eq(judge(&a, -1, &res), AUTH_MET);
 	tb_result_cleanup(&res);
+}
+END_TEST
+
+/* Issue 13: the ETSI suite's 5.1-3-2 asks for best-practice cryptography,
+ * not key-only login.  Judged with the suite's own parameters, a server that
+ * offers password login next to public keys meets the case; the password
+ * login is recorded as a finding for 5.1-5. */
+START_TEST(etsi_suite_records_password_login_as_a_finding)
+{
+	struct tb_suite *suite = NULL;
+	struct tb_diag d = { .msg = "" };
+	struct tb_sshc_auth a = { .outcome = TB_SSHC_LISTED,
+				  .methods = TB_SSHC_M_PASSWORD | TB_SSHC_M_PUBKEY };
+	struct tb_result res;
+
+	ck_assert_msg(tb_suite_load("testsuites/etsi-en-303-645.yaml", &suite, &d) == TB_OK, "%s",
+		      d.msg);
+	const struct tb_case *tc = tb_suite_find_case(suite, "5.1-3-2");
+	ck_assert_ptr_nonnull(tc);
+	ck_assert_str_eq(tc->family->name, "ssh");
+	memset(&res, 0, sizeof res);
+	ck_assert_int_ne(ssh_judge_auth(&a, &tc->params, &res, "ssh"), AUTH_BROKEN);
+	ck_assert(has_note(&res, "finding: password login offered"));
+	tb_result_cleanup(&res);
+	tb_suite_free(suite);
 }
 END_TEST
 
@@ -278,6 +307,7 @@ Suite *sshc_suite(void)
 	tcase_add_test(tc, dripping_server_times_out_at_the_deadline);
 	tcase_add_test(tc, stall_after_identification_times_out);
 	tcase_add_test(tc, garbage_fails_key_exchange_with_a_reason);
+	tcase_add_test(tc, etsi_suite_records_password_login_as_a_finding);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,8 +29,6 @@ static const char base[] =
 	"        title: \"Declared passwords\"\n"
 	"        covers:\n"
 	"          en-303-645: [\"5.1-1\"]\n"
-	"          uk-cop: [1]\n"
-	"          psti: [1]\n"
 	"        applies-when:\n"
 	"          passwords-used: true\n"
 	"        check:\n"
@@ -178,10 +176,11 @@ START_TEST(minimal_valid)
 	ck_assert_str_eq(tb_param_str(&c->params, "rule"), "passwords");
 	ck_assert_uint_eq(c->ncovers[TB_FW_EN303645], 1);
 	ck_assert_str_eq(c->covers[TB_FW_EN303645][0], "5.1-1");
-	ck_assert_uint_eq(c->ncovers[TB_FW_UKCOP], 1);
-	ck_assert_str_eq(c->covers[TB_FW_UKCOP][0], "1");
-	ck_assert_uint_eq(c->ncovers[TB_FW_PSTI], 1);
+	/* Other frameworks come only from crosswalk files (check_crosswalk.c). */
+	ck_assert_uint_eq(c->ncovers[TB_FW_UKCOP], 0);
+	ck_assert_uint_eq(c->ncovers[TB_FW_PSTI], 0);
 	ck_assert_uint_eq(c->ncovers[TB_FW_OTA], 0);
+	ck_assert_uint_eq(s->ncrosswalk_paths, 0);
 	ck_assert_uint_eq(c->nconds, 1);
 	ck_assert_str_eq(c->conds[0].feature, "passwords-used");
 	ck_assert_int_eq(c->conds[0].value, 1);
@@ -208,20 +207,20 @@ START_TEST(minimal_valid)
 }
 END_TEST
 
-START_TEST(kind_both_and_all_frameworks)
+START_TEST(kind_both_and_crosswalk_paths)
 {
 	char *t = subst("        kind: \"conceptual\"\n        title: \"Examiner\"\n",
 			"        kind: \"conceptual-functional\"\n        title: \"Examiner\"\n");
-	char *t2 = subst_n(
-		t, "          en-303-645: [\"5.6-1\"]\n        check:\n          family: \"examiner\"",
-		"          en-303-645: [\"5.6-1\"]\n          ota: [40]\n          psti: [3]\n"
-		"          uk-cop: [13]\n        check:\n          family: \"examiner\"",
-		1);
+	char *t2 =
+		subst_n(t, "  version: \"0.1\"\n",
+			"  version: \"0.1\"\n  crosswalks: [\"crosswalks/a.yaml\", \"b.yaml\"]\n", 1);
 	struct tb_suite *s = load_ok(t2);
 	const struct tb_case *c = tb_suite_find_case(s, "5.6-1-1");
 	ck_assert_int_eq(c->kind, TB_KIND_BOTH);
-	ck_assert_str_eq(c->covers[TB_FW_OTA][0], "40");
-	ck_assert_str_eq(c->covers[TB_FW_UKCOP][0], "13");
+	/* Parsing from memory keeps the names; tb_suite_load reads the files. */
+	ck_assert_uint_eq(s->ncrosswalk_paths, 2);
+	ck_assert_str_eq(s->crosswalk_paths[1], "b.yaml");
+	ck_assert_uint_eq(s->ncrosswalks, 0);
 	tb_suite_free(s);
 	free(t);
 	free(t2);
@@ -255,8 +254,9 @@ START_TEST(unknown_key_in_case)
 	EXPECT_ERR(subst("        kind: \"functional\"\n",
 			 "        kind: \"functional\"\n        bogus: 1\n"),
 		   "bogus", "unknown key 'bogus' in test case");
-	EXPECT_ERR(subst("          uk-cop: [1]\n", "          nist: [1]\n"), "nist",
-		   "unknown key 'nist' in covers");
+	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n",
+			 "          en-303-645: [\"5.1-1\"]\n          nist: [1]\n"),
+		   "nist", "unknown key 'nist' in covers");
 }
 END_TEST
 
@@ -426,20 +426,24 @@ END_TEST
 START_TEST(covers_errors)
 {
 	/* Reported at the covers mapping. */
-	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n          uk-cop",
-			 "          en-303-645: [\"5.1-2\"]\n          uk-cop"),
+	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n        applies",
+			 "          en-303-645: [\"5.1-2\"]\n        applies"),
 		   "en-303-645: [\"5.1-2\"]",
 		   "covers.en-303-645 must include the group's provision 5.1-1");
-	EXPECT_ERR_OFF(subst("uk-cop: [1]", "uk-cop: [0]"), "uk-cop: [0]", 9,
-		       "uk-cop must be between 1 and 13, not 0");
-	EXPECT_ERR(subst("uk-cop: [1]", "uk-cop: [1, 14]"), "14]",
-		   "uk-cop must be between 1 and 13, not 14");
-	EXPECT_ERR(subst("uk-cop: [1]", "uk-cop: [\"1\"]"), "\"1\"", "not a quoted string");
-	EXPECT_ERR_OFF(subst("psti: [1]", "psti: [4]"), "psti: [4]", 7, "psti must be between 1 and 3");
-	EXPECT_ERR(subst("uk-cop: [1]", "uk-cop: []"), "[]", "covers.uk-cop is empty");
-	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n          uk-cop: [1]\n",
-			 "          uk-cop: [1]\n"),
-		   "uk-cop: [1]", "covers lacks required key 'en-303-645'");
+	EXPECT_ERR(subst("en-303-645: [\"5.1-1\"]\n        applies", "en-303-645: []\n        applies"),
+		   "[]", "covers.en-303-645 is empty");
+	EXPECT_ERR(subst("en-303-645: [\"5.1-1\"]\n        applies",
+			 "en-303-645: [\"5.1\"]\n        applies"),
+		   "\"5.1\"", "'5.1' is not a provision id");
+	/* Issue 13: other frameworks' items live in crosswalk files, each
+	 * mapping with its authority; the suite may not claim them itself. */
+	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n",
+			 "          en-303-645: [\"5.1-1\"]\n          psti: [1]\n"),
+		   "[1]", "covers.psti: mappings to other frameworks belong in a crosswalk file");
+	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n", "          uk-cop: [1]\n"), "[1]",
+		   "covers.uk-cop: mappings to other frameworks belong in a crosswalk file");
+	EXPECT_ERR(subst("          en-303-645: [\"5.1-1\"]\n", "          other: [1]\n"), "other",
+		   "unknown key 'other' in covers");
 }
 END_TEST
 
@@ -482,7 +486,7 @@ START_TEST(diag_file_after_semantic_error)
 	char out[700];
 	tb_diag_format(&d, out, sizeof out);
 	ck_assert_str_eq(out,
-			 "testsuites/mini.yaml:43:19: unknown check family 'nmap' "
+			 "testsuites/mini.yaml:41:19: unknown check family 'nmap' "
 			 "(`trustbench list` shows them)");
 	free(t);
 }
@@ -504,7 +508,7 @@ START_TEST(diag_owns_its_file_name)
 	char out[700];
 	tb_diag_format(&d, out, sizeof out);
 	ck_assert_str_eq(out,
-			 "testsuites/mini.yaml:43:19: unknown check family 'nmap' "
+			 "testsuites/mini.yaml:41:19: unknown check family 'nmap' "
 			 "(`trustbench list` shows them)");
 	free(t);
 }
@@ -568,6 +572,54 @@ START_TEST(real_etsi_suite)
 	ck_assert_str_eq(tb_suite_find_case(s, "5.6-1-2")->family->name, "exposure");
 	ck_assert_str_eq(tb_suite_find_case(s, "5.1-1-2")->family->name, "default-credentials");
 	ck_assert_int_eq(tb_suite_find_case(s, "5.3-10-1")->kind, TB_KIND_BOTH);
+	/* Issue 13: 5.3-9-1 runs a functional push, so it says functional. */
+	ck_assert_int_eq(tb_suite_find_case(s, "5.3-9-1")->kind, TB_KIND_FUNCTIONAL);
+	ck_assert_ptr_nonnull(strstr(tb_suite_find_case(s, "5.3-9-1")->title, "conceptually"));
+	tb_suite_free(s);
+}
+END_TEST
+
+/* The covers of one case for one framework, space-separated ("" if none). */
+static const char *covers_of(const struct tb_suite *s, const char *id, enum tb_framework f)
+{
+	static char buf[128];
+	const struct tb_case *c = tb_suite_find_case(s, id);
+	ck_assert_msg(c != NULL, "no case %s", id);
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->ncovers[f]; i++)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
+			 c->covers[f][i]);
+	return buf;
+}
+
+/* The real suite's crosswalks, with the mapping mistakes of issue 13 fixed. */
+START_TEST(real_etsi_crosswalks)
+{
+	struct tb_suite *s;
+	struct tb_diag d = { 0 };
+	enum tb_err e = tb_suite_load("testsuites/etsi-en-303-645.yaml", &s, &d);
+	ck_assert_msg(e == TB_OK, "%s:%lu:%lu %s", d.file, d.line, d.col, d.msg);
+	ck_assert_uint_eq(s->ncrosswalks, 3);
+	/* PSTI 2 is judged from the declared contact and timelines, not security.txt. */
+	ck_assert_str_eq(covers_of(s, "5.2-1-1", TB_FW_PSTI), "2");
+	ck_assert_str_eq(covers_of(s, "5.2-1-2", TB_FW_PSTI), "");
+	ck_assert_str_eq(covers_of(s, "5.1-1-2", TB_FW_PSTI), "1");
+	ck_assert_str_eq(covers_of(s, "5.3-13-1", TB_FW_PSTI), "3");
+	/* OTA: the wrong mappings are gone. */
+	ck_assert_str_eq(covers_of(s, "5.1-4-1", TB_FW_OTA), "");
+	ck_assert_str_eq(covers_of(s, "5.1-3-2", TB_FW_OTA), "");
+	ck_assert_str_eq(covers_of(s, "5.3-3-1", TB_FW_OTA), "");
+	ck_assert_str_eq(covers_of(s, "5.3-5-1", TB_FW_OTA), "");
+	ck_assert_str_eq(covers_of(s, "5.3-6-1", TB_FW_OTA), "");
+	ck_assert_str_eq(covers_of(s, "5.3-4-1", TB_FW_OTA), "6");
+	ck_assert_str_eq(covers_of(s, "5.6-1-3", TB_FW_OTA), "");
+	ck_assert_str_eq(covers_of(s, "5.6-1-2", TB_FW_OTA), "11");
+	/* UK CoP: 5.8-1/5.8-2 under 5 and 8; 5.3-16 no longer guessed into 3. */
+	ck_assert_str_eq(covers_of(s, "5.8-1-2", TB_FW_UKCOP), "5 8");
+	ck_assert_str_eq(covers_of(s, "5.8-2-2", TB_FW_UKCOP), "5 8");
+	ck_assert_str_eq(covers_of(s, "5.3-16-1", TB_FW_UKCOP), "");
+	ck_assert_str_eq(covers_of(s, "5.6-1-3", TB_FW_UKCOP), "6");
+	ck_assert_str_eq(covers_of(s, "4-1-1", TB_FW_UKCOP), "");
 	tb_suite_free(s);
 }
 END_TEST
@@ -777,7 +829,7 @@ START_TEST(credential_list_checked_at_load)
 	ck_assert_ptr_null(s);
 	ck_assert_ptr_nonnull(strstr(d.msg, "test case 5.1-1-2: the credential list"));
 	ck_assert_ptr_nonnull(strstr(d.file, "/suite.yaml"));
-	ck_assert_uint_eq(d.line, 23); /* where the test case starts */
+	ck_assert_uint_eq(d.line, 21); /* where the test case starts */
 
 	memset(&d, 0, sizeof d);
 	ck_assert_int_eq(load_with_list(dir, "            list: \"bad.tsv\"\n", &s, &d), TB_E_CONFIG);
@@ -798,7 +850,7 @@ Suite *suite_suite(void)
 	Suite *s = suite_create("suite");
 	TCase *tc = tcase_create("loader");
 	tcase_add_test(tc, minimal_valid);
-	tcase_add_test(tc, kind_both_and_all_frameworks);
+	tcase_add_test(tc, kind_both_and_crosswalk_paths);
 	tcase_add_test(tc, unknown_top_key);
 	tcase_add_test(tc, missing_keys);
 	tcase_add_test(tc, unknown_key_in_case);
@@ -824,6 +876,7 @@ Suite *suite_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *real = tcase_create("real-files");
 	tcase_add_test(real, real_etsi_suite);
+	tcase_add_test(real, real_etsi_crosswalks);
 	tcase_add_test(real, every_profile_loads);
 	tcase_add_test(real, vocabulary);
 	suite_add_tcase(s, real);
