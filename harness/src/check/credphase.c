@@ -15,6 +15,7 @@
 #include "check/ctx.h"
 #include "check/family.h"
 #include "check/http_common.h"
+#include "check/login_httpform.h"
 #include "check/login_rtsp.h"
 #include "check/login_snmp.h"
 #include "check/surface.h"
@@ -664,6 +665,11 @@ static void find_http(struct finder *fd)
 		const struct tb_auth *a = &p->auths[i];
 		if (strcmp(a->protocol, "http-basic") == 0 || strcmp(a->protocol, "http-digest") == 0)
 			http_probe(fd, (uint16_t)(a->port ? a->port : 80), a->path, a, NULL);
+		else if (strcmp(a->protocol, "http-form") == 0)
+			/* Declared forms only: the driver checks on its first attempt
+			 * that the protected page refuses without a session. */
+			add_iface(fd, &tb_login_httpform, (uint16_t)a->port,
+				  tb_http_port_tls(fd->ctx, (uint16_t)a->port), a->path, a);
 	}
 	for (size_t s = 0; s < p->nservices; s++)
 		if (is_web(&p->services[s]))

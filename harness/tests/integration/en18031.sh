@@ -82,15 +82,22 @@ valid "$D/report.xml"
 expect_eq "legacy AUM-1-1-1 decided by the examiner at DN-3" "fail/examiner" \
   "$(verdict "$D/report.xml" AUM-1-1-1)/$(step "$D/report.xml" AUM-1-1-1 mqtt DN-3 source)"
 
-# Hardened: everything but AUM-5-1-1, whose credential phase takes minutes.
+# Hardened, AUM-5-1-1 included: its credential phase refuses every guess on
+# every interface (the hardened device throttles, so it takes about a minute).
 H=$work/hardened
 "$TB" run --quiet --suite "$SUITE" --profile profiles/refdevice-hardened.yaml \
-  --only ACM-1-1,AUM-1-1-1,SCM-1-1,SCM-1-2,CCK-1-1,CCK-1-2 --out "$H" >/dev/null 2>"$work/hardened.log"
+  --only ACM-1-1,AUM-1-1-1,AUM-5-1-1,SCM-1-1,SCM-1-2,CCK-1-1,CCK-1-2 --out "$H" >/dev/null 2>"$work/hardened.log"
 R=$H/report.xml
 valid "$R"
 expect_eq "hardened ACM-1-1" pass "$(verdict "$R" ACM-1-1)"
 expect_eq "hardened ACM-1-1 status-page justified" not-applicable "$(item "$R" ACM-1-1 status-page verdict)"
 expect_eq "hardened AUM-1-1-1" pass "$(verdict "$R" AUM-1-1-1)"
+# The check refuses every default: DN-2a is answered yes by it, and the tree
+# then asks the examiner whether the per-unit default is strong (DN-3).
+expect_eq "hardened AUM-5-1-1 awaits the examiner at DN-3" needs-examiner "$(verdict "$R" AUM-5-1-1)"
+n=$(xp "$R" "count(//*[local-name()='result'][@id='AUM-5-1-1']//*[@node='DN-2a'][@answer='yes'][@source='check'])")
+if [ "${n:-0}" -ge 1 ]; then ok "hardened AUM-5-1-1: the check answered DN-2a yes ($n items)"
+else bad "hardened AUM-5-1-1: no DN-2a answered yes by the check"; fi
 expect_eq "hardened SCM-1-1" pass "$(verdict "$R" SCM-1-1)"
 expect_eq "hardened SCM-1-2 web-https" pass "$(item "$R" SCM-1-2 web-https verdict)"
 # Stated honestly in the profile: port 80 still serves /admin behind Basic.

@@ -529,6 +529,7 @@ echo "# every login surface (issue 12): one credential phase, every protocol, br
 R=$work/legacy/report.xml
 L=$(reason "$R" 5.1-1-2)
 for login in "telnet/23 as root/xmhdipc" "http/80/admin as admin/admin" "https/443/admin" \
+  "http-form/80/login.cgi as admin/admin" \
   "ssh/2222 as root/vizxv" "mqtt/1883 as admin/admin" "mqtt+tls/8883 as admin/admin" \
   "ftp/21 as anonymous/anonymous@" "rtsp/554/ as admin/admin" "snmp/161 as community 'public', community 'private'"; do
   case "$L" in *"$login"*) ok "legacy: confirmed login $login" ;; *) bad "legacy: 5.1-1-2 lacks '$login': $L" ;; esac
@@ -552,7 +553,7 @@ if [ -s "$work/legacy/evidence/5.1-5-2/attempts.tsv" ]; then ok "legacy: 5.1-5-2
 else bad "legacy: no attempts.tsv"; fi
 R=$work/hardened/report.xml
 expect_eq "hardened: 5.1-2-2 pass" pass "$(verdict "$R" 5.1-2-2)"
-for ifc in http/80/admin mqtt/1883 mqtt+tls/8883 ftp/21 rtsp/554/live; do
+for ifc in http/80/admin http-form/80/login.cgi mqtt/1883 mqtt+tls/8883 ftp/21 rtsp/554/live; do
   n=$(xp "$R" "count(//*[local-name()='result'][@id='5.1-1-2']//*[local-name()='note'][@label='$ifc'][contains(.,'logged in (positive control)')])")
   expect_eq "hardened: $ifc positive control logs in" 1 "$n"
 done

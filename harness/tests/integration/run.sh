@@ -9,6 +9,8 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$root"
 rc=0
 fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/lab-tests.sh" "$bin" || rc=$?
+# The EN 18031-1 example suite's decision trees (issue 13), in a lab of its own.
+fixtures/lab/lab.sh run --refdevice "${TB_REFDEVICE:-build/refdevice}" -- "$here/en18031.sh" "$bin" || rc=$((rc ? rc : 1))
 # The devices' login surfaces as ordinary clients see them, in a lab of its own.
 "$here/lab-logins.sh" || rc=$((rc ? rc : 1))
 # The latecomer device starts only on request, in a lab of its own.
