@@ -294,13 +294,6 @@ static void note_recheck(struct tb_result *res, const struct burst *b)
 			   tb_login_outcome_name((enum tb_login_outcome)b->recheck));
 }
 
-static void add_item(char *buf, size_t cap, const char *item)
-{
-	size_t l = strlen(buf);
-	if (l + 4 < cap)
-		snprintf(buf + l, cap - l, "%s%s", l ? "; " : "", item);
-}
-
 /* The attempts as a table, for the evidence. */
 static void write_timeline(struct tb_ctx *ctx, struct tb_result *res, const struct tb_credphase *p)
 {
@@ -356,7 +349,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		tb_ev_note(res, p->v[i].ifc.name, "%s", item);
 		note_recheck(res, &b[i]);
 		if (v != 2)
-			add_item(v == 1 ? fails : v == 0 ? passes : unsure, sizeof fails, item);
+			tb_cp_list_add(v == 1 ? fails : v == 0 ? passes : unsure, sizeof fails, item);
 		else
 			skipped++;
 	}

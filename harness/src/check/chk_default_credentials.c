@@ -22,14 +22,6 @@
 
 static const struct tb_param_def params[] = { TB_CP_PARAM_DEFS };
 
-/* Append "; item" to a bounded list. */
-static void add_item(char *buf, size_t cap, const char *item)
-{
-	size_t l = strlen(buf);
-	if (l + 4 < cap)
-		snprintf(buf + l, cap - l, "%s%s", l ? "; " : "", item);
-}
-
 static void judge(const struct tb_credphase *p, struct tb_result *res)
 {
 	char guessed[1536] = "", unsure[1536] = "";
@@ -39,7 +31,7 @@ static void judge(const struct tb_credphase *p, struct tb_result *res)
 		char item[400];
 		item[0] = '\0';
 		if (f->guessed || f->random_accepted)
-			add_item(guessed, sizeof guessed, f->first_guess);
+			tb_cp_list_add(guessed, sizeof guessed, f->first_guess);
 		else if (f->control_tried && !f->control_ok)
 			snprintf(item, sizeof item,
 				 "%s: the declared test credential did not log in either", f->ifc.name);
@@ -50,7 +42,7 @@ static void judge(const struct tb_credphase *p, struct tb_result *res)
 			snprintf(item, sizeof item, "%s: guessing stopped early (%s)", f->ifc.name,
 				 f->stopped);
 		if (item[0])
-			add_item(unsure, sizeof unsure, item);
+			tb_cp_list_add(unsure, sizeof unsure, item);
 		rejected += f->rejected;
 	}
 	if (guessed[0])

@@ -867,6 +867,13 @@ static void write_evidence(struct tb_ctx *ctx, struct tb_result *res, struct tb_
 
 /* ---- the phase ---- */
 
+void tb_cp_list_add(char *buf, size_t cap, const char *item)
+{
+	size_t l = strlen(buf);
+	if (l + 4 < cap)
+		snprintf(buf + l, cap - l, "%s%s", l ? "; " : "", item);
+}
+
 void tb_credphase_free(struct tb_credphase *p)
 {
 	if (!p)

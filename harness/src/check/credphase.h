@@ -98,6 +98,9 @@ struct tb_credphase *tb_credphase_get(struct tb_ctx *ctx, const struct tb_case *
 				      struct tb_result *res, int *mine);
 void tb_credphase_free(struct tb_credphase *p);
 
+/* Append "; item" to the bounded list buf (a verdict's reason). */
+void tb_cp_list_add(char *buf, size_t cap, const char *item);
+
 /* Make one more timed guess on interface i from the calling thread (the
  * brute-force burst, the recheck of the declared credential), honouring
  * the device's throttling up to the phase's budget; recorded like the
