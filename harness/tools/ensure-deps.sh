@@ -23,7 +23,9 @@ pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev 
 case "$what" in
   # tshark: ground truth from captures in the tests; clang-format: make lint;
   # nmap: the service identity is compared with nmap -sV in the lab tests.
-  check) pkgs+=(check tshark clang-format nmap) ;;
+  # mosquitto-clients, curl, openssh-client, sshpass, python3: lab-logins.sh
+  # shows the reference devices' logins as ordinary clients see them.
+  check) pkgs+=(check tshark clang-format nmap mosquitto-clients curl openssh-client sshpass python3) ;;
   lint) pkgs+=(clang-format) ;;
   coverage) pkgs+=(check lcov) ;;
   # /usr/bin/time -v: peak memory in bench-firmware.sh; hydra: bench-creds.sh
