@@ -78,8 +78,8 @@ static int policy_ok(const struct tb_policy *p)
 static void facts_fill(struct tb_facts *f, struct tb_fitem items[2], struct tb_fresult *res)
 {
 	memset(f, 0, sizeof *f);
-	items[0] = (struct tb_fitem){ "en-303-645", "5.1-1", "M", "pass", "5.1-1-1" };
-	items[1] = (struct tb_fitem){ "psti", "1", "M", "fail", "5.1-1-2" };
+	items[0] = (struct tb_fitem){ "en-303-645", "5.1-1", "M", "pass", "5.1-1-1", "suite" };
+	items[1] = (struct tb_fitem){ "psti", "1", "M", "fail", "5.1-1-2", "legislated" };
 	*res = (struct tb_fresult){ "5.1-1-1", "pass", "ok" };
 	f->status = "complete";
 	f->total_cases = f->completed_cases = 2;

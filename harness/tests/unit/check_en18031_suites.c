@@ -1,0 +1,162 @@
+/* check_en18031_suites.c: the generated EN 18031-1/-2/-3 suites
+ * (testsuites/en-18031-{1,2,3}.yaml, harness/tools/gen-en18031-suites.py)
+ * load and have the shape the project's notes give: the requirements of each
+ * part, a valid tree for every requirement, automated answers that name
+ * earlier check cases, and the Official Journal restrictions as NB-NEEDED
+ * examiner nodes. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "load/suite.h"
+#include "load/tree.h"
+#include "suites.h"
+
+static struct tb_suite *load_part(int part)
+{
+	char path[64];
+	snprintf(path, sizeof path, "testsuites/en-18031-%d.yaml", part);
+	struct tb_suite *s = NULL;
+	struct tb_diag d = { .msg = "" };
+	ck_assert_msg(tb_suite_load(path, &s, &d) == TB_OK, "%s: %s", path, d.msg);
+	return s;
+}
+
+static int has_group(const struct tb_suite *s, const char *req)
+{
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (strcmp(s->groups[i].provision, req) == 0)
+			return 1;
+	return 0;
+}
+
+/* Index of case id in suite order, or -1. */
+static long case_index(const struct tb_suite *s, const char *id)
+{
+	for (size_t i = 0; i < s->ncases; i++)
+		if (strcmp(s->cases[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Groups per part: the notes count 31, 40 and 34 requirements with AUM-1-x,
+ * AUM-2-x and AUM-5-x counted once; the suites keep those as separate groups
+ * (33, 43, 37; part 3's list in the notes has one requirement fewer than its
+ * count, see the generator). */
+static const size_t groups_of[4] = { 0, 33, 43, 37 };
+
+START_TEST(en18031_parts_have_their_requirements)
+{
+	int part = _i;
+	struct tb_suite *s = load_part(part);
+	ck_assert_uint_eq(s->ngroups, groups_of[part]);
+	static const char *const common[] = { "ACM-1", "ACM-2", "AUM-1-1", "AUM-1-2", "AUM-3",   "AUM-4",
+					      "AUM-5-1", "AUM-5-2", "AUM-6", "SUM-1",   "SUM-2",   "SUM-3",
+					      "SSM-1", "SSM-2",   "SSM-3", "SCM-1",   "SCM-2",   "SCM-3",
+					      "SCM-4", "CCK-1",   "CCK-2", "CCK-3",   "GEC-1",   "GEC-2",
+					      "GEC-3", "GEC-4",   "GEC-5", "GEC-6",   "CRY-1" };
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		ck_assert_msg(has_group(s, common[i]), "part %d lacks %s", part, common[i]);
+	ck_assert_int_eq(has_group(s, "RLM-1"), part == 1);
+	ck_assert_int_eq(has_group(s, "NMM-1"), part == 1);
+	ck_assert_int_eq(has_group(s, "TCM-1"), part == 1);
+	ck_assert_int_eq(has_group(s, "AUM-2"), part == 1);
+	ck_assert_int_eq(has_group(s, "AUM-2-2"), part != 1);
+	ck_assert_int_eq(has_group(s, "ACM-3"), part == 2);
+	ck_assert_int_eq(has_group(s, "ACM-6"), part == 2);
+	ck_assert_int_eq(has_group(s, "DLM-1"), part == 2);
+	ck_assert_int_eq(has_group(s, "UNM-2"), part == 2);
+	ck_assert_int_eq(has_group(s, "GEC-7"), part == 2);
+	ck_assert_int_eq(has_group(s, "LGM-4"), part != 1);
+	ck_assert_int_eq(has_group(s, "AUM-1-3"), part == 3);
+	ck_assert_int_eq(has_group(s, "GEC-8"), part == 3);
+	tb_suite_free(s);
+}
+END_TEST
+
+/* Every requirement has a tree; every automated answer names an earlier
+ * case that runs a check. */
+START_TEST(en18031_trees_read_earlier_checks)
+{
+	int part = _i;
+	struct tb_suite *s = load_part(part);
+	for (size_t g = 0; g < s->ngroups; g++) {
+		int trees = 0;
+		for (size_t i = 0; i < s->ncases; i++)
+			trees += s->cases[i].group == g && s->cases[i].tree;
+		ck_assert_msg(trees > 0, "%s has no tree", s->groups[g].provision);
+	}
+	for (size_t i = 0; i < s->ncases; i++) {
+		const struct tb_tree *t = s->cases[i].tree;
+		for (size_t n = 0; t && n < t->nnodes; n++) {
+			const struct tb_answer_def *a = &t->nodes[n].answer;
+			if (a->src != TB_ANS_CASE_VERDICT && a->src != TB_ANS_CASE_FIELD)
+				continue;
+			long j = case_index(s, a->case_id);
+			ck_assert_msg(j >= 0 && j <= (long)i, "%s %s reads %s", s->cases[i].id,
+				      t->nodes[n].id, a->case_id);
+			ck_assert_msg(s->cases[j].family != &tb_tree_family, "%s reads %s, which has no check",
+				      s->cases[i].id, a->case_id);
+		}
+	}
+	tb_suite_free(s);
+}
+END_TEST
+
+/* The restriction flags: the case, and its NB-NEEDED node asks the examiner. */
+static void assert_nb_needed(const struct tb_suite *s, const char *case_id)
+{
+	long i = case_index(s, case_id);
+	ck_assert_msg(i >= 0, "%s missing", case_id);
+	const struct tb_tree *t = s->cases[i].tree;
+	ck_assert_ptr_nonnull(t);
+	size_t n = tb_tree_find_node(t, "NB-NEEDED");
+	ck_assert_msg(n != (size_t)-1, "%s has no NB-NEEDED node", case_id);
+	ck_assert_int_eq(t->nodes[n].answer.src, TB_ANS_EXAMINER);
+	ck_assert_ptr_nonnull(strstr(t->nodes[n].question, "NOTIFIED BODY NEEDED"));
+}
+
+START_TEST(en18031_restrictions_are_flags)
+{
+	int part = _i;
+	struct tb_suite *s = load_part(part);
+	assert_nb_needed(s, "AUM-5-1-2");
+	if (part == 2)
+		assert_nb_needed(s, "ACM-3-4");
+	if (part == 3)
+		assert_nb_needed(s, "SUM-2-5");
+	tb_suite_free(s);
+}
+END_TEST
+
+/* Part 1 keeps the example's case ids and families (en18031.sh asserts them). */
+START_TEST(en18031_part1_keeps_the_example)
+{
+	struct tb_suite *s = load_part(1);
+	static const char *const ids[] = { "ACM-1-1", "AUM-1-1-1", "AUM-5-1-1", "SCM-1-1",
+					   "SCM-1-2", "CCK-1-1",   "CCK-1-2" };
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		ck_assert_msg(case_index(s, ids[i]) >= 0, "%s missing", ids[i]);
+	const struct tb_case *c = &s->cases[case_index(s, "AUM-5-1-1")];
+	ck_assert_str_eq(c->family->name, "default-credentials");
+	ck_assert_ptr_nonnull(c->tree);
+	ck_assert_str_eq(s->cases[case_index(s, "SCM-1-1")].family->name, "tls");
+	ck_assert_str_eq(s->cases[case_index(s, "ACM-1-2")].family->name, "exposure");
+	ck_assert_str_eq(s->cases[case_index(s, "AUM-6-2")].family->name, "brute-force");
+	ck_assert_str_eq(s->cases[case_index(s, "SUM-2-3")].family->name, "firmware-update-push");
+	ck_assert_str_eq(s->cases[case_index(s, "SCM-1-3")].family->name, "traffic");
+	tb_suite_free(s);
+}
+END_TEST
+
+Suite *en18031_suites_suite(void)
+{
+	Suite *s = suite_create("en18031_suites");
+	TCase *tc = tcase_create("core");
+	tcase_add_loop_test(tc, en18031_parts_have_their_requirements, 1, 4);
+	tcase_add_loop_test(tc, en18031_trees_read_earlier_checks, 1, 4);
+	tcase_add_loop_test(tc, en18031_restrictions_are_flags, 1, 4);
+	tcase_add_test(tc, en18031_part1_keeps_the_example);
+	suite_add_tcase(s, tc);
+	return s;
+}
