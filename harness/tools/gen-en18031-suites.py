@@ -92,9 +92,9 @@ def group(req, title, cases, parts=PARTS):
     return {"req": req, "title": title, "cases": cases, "parts": parts}
 
 
-def single_pf(prefix, fact, question):
+def single_pf(fact, question):
     """A one-node P/F tree: the declaration answers it."""
-    return [node(prefix + "DN-1", question, decl(fact), "pass", "fail")]
+    return [node("DN-1", question, decl(fact), "pass", "fail")]
 
 
 def fc_device(question, evidence=()):
@@ -204,7 +204,7 @@ AUM12_NA = [
 ]
 
 
-def na_chain(prefix, exits, last):
+def na_chain(exits, last):
     """Conceptual tree: each exit's fact yes -> NOT APPLICABLE, else on; then last (fact, question) P/F."""
     nodes = []
     for i, (fact, q, key) in enumerate(exits):
@@ -237,7 +237,7 @@ def acm(p):
     out = []
     out.append(group("ACM-1", "Assets reachable by entities are guarded by an access-control mechanism", [
         tc(1, C, "Decision tree per declared %s asset (conceptual assessment)" % ASSETS_OF[p],
-           tree("assets", na_chain("", ACM1_NA, ("access-control", "Does an access-control mechanism guard the asset?")))),
+           tree("assets", na_chain(ACM1_NA, ("access-control", "Does an access-control mechanism guard the asset?")))),
         tc(2, F, "Evidence for functional completeness: the device exposes no TCP or UDP service beyond those declared",
            check=check("exposure")),
         tc(3, F, FC_T + "no accessible asset or interface is missing from the documentation",
@@ -249,7 +249,7 @@ def acm(p):
     ]))
     out.append(group("ACM-2", "Only authorised entities get through an asset's access-control mechanism", [
         tc(1, C, "Decision tree per declared asset behind an access-control mechanism (conceptual assessment)",
-           tree("assets", na_chain("", ACM1_NA, ("authorised-only",
+           tree("assets", na_chain(ACM1_NA, ("authorised-only",
                 "Does the mechanism let only authorised entities reach the asset (category RBAC, DAC, MAC or generic)?")))),
         tc(2, F, FS_T + "the mechanism grants each role only what its category declares",
            fs_items("assets", None, fs_na(ACM1_NA),
@@ -312,7 +312,7 @@ AUTH = ("mechanisms", "authentication")
 def aum(p):
     out = []
     net_na = AUM11_NA if p != 3 else []
-    c1 = tree("interfaces", na_chain("", net_na, ("authenticated",
+    c1 = tree("interfaces", na_chain(net_na, ("authenticated",
               "Does the access-control mechanism on this interface authenticate the entity?")), "network")
     out.append(group("AUM-1-1", "Access control over network interfaces relies on authentication", [
         tc(1, C, "Decision tree per declared network interface (conceptual assessment)", c1),
@@ -327,7 +327,7 @@ def aum(p):
     ui_na = AUM12_NA if p != 3 else []
     out.append(group("AUM-1-2", "Access control over user interfaces relies on authentication", [
         tc(1, C, "Decision tree per declared user interface (conceptual assessment)",
-           tree("interfaces", na_chain("", ui_na, ("authenticated",
+           tree("interfaces", na_chain(ui_na, ("authenticated",
                 "Does the access-control mechanism on this user interface authenticate the entity?")), "user")),
         tc(2, F, FC_T + "no user interface gives unauthenticated access the documentation leaves out",
            fc_device("Did the examiner find no user interface (buttons, display, local app) that reaches an asset "
@@ -339,7 +339,7 @@ def aum(p):
     if p == 3:
         out.append(group("AUM-1-3", "Access control over machine interfaces relies on authentication", [
             tc(1, C, "Decision tree per declared machine interface (conceptual assessment)",
-               tree("interfaces", single_pf("", "authenticated",
+               tree("interfaces", single_pf("authenticated",
                     "Does the access-control mechanism on this machine interface authenticate the other machine?"),
                     "machine")),
             tc(2, F, FC_T + "no machine interface gives unauthenticated access the documentation leaves out",
@@ -354,13 +354,13 @@ def aum(p):
     if p == 1:
         out.append(group("AUM-2", "Authentication mechanisms use at least one factor", [
             tc(1, C, "Decision tree per authentication mechanism (conceptual assessment)",
-               tree(*AUTH[:1], single_pf("", "one-factor", factor_q), AUTH[1])),
+               tree(*AUTH[:1], single_pf("one-factor", factor_q), AUTH[1])),
             tc(2, F, FS_T + "the factor is really checked", fs_items(*AUTH, [], fs_factor)),
         ], (1,)))
     else:
         out.append(group("AUM-2-1", "Authentication mechanisms use at least one factor", [
             tc(1, C, "Decision tree per authentication mechanism (conceptual assessment)",
-               tree(*AUTH[:1], single_pf("", "one-factor", factor_q), AUTH[1])),
+               tree(*AUTH[:1], single_pf("one-factor", factor_q), AUTH[1])),
             tc(2, F, FS_T + "the factor is really checked", fs_items(*AUTH, [], fs_factor)),
         ], (2, 3)))
         if p == 2:
@@ -383,7 +383,7 @@ def aum(p):
         ], (2, 3)))
     out.append(group("AUM-3", "Authenticators are validated in full", [
         tc(1, C, "Decision tree per authentication mechanism (conceptual assessment)",
-           tree(*AUTH[:1], single_pf("", "full-validation",
+           tree(*AUTH[:1], single_pf("full-validation",
                 "Is the whole authenticator validated (category Password, CertificatePrivateKey or generic)?"), AUTH[1])),
         tc(2, F, FS_T + "wrong, truncated, foreign and replayed authenticators are refused",
            fs_items(*AUTH, [], "Are a wrong password, a prefix of the right one, another user's and a replayed "
@@ -426,7 +426,7 @@ def aum(p):
     ]))
     out.append(group("AUM-6", "Authentication resists brute force", [
         tc(1, C, "Decision tree per authentication mechanism (conceptual assessment)",
-           tree(*AUTH[:1], single_pf("", "brute-force-protection",
+           tree(*AUTH[:1], single_pf("brute-force-protection",
                 "Does the mechanism make guessing impractical (category TimeDelay, LimitedAttempts, "
                 "AuthenticatorComplexity or generic)?"), AUTH[1])),
         tc(2, F, "Evidence for functional sufficiency: repeated failed network logins are throttled or blocked",
@@ -484,7 +484,7 @@ def sum_(p):
     ap = {"update-mechanism": "true"}
     sum2 = [
         tc(1, C, "Decision tree per update mechanism (conceptual assessment)",
-           tree(*UPD[:1], single_pf("", "verifies-integrity-authenticity",
+           tree(*UPD[:1], single_pf("verifies-integrity-authenticity",
                 "Does the mechanism install only images whose integrity and authenticity check out at install time "
                 "(category Sign, SecChan, AccContMech or generic)?"), UPD[1])),
         tc(2, C, "Evidence: the declared update image and its signature are best practice",
@@ -532,7 +532,7 @@ def ssm(p):
                "environment")]
     out.append(group("SSM-1", "Persistently stored assets are kept in secure storage", [
         tc(1, C, "Decision tree per declared asset (conceptual assessment)",
-           tree("assets", na_chain("", ssm_na, ("secure-storage", "Is the asset kept in a secure storage mechanism?")))),
+           tree("assets", na_chain(ssm_na, ("secure-storage", "Is the asset kept in a secure storage mechanism?")))),
         tc(2, F, FC_T + "no persistently stored asset is missing from the documentation",
            fc_device("Reading the equipment's storage (debug port, file system), did the examiner find no stored "
                      "asset that the documentation leaves out?")),
@@ -541,7 +541,7 @@ def ssm(p):
     ]))
     out.append(group("SSM-2", "Stored sensitive assets are protected against tampering", [
         tc(1, C, "Decision tree per secure-storage mechanism (conceptual assessment)",
-           tree("mechanisms", single_pf("", "integrity-protected",
+           tree("mechanisms", single_pf("integrity-protected",
                 "Does the storage protect integrity (category DigitalSignature, AccessControl, OTProgrammable, "
                 "HardwareProtection or generic)?"), "secure-storage")),
         tc(2, F, FS_T + "a change to stored data is detected or prevented",
@@ -549,7 +549,7 @@ def ssm(p):
     ]))
     out.append(group("SSM-3", "Stored confidential assets are kept confidential", [
         tc(1, C, "Decision tree per secure-storage mechanism (conceptual assessment)",
-           tree("mechanisms", single_pf("", "confidentiality-protected",
+           tree("mechanisms", single_pf("confidentiality-protected",
                 "Does the storage keep its contents confidential (category Encryption, AccessControl, "
                 "HardwareProtection or generic)?"), "secure-storage")),
         tc(2, F, FC_T + "no confidential stored asset is missing from the documentation",
@@ -708,7 +708,7 @@ def part2_3_only(p):
     ], (2, 3)))
     out.append(group("LGM-3", "A minimum number of the newest events is kept", [
         tc(1, C, "Decision tree per logging mechanism (conceptual assessment)",
-           tree(*log[:1], single_pf("", "keeps-minimum-newest",
+           tree(*log[:1], single_pf("keeps-minimum-newest",
                 "Does the log keep at least the declared minimum number of newest events?"), log[1])),
         tc(2, F, FS_T + "the declared number of newest events is kept",
            fs_items(*log, [], "After provoking more events than the declared minimum, are the newest ones all kept?")),
@@ -716,7 +716,7 @@ def part2_3_only(p):
     out.append(group("LGM-4", "Logged events carry a time stamp or ordering information", [
         tc(1, C, "Decision tree per logging mechanism (conceptual assessment; the one public template suspects "
                  "a drafting error in this requirement)",
-           tree(*log[:1], single_pf("", "ordered-or-timestamped",
+           tree(*log[:1], single_pf("ordered-or-timestamped",
                 "Does each logged event carry a time stamp or enough to put events in order?"), log[1])),
         tc(2, F, FS_T + "logged events can be put in order",
            fs_items(*log, [], "Do the logged events show time stamps or ordering as declared?")),
@@ -726,7 +726,7 @@ def part2_3_only(p):
     dl = ("mechanisms", "deletion")
     out.append(group("DLM-1", "Personal data and user secrets can be deleted before disposal or hand-over", [
         tc(1, C, "Decision tree per deletion mechanism (conceptual assessment)",
-           tree(*dl[:1], single_pf("", "deletes-personal-data",
+           tree(*dl[:1], single_pf("deletes-personal-data",
                 "Can the user delete the personal data and user-related secrets the mechanism covers?"), dl[1])),
         tc(2, F, FC_T + "no stored personal data escapes the declared deletion",
            fc_device("Did the examiner find no personal data or user secret that the declared deletion leaves "
@@ -753,7 +753,7 @@ def part2_3_only(p):
     ], (2,)))
     out.append(group("UNM-2", "Notices explain the change", [
         tc(1, C, "Decision tree per user-notification mechanism (conceptual assessment)",
-           tree(*un[:1], single_pf("", "notice-explains-change",
+           tree(*un[:1], single_pf("notice-explains-change",
                 "Does the notice explain what changed and what it means for the user?"), un[1])),
         tc(2, F, FS_T + "the notice shown explains the change",
            fs_items(*un, [], "Does the notice the examiner sees explain the change as declared?")),
@@ -869,7 +869,7 @@ def gec_cry(p):
     ]))
     out.append(group("GEC-5", "No unnecessary physical external interfaces", [
         tc(1, C, "Decision tree for the device (conceptual assessment)", tree("device", single_pf(
-            "", "product.no-unnecessary-physical-interfaces",
+            "product.no-unnecessary-physical-interfaces",
             "Is every physical external interface needed for the intended functionality?"))),
         tc(2, F, FC_T + "no physical interface is missing from the documentation",
            fc_device("Inspecting the unit (debug headers, USB, serial pads), did the examiner find no physical "
@@ -914,7 +914,7 @@ def gec_cry(p):
             "outcome derived)", "deviation")]
     out.append(group("CRY-1", "Assets are protected with best-practice cryptography", [
         tc(1, C, "Decision tree per cryptography mechanism (conceptual assessment)",
-           tree(cry[0], na_chain("", [d[1:] for d in dev], ("best-practice",
+           tree(cry[0], na_chain([d[1:] for d in dev], ("best-practice",
                 "Is the cryptography best practice (widely used, no feasible attack with current techniques)?")),
                 cry[1])),
         tc(2, F, FC_T + "no cryptographic use is missing from the documentation",

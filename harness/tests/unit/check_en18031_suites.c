@@ -39,6 +39,14 @@ static long case_index(const struct tb_suite *s, const char *id)
 	return -1;
 }
 
+/* The family name of case id, which must exist. */
+static const char *family_of(const struct tb_suite *s, const char *id)
+{
+	long i = case_index(s, id);
+	ck_assert_msg(i >= 0, "%s missing", id);
+	return s->cases[i].family->name;
+}
+
 /* Groups per part: the notes count 31, 40 and 34 requirements with AUM-1-x,
  * AUM-2-x and AUM-5-x counted once; the suites keep those as separate groups
  * (33, 43, 37; part 3's list in the notes has one requirement fewer than its
@@ -50,11 +58,12 @@ START_TEST(en18031_parts_have_their_requirements)
 	int part = _i;
 	struct tb_suite *s = load_part(part);
 	ck_assert_uint_eq(s->ngroups, groups_of[part]);
-	static const char *const common[] = { "ACM-1", "ACM-2", "AUM-1-1", "AUM-1-2", "AUM-3",   "AUM-4",
-					      "AUM-5-1", "AUM-5-2", "AUM-6", "SUM-1",   "SUM-2",   "SUM-3",
-					      "SSM-1", "SSM-2",   "SSM-3", "SCM-1",   "SCM-2",   "SCM-3",
-					      "SCM-4", "CCK-1",   "CCK-2", "CCK-3",   "GEC-1",   "GEC-2",
-					      "GEC-3", "GEC-4",   "GEC-5", "GEC-6",   "CRY-1" };
+	static const char *const common[] = { "ACM-1", "ACM-2",   "AUM-1-1", "AUM-1-2", "AUM-3",
+					      "AUM-4", "AUM-5-1", "AUM-5-2", "AUM-6",   "SUM-1",
+					      "SUM-2", "SUM-3",   "SSM-1",   "SSM-2",   "SSM-3",
+					      "SCM-1", "SCM-2",   "SCM-3",   "SCM-4",   "CCK-1",
+					      "CCK-2", "CCK-3",   "GEC-1",   "GEC-2",   "GEC-3",
+					      "GEC-4", "GEC-5",   "GEC-6",   "CRY-1" };
 	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
 		ck_assert_msg(has_group(s, common[i]), "part %d lacks %s", part, common[i]);
 	ck_assert_int_eq(has_group(s, "RLM-1"), part == 1);
@@ -95,8 +104,8 @@ START_TEST(en18031_trees_read_earlier_checks)
 			long j = case_index(s, a->case_id);
 			ck_assert_msg(j >= 0 && j <= (long)i, "%s %s reads %s", s->cases[i].id,
 				      t->nodes[n].id, a->case_id);
-			ck_assert_msg(s->cases[j].family != &tb_tree_family, "%s reads %s, which has no check",
-				      s->cases[i].id, a->case_id);
+			ck_assert_msg(s->cases[j].family != &tb_tree_family,
+				      "%s reads %s, which has no check", s->cases[i].id, a->case_id);
 		}
 	}
 	tb_suite_free(s);
@@ -137,14 +146,13 @@ START_TEST(en18031_part1_keeps_the_example)
 					   "SCM-1-2", "CCK-1-1",   "CCK-1-2" };
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
 		ck_assert_msg(case_index(s, ids[i]) >= 0, "%s missing", ids[i]);
-	const struct tb_case *c = &s->cases[case_index(s, "AUM-5-1-1")];
-	ck_assert_str_eq(c->family->name, "default-credentials");
-	ck_assert_ptr_nonnull(c->tree);
-	ck_assert_str_eq(s->cases[case_index(s, "SCM-1-1")].family->name, "tls");
-	ck_assert_str_eq(s->cases[case_index(s, "ACM-1-2")].family->name, "exposure");
-	ck_assert_str_eq(s->cases[case_index(s, "AUM-6-2")].family->name, "brute-force");
-	ck_assert_str_eq(s->cases[case_index(s, "SUM-2-3")].family->name, "firmware-update-push");
-	ck_assert_str_eq(s->cases[case_index(s, "SCM-1-3")].family->name, "traffic");
+	ck_assert_str_eq(family_of(s, "AUM-5-1-1"), "default-credentials");
+	ck_assert_ptr_nonnull(s->cases[case_index(s, "AUM-5-1-1")].tree);
+	ck_assert_str_eq(family_of(s, "SCM-1-1"), "tls");
+	ck_assert_str_eq(family_of(s, "ACM-1-2"), "exposure");
+	ck_assert_str_eq(family_of(s, "AUM-6-2"), "brute-force");
+	ck_assert_str_eq(family_of(s, "SUM-2-3"), "firmware-update-push");
+	ck_assert_str_eq(family_of(s, "SCM-1-3"), "traffic");
 	tb_suite_free(s);
 }
 END_TEST
