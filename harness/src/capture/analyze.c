@@ -865,10 +865,19 @@ static void on_mqtt(struct tb_analysis *a, struct tb_conn *c, const struct tb_pk
 		secret(a, c, out, TB_SEC_MQTT_PASS, m->pass, m->pass_len, NULL);
 }
 
+/* A Response (0xa2) or Report (0xa8) echoes the community of the request it
+ * answers: the requester's secret, not the responder's.  Counting it made a
+ * device that answers the harness's own community guesses look as if it
+ * sent a community in clear. */
+static int snmp_echoes_community(uint8_t pdu)
+{
+	return pdu == 0xa2 || pdu == 0xa8;
+}
+
 static void on_snmp(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k, int out)
 {
 	struct tb_snmp_msg m;
-	if (tb_p_snmp(k->payload, k->paylen, &m) == TB_OK)
+	if (tb_p_snmp(k->payload, k->paylen, &m) == TB_OK && !snmp_echoes_community(m.pdu))
 		secret(a, c, out, TB_SEC_SNMP_COMMUNITY, m.community, m.community_len, NULL);
 }
 

@@ -48,7 +48,11 @@ START_TEST(legacy_cleartext_and_secrets)
 		ck_assert_ptr_nonnull(find_secret(a, TB_SEC_FTP_PASS, 1));
 		ck_assert_ptr_nonnull(
 			find_secret(a, TB_SEC_TELNET_PASS, 0)); /* typed by the lab peer */
-		ck_assert_ptr_nonnull(find_secret(a, TB_SEC_SNMP_COMMUNITY, 1));
+		/* The lab peer's GetRequest carries the community; the DUT's
+		 * GetResponse only echoes it (regression: it was counted as the
+		 * DUT sending a community in clear). */
+		ck_assert_ptr_nonnull(find_secret(a, TB_SEC_SNMP_COMMUNITY, 0));
+		ck_assert_ptr_null(find_secret(a, TB_SEC_SNMP_COMMUNITY, 1));
 		ck_assert_int_eq(tok->k.init, TB_INIT_DUT);
 		ck_assert_int_eq(tok->k.app, TB_APP_HTTP);
 		ck_assert_uint_eq(tok->k.port, 80);
