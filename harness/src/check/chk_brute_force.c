@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "check/chk_brute_force_internal.h"
 #include "check/credphase.h"
 #include "check/family.h"
 #include "load/profile.h"
@@ -154,7 +155,8 @@ struct burst {
 	int bar, growth, seconds, recheck_s;
 	pthread_t th;
 	int started;
-	int recheck; /* -1 not tried, else enum tb_login_outcome of the last recheck */
+	int recheck;             /* -1 not tried, else enum tb_login_outcome of the last recheck */
+	int rechecked_with_test; /* the recheck used the declared test credential */
 	int64_t locked_for_ms;
 };
 
@@ -183,18 +185,33 @@ static int judged(const struct burst *b, const struct measure *m, int64_t starte
 	       (m->span_ms >= WINDOW_MS + 5000 && m->failures > b->bar);
 }
 
-static void recheck(struct burst *b)
+/* Did the interface answer a login at all (whatever it said)? */
+static int answered(int outcome)
+{
+	return outcome == TB_LOGIN_ACCEPTED || outcome == TB_LOGIN_REJECTED ||
+	       outcome == TB_LOGIN_THROTTLED;
+}
+
+/* After the burst: the declared test credential again (is the owner locked
+ * out?), or, where none is declared and the device went quiet, a wrong one
+ * (is the service still alive?), every 5 s until it answers or
+ * recheck-wait-s has passed. */
+static void recheck(struct burst *b, const struct measure *m)
 {
 	const struct tb_auth *a = b->f->ifc.declared;
 	b->recheck = -1;
-	if (!a || !a->test_user)
+	b->rechecked_with_test = a && a->test_user;
+	if (!b->rechecked_with_test && !m->locked_out)
 		return;
+	const char *user = b->rechecked_with_test ? a->test_user : burst_user(b->f);
+	const char *pass = b->rechecked_with_test ? a->test_pass : "tb-liveness-check";
 	int64_t start = tb_now_ms(), until = start + (int64_t)b->recheck_s * 1000;
 	for (;;) {
-		enum tb_login_outcome o = tb_credphase_guess(b->ctx, b->p, b->f, a->test_user,
-							     a->test_pass, TB_CP_RECHECK);
+		enum tb_login_outcome o =
+			tb_credphase_guess(b->ctx, b->p, b->f, user, pass, TB_CP_RECHECK);
 		b->recheck = (int)o;
-		if (o == TB_LOGIN_ACCEPTED || tb_now_ms() + 5000 > until || tb_net_stop_requested())
+		int done = b->rechecked_with_test ? o == TB_LOGIN_ACCEPTED : answered((int)o);
+		if (done || tb_now_ms() + 5000 > until || tb_net_stop_requested())
 			break;
 		for (int64_t end = tb_now_ms() + 5000; !tb_net_deadline_passed(end);) {
 			struct timespec ts = { .tv_sec = 0, .tv_nsec = 100 * 1000000L };
@@ -219,7 +236,7 @@ static void *run_burst(void *arg)
 		tb_credphase_guess(b->ctx, b->p, f, burst_user(f), pass, TB_CP_BURST);
 		measure(f, b->growth, &m);
 	}
-	recheck(b);
+	recheck(b, &m);
 	return NULL;
 }
 
@@ -235,14 +252,12 @@ static const char *protection_text(const struct measure *m, char *buf, size_t ca
 	return buf;
 }
 
-/* 1 fail, 0 pass, -1 inconclusive, 2 not measurable (left out); the line
- * for the reason in item. */
-static int judge_iface(const struct burst *b, char *item, size_t cap)
+TB_UNITTEST int tb_bf_judge(const struct tb_cp_iface *f, int bar, int growth, int recheck_outcome,
+			    char *item, size_t cap)
 {
-	const struct tb_cp_iface *f = b->f;
 	struct measure m;
 	char how[128];
-	measure(f, b->growth, &m);
+	measure(f, growth, &m);
 	if (f->random_accepted) {
 		snprintf(item, cap, "%s: not measured, it accepts any credential", f->ifc.name);
 		return -1;
@@ -254,22 +269,34 @@ static int judge_iface(const struct burst *b, char *item, size_t cap)
 			 f->ifc.name);
 		return 2;
 	}
+	/* Going quiet after refusals is a lockout only if the service is seen
+	 * alive afterwards: a device that crashed under the burst is quiet too. */
+	if (m.locked_out && !m.throttled && !m.grew &&
+	    (recheck_outcome < 0 || !answered(recheck_outcome))) {
+		snprintf(item, cap,
+			 "%s stopped answering after %d refused guesses and did not answer a login "
+			 "again afterwards (%s): a lockout cannot be told from a crashed service",
+			 f->ifc.name, m.failures,
+			 recheck_outcome < 0
+				 ? "not rechecked"
+				 : tb_login_outcome_name((enum tb_login_outcome)recheck_outcome));
+		return -1;
+	}
 	if (protected_by(&m)) {
 		snprintf(item, cap, "%s %s after %d wrong guesses (%d evaluated in the busiest minute)",
 			 f->ifc.name, protection_text(&m, how, sizeof how), m.failures, m.window_max);
 		return 0;
 	}
-	if (m.window_max > b->bar) {
+	if (m.window_max > bar) {
 		snprintf(item, cap,
 			 "%s evaluated %d wrong guesses in one minute (bar: %d) with no throttling, "
 			 "lockout or growing delay (answers in %lld ms at first, %lld ms at the end)",
-			 f->ifc.name, m.window_max, b->bar, (long long)m.first_ms,
-			 (long long)m.last_ms);
+			 f->ifc.name, m.window_max, bar, (long long)m.first_ms, (long long)m.last_ms);
 		return 1;
 	}
 	if (m.span_ms >= WINDOW_MS && m.unclear < 3) {
 		snprintf(item, cap, "%s evaluated at most %d wrong guesses in any minute (bar: %d)",
-			 f->ifc.name, m.window_max, b->bar);
+			 f->ifc.name, m.window_max, bar);
 		return 0;
 	}
 	snprintf(item, cap, "%s: not enough clear answers to measure (%d refusals, %d unclear)",
@@ -281,7 +308,13 @@ static void note_recheck(struct tb_result *res, const struct burst *b)
 {
 	if (b->recheck < 0)
 		return;
-	if (b->recheck == TB_LOGIN_ACCEPTED)
+	if (!b->rechecked_with_test)
+		tb_ev_note(res, b->f->ifc.name,
+			   "liveness after the burst (no test credential declared): a wrong "
+			   "credential %s %.0f s later",
+			   answered(b->recheck) ? "was answered again" : "still got no answer",
+			   (double)b->locked_for_ms / 1000.0);
+	else if (b->recheck == TB_LOGIN_ACCEPTED)
 		tb_ev_note(res, b->f->ifc.name,
 			   "the declared test credential logged in after the burst (%.1f s): the owner "
 			   "is not locked out",
@@ -345,7 +378,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	char fails[1536] = "", passes[1536] = "", unsure[1536] = "", item[512];
 	size_t skipped = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		int v = judge_iface(&b[i], item, sizeof item);
+		int v = tb_bf_judge(b[i].f, b[i].bar, b[i].growth, b[i].recheck, item, sizeof item);
 		tb_ev_note(res, p->v[i].ifc.name, "%s", item);
 		note_recheck(res, &b[i]);
 		if (v != 2)
