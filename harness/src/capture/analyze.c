@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "capture/hashread.h"
+#include "capture/pcapfile.h"
 #include "proto/p_dns.h"
 #include "proto/p_mqtt.h"
 #include "proto/p_pkt.h"
@@ -80,6 +81,7 @@ struct tb_analysis *tb_analysis_new(uint32_t dut)
 	a->dut_match = dut;
 	a->link = -1;
 	a->conns = tb_xcalloc(TB_AN_MAX_CONNS, sizeof *a->conns);
+	a->conn_tls = tb_xcalloc(TB_AN_MAX_CONNS, sizeof *a->conn_tls);
 	a->buckets = tb_xcalloc(NBUCKETS, sizeof *a->buckets);
 	for (uint32_t i = TB_AN_MAX_CONNS; i > 0; i--) {
 		a->conns[i - 1].next = a->free_head;
@@ -124,6 +126,7 @@ void tb_analysis_free(struct tb_analysis *a)
 	if (!a)
 		return;
 	free(a->conns);
+	free(a->conn_tls);
 	free(a->mqtt);
 	free(a->buckets);
 	free(a->telnet);
@@ -201,28 +204,35 @@ static struct tb_flow_key conn_key(const struct tb_conn *c)
 	return k;
 }
 
-static void fold_tls(struct tb_flow *f, const struct tb_conn *c)
+static void fold_tls(struct tb_flow *f, const struct tb_conn_tls *t)
 {
-	if (c->tls_client_frame && !f->tls_client_frame) {
-		f->tls_client_frame = c->tls_client_frame;
-		f->tls_nversions = c->tls_nversions;
-		memcpy(f->tls_offered, c->tls_offered, sizeof f->tls_offered);
-		memcpy(f->sni, c->sni, sizeof f->sni);
+	if (t->client_frame && !f->tls_client_frame) {
+		f->tls_client_frame = t->client_frame;
+		f->tls_nversions = t->nversions;
+		memcpy(f->tls_offered, t->offered, sizeof f->tls_offered);
+		memcpy(f->sni, t->sni, sizeof f->sni);
 	}
-	if (!c->tls_server_frame) {
+	if (!t->server_frame) {
 		f->tls_incomplete++;
 		return;
 	}
 	if (!f->tls_server_frame)
-		f->tls_server_frame = c->tls_server_frame;
-	if (c->tls_chosen >= 0x0303)
+		f->tls_server_frame = t->server_frame;
+	if (t->chosen >= 0x0303)
 		f->tls_ok++;
 	else
 		f->tls_weak++;
-	if (!f->tls_lowest_frame || c->tls_chosen < f->tls_lowest) {
-		f->tls_lowest = c->tls_chosen;
-		f->tls_lowest_frame = c->tls_server_frame;
+	if (!f->tls_lowest_frame || t->chosen < f->tls_lowest) {
+		f->tls_lowest = t->chosen;
+		f->tls_lowest_frame = t->server_frame;
 	}
+}
+
+/* A TLS connection with no hello parsed yet has an empty record. */
+static const struct tb_conn_tls *conn_tls_of(const struct tb_analysis *a, const struct tb_conn *c)
+{
+	static const struct tb_conn_tls none;
+	return c->tls ? &a->conn_tls[c - a->conns] : &none;
 }
 
 static void fold_probe(struct tb_analysis *a, const struct tb_conn *c)
@@ -295,7 +305,7 @@ static void fold(struct tb_analysis *a, const struct tb_conn *c)
 	f->payload_out += c->payload_out;
 	f->payload_in += c->payload_in;
 	if (c->app == TB_APP_TLS)
-		fold_tls(f, c);
+		fold_tls(f, conn_tls_of(a, c));
 }
 
 /* ---- connections ----------------------------------------------------- */
@@ -756,18 +766,23 @@ static void copy_cstr(char *dst, size_t cap, const char *src)
 static void on_tls(struct tb_analysis *a, struct tb_conn *c, const struct tb_pkt *k)
 {
 	struct tb_tls_hello h;
-	if ((c->tls_client_frame && c->tls_server_frame) || !tb_p_tls_looks_like(k->payload, k->paylen))
+	struct tb_conn_tls *t = &a->conn_tls[c - a->conns];
+	if (!c->tls) { /* the slot may hold a former connection's record */
+		memset(t, 0, sizeof *t);
+		c->tls = 1;
+	}
+	if ((t->client_frame && t->server_frame) || !tb_p_tls_looks_like(k->payload, k->paylen))
 		return;
 	if (tb_p_tls_hello(k->payload, k->paylen, &h) != TB_OK)
 		return;
-	if (h.type == 1 && !c->tls_client_frame) {
-		c->tls_client_frame = a->frames;
-		c->tls_nversions = (uint8_t)(h.nversions < 8 ? h.nversions : 8);
-		memcpy(c->tls_offered, h.versions, c->tls_nversions * sizeof *h.versions);
-		copy_cstr(c->sni, sizeof c->sni, h.sni);
-	} else if (h.type == 2 && !c->tls_server_frame && h.nversions) {
-		c->tls_server_frame = a->frames;
-		c->tls_chosen = h.versions[0];
+	if (h.type == 1 && !t->client_frame) {
+		t->client_frame = a->frames;
+		t->nversions = (uint8_t)(h.nversions < 8 ? h.nversions : 8);
+		memcpy(t->offered, h.versions, t->nversions * sizeof *h.versions);
+		copy_cstr(t->sni, sizeof t->sni, h.sni);
+	} else if (h.type == 2 && !t->server_frame && h.nversions) {
+		t->server_frame = a->frames;
+		t->chosen = h.versions[0];
 	}
 }
 
@@ -1157,9 +1172,98 @@ static void analyze_capture(struct tb_analysis *a, pcap_t *p)
 	tb_analysis_finish(a);
 }
 
+/* ---- classic pcap, read in place (pcapfile.h) ---- */
+
+/* Copy the next need bytes, across chunks, into dst: how many there were
+ * before the file ended. */
+static size_t gather(struct tb_hashread *h, uint8_t *dst, size_t need)
+{
+	size_t got = 0;
+	const uint8_t *p;
+	size_t n;
+	while (got < need && tb_hashread_peek(h, &p, &n)) {
+		size_t k = n < need - got ? n : need - got;
+		memcpy(dst + got, p, k);
+		tb_hashread_consume(h, k);
+		got += k;
+	}
+	return got;
+}
+
+/* Pass over the next k bytes; 0 when the file ended first. */
+static int skip(struct tb_hashread *h, size_t k)
+{
+	const uint8_t *p;
+	size_t n;
+	while (k && tb_hashread_peek(h, &p, &n)) {
+		size_t m = n < k ? n : k;
+		tb_hashread_consume(h, m);
+		k -= m;
+	}
+	return k == 0;
+}
+
+/* Every record after the file header: in place where a record lies inside
+ * one chunk (nearly all), else gathered into buf (TB_PCAPFILE_MAX_CAPLEN). */
+static void analyze_records(struct tb_analysis *a, struct tb_hashread *h, const struct tb_pcapfile *f,
+			    uint8_t *buf)
+{
+	const uint8_t *p;
+	size_t n;
+	struct tb_pcaprec r;
+	uint8_t hdr[TB_PCAPFILE_REC];
+	while (tb_hashread_peek(h, &p, &n)) {
+		const uint8_t *rec = p;
+		int whole = n >= TB_PCAPFILE_REC;
+		if (!whole) {
+			if (gather(h, hdr, sizeof hdr) < sizeof hdr) {
+				a->loss.cut_short = 1;
+				break;
+			}
+			rec = hdr;
+		}
+		if (tb_pcapfile_record(f, rec, &r, a->loss.corrupt_reason,
+				       sizeof a->loss.corrupt_reason) != TB_OK) {
+			a->loss.corrupt_frame = a->frames + 1;
+			break;
+		}
+		if (whole && n - TB_PCAPFILE_REC >= (size_t)r.caplen + r.skip) {
+			tb_analysis_frame(a, f->dlt, r.ts, p + TB_PCAPFILE_REC, r.caplen, r.len);
+			tb_hashread_consume(h, TB_PCAPFILE_REC + (size_t)r.caplen + r.skip);
+			continue;
+		}
+		if (whole)
+			tb_hashread_consume(h, TB_PCAPFILE_REC);
+		if (gather(h, buf, r.caplen) < r.caplen || !skip(h, r.skip)) {
+			a->loss.cut_short = 1; /* the writer stopped inside this record */
+			break;
+		}
+		tb_analysis_frame(a, f->dlt, r.ts, buf, r.caplen, r.len);
+	}
+	tb_analysis_finish(a);
+}
+
+/* The capture is a classic pcap this reader takes: analyze it and say 1;
+ * else 0, with nothing consumed (libpcap then reads it from the start). */
+static int analyze_in_place(struct tb_analysis *a, struct tb_hashread *h)
+{
+	const uint8_t *p;
+	size_t n;
+	struct tb_pcapfile f;
+	if (!tb_hashread_peek(h, &p, &n) || !tb_pcapfile_header(p, n, &f))
+		return 0;
+	tb_hashread_consume(h, TB_PCAPFILE_HDR);
+	a->link = f.dlt;
+	uint8_t *buf = tb_xmalloc(TB_PCAPFILE_MAX_CAPLEN);
+	analyze_records(a, h, &f, buf);
+	free(buf);
+	return 1;
+}
+
 /* The file is read once: a second thread reads it in chunks and hashes each
- * chunk while libpcap parses it here (hashread.h), so the SHA-256 costs no
- * second pass and covers exactly the bytes analyzed. */
+ * chunk while they are parsed here (hashread.h), so the SHA-256 costs no
+ * second pass and covers exactly the bytes analyzed.  A classic pcap is read
+ * in place; anything else through libpcap. */
 enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const char *path, uint8_t sum[32],
 					 uint64_t *bytes, struct tb_diag *d)
 {
@@ -1178,6 +1282,13 @@ enum tb_err tb_analysis_read_file_sha256(struct tb_analysis *a, const char *path
 	enum tb_err e = tb_hashread_open(path, &h, &stream, d);
 	if (e)
 		return e;
+	if (analyze_in_place(a, h)) {
+		fclose(stream);
+		if (tb_hashread_finish(h, sum, bytes) != TB_OK)
+			return tb_diag_set(d, TB_E_IO, "%s: read error while hashing the capture",
+					   path);
+		return TB_OK;
+	}
 	char err[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_fopen_offline(stream, err);
 	if (!p) {

@@ -101,16 +101,21 @@ struct tb_conn {
 	uint8_t tcp;       /* CONN_* TCP state bits */
 	uint8_t truncated; /* a payload was cut short by the snap length */
 	uint16_t telnet;   /* index + 1 into the telnet login pool */
+	uint8_t tls;       /* its struct tb_conn_tls (same index) is filled in */
 	uint32_t gen;      /* which use of this slot (for the closed queue) */
 	uint64_t pkts_out, bytes_out, pkts_in, bytes_in; /* out: sent by the DUT */
 	uint64_t payload_out, payload_in;
 	uint64_t first_frame, last_frame;
 	double first_ts, last_ts;
-	/* TLS: the first ClientHello and ServerHello of this connection */
-	uint8_t tls_nversions;
-	uint16_t tls_offered[8];
-	uint16_t tls_chosen;
-	uint64_t tls_client_frame, tls_server_frame;
+};
+
+/* TLS details of a connection, in an array parallel to the connections
+ * (same index), apart so that the table every packet touches stays small. */
+struct tb_conn_tls {
+	uint8_t nversions;
+	uint16_t offered[8];
+	uint16_t chosen;
+	uint64_t client_frame, server_frame; /* the first ClientHello and ServerHello */
 	char sni[64];
 };
 
@@ -221,6 +226,7 @@ struct tb_analysis {
 	double first_ts, last_ts;
 	struct tb_analysis_loss loss;
 	struct tb_conn *conns;          /* TB_AN_MAX_CONNS */
+	struct tb_conn_tls *conn_tls;   /* TB_AN_MAX_CONNS, parallel to conns */
 	uint32_t *buckets;              /* hash buckets: conn index + 1 */
 	uint32_t free_head;             /* free conn list: index + 1 */
 	uint32_t clock;                 /* eviction hand */

@@ -34,6 +34,7 @@ struct tb_hashread {
 	uint64_t bytes;
 	/* parser side only */
 	size_t off; /* into the chunk being parsed */
+	int ready;  /* that chunk was acquired (peek) */
 };
 
 /* Fill buf as far as the file goes: 0 at the end, -1 on an error. */
@@ -138,6 +139,30 @@ static ssize_t stream_read(void *cookie, char *out, size_t n)
 	return (ssize_t)got;
 }
 
+int tb_hashread_peek(struct tb_hashread *h, const uint8_t **p, size_t *n)
+{
+	if (!h->ready) {
+		if (!acquire(h, h->consumed))
+			return 0;
+		h->ready = 1;
+	}
+	size_t slot = (size_t)(h->consumed % NCHUNKS);
+	*p = h->ring + slot * CHUNK_SIZE + h->off;
+	*n = h->len[slot] - h->off;
+	return 1;
+}
+
+void tb_hashread_consume(struct tb_hashread *h, size_t n)
+{
+	size_t slot = (size_t)(h->consumed % NCHUNKS);
+	h->off += n;
+	if (h->off == h->len[slot]) {
+		h->off = 0;
+		h->ready = 0;
+		done_with(h, &h->consumed);
+	}
+}
+
 /* tb_hashread_finish() does the cleaning up. */
 static int stream_close(void *cookie)
 {
@@ -200,6 +225,7 @@ enum tb_err tb_hashread_finish(struct tb_hashread *h, uint8_t sum[32], uint64_t 
 	 * still belongs to the file's digest: read and hash to the end. */
 	while (acquire(h, h->consumed)) {
 		h->off = 0;
+		h->ready = 0;
 		done_with(h, &h->consumed);
 	}
 	pthread_join(h->thread, NULL);
