@@ -914,6 +914,7 @@ static struct tb_credphase *run_phase(struct tb_ctx *ctx, const struct tb_case *
 	struct tb_credphase *p = tb_xcalloc(1, sizeof *p);
 	p->v = tb_xcalloc(MAX_IFACES, sizeof *p->v);
 	snprintf(p->ran_by, sizeof p->ran_by, "%s", tc->id ? tc->id : "");
+	p->ran_case = tc;
 	p->delay_ms = (int)tb_param_int(&tc->params, "attempt-delay-ms");
 	int64_t start = tb_now_ms();
 	p->budget_end = start + 1000 * tb_param_int(&tc->params, "time-budget-s");
@@ -933,16 +934,53 @@ static struct tb_credphase *run_phase(struct tb_ctx *ctx, const struct tb_case *
 	return p;
 }
 
+static int param_same(const struct tb_param *x, const struct tb_param *y)
+{
+	if (!x || !y)
+		return x == y;
+	if (x->i != y->i || x->b != y->b || x->n != y->n || !x->s != !y->s ||
+	    (x->s && strcmp(x->s, y->s) != 0) || !x->sl != !y->sl || !x->il != !y->il)
+		return 0;
+	for (size_t k = 0; k < x->n; k++)
+		if ((x->sl && strcmp(x->sl[k], y->sl[k]) != 0) || (x->il && x->il[k] != y->il[k]))
+			return 0;
+	return 1;
+}
+
+/* The phase's parameters this case sets otherwise than the case that ran
+ * it, comma-separated into out ("" when none). */
+static void params_differing(const struct tb_case *ran, const struct tb_case *tc, char *out, size_t cap)
+{
+	static const char *const names[] = { "services",         "telnet-ports",
+					     "admin-paths",      "list",
+					     "snmp-communities", "max-attempts",
+					     "attempt-delay-ms", "time-budget-s" };
+	out[0] = '\0';
+	for (size_t i = 0; ran && i < sizeof names / sizeof *names; i++) {
+		const struct tb_param *mine = tb_param_get(&tc->params, names[i]);
+		/* a family that only reads the phase does not take them all */
+		if (mine && !param_same(tb_param_get(&ran->params, names[i]), mine))
+			tb_cp_list_add(out, cap, names[i]);
+	}
+}
+
 struct tb_credphase *tb_credphase_get(struct tb_ctx *ctx, const struct tb_case *tc,
 				      struct tb_result *res, int *mine)
 {
 	*mine = 0;
 	if (ctx->creds && *ctx->creds) {
 		struct tb_credphase *p = *ctx->creds;
+		char differ[256];
 		tb_ev_note(res, "credential phase",
 			   "not repeated: judged from the phase test case %s ran (%zu login "
 			   "interfaces, %lu guesses, %.1f s; its evidence is there)",
 			   p->ran_by, p->n, p->attempts, (double)p->took_ms / 1000.0);
+		params_differing(p->ran_case, tc, differ, sizeof differ);
+		if (differ[0])
+			tb_ev_note(res, "credential phase",
+				   "this case sets %s otherwise than %s did; the phase ran once, "
+				   "with the parameters of %s",
+				   differ, p->ran_by, p->ran_by);
 		return p;
 	}
 	const struct tb_cp_lists *lists = tc->prep;

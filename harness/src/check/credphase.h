@@ -68,7 +68,8 @@ struct tb_cp_iface {
 };
 
 struct tb_credphase {
-	char ran_by[32]; /* the case whose evidence holds the work */
+	char ran_by[32];                /* the case whose evidence holds the work */
+	const struct tb_case *ran_case; /* its parameters set up the guessing */
 	struct tb_cp_iface *v;
 	size_t n;
 	int64_t took_ms;

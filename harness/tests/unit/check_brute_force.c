@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "check/chk_brute_force_internal.h"
+#include "check/ctx.h"
 #include "check/login.h"
+#include "load/suite.h"
+#include "result/result.h"
 #include "suites.h"
 
 static struct tb_cp_attempt att[256];
@@ -85,6 +88,66 @@ START_TEST(unthrottled_guessing_fails)
 }
 END_TEST
 
+/* Later cases judge the one phase; one that sets the phase's parameters
+ * otherwise is told so in its evidence, not silently given other work. */
+static const char two_cases[] =
+	"suite: { id: \"bf\", title: \"BF\" }\n"
+	"groups:\n"
+	"  - provision: \"5.1-5\"\n"
+	"    status: \"M\"\n"
+	"    title: \"Brute force\"\n"
+	"    cases:\n"
+	"      - id: \"5.1-5-1\"\n"
+	"        kind: \"functional\"\n"
+	"        title: \"A\"\n"
+	"        covers: { en-303-645: [\"5.1-5\"] }\n"
+	"        check: { family: \"brute-force\", params: { max-attempts: 50 } }\n"
+	"      - id: \"5.1-5-2\"\n"
+	"        kind: \"functional\"\n"
+	"        title: \"B\"\n"
+	"        covers: { en-303-645: [\"5.1-5\"] }\n"
+	"        check: { family: \"brute-force\", params: { max-attempts: 50 } }\n"
+	"      - id: \"5.1-5-3\"\n"
+	"        kind: \"functional\"\n"
+	"        title: \"C\"\n"
+	"        covers: { en-303-645: [\"5.1-5\"] }\n"
+	"        check: { family: \"brute-force\", params: { max-attempts: 7, "
+	"services: [\"ssh\"] } }\n";
+
+static int noted(const struct tb_result *r, const char *phrase)
+{
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].kind == TB_EV_NOTE && strstr(r->ev[i].text, phrase))
+			return 1;
+	return 0;
+}
+
+START_TEST(reused_phase_says_when_parameters_differ)
+{
+	struct tb_suite *suite;
+	struct tb_diag d = { 0 };
+	ck_assert_int_eq(tb_suite_parse("bf.yaml", two_cases, strlen(two_cases), &suite, &d), TB_OK);
+	struct tb_credphase phase = { .ran_by = "5.1-5-1",
+				      .ran_case = tb_suite_find_case(suite, "5.1-5-1") };
+	struct tb_credphase *slot = &phase;
+	struct tb_ctx ctx = { .creds = &slot };
+	struct tb_result rb = { .verdict = TB_V_ERROR }, rc = { .verdict = TB_V_ERROR };
+	int mine;
+	ck_assert_ptr_eq(tb_credphase_get(&ctx, tb_suite_find_case(suite, "5.1-5-2"), &rb, &mine),
+			 &phase);
+	ck_assert(noted(&rb, "judged from the phase test case 5.1-5-1 ran"));
+	ck_assert(!noted(&rb, "otherwise than"));
+	ck_assert_ptr_eq(tb_credphase_get(&ctx, tb_suite_find_case(suite, "5.1-5-3"), &rc, &mine),
+			 &phase);
+	ck_assert(noted(&rc, "services"));
+	ck_assert(noted(&rc, "max-attempts"));
+	ck_assert(noted(&rc, "otherwise than 5.1-5-1 did"));
+	tb_result_cleanup(&rb);
+	tb_result_cleanup(&rc);
+	tb_suite_free(suite);
+}
+END_TEST
+
 Suite *brute_force_suite(void)
 {
 	Suite *s = suite_create("brute_force");
@@ -93,6 +156,7 @@ Suite *brute_force_suite(void)
 	tcase_add_test(t, silence_then_an_answer_is_a_lockout);
 	tcase_add_test(t, throttling_passes_whatever_the_recheck);
 	tcase_add_test(t, unthrottled_guessing_fails);
+	tcase_add_test(t, reused_phase_says_when_parameters_differ);
 	suite_add_tcase(s, t);
 	return s;
 }
