@@ -993,13 +993,18 @@ HEADER = """\
 """
 
 
-def emit(groups):
-    L = [HEADER, "suite:"]
+def emit(groups, suite=None, header=None, crosswalks=None):
+    """The suite as YAML text; the V3 generator passes its own suite fields,
+    header and (no) crosswalks."""
+    suite = SUITE if suite is None else suite
+    crosswalks = CROSSWALKS if crosswalks is None else crosswalks
+    L = [HEADER if header is None else header, "suite:"]
     for k in ("id", "title", "version", "standard", "method"):
-        L.append("  %s: %s" % (k, q(SUITE[k])))
-    L.append("  crosswalks:")
-    for path in CROSSWALKS:
-        L.append("    - %s" % q(path))
+        L.append("  %s: %s" % (k, q(suite[k])))
+    if crosswalks:
+        L.append("  crosswalks:")
+        for path in crosswalks:
+            L.append("    - %s" % q(path))
     L.append("")
     L.append("groups:")
     section = None
@@ -1040,10 +1045,12 @@ def emit(groups):
     return "\n".join(L)
 
 
-def main():
+def run(script, doc, build_groups, check_groups, emit_groups, output_rel):
+    """The command line both generators share: build, self-check against the
+    binary's families, then write (or --check) the suite."""
     if not __debug__:
-        sys.exit("gen-etsi-suite.py: the self-check uses assert; do not run with python -O")
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        sys.exit("%s: the self-check uses assert; do not run with python -O" % script)
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("-o", "--output", help='output path ("-" for stdout)')
     ap.add_argument("--check", action="store_true", help="compare with the file on disk instead of writing")
     ap.add_argument("--trustbench", help="the trustbench binary whose `list --json` describes the families")
@@ -1051,11 +1058,11 @@ def main():
 
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     binary = args.trustbench or os.environ.get("TRUSTBENCH") or os.path.join(repo, "build", "trustbench")
-    groups = build()
-    counts = self_check(groups, load_registry(binary))
-    text = emit(groups)
+    groups = build_groups()
+    counts = check_groups(groups, load_registry(binary))
+    text = emit_groups(groups)
 
-    path = args.output or os.path.join(repo, OUTPUT_REL)
+    path = args.output or os.path.join(repo, output_rel)
     if args.check:
         try:
             with open(path, "r", encoding="utf-8", newline="") as f:
@@ -1075,6 +1082,10 @@ def main():
             path, counts["groups"], counts["cases"], counts["conceptual"], counts["functional"],
             counts["conceptual-functional"]), file=sys.stderr)
     return 0
+
+
+def main():
+    return run("gen-etsi-suite.py", __doc__, build, self_check, emit, OUTPUT_REL)
 
 
 if __name__ == "__main__":

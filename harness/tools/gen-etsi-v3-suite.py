@@ -30,7 +30,6 @@ Usage:
 Standard library only; the output is deterministic (same input, same bytes).
 """
 
-import argparse
 import copy
 import importlib.util
 import os
@@ -584,80 +583,11 @@ HEADER = """\
 
 
 def emit(groups):
-    q, scalar, flow_list = V2.q, V2.scalar, V2.flow_list
-    L = [HEADER, "suite:"]
-    for k in ("id", "title", "version", "standard", "method"):
-        L.append("  %s: %s" % (k, q(SUITE[k])))
-    L.append("")
-    L.append("groups:")
-    section = None
-    for g in groups:
-        sec = g["provision"].split("-")[0]
-        if sec != section:
-            section = sec
-            L.append("")
-            L.append("  # ---- clause %s" % sec)
-        L.append("  - provision: %s" % q(g["provision"]))
-        L.append("    status: %s" % q(g["status"]))
-        L.append("    title: %s" % q(g["title"]))
-        L.append("    cases:")
-        for c in g["cases"]:
-            for line in c["comment"]:
-                assert line.isascii() and "\n" not in line
-                L.append("      # %s" % line)
-            L.append("      - id: %s" % q(c["id"]))
-            L.append("        kind: %s" % q(c["kind"]))
-            L.append("        title: %s" % q(c["title"]))
-            L.append("        covers:")
-            for key, vals in c["covers"]:
-                L.append("          %s: %s" % (key, flow_list(vals)))
-            if c["applies-when"]:
-                L.append("        applies-when:")
-                for name, value in c["applies-when"]:
-                    L.append("          %s: %s" % (name, scalar(value)))
-            L.append("        check:")
-            L.append("          family: %s" % q(c["check"]["family"]))
-            L.append("          params:")
-            for k, v in c["check"]["params"].items():
-                L.append("            %s: %s" % (k, flow_list(v) if isinstance(v, list) else scalar(v)))
-    L.append("")
-    return "\n".join(L)
+    return V2.emit(groups, suite=SUITE, header=HEADER, crosswalks=[])
 
 
 def main():
-    if not __debug__:
-        sys.exit("gen-etsi-v3-suite.py: the self-check uses assert; do not run with python -O")
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-o", "--output", help='output path ("-" for stdout)')
-    ap.add_argument("--check", action="store_true", help="compare with the file on disk instead of writing")
-    ap.add_argument("--trustbench", help="the trustbench binary whose `list --json` describes the families")
-    args = ap.parse_args()
-
-    binary = args.trustbench or os.environ.get("TRUSTBENCH") or os.path.join(REPO, "build", "trustbench")
-    groups = build()
-    counts = self_check(groups, V2.load_registry(binary))
-    text = emit(groups)
-
-    path = args.output or os.path.join(REPO, OUTPUT_REL)
-    if args.check:
-        try:
-            with open(path, "r", encoding="utf-8", newline="") as f:
-                same = f.read() == text
-        except OSError:
-            same = False
-        if not same:
-            print("%s is out of date; re-run %s" % (path, sys.argv[0]), file=sys.stderr)
-            return 1
-        return 0
-    if path == "-":
-        sys.stdout.write(text)
-    else:
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        print("wrote %s: %d groups, %d cases (%d conceptual, %d functional, %d conceptual-functional)" % (
-            path, counts["groups"], counts["cases"], counts["conceptual"], counts["functional"],
-            counts["conceptual-functional"]), file=sys.stderr)
-    return 0
+    return V2.run("gen-etsi-v3-suite.py", __doc__, build, self_check, emit, OUTPUT_REL)
 
 
 if __name__ == "__main__":
