@@ -52,22 +52,6 @@ static const struct tb_param_def params[] = {
 	  .dflt = "5000" },
 };
 
-/* A plain socket or a TLS connection behind one pair of calls. */
-struct chan {
-	int fd;
-	struct tb_tls_conn *tls;
-};
-
-static enum tb_err chan_send(struct chan *c, const void *b, size_t n, int64_t dl)
-{
-	return c->tls ? tb_tls_send(c->tls, b, n, dl) : tb_net_send_all(c->fd, b, n, dl);
-}
-
-static enum tb_err chan_recv(struct chan *c, void *b, size_t cap, size_t *got, int64_t dl)
-{
-	return c->tls ? tb_tls_recv(c->tls, b, cap, got, dl) : tb_net_recv(c->fd, b, cap, got, dl);
-}
-
 enum step { ST_CLOSED, ST_REFUSED, ST_ACCEPTED, ST_UNDECIDED, ST_HUNG_UP };
 /* ST_HUNG_UP: connected, sent CONNECT, the port closed or reset without
  * sending a byte.  A refusal only if the port is shown to be a broker. */
@@ -76,7 +60,7 @@ enum step { ST_CLOSED, ST_REFUSED, ST_ACCEPTED, ST_UNDECIDED, ST_HUNG_UP };
 #define UNSUPPORTED_LEVEL 0x7f
 
 struct session {
-	struct chan ch;
+	struct tb_chan ch;
 	uint8_t *buf;
 	size_t len;
 	int64_t deadline;
@@ -105,7 +89,7 @@ static int next_packet(struct session *s, uint8_t want, uint8_t *flags, const ui
 				 tb_strerror(e), e == TB_OK ? t : 0);
 			return -1;
 		}
-		e = chan_recv(&s->ch, s->buf + s->len, READ_CAP - s->len, &got, s->deadline);
+		e = tb_chan_recv(&s->ch, s->buf + s->len, READ_CAP - s->len, &got, s->deadline);
 		if (e == TB_E_TIMEOUT) {
 			snprintf(s->why, sizeof s->why,
 				 "no answer within the deadline (stalled or dripping)");
@@ -139,7 +123,7 @@ static enum step exchange(struct session *s, struct tb_result *res, const char *
 
 	snprintf(cid, sizeof cid, "tb-%08lx", (unsigned long)(tb_now_us() & 0xffffffff));
 	n = tb_mqtt_build_connect(pkt, sizeof pkt, cid, 30, NULL, NULL);
-	if (chan_send(&s->ch, pkt, n, s->deadline) != TB_OK) {
+	if (tb_chan_send(&s->ch, pkt, n, s->deadline) != TB_OK) {
 		snprintf(s->why, sizeof s->why, "could not send CONNECT");
 		return ST_UNDECIDED;
 	}
@@ -164,7 +148,7 @@ static enum step exchange(struct session *s, struct tb_result *res, const char *
 		return st;
 	s->len = 0;
 	n = tb_mqtt_build_subscribe(pkt, sizeof pkt, 1, "#");
-	if (chan_send(&s->ch, pkt, n, s->deadline) != TB_OK ||
+	if (tb_chan_send(&s->ch, pkt, n, s->deadline) != TB_OK ||
 	    next_packet(s, TB_MQTT_SUBACK, &flags, &body, &blen) != 0 ||
 	    tb_p_mqtt_suback(flags, body, blen, &sa) != TB_OK) {
 		tb_ev_note(res, label, "anonymous SUBSCRIBE '#': not determined (%s)",
@@ -214,12 +198,7 @@ static int open_chan(struct tb_ctx *ctx, uint16_t port, int tls, int tmo, struct
 
 static void close_chan(struct session *s)
 {
-	if (s->ch.tls)
-		tb_tls_close(s->ch.tls);
-	else if (s->ch.fd >= 0)
-		tb_net_abortive_close(s->ch.fd);
-	s->ch.tls = NULL;
-	s->ch.fd = -1;
+	tb_chan_close(&s->ch, 1);
 }
 
 /* Is the port an MQTT broker?  A CONNECT with an unsupported protocol level
@@ -239,7 +218,7 @@ static int mqtt_identify(struct tb_ctx *ctx, uint16_t port, int tls, int tmo, st
 	}
 	s.buf = tb_xmalloc(READ_CAP);
 	n = tb_mqtt_build_connect_level(pkt, sizeof pkt, UNSUPPORTED_LEVEL, "tb-identify");
-	if (chan_send(&s.ch, pkt, n, s.deadline) == TB_OK) {
+	if (tb_chan_send(&s.ch, pkt, n, s.deadline) == TB_OK) {
 		(void)next_packet(&s, TB_MQTT_CONNACK, &flags, &body, &blen);
 		broker = s.len > 0 &&
 			 tb_p_mqtt_packet(s.buf, s.len, &type, &flags, &body, &blen, &used) == TB_OK &&

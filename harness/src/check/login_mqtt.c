@@ -76,36 +76,9 @@ enum tb_login_outcome tb_login_mqtt_judge(const uint8_t *buf, size_t len, const 
 	return ca.rc == 4 || ca.rc == 5 ? TB_LOGIN_REJECTED : TB_LOGIN_UNCONFIRMED;
 }
 
-/* A plain socket or a TLS connection behind one pair of calls (as in
- * chk_mqtt.c). */
-struct chan {
-	int fd;
-	struct tb_tls_conn *tls;
-};
-
-static enum tb_err chan_send(struct chan *c, const void *b, size_t n, int64_t dl)
-{
-	return c->tls ? tb_tls_send(c->tls, b, n, dl) : tb_net_send_all(c->fd, b, n, dl);
-}
-
-static enum tb_err chan_recv(struct chan *c, void *b, size_t cap, size_t *got, int64_t dl)
-{
-	return c->tls ? tb_tls_recv(c->tls, b, cap, got, dl) : tb_net_recv(c->fd, b, cap, got, dl);
-}
-
-static void chan_close(struct chan *c)
-{
-	if (c->tls)
-		tb_tls_close(c->tls);
-	else if (c->fd >= 0)
-		tb_net_abortive_close(c->fd);
-	c->tls = NULL;
-	c->fd = -1;
-}
-
 /* MQTT over TLS: TLS 1.3, then 1.2 (the broker's TLS is judged by the tls
  * check, not here).  Returns 0 when open, else the outcome with detail. */
-static int open_tls(struct tb_login_try *t, struct chan *c, enum tb_login_outcome *o)
+static int open_tls(struct tb_login_try *t, struct tb_chan *c, enum tb_login_outcome *o)
 {
 	static const enum tb_tls_ver vers[] = { TB_TLS13, TB_TLS12 };
 	struct tb_tls_result tr = { .outcome = TB_TLS_LOCAL };
@@ -133,7 +106,7 @@ static int open_tls(struct tb_login_try *t, struct chan *c, enum tb_login_outcom
 	return -1;
 }
 
-static int open_chan(struct tb_login_try *t, struct chan *c, enum tb_login_outcome *o)
+static int open_chan(struct tb_login_try *t, struct tb_chan *c, enum tb_login_outcome *o)
 {
 	struct tb_diag d = { .msg = "" };
 
@@ -149,7 +122,7 @@ static int open_chan(struct tb_login_try *t, struct chan *c, enum tb_login_outco
 
 /* Read until the first packet is complete, the buffer is full, the peer
  * closes or the deadline passes; why says how a short read ended. */
-static size_t read_answer(struct chan *c, uint8_t *buf, int64_t dl, char *why, size_t cap)
+static size_t read_answer(struct tb_chan *c, uint8_t *buf, int64_t dl, char *why, size_t cap)
 {
 	size_t len = 0;
 
@@ -160,7 +133,7 @@ static size_t read_answer(struct chan *c, uint8_t *buf, int64_t dl, char *why, s
 		size_t bl, used, got = 0;
 		if (len && tb_p_mqtt_packet(buf, len, &ty, &fl, &body, &bl, &used) != TB_E_TRUNC)
 			break;
-		enum tb_err e = chan_recv(c, buf + len, READ_CAP - len, &got, dl);
+		enum tb_err e = tb_chan_recv(c, buf + len, READ_CAP - len, &got, dl);
 		if (e == TB_E_TIMEOUT) {
 			snprintf(why, cap, "no answer within the deadline");
 			break;
@@ -220,7 +193,7 @@ static void keep_proof(struct tb_login_try *t, const uint8_t *pkt, size_t n, con
 	tb_login_keep(t->got, &t->gotlen, sizeof t->got, buf, len);
 }
 
-static enum tb_login_outcome exchange(struct tb_login_try *t, struct chan *c)
+static enum tb_login_outcome exchange(struct tb_login_try *t, struct tb_chan *c)
 {
 	static const uint8_t disconnect[2] = { 0xe0, 0x00 };
 	uint8_t pkt[CONNECT_CAP], buf[READ_CAP];
@@ -235,7 +208,7 @@ static enum tb_login_outcome exchange(struct tb_login_try *t, struct chan *c)
 		return TB_LOGIN_UNCONFIRMED;
 	}
 	log_connect(t, cid);
-	if (chan_send(c, pkt, n, t->deadline_ms) != TB_OK) {
+	if (tb_chan_send(c, pkt, n, t->deadline_ms) != TB_OK) {
 		snprintf(t->detail, sizeof t->detail, "could not send CONNECT");
 		return TB_LOGIN_UNCONFIRMED;
 	}
@@ -248,14 +221,14 @@ static enum tb_login_outcome exchange(struct tb_login_try *t, struct chan *c)
 		log_answer(t, buf, len);
 	if (o == TB_LOGIN_ACCEPTED) {
 		keep_proof(t, pkt, n, cid, buf, len);
-		(void)chan_send(c, disconnect, sizeof disconnect, t->deadline_ms);
+		(void)tb_chan_send(c, disconnect, sizeof disconnect, t->deadline_ms);
 	}
 	return o;
 }
 
 static enum tb_login_outcome mqtt_attempt(struct tb_login_try *t)
 {
-	struct chan c = { .fd = -1 };
+	struct tb_chan c = { .fd = -1 };
 	enum tb_login_outcome o = TB_LOGIN_UNCONFIRMED;
 	char host[16];
 
@@ -265,7 +238,7 @@ static enum tb_login_outcome mqtt_attempt(struct tb_login_try *t)
 			  host, t->ifc->port, t->user);
 	if (open_chan(t, &c, &o) == 0) {
 		o = exchange(t, &c);
-		chan_close(&c);
+		tb_chan_close(&c, 1);
 	}
 	tb_login_log_note(t->log, "outcome %s: %s", tb_login_outcome_name(o), t->detail);
 	return o;

@@ -14,34 +14,6 @@
 #include "net/tls.h"
 #include "proto/p_location.h"
 
-/* The byte stream of one exchange: the scoped socket, or TLS over it. */
-struct chan {
-	int fd;
-	struct tb_tls_conn *tls;
-};
-
-static enum tb_err chan_send(struct chan *c, const void *buf, size_t len, int64_t deadline)
-{
-	return c->tls ? tb_tls_send(c->tls, buf, len, deadline)
-		      : tb_net_send_all(c->fd, buf, len, deadline);
-}
-
-static enum tb_err chan_recv(struct chan *c, void *buf, size_t cap, size_t *got, int64_t deadline)
-{
-	return c->tls ? tb_tls_recv(c->tls, buf, cap, got, deadline)
-		      : tb_net_recv(c->fd, buf, cap, got, deadline);
-}
-
-static void chan_close(struct chan *c)
-{
-	if (c->tls)
-		tb_tls_close(c->tls);
-	else
-		tb_net_close(&c->fd);
-	c->tls = NULL;
-	c->fd = -1;
-}
-
 void tb_http_basic_auth(const char *user, const char *pass, char *out, size_t outlen)
 {
 	char plain[512];
@@ -259,16 +231,17 @@ static void decode_body(struct tb_http_exchange *res)
 }
 
 /* Read until the response is complete, the cap, EOF or the deadline. */
-static void read_response(struct chan *ch, struct tb_http_exchange *res, int64_t deadline)
+static void read_response(struct tb_chan *ch, struct tb_http_exchange *res, int64_t deadline)
 {
 	int have_headers = 0;
 	res->raw = tb_xmalloc(TB_HTTP_MAX_RESPONSE + 1);
 	for (;;) {
 		size_t got = 0;
-		enum tb_err e = res->rawlen < TB_HTTP_MAX_RESPONSE
-					? chan_recv(ch, res->raw + res->rawlen,
-						    TB_HTTP_MAX_RESPONSE - res->rawlen, &got, deadline)
-					: TB_E_TOOBIG;
+		enum tb_err e =
+			res->rawlen < TB_HTTP_MAX_RESPONSE
+				? tb_chan_recv(ch, res->raw + res->rawlen,
+					       TB_HTTP_MAX_RESPONSE - res->rawlen, &got, deadline)
+				: TB_E_TOOBIG;
 		int closed = (e == TB_OK && got == 0) || e == TB_E_REFUSED;
 		res->rawlen += got;
 		if (!have_headers) {
@@ -299,7 +272,7 @@ static void read_response(struct chan *ch, struct tb_http_exchange *res, int64_t
 #define POST_PIECE (64 * 1024)
 
 /* Stream the body; TB_OK when all of it went out. */
-static enum tb_err send_body(struct chan *ch, struct tb_http_body *b, int64_t deadline,
+static enum tb_err send_body(struct tb_chan *ch, struct tb_http_body *b, int64_t deadline,
 			     struct tb_http_exchange *res)
 {
 	uint8_t *buf = tb_xmalloc(POST_PIECE);
@@ -314,7 +287,7 @@ static enum tb_err send_body(struct chan *ch, struct tb_http_body *b, int64_t de
 			e = TB_E_INTERNAL;
 			break;
 		}
-		e = chan_send(ch, buf, (size_t)n, deadline);
+		e = tb_chan_send(ch, buf, (size_t)n, deadline);
 		if (e == TB_OK)
 			b->sent += (uint64_t)n;
 	}
@@ -335,7 +308,7 @@ static void tls_why(struct tb_http_exchange *res)
  * 1.3 is preferred and 1.2 then 1.0 tried when refused: which versions the
  * device should accept is the tls check's business, not this one's. */
 static enum tb_err open_chan(struct tb_net *net, const struct tb_http_req *rq, int64_t deadline,
-			     struct chan *ch, struct tb_http_exchange *res)
+			     struct tb_chan *ch, struct tb_http_exchange *res)
 {
 	if (!rq->tls) {
 		struct tb_diag d;
@@ -417,11 +390,11 @@ static void request(struct tb_net *net, const struct tb_http_req *rq, const char
 		return fail(res, TB_E_TOOBIG, "request too long");
 	res->reqlen = (size_t)n;
 	int64_t deadline = tb_now_ms() + (rq->timeout_ms > 0 ? rq->timeout_ms : 5000);
-	struct chan ch = { .fd = -1 };
+	struct tb_chan ch = { .fd = -1 };
 	enum tb_err e = open_chan(net, rq, deadline, &ch, res);
 	if (e)
 		return;
-	e = chan_send(&ch, res->request, res->reqlen, deadline);
+	e = tb_chan_send(&ch, res->request, res->reqlen, deadline);
 	if (!e && body)
 		e = send_body(&ch, body, deadline, res);
 	if (e == TB_E_INTERNAL) {
@@ -438,7 +411,7 @@ static void request(struct tb_net *net, const struct tb_http_req *rq, const char
 		if (e && res->err)
 			fail(res, e, "the device closed the connection while the body was being sent");
 	}
-	chan_close(&ch);
+	tb_chan_close(&ch, 0);
 	if (res->err && res->tls)
 		tls_why(res);
 }

@@ -374,3 +374,27 @@ void tb_tls_close(struct tb_tls_conn *c)
 	tb_net_close(&c->fd);
 	free(c);
 }
+
+enum tb_err tb_chan_send(struct tb_chan *c, const void *buf, size_t len, int64_t deadline_ms)
+{
+	return c->tls ? tb_tls_send(c->tls, buf, len, deadline_ms)
+		      : tb_net_send_all(c->fd, buf, len, deadline_ms);
+}
+
+enum tb_err tb_chan_recv(struct tb_chan *c, void *buf, size_t cap, size_t *got, int64_t deadline_ms)
+{
+	return c->tls ? tb_tls_recv(c->tls, buf, cap, got, deadline_ms)
+		      : tb_net_recv(c->fd, buf, cap, got, deadline_ms);
+}
+
+void tb_chan_close(struct tb_chan *c, int abortive)
+{
+	if (c->tls)
+		tb_tls_close(c->tls);
+	else if (c->fd >= 0 && abortive)
+		tb_net_abortive_close(c->fd);
+	else if (c->fd >= 0)
+		tb_net_close(&c->fd);
+	c->tls = NULL;
+	c->fd = -1;
+}

@@ -78,6 +78,20 @@ TB_WUR enum tb_err tb_tls_recv(struct tb_tls_conn *c, void *buf, size_t cap, siz
 			       int64_t deadline_ms);
 void tb_tls_close(struct tb_tls_conn *c);
 
+/* The byte stream of one exchange: the scoped socket, or TLS over it, behind
+ * one pair of calls (HTTP, MQTT and the login drivers speak both). */
+struct tb_chan {
+	int fd;
+	struct tb_tls_conn *tls;
+};
+enum tb_err tb_chan_send(struct tb_chan *c, const void *buf, size_t len, int64_t deadline_ms);
+/* TB_OK with *got == 0: the peer closed. */
+TB_WUR enum tb_err tb_chan_recv(struct tb_chan *c, void *buf, size_t cap, size_t *got,
+				int64_t deadline_ms);
+/* Close either; abortive: reset a plain socket rather than close it
+ * gracefully (nothing left to say to a device). */
+void tb_chan_close(struct tb_chan *c, int abortive);
+
 /* Can this OpenSSL build offer TLS compression at all? */
 int tb_tls_can_offer_compression(void);
 /* The client's full cipher list for TLS <= 1.2 and the TLS 1.3 suites. */
