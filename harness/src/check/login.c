@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "proto/p_ascii.h"
 
 const char *tb_login_outcome_name(enum tb_login_outcome o)
 {
@@ -69,4 +70,32 @@ void tb_login_keep(uint8_t *dst, size_t *dlen, size_t cap, const void *src, size
 		n = room;
 	memcpy(dst + *dlen, src, n);
 	*dlen += n;
+}
+
+int tb_login_text_throttled(const char *text)
+{
+	/* Lower case.  A bare "temporarily" is not among them: FTP's 421
+	 * (service temporarily unavailable) is throttling by its code. */
+	static const char *const says[] = { "too many",
+					    "try again later",
+					    "try later",
+					    "rate limit",
+					    "rate-limit",
+					    "slow down",
+					    "locked",
+					    "lockout",
+					    "temporarily blocked",
+					    "temporarily banned",
+					    "blocked",
+					    "temporarily disabled" };
+	char low[512];
+	size_t n = 0;
+
+	for (; text && text[n] && n + 1 < sizeof low; n++)
+		low[n] = (char)tb_ascii_lower((uint8_t)text[n]);
+	low[n] = '\0';
+	for (size_t i = 0; i < sizeof says / sizeof says[0]; i++)
+		if (strstr(low, says[i]))
+			return 1;
+	return 0;
 }

@@ -107,6 +107,11 @@ struct tb_login_driver {
 	enum tb_login_outcome (*attempt)(struct tb_login_try *t);
 };
 
+/* Does device text (an SSH DISCONNECT message, an FTP or telnet refusal)
+ * say "slow down": too many failures, a lockout, a rate limit, rather than
+ * judging this one guess?  Case-insensitive, anywhere in the text. */
+int tb_login_text_throttled(const char *text);
+
 /* Keep at most the bounded copy of an exchange that proves a login. */
 void tb_login_keep(uint8_t *dst, size_t *dlen, size_t cap, const void *src, size_t n);
 

@@ -35,28 +35,6 @@ TB_UNITTEST int ftp_is_anonymous(const char *user)
 	return strcasecmp(user, "anonymous") == 0 || strcasecmp(user, "ftp") == 0;
 }
 
-/* Does a refusal's text say the device is locking us out, not judging
- * this one guess? */
-static int says_lockout(const char *text)
-{
-	static const char *const words[] = { "too many", "locked", "try again later", "blocked",
-					     "temporarily" };
-	size_t n = strlen(text);
-
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		char w[32];
-		size_t k = strlen(words[i]);
-
-		for (size_t j = 0; j + k <= n; j++) {
-			for (size_t c = 0; c < k; c++)
-				w[c] = (char)tb_ascii_lower((uint8_t)text[j + c]);
-			if (memcmp(w, words[i], k) == 0)
-				return 1;
-		}
-	}
-	return 0;
-}
-
 TB_UNITTEST enum tb_login_outcome ftp_judge(enum ftp_step st, const struct tb_ftp_reply *r,
 					    int pwd_before_login, char *detail, size_t dl)
 {
@@ -64,7 +42,8 @@ TB_UNITTEST enum tb_login_outcome ftp_judge(enum ftp_step st, const struct tb_ft
 					     "PWD after login" };
 	char dir[200];
 
-	if (r->code == 421 || (r->code >= 400 && st != FTP_PWD_BEFORE && says_lockout(r->text))) {
+	if (r->code == 421 ||
+	    (r->code >= 400 && st != FTP_PWD_BEFORE && tb_login_text_throttled(r->text))) {
 		snprintf(detail, dl, "throttled: %d %s (after %s)", r->code, r->text, after[st]);
 		return TB_LOGIN_THROTTLED;
 	}

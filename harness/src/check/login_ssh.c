@@ -1,6 +1,5 @@
 /* login_ssh.c: the credential phase's SSH driver: one password guess per
  * connection (net/sshc.c does the SSH), judged by what the server said. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,25 +10,6 @@
 #include "net/net.h"
 #include "net/scope.h"
 #include "net/sshc.h"
-
-int tb_login_text_throttled(const char *text)
-{
-	/* Lower case; matched anywhere in the text. */
-	static const char *const says[] = {
-		"too many",  "try again later", "try later", "rate limit",          "rate-limit",
-		"slow down", "locked",          "lockout",   "temporarily blocked", "temporarily banned"
-	};
-	char low[512];
-	size_t n = 0;
-
-	for (; text && text[n] && n + 1 < sizeof low; n++)
-		low[n] = (char)tolower((unsigned char)text[n]);
-	low[n] = '\0';
-	for (size_t i = 0; i < sizeof says / sizeof says[0]; i++)
-		if (strstr(low, says[i]))
-			return 1;
-	return 0;
-}
 
 /* The session ended or never got going: throttling when it says so. */
 static enum tb_login_outcome ended(const struct tb_sshc_login *r, const char *what, char *detail,

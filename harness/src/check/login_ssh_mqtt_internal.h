@@ -9,10 +9,6 @@
 #include "check/login.h"
 #include "net/sshc.h"
 
-/* Does device text (an SSH DISCONNECT message, an error) say "slow down":
- * too many failures, a lockout, a rate limit?  Case-insensitive. */
-int tb_login_text_throttled(const char *text);
-
 /* The outcome of one SSH password guess and its one-line detail.  withhold:
  * the password when it is the declared test credential (masked in any
  * device text in detail, login_mask.h), else NULL. */
