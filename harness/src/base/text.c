@@ -1,4 +1,5 @@
 /* text.c: device bytes made safe as text (see text.h). */
+#define _GNU_SOURCE
 #include "base/text.h"
 
 #include <stdio.h>
@@ -107,4 +108,19 @@ void tb_hex_encode(const uint8_t *buf, size_t len, char *out)
 		out[2 * i + 1] = digits[buf[i] & 15];
 	}
 	out[2 * len] = '\0';
+}
+
+size_t tb_mask_secret(uint8_t *buf, size_t len, const void *secret, size_t k)
+{
+	size_t masked = 0;
+	uint8_t *p = buf, *end = buf + len;
+	while (k && (size_t)(end - p) >= k) {
+		uint8_t *hit = memmem(p, (size_t)(end - p), secret, k);
+		if (!hit)
+			break;
+		memset(hit, '*', k);
+		masked++;
+		p = hit + k;
+	}
+	return masked;
 }

@@ -28,5 +28,9 @@ char *tb_text_escape(const uint8_t *buf, size_t len);
 /* Lower-case hex of len bytes into out (2 * len + 1 bytes, NUL-terminated).
  * An encoding, not an escape: the bytes can be recovered exactly. */
 void tb_hex_encode(const uint8_t *buf, size_t len, char *out);
+/* Overwrite every occurrence of secret[0..k) in buf[0..len) with '*' (a
+ * credential kept out of evidence, even where a device echoes it back).
+ * Returns how many were masked; k == 0 masks nothing. */
+size_t tb_mask_secret(uint8_t *buf, size_t len, const void *secret, size_t k);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "net/net.h"
 #include "capture/priv.h"
 #include "net/scope.h"
@@ -96,17 +97,8 @@ size_t tb_capture_redactions(void)
 size_t tb_capture_mask(uint8_t *buf, size_t len)
 {
 	size_t masked = 0;
-	for (size_t r = 0; r < nredact; r++) {
-		uint8_t *p = buf, *end = buf + len;
-		while ((size_t)(end - p) >= redact[r].n) {
-			uint8_t *hit = memmem(p, (size_t)(end - p), redact[r].v, redact[r].n);
-			if (!hit)
-				break;
-			memset(hit, '*', redact[r].n);
-			masked++;
-			p = hit + redact[r].n;
-		}
-	}
+	for (size_t r = 0; r < nredact; r++)
+		masked += tb_mask_secret(buf, len, redact[r].v, redact[r].n);
 	return masked;
 }
 

@@ -5,21 +5,16 @@
 #define TB_LOGIN_MASK_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
-/* Overwrite every occurrence of secret (NUL-terminated, not empty) in
- * buf[0..n) with '*'. */
+#include "base/text.h"
+
+/* Overwrite every occurrence of secret (NUL-terminated; NULL or empty
+ * masks nothing) in buf[0..n) with '*'. */
 static inline void tb_login_mask(void *buf, size_t n, const char *secret)
 {
-	uint8_t *b = buf;
-	size_t k = secret ? strlen(secret) : 0;
-
-	if (k == 0 || k > n)
-		return;
-	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(b + i, secret, k) == 0)
-			memset(b + i, '*', k);
+	if (secret)
+		(void)tb_mask_secret(buf, n, secret, strlen(secret));
 }
 
 #endif

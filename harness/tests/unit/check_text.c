@@ -56,6 +56,19 @@ START_TEST(hex_encode)
 }
 END_TEST
 
+START_TEST(secrets_masked_everywhere)
+{
+	uint8_t b[] = "user=admin pass=s3cr3t echo:s3cr3ts3cr3t";
+	ck_assert_uint_eq(tb_mask_secret(b, sizeof b - 1, "s3cr3t", 6), 3);
+	ck_assert_str_eq((char *)b, "user=admin pass=****** echo:************");
+	ck_assert_uint_eq(tb_mask_secret(b, sizeof b - 1, "", 0), 0);
+	uint8_t one[] = "x";
+	ck_assert_uint_eq(tb_mask_secret(one, 1, "xy", 2), 0); /* longer than the buffer */
+	ck_assert_uint_eq(tb_mask_secret(one, 1, "x", 1), 1);
+	ck_assert_int_eq(one[0], '*');
+}
+END_TEST
+
 Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -63,6 +76,7 @@ Suite *text_suite(void)
 	tcase_add_test(tc, escape_utf8);
 	tcase_add_test(tc, escape_ascii_transcript);
 	tcase_add_test(tc, hex_encode);
+	tcase_add_test(tc, secrets_masked_everywhere);
 	suite_add_tcase(s, tc);
 	return s;
 }
