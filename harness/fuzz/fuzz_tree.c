@@ -43,6 +43,8 @@ static void check_tree(const struct tb_tree *t, const uint8_t *data, size_t size
 				abort();
 			if (b[k]->kind == TB_BR_NA && !b[k]->justification)
 				abort();
+			if (b[k]->kind == TB_BR_NOTIFIED_BODY && !b[k]->restriction)
+				abort();
 		}
 		if (tb_tree_find_node(t, t->nodes[i].id) != i) /* ids are unique */
 			abort();
@@ -55,7 +57,11 @@ static void check_tree(const struct tb_tree *t, const uint8_t *data, size_t size
 		abort();
 	if (w.verdict == TB_V_EXAMINER && w.stopped_at >= t->nnodes)
 		abort();
-	if (w.verdict == TB_V_NA && !w.justification)
+	/* Not applicable rests on a justification, or on a notified-body
+	 * leaf's reason (a route result, never a fail). */
+	if (w.verdict == TB_V_NA && !w.justification && !(w.notified_body && w.restriction))
+		abort();
+	if (w.notified_body && w.verdict != TB_V_NA)
 		abort();
 	tb_walk_clear(&w);
 }

@@ -19,11 +19,9 @@ default-credentials, brute-force, tls, ssh, firmware-update-push,
 firmware-image, traffic), else the examiner (a --decisions entry).
 
 The restrictions of the Official Journal citation are route flags, not
-requirement verdicts.  The tree format has no "notified body needed" leaf
-yet, so a triggered restriction ends at an examiner node with id
-"NB-NEEDED" whose question says so: the case then awaits the examiner,
-naming that node, and never fails by itself (see the project report for
-the loader/report change this needs).
+requirement verdicts: a triggered restriction ends at a leaf
+{notified-body: REASON} (load/tree.h), which the report shows as "notified
+body needed" beside the case's verdict, never as a fail or needs-examiner.
 
 Usage:
     gen-en18031-suites.py              write the three suites into testsuites/
@@ -73,6 +71,11 @@ EXAMINER = ("examiner",)
 
 def na(key):
     return ("na", key)
+
+
+def nb(reason):
+    """A notified-body leaf: an OJ restriction applies (reason says which)."""
+    return ("nb", reason)
 
 
 def node(nid, question, answer, yes, no):
@@ -227,6 +230,15 @@ def check(name):
 # the requirement is not in that part).  Titles and questions paraphrase.
 # ---------------------------------------------------------------------------
 
+# Why each Official Journal restriction routes the equipment to a notified
+# body (our paraphrase of the reference's table; the OJ text was not read).
+R2_REASON = ("OJ restriction R2: the user may skip setting a password or use the equipment without one, so "
+             "AUM-5-1 and AUM-5-2 give no presumption of conformity whatever their trees say")
+R3_REASON = ("OJ restriction R3: toy or childcare equipment whose access control does not keep the parent or "
+             "guardian in control, so ACM-3 to ACM-6 give no presumption of conformity")
+R4_REASON = ("OJ restriction R4: SUM-2's implementation categories are not accepted as sufficient for equipment "
+             "handling financial assets, so SUM-2 gives no presumption of conformity")
+
 ASSETS_OF = {1: "security or network", 2: "security or privacy", 3: "security or financial"}
 C, F, CF = "conceptual", "functional", "conceptual-functional"
 FC_T = "Functional completeness: "
@@ -295,12 +307,7 @@ def acm(p):
                                   "toy or childcare access control without parental control", tree("device", [
                 node("R3-1", toy_q[1], decl(toy_q[0]), "R3-2", "pass"),
                 node("R3-2", "Does the access control chosen under ACM-3 to ACM-6 keep the parent or guardian in control?",
-                     decl("product.parental-control"), "pass", "NB-NEEDED"),
-                node("NB-NEEDED", "NOTIFIED BODY NEEDED: OJ restriction R3 applies (toy or childcare equipment whose "
-                     "access control does not ensure parental control loses the presumption of conformity for ACM-3 "
-                     "to ACM-6). The report has no route result yet: yes confirms the restriction (recorded as fail "
-                     "until it has), no records that the examiner found parental control after all.",
-                     EXAMINER, "fail", "pass"),
+                     decl("product.parental-control"), "pass", nb(R3_REASON)),
             ])))
         out.append(group(req, title, cases, (2,)))
     return out
@@ -404,11 +411,7 @@ def aum(p):
     out[-1]["cases"].append(tc(2, C, "Official Journal restriction R2 (route flag, not a requirement verdict): "
                                     "a password the user may skip or never use", tree("device", [
         node("R2-1", "Can the user choose not to set a password, or use the equipment without one?",
-             decl("product.password-optional"), "NB-NEEDED", "pass"),
-        node("NB-NEEDED", "NOTIFIED BODY NEEDED: OJ restriction R2 applies (a design that lets the user skip or never "
-             "use a password loses the presumption of conformity under AUM-5-1 and AUM-5-2, whatever their trees "
-             "say). The report has no route result yet: yes confirms the restriction (recorded as fail until it "
-             "has), no records that the examiner found no way to skip the password.", EXAMINER, "fail", "pass"),
+             decl("product.password-optional"), nb(R2_REASON), "pass"),
     ])))
     out.append(group("AUM-5-2", "Passwords other than factory defaults are set safely", [
         tc(1, C, "Decision tree per authentication mechanism with a password (conceptual assessment)",
@@ -450,7 +453,12 @@ def aum51():
         node("DN-2", "Is the default password different on every unit?", decl("unique-per-unit"), "DN-2a", "fail"),
         node("DN-2a", "Did the default-credentials check find no well-known or class-wide password accepted by the "
              "device? (derived: functional evidence for DN-2)", case(DEFAULT_CREDS), "DN-3", "fail"),
-        node("DN-3", "Is the per-unit default password's strength in line with best practice?", EXAMINER, "pass", "fail"),
+        # Conceptual assessment: the supplier's documented generation scheme
+        # answers DN-3; without that declaration the examiner does (a
+        # --decisions entry for DN-3), and the report names the source.
+        node("DN-3", "Is the per-unit default password's strength in line with best practice? (conceptual: the "
+             "supplier's declaration of its generation scheme; undeclared, the examiner answers)",
+             decl("best-practice-strength"), "pass", "fail"),
     ]
     c = tc(1, CF, "Decision tree per authentication mechanism, fed by the default-credentials check (functional "
            "sufficiency)", tree("mechanisms", nodes, "authentication"), check("default-credentials"),
@@ -503,13 +511,9 @@ def sum_(p):
                              "criteria for equipment handling financial assets", tree("mechanisms", [
             node("R4-1", "Does the mechanism rest on a single one of SUM-2's categories (signature, secure channel, "
                  "access control, generic)? (one source reads the restriction this narrowly)",
-                 decl("single-measure"), "NB-NEEDED", "R4-2"),
+                 decl("single-measure"), nb(R4_REASON), "R4-2"),
             node("R4-2", "The other source reads R4 as covering every use of SUM-2's categories in -3: does the "
-                 "examiner hold that this combined design escapes it?", EXAMINER, "pass", "NB-NEEDED"),
-            node("NB-NEEDED", "NOTIFIED BODY NEEDED: OJ restriction R4 applies (SUM-2's categories are not accepted "
-                 "as sufficient for financial assets). The report has no route result yet: yes confirms the "
-                 "restriction (recorded as fail until it has), no records that it does not apply.",
-                 EXAMINER, "fail", "pass"),
+                 "examiner hold that this combined design escapes it?", EXAMINER, "pass", nb(R4_REASON)),
         ], "update")))
     out.append(group("SUM-2", "Updates are installed only when intact and authentic", sum2))
     out.append(group("SUM-3", "Updates can be automated", [
@@ -967,7 +971,7 @@ def check_tree(cid, t, checks_before):
         edges[n["id"]] = []
         for b in (n["yes"], n["no"]):
             if isinstance(b, tuple):
-                assert b[0] == "na" and b[1], (cid, n["id"])
+                assert b[0] in ("na", "nb") and b[1], (cid, n["id"])
             elif b not in BRANCH_LEAVES:
                 assert b in ids, (cid, n["id"], "unknown target " + b)
                 edges[n["id"]].append(b)
@@ -1013,7 +1017,8 @@ def self_check(p, groups):
                 stats["trees"] += 1
                 check_tree(cid, c["tree"], checks_before)
                 stats["examiner-nodes"] += sum(n["answer"] == EXAMINER for n in c["tree"]["nodes"])
-                stats["nb-needed"] += any(n["id"] == "NB-NEEDED" for n in c["tree"]["nodes"])
+                stats["nb-needed"] += any(isinstance(b, tuple) and b[0] == "nb"
+                                          for n in c["tree"]["nodes"] for b in (n["yes"], n["no"]))
     if p == 1:
         assert all(x in ids for x in EXAMPLE_CASES)
     assert stats["nb-needed"] == {1: 1, 2: 2, 3: 2}[p], (p, stats["nb-needed"])
@@ -1041,8 +1046,9 @@ HEADER_COMMON = [
     "Nodes answer from a profile declaration, an earlier check case, or the",
     "examiner (--decisions entry with case, item, node).  A NOT APPLICABLE leaf",
     "needs the item's justification in the profile, else the item fails.",
-    "OJ restrictions (route flags, not verdicts) end at node NB-NEEDED:",
-    "\"notified body needed\"; informative sub-clauses (R1) are not encoded.",
+    "OJ restrictions (route flags, not verdicts) end at a notified-body leaf:",
+    "\"notified body needed\" beside the verdict, never a fail; informative",
+    "sub-clauses (R1) are not encoded.",
     "Automated evidence (exposure, mqtt, default-credentials, brute-force, tls,",
     "ssh, firmware-image, firmware-update-push, traffic) sits in the group of",
     "the first requirement that reads it: a tree reads only earlier cases.",
@@ -1057,7 +1063,7 @@ def q(s):
 
 def branch(b):
     if isinstance(b, tuple):
-        return "{ not-applicable: %s }" % q(b[1])
+        return "{ %s: %s }" % ("not-applicable" if b[0] == "na" else "notified-body", q(b[1]))
     return q(b)
 
 

@@ -293,22 +293,37 @@ static enum tb_err load_node_ids(struct tloader *L, const struct tb_y_node *list
 	return TB_OK;
 }
 
+#define LEAVES_TEXT "pass, fail, {not-applicable: KEY} or {notified-body: REASON}"
+
+/* A leaf written as a one-key mapping: {not-applicable: KEY} or
+ * {notified-body: REASON}. */
+static enum tb_err load_map_leaf(struct tloader *L, const struct tb_y_node *n, struct tb_branch *b)
+{
+	static const char *const na_req[] = { "not-applicable", NULL };
+	static const char *const nb_req[] = { "notified-body", NULL };
+	const char *key = n->nkids >= 2 ? n->kids[0]->str : "";
+	if (strcmp(key, "notified-body") == 0) {
+		enum tb_err e = tb_y_keys(L->doc, n, "a notified-body leaf", NULL, nb_req, L->d);
+		if (!e) /* tb_y_str refuses an empty reason */
+			e = str_at(L, n->kids[1], "notified-body", &b->restriction);
+		b->kind = TB_BR_NOTIFIED_BODY;
+		return e;
+	}
+	if (strcmp(key, "not-applicable") != 0)
+		return tb_y_errd(L->d, L->doc, n->nkids ? n->kids[0] : n, "unknown leaf '%s' (%s)", key,
+				 LEAVES_TEXT);
+	enum tb_err e = tb_y_keys(L->doc, n, "a not-applicable leaf", NULL, na_req, L->d);
+	if (!e)
+		e = str_at(L, tb_y_get(n, "not-applicable"), "not-applicable", &b->justification);
+	b->kind = TB_BR_NA;
+	return e;
+}
+
 static enum tb_err load_branch(struct tloader *L, const struct tb_y_node *n, const char *which,
 			       struct tb_branch *b)
 {
-	if (n->type == TB_Y_MAP) {
-		static const char *const req[] = { "not-applicable", NULL };
-		if (n->nkids >= 2 && strcmp(n->kids[0]->str, "not-applicable") != 0)
-			return tb_y_errd(L->d, L->doc, n->kids[0],
-					 "unknown leaf '%s' (pass, fail or {not-applicable: KEY})",
-					 n->kids[0]->str);
-		enum tb_err e = tb_y_keys(L->doc, n, "a not-applicable leaf", NULL, req, L->d);
-		if (!e)
-			e = str_at(L, tb_y_get(n, "not-applicable"), "not-applicable",
-				   &b->justification);
-		b->kind = TB_BR_NA;
-		return e;
-	}
+	if (n->type == TB_Y_MAP)
+		return load_map_leaf(L, n, b);
 	const char *v;
 	enum tb_err e = tb_y_str(L->doc, n, which, &v, L->d);
 	if (e)
@@ -328,10 +343,11 @@ static enum tb_err load_branch(struct tloader *L, const struct tb_y_node *n, con
 	if (strcmp(v, "not-applicable") == 0)
 		return tb_y_errd(L->d, L->doc, n,
 				 "a not-applicable leaf needs a justification: {not-applicable: KEY}");
-	return tb_y_errd(L->d, L->doc, n,
-			 "'%s' is neither a node of this tree nor a leaf (pass, fail, "
-			 "{not-applicable: KEY})",
-			 v);
+	if (strcmp(v, "notified-body") == 0)
+		return tb_y_errd(L->d, L->doc, n,
+				 "a notified-body leaf needs its reason: {notified-body: REASON}");
+	return tb_y_errd(L->d, L->doc, n, "'%s' is neither a node of this tree nor a leaf (%s)", v,
+			 LEAVES_TEXT);
 }
 
 static enum tb_err load_node_body(struct tloader *L, const struct tb_y_node *m, struct tb_tree_node *nd)
@@ -462,6 +478,8 @@ void tb_tree_free(struct tb_tree *t)
 		free(n->answer.equals);
 		free(n->yes.justification);
 		free(n->no.justification);
+		free(n->yes.restriction);
+		free(n->no.restriction);
 	}
 	free(t->nodes);
 	free(t->kind);
@@ -499,6 +517,14 @@ static void end_at_leaf(const struct tb_tree *t, size_t at, const struct tb_bran
 	case TB_BR_FAIL:
 		w->verdict = TB_V_FAIL;
 		snprintf(w->reason, sizeof w->reason, "FAIL at %s", node);
+		return;
+	case TB_BR_NOTIFIED_BODY:
+		/* A route result: no requirement verdict for the item. */
+		w->verdict = TB_V_NA;
+		w->notified_body = 1;
+		w->restriction = tb_xstrdup(b->restriction);
+		snprintf(w->reason, sizeof w->reason, "NOTIFIED BODY NEEDED at %s: %s", node,
+			 b->restriction);
 		return;
 	case TB_BR_NA: break;
 	case TB_BR_NODE: return; /* not a leaf */
@@ -559,6 +585,7 @@ void tb_walk_clear(struct tb_walk *w)
 	free(w->steps);
 	free(w->justification);
 	free(w->leaf_key);
+	free(w->restriction);
 	memset(w, 0, sizeof *w);
 }
 
@@ -573,19 +600,23 @@ static size_t count_verdict(const struct tb_walks *ws, enum tb_verdict v, size_t
 	return n;
 }
 
-void tb_walks_combine(struct tb_walks *ws)
+/* Items that reached a notified-body leaf: their count and the first one's reason. */
+static void flag_notified_body(struct tb_walks *ws)
+{
+	ws->notified_body = 0;
+	ws->nb_restriction = NULL;
+	for (size_t i = 0; i < ws->n; i++)
+		if (ws->v[i].notified_body) {
+			if (!ws->notified_body++)
+				ws->nb_restriction = ws->v[i].restriction;
+		}
+}
+
+/* The verdict over the items, as if no notified-body leaf existed (those
+ * items are NA and so count for nothing but "not applicable"). */
+static void combine_verdicts(struct tb_walks *ws, const char *scope)
 {
 	size_t first = 0, nfail, nexam, nerr, npass;
-	const char *scope = ws->tree ? tb_tree_scope_name(ws->tree->scope) : "items";
-	if (ws->n == 0) {
-		ws->verdict = TB_V_EXAMINER;
-		snprintf(ws->reason, sizeof ws->reason,
-			 "the profile declares no %s%s%s for this tree: an examiner must confirm "
-			 "there are none",
-			 scope, ws->tree && ws->tree->kind ? " of kind " : "",
-			 ws->tree && ws->tree->kind ? ws->tree->kind : "");
-		return;
-	}
 	if ((nfail = count_verdict(ws, TB_V_FAIL, &first))) {
 		ws->verdict = TB_V_FAIL;
 		snprintf(ws->reason, sizeof ws->reason, "%zu of %zu %s fail; first %s: %s", nfail,
@@ -602,14 +633,47 @@ void tb_walks_combine(struct tb_walks *ws)
 		ws->verdict = TB_V_PASS;
 		snprintf(ws->reason, sizeof ws->reason,
 			 "%zu of %zu %s pass, the others are not "
-			 "applicable with a justification",
-			 npass, ws->n, scope);
-	} else {
+			 "applicable with a justification%s",
+			 npass, ws->n, scope, ws->notified_body ? " or routed to a notified body" : "");
+	} else if (ws->notified_body == ws->n) {
 		ws->verdict = TB_V_NA;
 		snprintf(ws->reason, sizeof ws->reason,
-			 "not applicable to any of the %zu %s, each with a justification; first %s: %s",
-			 ws->n, scope, ws->v[0].item, ws->v[0].justification);
+			 "no requirement verdict: every one of the %zu %s is routed to a notified body",
+			 ws->n, scope);
+	} else {
+		size_t j = 0;
+		while (ws->v[j].notified_body)
+			j++; /* the first item not routed to a notified body */
+		ws->verdict = TB_V_NA;
+		snprintf(ws->reason, sizeof ws->reason,
+			 "not applicable to any of the %zu %s, each with a justification%s; first %s: "
+			 "%s",
+			 ws->n, scope, ws->notified_body ? " or routed to a notified body" : "",
+			 ws->v[j].item, ws->v[j].justification ? ws->v[j].justification : "");
 	}
+}
+
+void tb_walks_combine(struct tb_walks *ws)
+{
+	const char *scope = ws->tree ? tb_tree_scope_name(ws->tree->scope) : "items";
+	flag_notified_body(ws);
+	if (ws->n == 0) {
+		ws->verdict = TB_V_EXAMINER;
+		snprintf(ws->reason, sizeof ws->reason,
+			 "the profile declares no %s%s%s for this tree: an examiner must confirm "
+			 "there are none",
+			 scope, ws->tree && ws->tree->kind ? " of kind " : "",
+			 ws->tree && ws->tree->kind ? ws->tree->kind : "");
+		return;
+	}
+	combine_verdicts(ws, scope);
+	if (!ws->notified_body)
+		return;
+	/* The route result goes first, so that no reader of the reason misses it. */
+	char rest[sizeof ws->reason];
+	snprintf(rest, sizeof rest, "%s", ws->reason);
+	snprintf(ws->reason, sizeof ws->reason, "NOTIFIED BODY NEEDED for %zu of %zu %s (%.300s); %s",
+		 ws->notified_body, ws->n, scope, ws->nb_restriction, rest);
 }
 
 void tb_walks_free(struct tb_walks *ws)

@@ -30,7 +30,13 @@
  * `{case: ID, field: LABEL, equals: TEXT}` (a note of the case's evidence)
  * and `examiner`.  A branch is a node id, `pass`, `fail` or
  * `{not-applicable: KEY}` where KEY names the item's justification in the
- * profile.  The loader refuses missing branches, unknown targets, cycles,
+ * profile, or `{notified-body: REASON}`: a restriction of the Official
+ * Journal citation applies (e.g. a password the user may skip), so the
+ * presumption of conformity is lost and a notified body must assess the
+ * equipment.  That is a route result, not a requirement verdict: the item
+ * is reported as notified-body (never as fail or needs-examiner) and the
+ * case carries a notified-body-needed flag with REASON (tb_walks_combine).
+ * The loader refuses missing branches, unknown targets, cycles,
  * unreachable nodes, unknown answer sources and unknown leaves, each at its
  * file:line:col.
  */
@@ -66,12 +72,13 @@ struct tb_answer_def {
 	char *equals;            /* declaration (text fact) / case-field: the text that means yes */
 };
 
-enum tb_branch_kind { TB_BR_NODE, TB_BR_PASS, TB_BR_FAIL, TB_BR_NA };
+enum tb_branch_kind { TB_BR_NODE, TB_BR_PASS, TB_BR_FAIL, TB_BR_NA, TB_BR_NOTIFIED_BODY };
 
 struct tb_branch {
 	enum tb_branch_kind kind;
 	size_t node;         /* TB_BR_NODE: index into nodes */
 	char *justification; /* TB_BR_NA: the key of the item's justification */
+	char *restriction;   /* TB_BR_NOTIFIED_BODY: why a notified body is needed */
 };
 
 struct tb_tree_node {
@@ -144,14 +151,18 @@ struct tb_walk_step {
 
 /* The walk of one item. */
 struct tb_walk {
-	char *item;              /* item id ("device" for a once-per-device tree) */
-	char *item_kind;         /* may be NULL */
-	enum tb_verdict verdict; /* PASS, FAIL, NA or EXAMINER (stopped) */
+	char *item;      /* item id ("device" for a once-per-device tree) */
+	char *item_kind; /* may be NULL */
+	/* PASS, FAIL, NA or EXAMINER (stopped); NA too at a notified-body leaf,
+	 * which sets notified_body: no requirement verdict for the item. */
+	enum tb_verdict verdict;
+	int notified_body;
 	struct tb_walk_step *steps;
 	size_t nsteps;
 	size_t stopped_at;   /* TB_V_EXAMINER: the node nobody answered */
 	char *justification; /* TB_V_NA: the text; FAIL from a missing one: NULL */
 	char *leaf_key;      /* TB_BR_NA: the justification key */
+	char *restriction;   /* notified_body: the leaf's reason */
 	char reason[512];
 };
 
@@ -167,10 +178,16 @@ struct tb_walks {
 	size_t n;
 	enum tb_verdict verdict; /* combined: see tb_walks_combine */
 	char reason[1024];
+	size_t notified_body;       /* items that reached a notified-body leaf */
+	const char *nb_restriction; /* the first such item's reason (points into v) */
 };
 /* The requirement's verdict over its items: FAIL if any item fails, else
  * needs-examiner (naming the first stopped node) if any walk stopped, else
- * PASS if any item passed, else not applicable (every item justified). */
+ * PASS if any item passed, else not applicable (every item justified, or
+ * routed to a notified body).  An item at a notified-body leaf counts as
+ * neither pass nor fail: the verdict is what the other items give, and
+ * notified_body/nb_restriction flag the case ("notified body needed",
+ * reported beside the verdict and named at the start of the reason). */
 void tb_walks_combine(struct tb_walks *ws);
 void tb_walks_free(struct tb_walks *ws);
 

@@ -30,7 +30,8 @@ static void walk_to_dom(const struct tb_tree *t, const struct tb_walk *w, xmlNod
 	tb_xml_attr(in, "id", w->item);
 	if (w->item_kind)
 		tb_xml_attr(in, "kind", w->item_kind);
-	tb_xml_attr(in, "verdict", tb_verdict_name(w->verdict));
+	/* A notified-body leaf is a route result, not a verdict: its own word. */
+	tb_xml_attr(in, "verdict", w->notified_body ? "notified-body" : tb_verdict_name(w->verdict));
 	if (w->verdict == TB_V_EXAMINER && w->stopped_at < t->nnodes)
 		tb_xml_attr(in, "stopped-at", t->nodes[w->stopped_at].id);
 	for (size_t i = 0; i < w->nsteps; i++)
@@ -53,6 +54,11 @@ void tb_walks_to_dom(const struct tb_walks *ws, xmlNodePtr result)
 		tb_xml_attr(tn, "kind", t->kind);
 	tb_xml_attr(tn, "verdict", tb_verdict_name(ws->verdict));
 	tb_xml_attr_u(tn, "items", ws->n);
+	if (ws->notified_body) {
+		xmlNodePtr nb = tb_xml_text_child(tn, "notified-body-needed",
+						  ws->nb_restriction ? ws->nb_restriction : "");
+		tb_xml_attr_u(nb, "items", ws->notified_body);
+	}
 	for (size_t i = 0; i < ws->n; i++)
 		walk_to_dom(t, &ws->v[i], tn);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# en18031.sh: the EN 18031-1 example suite's decision trees on the reference
-# devices (issue 13 item 1).  Runs inside the lab with legacy and hardened up:
+# en18031.sh: the EN 18031-1 suite's decision trees on the reference devices
+# (issue 13): legacy fails AUM-5-1, SCM and CRY requirements with the path
+# taken, hardened passes them, and an Official Journal restriction is
+# reported as "notified body needed", not as a fail.  Runs inside the lab with legacy and hardened up:
 #   fixtures/lab/lab.sh run --refdevice build/refdevice -- \
 #     harness/tests/integration/en18031.sh build/trustbench
 # Each test prints ok/FAIL; the last line is "N passed, N failed".
@@ -62,6 +64,13 @@ expect_eq "legacy AUM-5-1-1 telnet-root fails at DN-2 (declaration)" "no/declara
 expect_eq "legacy SCM-1-2" fail "$(verdict "$R" SCM-1-2)"
 expect_eq "legacy SCM-1-2 web-https reads SCM-1-1" "no/check" \
   "$(step "$R" SCM-1-2 web-https DN-1a answer)/$(step "$R" SCM-1-2 web-https DN-1a source)"
+expect_eq "legacy SCM-1-2 telnet: no secure channel, no N/A exit (DN-1, DN-2, DN-3 no)" \
+  "fail no/declaration no/declaration no/declaration" \
+  "$(item "$R" SCM-1-2 telnet verdict) $(step "$R" SCM-1-2 telnet DN-1 answer)/$(step "$R" SCM-1-2 telnet DN-1 source) $(step "$R" SCM-1-2 telnet DN-2 answer)/$(step "$R" SCM-1-2 telnet DN-2 source) $(step "$R" SCM-1-2 telnet DN-3 answer)/$(step "$R" SCM-1-2 telnet DN-3 source)"
+expect_eq "legacy SCM-2-2 (SSH assessment)" fail "$(verdict "$R" SCM-2-2)"
+expect_eq "legacy CRY-1-2" fail "$(verdict "$R" CRY-1-2)"
+expect_eq "legacy CRY-1-2 fails at FC-1, answered no by the TLS assessment" "fail no/check" \
+  "$(item "$R" CRY-1-2 device verdict) $(step "$R" CRY-1-2 device FC-1 answer)/$(step "$R" CRY-1-2 device FC-1 source)"
 expect_eq "legacy CCK-1-2" fail "$(verdict "$R" CCK-1-2)"
 
 # An examiner answers the node nobody else could.
@@ -84,25 +93,84 @@ expect_eq "legacy AUM-1-1-1 decided by the examiner at DN-3" "fail/examiner" \
 
 # Hardened, AUM-5-1-1 included: its credential phase refuses every guess on
 # every interface (the hardened device throttles, so it takes about a minute).
+# An examiner answers the one node that only an examiner can: functional
+# completeness of CRY-1 (no cryptography in use that the documentation omits).
+cat >"$work/hardened-decisions.yaml" <<'YAML'
+decisions:
+  - case: "CRY-1-2"
+    item: "device"
+    node: "FC-3"
+    answer: "yes"
+    examiner: "Integration Test"
+    date: "2026-12-03"
+    rationale: "Services, firmware and storage use only the TLS, SSH and ECDSA declared."
+YAML
 H=$work/hardened
 "$TB" run --quiet --suite "$SUITE" --profile profiles/refdevice-hardened.yaml \
-  --only ACM-1-1,AUM-1-1-1,AUM-5-1-1,SCM-1-1,SCM-1-2,CCK-1-1,CCK-1-2 --out "$H" >/dev/null 2>"$work/hardened.log"
+  --only ACM-1-1,AUM-1-1-1,AUM-5-1-1,SCM-1-1,SCM-1-2,SCM-2-1,SCM-2-2,SCM-3-1,CCK-1-1,CCK-1-2,CRY-1-1,CRY-1-2 \
+  --decisions "$work/hardened-decisions.yaml" --out "$H" >/dev/null 2>"$work/hardened.log"
 R=$H/report.xml
 valid "$R"
 expect_eq "hardened ACM-1-1" pass "$(verdict "$R" ACM-1-1)"
 expect_eq "hardened ACM-1-1 status-page justified" not-applicable "$(item "$R" ACM-1-1 status-page verdict)"
 expect_eq "hardened AUM-1-1-1" pass "$(verdict "$R" AUM-1-1-1)"
-# The check refuses every default: DN-2a is answered yes by it, and the tree
-# then asks the examiner whether the per-unit default is strong (DN-3).
-expect_eq "hardened AUM-5-1-1 awaits the examiner at DN-3" needs-examiner "$(verdict "$R" AUM-5-1-1)"
-n=$(xp "$R" "count(//*[local-name()='result'][@id='AUM-5-1-1']//*[@node='DN-2a'][@answer='yes'][@source='check'])")
-if [ "${n:-0}" -ge 1 ]; then ok "hardened AUM-5-1-1: the check answered DN-2a yes ($n items)"
-else bad "hardened AUM-5-1-1: no DN-2a answered yes by the check"; fi
+# The check refuses every default (DN-2a yes, from the check), and the
+# supplier's declared generation scheme answers DN-3 (a declaration, and the
+# report says so).
+expect_eq "hardened AUM-5-1-1" pass "$(verdict "$R" AUM-5-1-1)"
+expect_eq "hardened AUM-5-1-1 label-password DN-2a from the check" "yes/check" \
+  "$(step "$R" AUM-5-1-1 label-password DN-2a answer)/$(step "$R" AUM-5-1-1 label-password DN-2a source)"
+expect_eq "hardened AUM-5-1-1 label-password DN-3 rests on a declaration" "yes/declaration" \
+  "$(step "$R" AUM-5-1-1 label-password DN-3 answer)/$(step "$R" AUM-5-1-1 label-password DN-3 source)"
 expect_eq "hardened SCM-1-1" pass "$(verdict "$R" SCM-1-1)"
 expect_eq "hardened SCM-1-2 web-https" pass "$(item "$R" SCM-1-2 web-https verdict)"
-# Stated honestly in the profile: port 80 still serves /admin behind Basic.
+# Stated honestly in the profile: port 80 still serves /admin behind Basic,
+# and the broker on 1883 takes its password without TLS.
 expect_eq "hardened SCM-1-2 web-http" fail "$(item "$R" SCM-1-2 web-http verdict)"
+expect_eq "hardened SCM-1-2 mqtt" fail "$(item "$R" SCM-1-2 mqtt verdict)"
+expect_eq "hardened SCM-2-1 (declared TLS and SSH channels)" pass "$(verdict "$R" SCM-2-1)"
+expect_eq "hardened SCM-2-1 tls-channel DN-1" "yes/declaration" \
+  "$(step "$R" SCM-2-1 tls-channel DN-1 answer)/$(step "$R" SCM-2-1 tls-channel DN-1 source)"
+expect_eq "hardened SCM-2-2 (SSH assessment)" pass "$(verdict "$R" SCM-2-2)"
+expect_eq "hardened SCM-3-1" pass "$(verdict "$R" SCM-3-1)"
 expect_eq "hardened CCK-1-2" pass "$(verdict "$R" CCK-1-2)"
+expect_eq "hardened CRY-1-1" pass "$(verdict "$R" CRY-1-1)"
+expect_eq "hardened CRY-1-2" pass "$(verdict "$R" CRY-1-2)"
+expect_eq "hardened CRY-1-2 path FC-1, FC-2 (checks), FC-3 (examiner)" "yes/check yes/check yes/examiner" \
+  "$(step "$R" CRY-1-2 device FC-1 answer)/$(step "$R" CRY-1-2 device FC-1 source) $(step "$R" CRY-1-2 device FC-2 answer)/$(step "$R" CRY-1-2 device FC-2 source) $(step "$R" CRY-1-2 device FC-3 answer)/$(step "$R" CRY-1-2 device FC-3 source)"
+
+# Official Journal restriction R2: a unit whose user may skip the password
+# (the legacy profile, with that one declaration changed) is routed to a
+# notified body: reported as such, never as a fail or needs-examiner.
+sed 's/password-optional: false/password-optional: true/' profiles/refdevice-legacy.yaml >"$work/skip.yaml"
+grep -q 'password-optional: true' "$work/skip.yaml" || bad "could not declare password-optional"
+sed -i 's#"\.\./build/#"'"$PWD"'/build/#g' "$work/skip.yaml"
+N=$work/skip
+"$TB" run --quiet --suite "$SUITE" --profile "$work/skip.yaml" --only AUM-5-1-2 --out "$N" >/dev/null 2>"$work/skip.log"
+rc=$?
+R=$N/report.xml
+valid "$R"
+if [ "$rc" -ne 2 ]; then ok "R2: the run does not exit as failed ($rc)"; else bad "R2: exit 2 (fail)"; fi
+expect_eq "R2: AUM-5-1-2 is neither fail nor needs-examiner" not-applicable "$(verdict "$R" AUM-5-1-2)"
+expect_eq "R2: the item is routed to a notified body at R2-1 (declaration)" "notified-body yes/declaration" \
+  "$(item "$R" AUM-5-1-2 device verdict) $(step "$R" AUM-5-1-2 device R2-1 answer)/$(step "$R" AUM-5-1-2 device R2-1 source)"
+nb=$(xp "$R" "string(//*[local-name()='result'][@id='AUM-5-1-2']/*[local-name()='decision-tree']/*[local-name()='notified-body-needed'])")
+case "$nb" in
+"OJ restriction R2:"*) ok "R2: notified-body-needed carries the reason" ;;
+*) bad "R2: notified-body-needed: '$nb'" ;;
+esac
+reason=$(xp "$R" "string(//*[local-name()='result'][@id='AUM-5-1-2']/*[local-name()='reason'])")
+case "$reason" in
+"NOTIFIED BODY NEEDED"*) ok "R2: the case's reason starts with NOTIFIED BODY NEEDED" ;;
+*) bad "R2: reason '$reason'" ;;
+esac
+TRUSTBENCH_DATADIR=$PWD "$TB" render "$R" --html "$work/skip.html" >/dev/null 2>"$work/render.err" ||
+  bad "R2: render: $(head -2 "$work/render.err")"
+n=$(grep -c "Notified body needed: </strong>" "$work/skip.html" 2>/dev/null)
+if [ "${n:-0}" -ge 2 ]; then ok "R2: the HTML shows the banner in the summary and the case"
+else bad "R2: the HTML shows the banner $n times"; fi
+# The unchanged legacy profile declares no way to skip: R2 does not apply.
+expect_eq "R2 on the legacy profile as declared" pass "$(verdict "$L/report.xml" AUM-5-1-2)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

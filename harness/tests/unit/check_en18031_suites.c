@@ -2,8 +2,8 @@
  * (testsuites/en-18031-{1,2,3}.yaml, harness/tools/gen-en18031-suites.py)
  * load and have the shape the project's notes give: the requirements of each
  * part, a valid tree for every requirement, automated answers that name
- * earlier check cases, and the Official Journal restrictions as NB-NEEDED
- * examiner nodes. */
+ * earlier check cases, and the Official Journal restrictions as
+ * notified-body leaves (never a fail). */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,28 +112,77 @@ START_TEST(en18031_trees_read_earlier_checks)
 }
 END_TEST
 
-/* The restriction flags: the case, and its NB-NEEDED node asks the examiner. */
-static void assert_nb_needed(const struct tb_suite *s, const char *case_id)
+/* Notified-body leaves among a tree's branches; fails counts fail leaves. */
+static size_t nb_leaves(const struct tb_tree *t, const char *restriction, size_t *fails)
+{
+	size_t n = 0;
+	*fails = 0;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct tb_branch *br[2] = { &t->nodes[i].yes, &t->nodes[i].no };
+		for (int k = 0; k < 2; k++) {
+			if (br[k]->kind == TB_BR_FAIL)
+				(*fails)++;
+			if (br[k]->kind != TB_BR_NOTIFIED_BODY)
+				continue;
+			ck_assert_msg(strncmp(br[k]->restriction, restriction, strlen(restriction)) ==
+					      0,
+				      "node %s: '%s'", t->nodes[i].id, br[k]->restriction);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The restriction flags: the case routes to a notified body with the
+ * restriction's reason, and nothing in it can fail. */
+static void assert_nb_needed(const struct tb_suite *s, const char *case_id, const char *restriction)
 {
 	long i = case_index(s, case_id);
 	ck_assert_msg(i >= 0, "%s missing", case_id);
 	const struct tb_tree *t = s->cases[i].tree;
 	ck_assert_ptr_nonnull(t);
-	size_t n = tb_tree_find_node(t, "NB-NEEDED");
-	ck_assert_msg(n != (size_t)-1, "%s has no NB-NEEDED node", case_id);
-	ck_assert_int_eq(t->nodes[n].answer.src, TB_ANS_EXAMINER);
-	ck_assert_ptr_nonnull(strstr(t->nodes[n].question, "NOTIFIED BODY NEEDED"));
+	size_t fails = 0;
+	ck_assert_msg(nb_leaves(t, restriction, &fails) >= 1, "%s has no notified-body leaf", case_id);
+	ck_assert_msg(fails == 0, "%s: a restriction has a fail leaf", case_id);
+	ck_assert_msg(tb_tree_find_node(t, "NB-NEEDED") == (size_t)-1, "%s: old NB-NEEDED node",
+		      case_id);
 }
 
 START_TEST(en18031_restrictions_are_flags)
 {
 	int part = _i;
 	struct tb_suite *s = load_part(part);
-	assert_nb_needed(s, "AUM-5-1-2");
-	if (part == 2)
-		assert_nb_needed(s, "ACM-3-4");
-	if (part == 3)
-		assert_nb_needed(s, "SUM-2-5");
+	assert_nb_needed(s, "AUM-5-1-2", "OJ restriction R2:");
+	size_t cases = 1, with_nb = 0, fails;
+	if (part == 2) {
+		assert_nb_needed(s, "ACM-3-4", "OJ restriction R3:");
+		cases++;
+	}
+	if (part == 3) {
+		assert_nb_needed(s, "SUM-2-5", "OJ restriction R4:");
+		cases++;
+	}
+	/* No other case routes to a notified body. */
+	for (size_t i = 0; i < s->ncases; i++)
+		if (s->cases[i].tree && nb_leaves(s->cases[i].tree, "OJ restriction R", &fails))
+			with_nb++;
+	ck_assert_uint_eq(with_nb, cases);
+	tb_suite_free(s);
+}
+END_TEST
+
+/* AUM-5-1 DN-3 (the per-unit default's strength) answers from the supplier's
+ * declaration, which the conceptual assessment reviews. */
+START_TEST(en18031_aum51_strength_is_declared)
+{
+	struct tb_suite *s = load_part(_i);
+	const struct tb_tree *t = s->cases[case_index(s, "AUM-5-1-1")].tree;
+	size_t n = tb_tree_find_node(t, "DN-3");
+	ck_assert_uint_ne(n, (size_t)-1);
+	ck_assert_int_eq(t->nodes[n].answer.src, TB_ANS_DECLARATION);
+	ck_assert_str_eq(t->nodes[n].answer.fact, "best-practice-strength");
+	ck_assert_int_eq(t->nodes[n].yes.kind, TB_BR_PASS);
+	ck_assert_int_eq(t->nodes[n].no.kind, TB_BR_FAIL);
 	tb_suite_free(s);
 }
 END_TEST
@@ -164,6 +213,7 @@ Suite *en18031_suites_suite(void)
 	tcase_add_loop_test(tc, en18031_parts_have_their_requirements, 1, 4);
 	tcase_add_loop_test(tc, en18031_trees_read_earlier_checks, 1, 4);
 	tcase_add_loop_test(tc, en18031_restrictions_are_flags, 1, 4);
+	tcase_add_loop_test(tc, en18031_aum51_strength_is_declared, 1, 4);
 	tcase_add_test(tc, en18031_part1_keeps_the_example);
 	suite_add_tcase(s, tc);
 	return s;

@@ -208,6 +208,31 @@ START_TEST(unknown_leaf)
 }
 END_TEST
 
+/* An Official Journal restriction: {notified-body: REASON}, a leaf that is
+ * neither pass, fail nor not applicable (issue 13). */
+START_TEST(notified_body_leaf)
+{
+	char *t = edit(NULL, "{ not-applicable: \"why\" }", "{ notified-body: \"R2 applies\" }");
+	struct tb_suite *s = NULL;
+	struct tb_diag d = { 0 };
+	ck_assert_msg(tb_suite_parse(NAME, t, strlen(t), &s, &d) == TB_OK, "%s", d.msg);
+	const struct tb_tree *tr = tb_suite_find_case(s, "AUM-5-1-2")->tree;
+	ck_assert_int_eq(tr->nodes[2].no.kind, TB_BR_NOTIFIED_BODY);
+	ck_assert_str_eq(tr->nodes[2].no.restriction, "R2 applies");
+	tb_suite_free(s);
+	free(t);
+	/* Its reason is required, where it stands, and nothing else beside it. */
+	EXPECT_ERR(edit(NULL, "no: { not-applicable: \"why\" }", "no: \"notified-body\""),
+		   "\"notified-body\"", "needs its reason");
+	EXPECT_ERR(edit(NULL, "{ not-applicable: \"why\" }", "{ notified-body: \"\" }"), "\"\" }",
+		   "must not be empty");
+	EXPECT_ERR(edit(NULL, "{ not-applicable: \"why\" }", "{ notified-body: \"R2\", why: \"x\" }"),
+		   "why: \"x\"", "unknown key 'why'");
+	EXPECT_ERR(edit(NULL, "{ not-applicable: \"why\" }", "{ notified: \"R2\" }"),
+		   "notified:", "notified-body: REASON");
+}
+END_TEST
+
 START_TEST(other_shape_errors)
 {
 	EXPECT_ERR(edit("id: \"DN-2\"", "id: \"DN-2\"", "id: \"DN-1\""),
@@ -325,22 +350,65 @@ START_TEST(walk_paths)
 }
 END_TEST
 
-static enum tb_verdict combine(const enum tb_verdict *v, size_t n)
+/* A walk that ends at a notified-body leaf is neither a fail nor waiting for
+ * an examiner: no requirement verdict (NA), flagged, with the reason. */
+START_TEST(walk_notified_body)
+{
+	char *text = edit(NULL, "{ not-applicable: \"why\" }", "{ notified-body: \"R2 applies\" }");
+	struct tb_suite *s = NULL;
+	struct tb_diag d = { 0 };
+	ck_assert_msg(tb_suite_parse(NAME, text, strlen(text), &s, &d) == TB_OK, "%s", d.msg);
+	const struct tb_tree *t = tb_suite_find_case(s, "AUM-5-1-2")->tree;
+	struct tb_walk w;
+	struct fake f = { { TB_ANS_NO, TB_ANS_YES, TB_ANS_NO }, NULL };
+	ck_assert_int_eq(walk(t, &f, &w), TB_V_NA);
+	ck_assert_int_eq(w.notified_body, 1);
+	ck_assert_str_eq(w.restriction, "R2 applies");
+	ck_assert_ptr_null(w.leaf_key);
+	ck_assert_ptr_nonnull(strstr(w.reason, "NOTIFIED BODY NEEDED at DN-3: R2 applies"));
+	tb_walk_clear(&w);
+	/* The other branch of the same node still passes, unflagged. */
+	f = (struct fake){ { TB_ANS_NO, TB_ANS_YES, TB_ANS_YES }, NULL };
+	ck_assert_int_eq(walk(t, &f, &w), TB_V_PASS);
+	ck_assert_int_eq(w.notified_body, 0);
+	tb_walk_clear(&w);
+	tb_suite_free(s);
+	free(text);
+}
+END_TEST
+
+/* TB_V_COUNT below stands for an item at a notified-body leaf; nb gets how
+ * many the combination flagged, reason (if not NULL) its reason. */
+static enum tb_verdict combine_nb(const enum tb_verdict *v, size_t n, size_t *nb, char *reason,
+				  size_t cap)
 {
 	struct tb_walks ws = { 0 };
 	ws.v = calloc(n + 1, sizeof *ws.v);
 	for (size_t i = 0; i < n; i++) {
 		ws.v[i].item = strdup(i ? "b" : "a");
-		ws.v[i].verdict = v[i];
+		ws.v[i].verdict = v[i] == TB_V_COUNT ? TB_V_NA : v[i];
 		if (v[i] == TB_V_NA)
 			ws.v[i].justification = strdup("j");
+		if (v[i] == TB_V_COUNT) {
+			ws.v[i].notified_body = 1;
+			ws.v[i].restriction = strdup("R2 applies");
+		}
 	}
 	ws.n = n;
 	tb_walks_combine(&ws);
+	if (nb)
+		*nb = ws.notified_body;
+	if (reason)
+		snprintf(reason, cap, "%s", ws.reason);
 	for (size_t i = 0; i < n; i++)
 		tb_walk_clear(&ws.v[i]);
 	free(ws.v);
 	return ws.verdict;
+}
+
+static enum tb_verdict combine(const enum tb_verdict *v, size_t n)
+{
+	return combine_nb(v, n, NULL, NULL, 0);
 }
 
 START_TEST(combined_verdict)
@@ -355,6 +423,37 @@ START_TEST(combined_verdict)
 	ck_assert_int_eq(combine(e, 2), TB_V_FAIL);
 	/* No item declared: never PASS, never N/A without a justification. */
 	ck_assert_int_eq(combine(a, 0), TB_V_EXAMINER);
+}
+END_TEST
+
+/* Items routed to a notified body (TB_V_COUNT here) never make the
+ * requirement fail or wait: the verdict is the other items', the flag and
+ * the reason come first in the case's reason. */
+START_TEST(combined_notified_body)
+{
+	const enum tb_verdict nb = TB_V_COUNT;
+	enum tb_verdict only[] = { nb }, with_pass[] = { nb, TB_V_PASS },
+			with_fail[] = { TB_V_FAIL, nb }, with_exam[] = { nb, TB_V_EXAMINER },
+			with_na[] = { nb, TB_V_NA };
+	size_t n = 0;
+	char reason[1024];
+	ck_assert_int_eq(combine_nb(only, 1, &n, reason, sizeof reason), TB_V_NA);
+	ck_assert_uint_eq(n, 1);
+	static const char head[] = "NOTIFIED BODY NEEDED for 1 of 1 items (R2 applies); ";
+	ck_assert_msg(strncmp(reason, head, strlen(head)) == 0, "%s", reason);
+	ck_assert_ptr_nonnull(strstr(reason, "routed to a notified body"));
+	ck_assert_int_eq(combine_nb(with_pass, 2, &n, reason, sizeof reason), TB_V_PASS);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(combine_nb(with_na, 2, &n, reason, sizeof reason), TB_V_NA);
+	ck_assert_ptr_nonnull(strstr(reason, "first b: j"));
+	/* Another item's own fail or open question still counts. */
+	ck_assert_int_eq(combine_nb(with_fail, 2, &n, NULL, 0), TB_V_FAIL);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(combine_nb(with_exam, 2, &n, NULL, 0), TB_V_EXAMINER);
+	enum tb_verdict plain[] = { TB_V_PASS };
+	ck_assert_int_eq(combine_nb(plain, 1, &n, reason, sizeof reason), TB_V_PASS);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(strstr(reason, "NOTIFIED"));
 }
 END_TEST
 
@@ -701,6 +800,83 @@ START_TEST(report_records_paths)
 }
 END_TEST
 
+/* A restriction case in a report: the item says notified-body, the tree
+ * carries notified-body-needed with the reason, the report validates, and
+ * the HTML shows the banner in the case and in the summary. */
+START_TEST(report_notified_body)
+{
+	static const char restr[] =
+		"      - id: \"AUM-5-1-3\"\n"
+		"        kind: \"conceptual\"\n"
+		"        title: \"OJ restriction\"\n"
+		"        tree:\n"
+		"          for-each: \"device\"\n"
+		"          nodes:\n"
+		"            - id: \"R2-1\"\n"
+		"              question: \"Can the user skip the password?\"\n"
+		"              answer: { case: \"AUM-5-1-1\", verdict: \"fail\" }\n"
+		"              yes: { notified-body: \"OJ restriction R2 applies\" }\n"
+		"              no: \"pass\"\n";
+	char *text = malloc(sizeof base + sizeof restr);
+	strcat(strcpy(text, base), restr);
+	struct tb_suite *s = NULL;
+	struct tb_profile *p = NULL;
+	struct tb_diag d = { 0 };
+	ck_assert_msg(tb_suite_parse(NAME, text, strlen(text), &s, &d) == TB_OK, "%s", d.msg);
+	ck_assert_msg(tb_profile_load("profiles/refdevice-legacy.yaml", &p, &d) == TB_OK, "%s", d.msg);
+	struct tb_result results[2];
+	memset(results, 0, sizeof results);
+	results[0].tc = tb_suite_find_case(s, "AUM-5-1-1");
+	tb_result_set(&results[0], TB_V_FAIL, "stands for a password-skip probe");
+	strcpy(results[0].started, "2026-12-03T13:00:00Z");
+	size_t nres = 1;
+	struct tb_ctx ctx = { .suite = s, .profile = p, .results = results, .nresults = &nres };
+	results[1].tc = tb_suite_find_case(s, "AUM-5-1-3");
+	strcpy(results[1].started, "2026-12-03T13:00:01Z");
+	tb_tree_case_run(&ctx, results[1].tc, &results[1]);
+	ck_assert_int_eq(results[1].verdict, TB_V_NA);
+	ck_assert_ptr_nonnull(strstr(results[1].reason, "NOTIFIED BODY NEEDED"));
+	char dir[] = "/tmp/tb-tree-XXXXXX", path[64], html[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/report.xml", dir);
+	snprintf(html, sizeof html, "%s/report.html", dir);
+	struct tb_run_info ri = { .suite = s,
+				  .profile = p,
+				  .started = "2026-12-03T13:00:00Z",
+				  .finished = "2026-12-03T13:00:02Z",
+				  .complete = 1,
+				  .results = results,
+				  .nresults = 2 };
+	ck_assert_int_eq(tb_report_write(&ri, path, &d), TB_OK);
+	ck_assert_msg(tb_report_load_validate(path, "reports/schema/trustbench-report.xsd", &d) ==
+			      TB_OK,
+		      "line %lu: %s", d.line, d.msg);
+	char *xml = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(tb_file_read(path, 1 << 20, &xml, &n, &d), TB_OK);
+	ck_assert_ptr_nonnull(strstr(xml,
+				     "<notified-body-needed items=\"1\">OJ restriction R2 "
+				     "applies</notified-body-needed>"));
+	ck_assert_ptr_nonnull(strstr(xml, "<item id=\"device\" verdict=\"notified-body\">"));
+	free(xml);
+	ck_assert_msg(tb_render_html_file(path, TB_RENDER_XSL_REL, html, &d) == TB_OK, "%s", d.msg);
+	ck_assert_int_eq(tb_file_read(html, 1 << 22, &xml, &n, &d), TB_OK);
+	/* Once in the summary (with the case id), once in the case. */
+	const char *banner = strstr(xml, "Notified body needed: </strong>AUM-5-1-3: OJ restriction R2");
+	ck_assert_ptr_nonnull(banner);
+	ck_assert_ptr_nonnull(strstr(banner + 1, "Notified body needed: </strong>OJ restriction R2"));
+	free(xml);
+	unlink(html);
+	unlink(path);
+	rmdir(dir);
+	tb_result_cleanup(&results[0]);
+	tb_result_cleanup(&results[1]);
+	tb_profile_free(p);
+	tb_suite_free(s);
+	free(text);
+}
+END_TEST
+
 Suite *tree_suite(void)
 {
 	Suite *s = suite_create("tree");
@@ -713,12 +889,16 @@ Suite *tree_suite(void)
 	tcase_add_test(load, unreachable);
 	tcase_add_test(load, unknown_answer_source);
 	tcase_add_test(load, unknown_leaf);
+	tcase_add_test(load, notified_body_leaf);
 	tcase_add_test(load, other_shape_errors);
 	tcase_add_test(load, profile_items_errors);
 	suite_add_tcase(s, load);
 	TCase *w = tcase_create("walk");
 	tcase_add_test(w, walk_paths);
+	tcase_add_test(w, walk_notified_body);
 	tcase_add_test(w, combined_verdict);
+	tcase_add_test(w, combined_notified_body);
+	tcase_add_test(w, report_notified_body);
 	tcase_add_test(w, run_each_source);
 	tcase_add_test(w, run_field_source);
 	tcase_add_test(w, decisions_name_real_nodes);
