@@ -20,7 +20,7 @@ BC := $(O)build-cov
 PREFIX ?= /usr/local
 DATADIR ?= $(PREFIX)/share/trustbench
 CC ?= cc
-PKGS := yaml-0.1 libxml-2.0 libssl libcrypto libpcap libxslt libssh
+PKGS := yaml-0.1 libxml-2.0 libssl libcrypto libpcap libxslt libssh libqrencode libpng
 DEPS := harness/tools/ensure-deps.sh
 
 # -Wno-format-truncation: snprintf truncation is how we bound device-derived
@@ -122,10 +122,17 @@ $(B)/reflogin: fixtures/refdevice/reflogin.c fixtures/refdevice/throttle.h | dep
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(FUZZ))
 
 # Packages first, then everything in order (so no step builds before they are in).
+# The static checks first; then, once everything is built, the unit tests
+# and the integration scripts side by side: the scripts mostly wait on the
+# reference devices (throttling, deadlines), the unit tests use a core.  Each
+# target's output is printed whole when it ends (--output-sync).
 check:
 	@$(DEPS) check
-	$(MAKE) --no-print-directory lint unit fuzz-replay validate-files integration \
-	  sign-verify-tests render-tests firsthour-tests
+	$(MAKE) --no-print-directory lint fuzz-replay validate-files
+	$(MAKE) --no-print-directory $(BA)/unit-tests $(BA)/trustbench $(B)/refdevice $(B)/refsvc \
+	  $(B)/refudp $(B)/reflogin $(B)/phonehome $(B)/cloud
+	$(MAKE) --no-print-directory -j5 --output-sync=target unit integration sign-verify-tests \
+	  render-tests firsthour-tests
 	@echo "make check: all passed"
 
 unit:
@@ -140,18 +147,22 @@ fuzz-replay:
 	  $(BA)/fuzz-replay-$$t harness/fuzz/corpus/$$t || exit 1; done
 
 validate-files: all
-	$(B)/trustbench validate testsuites/*.yaml testsuites/crosswalks/*.yaml profiles/*.yaml profiles/policies/*.yaml
+	$(B)/trustbench validate testsuites/*.yaml testsuites/crosswalks/*.yaml testsuites/schemes/*.yaml \
+	  profiles/*.yaml profiles/policies/*.yaml
 
 # sign/verify end to end: a test PKI, one short lab run, tampering of every part.
 sign-verify-tests:
 	@$(DEPS) check
 	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice
 	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/sign-verify.sh $(BA)/trustbench
+	harness/tests/integration/timestamp.sh $(BA)/trustbench
 
 integration:
 	@$(DEPS) check
 	$(MAKE) --no-print-directory $(BA)/trustbench $(B)/refdevice $(B)/refsvc $(B)/refudp $(B)/reflogin $(B)/phonehome $(B)/cloud
 	TB_REFDEVICE=$(B)/refdevice harness/tests/integration/run.sh $(BA)/trustbench
+	harness/tests/integration/label.sh $(BA)/trustbench
+	harness/tests/integration/statement.sh $(BA)/trustbench
 
 # A new user's first hour: --help everywhere, run --out parents, the summary on
 # stdout, --only in the report, and (as real root) output owned by the caller.
@@ -255,13 +266,14 @@ fuzz-smoke: fuzz
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/testsuites/data \
-	  $(DESTDIR)$(DATADIR)/testsuites/crosswalks \
+	  $(DESTDIR)$(DATADIR)/testsuites/crosswalks $(DESTDIR)$(DATADIR)/testsuites/schemes \
 	  $(DESTDIR)$(DATADIR)/reports/schema $(DESTDIR)$(DATADIR)/profiles \
 	  $(DESTDIR)$(DATADIR)/reports/xsl
 	install -m 0755 $(B)/trustbench $(DESTDIR)$(PREFIX)/bin/trustbench
 	install -m 0644 testsuites/*.yaml $(DESTDIR)$(DATADIR)/testsuites/
 	install -m 0644 testsuites/data/* $(DESTDIR)$(DATADIR)/testsuites/data/
 	install -m 0644 testsuites/crosswalks/*.yaml $(DESTDIR)$(DATADIR)/testsuites/crosswalks/
+	install -m 0644 testsuites/schemes/*.yaml $(DESTDIR)$(DATADIR)/testsuites/schemes/
 	install -m 0644 reports/schema/*.xsd $(DESTDIR)$(DATADIR)/reports/schema/
 	install -m 0644 reports/xsl/*.xsl $(DESTDIR)$(DATADIR)/reports/xsl/
 	install -m 0644 profiles/template.yaml $(DESTDIR)$(DATADIR)/profiles/

@@ -107,7 +107,8 @@ static void check_eval(const struct tb_policy *p)
 		if (memchr(v.reasons[i], '\0', sizeof v.reasons[i]) == NULL || !v.reasons[i][0])
 			abort();
 	/* Nothing required, no date limit, no trusted labs: this report meets it. */
-	if (p->nreq == 0 && p->ntrusted == 0 && !p->not_before[0] && !p->max_age_days && !v.met)
+	if (p->nreq == 0 && p->ntrusted == 0 && !p->not_before[0] && !p->max_age_days &&
+	    !p->stmt_scheme && !v.met)
 		abort();
 }
 

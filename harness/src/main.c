@@ -18,6 +18,11 @@ static int run_verify(int argc, char **argv)
 	return tb_cmd_verify(argc, argv, tb_cli_schema_path());
 }
 
+static int run_statement(int argc, char **argv)
+{
+	return tb_cmd_statement(argc, argv, tb_cli_schema_path());
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -25,6 +30,7 @@ static const struct {
 	{ "run", tb_cmd_run },      { "validate", tb_cmd_validate }, { "list", tb_cmd_list },
 	{ "analyze", run_analyze }, { "firmware", tb_cmd_firmware }, { "sign", tb_cmd_sign },
 	{ "verify", run_verify },   { "render", tb_cmd_render },     { "diff", tb_cmd_diff },
+	{ "label", tb_cmd_label },  { "statement", run_statement },
 };
 
 int main(int argc, char **argv)

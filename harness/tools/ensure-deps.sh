@@ -16,9 +16,10 @@ if [ "${1:-}" = --check ]; then
 fi
 what=${1:-build}
 # compile: libssh-dev is for the ssh check's key exchange and userauth "none"
-# probe (sshc.c) and the reference device's real SSH server (refsvc.c).
+# probe (sshc.c) and the reference device's real SSH server (refsvc.c);
+# libqrencode-dev and libpng-dev draw the label's QR code (report/label.c).
 pkgs=(build-essential pkg-config libpcap-dev libssl-dev libyaml-dev libxml2-dev libxslt1-dev
-      libssh-dev)
+      libssh-dev libqrencode-dev libpng-dev)
 [ "$what" = compile ] || pkgs+=(libxml2-utils iproute2 util-linux openssl)
 case "$what" in
   # tshark: ground truth from captures in the tests; clang-format: make lint;
@@ -34,9 +35,11 @@ case "$what" in
 esac
 # PDF reports: weasyprint typesets the XHTML; the render tests also need
 # pdfinfo/pdftotext (poppler-utils) and the XHTML 1.0 DTDs (w3c-sgml-lib).
+# zbar-tools (zbarimg): the label's QR code is decoded back in the tests and the demo.
 case "$what" in
-  demo|pdf) pkgs+=(weasyprint) ;;
-  check) pkgs+=(weasyprint poppler-utils w3c-sgml-lib) ;;
+  demo) pkgs+=(weasyprint zbar-tools) ;;
+  pdf) pkgs+=(weasyprint) ;;
+  check) pkgs+=(weasyprint poppler-utils w3c-sgml-lib zbar-tools) ;;
 esac
 if ! command -v dpkg-query >/dev/null; then
   echo "ensure-deps: not a Debian system, cannot check packages; needed: ${pkgs[*]}" >&2

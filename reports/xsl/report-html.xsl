@@ -14,7 +14,9 @@
      Parameters (set by trustbench render, always as quoted strings):
        report-sha256     SHA-256 of the exact report bytes
        signature-status  "unsigned" or "signature file present (...)"
-       report-name       the report's file name -->
+       report-name       the report's file name
+       label-uri         the trustmark label SVG as a data: URI (render's label option),
+                         shown at the top of the first page; "" for none -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:tb="urn:trustbench:report:1"
@@ -28,6 +30,7 @@
   <xsl:param name="report-sha256" select="''"/>
   <xsl:param name="signature-status" select="'unsigned'"/>
   <xsl:param name="report-name" select="''"/>
+  <xsl:param name="label-uri" select="''"/>
 
   <!-- The results that cover a framework item ("en-303-645 5.1-1"). -->
   <xsl:key name="refs" match="tb:result/tb:covers/tb:ref" use="concat(@framework, ' ', .)"/>
@@ -105,6 +108,8 @@ table.notes td.nl { width: 10em; overflow-wrap: break-word; }
 div.exchange { margin: 0.2em 0 0.4em 0; }
 a { color: #0b4f8a; text-decoration: none; }
 dl.meta { margin: 0; }
+div.trustmark { margin: 0 0 1em 0; }
+div.trustmark img { width: 96mm; height: 54mm; display: block; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 9pt; }
   h2 { break-after: avoid; page-break-after: avoid; }
@@ -129,6 +134,14 @@ dl.meta { margin: 0; }
 
   <!-- ============ front matter ============ -->
   <xsl:template name="front">
+    <!-- render only passes a label SVG it has checked, base64-encoded. -->
+    <xsl:if test="starts-with($label-uri, 'data:image/svg+xml;base64,')">
+      <div class="trustmark">
+        <img src="{$label-uri}" alt="trustmark label: scheme, level, device, support period, expiry and QR code"/>
+        <p class="label">Trustmark label, as given to trustbench render --label; it is not
+          checked against this report here (trustbench verify --statement does that).</p>
+      </div>
+    </xsl:if>
     <h1>
       <xsl:value-of select="concat($dut/@manufacturer, ' ', $dut/@model)"/>
     </h1>
@@ -207,6 +220,7 @@ dl.meta { margin: 0; }
   <!-- ============ summary ============ -->
   <xsl:template name="summary">
     <h2 id="summary">Summary</h2>
+    <xsl:call-template name="notified-body-summary"/>
     <h3>Test cases</h3>
     <xsl:call-template name="counts-table">
       <xsl:with-param name="c" select="tb:summary/tb:test-cases"/>
@@ -407,6 +421,13 @@ recorded: UTF-8 text (CR LF line ends shown as line breaks) or hex, 16 bytes a l
   <!-- A decision-tree case: per item, the path node by node (question,
        answer, who answered and on what basis), then where it ended. -->
   <xsl:template match="tb:decision-tree">
+    <xsl:for-each select="tb:notified-body-needed">
+      <p class="banner">
+        <strong>Notified body needed: </strong>
+        <xsl:value-of select="."/>
+        <xsl:value-of select="concat(' (', @items, ' of ', ../@items, ' ', ../@for-each, '; a route result, not a requirement verdict)')"/>
+      </p>
+    </xsl:for-each>
     <p class="label">
       <xsl:text>Decision tree, walked for each of the </xsl:text>
       <xsl:value-of select="@items"/>
@@ -450,6 +471,17 @@ recorded: UTF-8 text (CR LF line ends shown as line breaks) or hex, 16 bytes a l
           </tr>
         </tbody>
       </table>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- Every case whose tree routes the equipment to a notified body (an
+       Official Journal restriction applies), one banner line each. -->
+  <xsl:template name="notified-body-summary">
+    <xsl:for-each select="tb:results/tb:result[tb:decision-tree/tb:notified-body-needed]">
+      <p class="banner">
+        <strong>Notified body needed: </strong>
+        <xsl:value-of select="concat(@id, ': ', tb:decision-tree/tb:notified-body-needed)"/>
+      </p>
     </xsl:for-each>
   </xsl:template>
 

@@ -25,6 +25,13 @@ int tb_cmd_verify(int argc, char **argv, const char *schema);
 int tb_cmd_render(int argc, char **argv);
 /* trustbench diff OLD.xml NEW.xml; see report/diff.h for the exit codes. */
 int tb_cmd_diff(int argc, char **argv);
+/* trustbench label STATEMENT.xml --svg OUT.svg [--png OUT.png] (0 written,
+ * 1 bad usage or statement, 2 the statement earns no label). */
+int tb_cmd_label(int argc, char **argv);
+/* trustbench statement REPORT.xml --scheme S --out FILE --ca CA.pem ...
+ * (0 written, 1 bad usage/input or partial report, 4 unsigned or broken);
+ * schema: the report XSD. */
+int tb_cmd_statement(int argc, char **argv, const char *schema);
 
 /* ---- shared by the commands (cli_common.c) ---- */
 

@@ -11,9 +11,11 @@
 #include "result/verdict.h"
 
 static const char render_usage[] =
-	"usage: trustbench render REPORT.xml [--html OUT.html] [--pdf OUT.pdf]\n"
+	"usage: trustbench render REPORT.xml [--html OUT.html] [--pdf OUT.pdf] [--label LABEL.svg]\n"
 	"  --html FILE  XHTML for a person to read (reports/xsl/report-html.xsl)\n"
-	"  --pdf FILE   A4 PDF typeset by weasyprint from the same XHTML\n";
+	"  --pdf FILE   A4 PDF typeset by weasyprint from the same XHTML\n"
+	"  --label FILE the trustmark label (trustbench label --svg) at the top of the\n"
+	"               first page; only a label SVG is accepted\n";
 
 static int fail(const struct tb_diag *d)
 {
@@ -23,14 +25,15 @@ static int fail(const struct tb_diag *d)
 	return TB_EXIT_USAGE;
 }
 
-static int render_pdf(const char *report, const char *xsl, const char *html, const char *pdf)
+static int render_pdf(const char *report, const char *xsl, const char *label, const char *html,
+		      const char *pdf)
 {
 	struct tb_diag d = { 0 };
 	char tmp[PATH_MAX + 64];
 	const char *src = html;
 	if (!src) {
 		snprintf(tmp, sizeof tmp, "%s.src.%ld.html", pdf, (long)getpid());
-		if (tb_render_html_file(report, xsl, tmp, &d) != TB_OK)
+		if (tb_render_html_file_label(report, xsl, label, tmp, &d) != TB_OK)
 			return fail(&d);
 		src = tmp;
 	}
@@ -42,7 +45,7 @@ static int render_pdf(const char *report, const char *xsl, const char *html, con
 
 int tb_cmd_render(int argc, char **argv)
 {
-	const char *report = NULL, *html = NULL, *pdf = NULL;
+	const char *report = NULL, *html = NULL, *pdf = NULL, *label = NULL;
 	for (int i = 0; i < argc; i++) {
 		int has_val = i + 1 < argc;
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -53,6 +56,8 @@ int tb_cmd_render(int argc, char **argv)
 			html = argv[++i];
 		else if (strcmp(argv[i], "--pdf") == 0 && has_val)
 			pdf = argv[++i];
+		else if (strcmp(argv[i], "--label") == 0 && has_val)
+			label = argv[++i];
 		else if (argv[i][0] != '-' && !report)
 			report = argv[i];
 		else {
@@ -70,12 +75,12 @@ int tb_cmd_render(int argc, char **argv)
 	tb_data_file(TB_RENDER_XSL_REL, xsl, sizeof xsl);
 	struct tb_diag d = { 0 };
 	if (html) {
-		if (tb_render_html_file(report, xsl, html, &d) != TB_OK)
+		if (tb_render_html_file_label(report, xsl, label, html, &d) != TB_OK)
 			return fail(&d);
 		printf("%s: written\n", html);
 	}
 	if (pdf) {
-		int rc = render_pdf(report, xsl, html, pdf);
+		int rc = render_pdf(report, xsl, label, html, pdf);
 		if (rc)
 			return rc;
 		printf("%s: written\n", pdf);

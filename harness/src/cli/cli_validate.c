@@ -8,6 +8,7 @@
 #include "result/verdict.h"
 #include "load/crosswalk.h"
 #include "load/profile.h"
+#include "load/scheme.h"
 #include "load/suite.h"
 #include "load/yamlx.h"
 #include "report/report_load.h"
@@ -15,7 +16,7 @@
 
 static const char validate_usage[] =
 	"usage: trustbench validate FILE...\n"
-	"Checks suites, crosswalks, profiles and policies (YAML) and reports (XML,\n"
+	"Checks suites, crosswalks, schemes, profiles and policies (YAML) and reports (XML,\n"
 	"against the report schema); prints \"FILE: valid KIND\" or\n"
 	"file:line:column: problem.  A crosswalk alone is checked for its shape; the\n"
 	"suite that names it checks its provisions and test cases too.\n"
@@ -42,8 +43,14 @@ static int validate_one(const char *path)
 		int is_profile = !e && tb_y_get(doc->root, "profile") != NULL;
 		int is_policy = !e && tb_y_get(doc->root, "policy") != NULL;
 		int is_crosswalk = !e && tb_y_get(doc->root, "crosswalk") != NULL;
+		int is_scheme = !e && tb_y_get(doc->root, "scheme") != NULL;
 		tb_y_free(doc);
-		if (!e && is_crosswalk) {
+		if (!e && is_scheme) { /* testsuites/schemes/ (load/scheme.h) */
+			struct tb_scheme *sc;
+			what = "scheme";
+			e = tb_scheme_load(path, &sc, &d);
+			tb_scheme_free(sc);
+		} else if (!e && is_crosswalk) {
 			struct tb_crosswalk *x;
 			what = "crosswalk";
 			e = tb_crosswalk_load(path, NULL, &x, &d);

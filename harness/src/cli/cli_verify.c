@@ -5,11 +5,13 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "trust/statement.h"
 #include "trust/verify.h"
 
 static const char verify_usage[] =
 	"usage: trustbench verify REPORT.xml --ca CA.pem [--sig FILE]\n"
 	"                         [--evidence DIR | --report-only] [--policy POLICY.yaml]\n"
+	"                         [--tsa-ca TSA-CA.pem] [--statement STATEMENT.xml]\n"
 	"Checks, one line each: the signature (default REPORT.xml.p7s) and its chain\n"
 	"to CA.pem (nothing else is trusted), the report against its schema, and every\n"
 	"file the report names by digest (the evidence files and the traffic capture)\n"
@@ -18,6 +20,13 @@ static const char verify_usage[] =
 	"whether the report meets the policy.\n"
 	"  --report-only  check the report and its signature but NOT the evidence;\n"
 	"                 the output then says the evidence was not examined\n"
+	"  --tsa-ca FILE  TSA certificate(s) trusted for RFC 3161 timestamps: a valid\n"
+	"                 token in the signature (sign --tsa) makes the signer's\n"
+	"                 chain judged at the timestamped time, so an expired signer\n"
+	"                 still verifies; a token that fails gives 4\n"
+	"  --statement F  also check that the statement F (trustbench statement)\n"
+	"                 matches this report and its signer, field by field; a\n"
+	"                 mismatch gives 4 (a policy may require-statement)\n"
 	"  -h, --help     this text\n"
 	"exit codes:\n"
 	"  0  all good (with --report-only: report intact, evidence NOT examined)\n"
@@ -52,6 +61,11 @@ int tb_cmd_verify(int argc, char **argv, const char *schema)
 			o.report_only = 1;
 		} else if (strcmp(a, "--policy") == 0 && has_val) {
 			o.policy = argv[++i];
+		} else if (strcmp(a, "--tsa-ca") == 0 && has_val) {
+			o.tsa_ca = argv[++i];
+		} else if (strcmp(a, "--statement") == 0 && has_val) {
+			o.statement = argv[++i];
+			o.statement_step = tb_statement_step; /* trust/statement_cmd.c */
 		} else if (a[0] != '-' && !o.report) {
 			o.report = a;
 		} else {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/sha256.h"
+#include "report/label.h"
 #include "report/report_load.h"
 #include "result/result.h"
 
@@ -78,7 +79,8 @@ static int quote_params(xsltTransformContextPtr tc, const struct tb_render_param
 				     X(p->report_sha256 ? p->report_sha256 : "")) ||
 	       xsltQuoteOneUserParam(tc, X("signature-status"),
 				     X(p->signature ? p->signature : "unknown")) ||
-	       xsltQuoteOneUserParam(tc, X("report-name"), X(p->report_name ? p->report_name : ""));
+	       xsltQuoteOneUserParam(tc, X("report-name"), X(p->report_name ? p->report_name : "")) ||
+	       xsltQuoteOneUserParam(tc, X("label-uri"), X(p->label_uri ? p->label_uri : ""));
 }
 
 static enum tb_err transform(xsltStylesheetPtr style, xmlDocPtr report,
@@ -153,16 +155,29 @@ const char *tb_render_signature_status(const char *report_path)
 enum tb_err tb_render_html_file(const char *report_path, const char *xsl_path, const char *out_path,
 				struct tb_diag *d)
 {
+	return tb_render_html_file_label(report_path, xsl_path, NULL, out_path, d);
+}
+
+enum tb_err tb_render_html_file_label(const char *report_path, const char *xsl_path,
+				      const char *label_svg, const char *out_path, struct tb_diag *d)
+{
 	xmlDocPtr doc;
 	uint8_t sum[32];
-	enum tb_err e = tb_report_load(report_path, &doc, sum, d);
+	char *label = NULL;
+	enum tb_err e = label_svg ? tb_label_svg_data_uri(label_svg, &label, d) : TB_OK;
 	if (e)
 		return e;
+	e = tb_report_load(report_path, &doc, sum, d);
+	if (e) {
+		free(label);
+		return e;
+	}
 	char hex[65], *copy = tb_xstrdup(report_path);
 	tb_sha256_hex(sum, hex);
 	struct tb_render_params p = { .report_sha256 = hex,
 				      .signature = tb_render_signature_status(report_path),
-				      .report_name = basename(copy) };
+				      .report_name = basename(copy),
+				      .label_uri = label };
 	xmlChar *html = NULL;
 	int len = 0;
 	e = tb_render_doc(doc, xsl_path, &p, &html, &len, d);
@@ -170,6 +185,7 @@ enum tb_err tb_render_html_file(const char *report_path, const char *xsl_path, c
 		e = tb_write_atomic(out_path, html, (size_t)len, d);
 	xmlFree(html);
 	free(copy);
+	free(label);
 	xmlFreeDoc(doc);
 	return e;
 }

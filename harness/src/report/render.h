@@ -21,6 +21,7 @@ struct tb_render_params {
 	const char *report_sha256; /* hex digest of the exact report bytes */
 	const char *signature;     /* one line: the signature status */
 	const char *report_name;   /* the report file's name, for the title */
+	const char *label_uri;     /* the trustmark label as a data: URI, or NULL */
 };
 
 /* Apply the stylesheet at xsl_path to a parsed report.  *out (free with
@@ -35,6 +36,11 @@ const char *tb_render_signature_status(const char *report_path);
  * and write the XHTML atomically to out_path. */
 TB_WUR enum tb_err tb_render_html_file(const char *report_path, const char *xsl_path,
 				       const char *out_path, struct tb_diag *d);
+/* The same, with the trustmark label at label_svg (NULL: none; read with
+ * tb_label_svg_data_uri, report/label.h) at the top of the first page. */
+TB_WUR enum tb_err tb_render_html_file_label(const char *report_path, const char *xsl_path,
+					     const char *label_svg, const char *out_path,
+					     struct tb_diag *d);
 /* Typeset the XHTML file html_path into pdf_path (written atomically) with
  * weasyprint, a child process with a fixed argv and no shell, killed after
  * timeout_ms. */

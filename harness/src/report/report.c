@@ -62,6 +62,12 @@ static void dut_to_dom(const struct tb_run_info *ri, xmlNodePtr root)
 	tb_xml_attr(dn, "firmware", p->firmware);
 	tb_xml_attr(dn, "serial", p->serial);
 	tb_xml_attr(dn, "address", p->address_text);
+	/* The supplier's declared support-period end and disclosure contact
+	 * (IXIT 2-UserInfo), as declared: statements carry them (issue 14). */
+	if (p->support.present && p->support.end)
+		tb_xml_attr(dn, "support-period-end", p->support.end);
+	if (p->vdp.present && p->vdp.contact)
+		tb_xml_attr(dn, "disclosure-contact", p->vdp.contact);
 	xmlNodePtr ln = xmlNewChild(root, NULL, X("lab"), NULL);
 	tb_xml_attr(ln, "interface", p->interface);
 	tb_xml_attr(ln, "intrusive", p->intrusive ? "true" : "false");

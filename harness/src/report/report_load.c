@@ -111,6 +111,11 @@ static enum tb_err prescan(const char *buf, size_t len, const char *name, struct
 	return TB_OK;
 }
 
+enum tb_err tb_report_prescan(const char *buf, size_t len, const char *name, struct tb_diag *d)
+{
+	return prescan(buf, len, name, d);
+}
+
 /* Parse under the one rule; root: "report", or NULL for either root the
  * schema defines (a report, or the standalone <traffic> of `analyze`). */
 static enum tb_err parse_rooted(const char *buf, size_t len, const char *name, const char *root,

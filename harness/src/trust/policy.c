@@ -224,11 +224,31 @@ static enum tb_err load_assessor(struct pl *L, const struct tb_y_node *m)
 	return TB_OK;
 }
 
+/* require-statement: {scheme: ID, minimum-level: N} (issue 14). */
+static enum tb_err load_statement_req(struct pl *L, const struct tb_y_node *m)
+{
+	static const char *const req[] = { "scheme", NULL };
+	static const char *const opt[] = { "scheme", "minimum-level", NULL };
+	const struct tb_y_node *n;
+	const char *v;
+	enum tb_err e = tb_y_keys(L->doc, m, "require-statement", opt, req, L->d);
+	if (!e)
+		e = tb_y_str(L->doc, tb_y_get(m, "scheme"), "require-statement.scheme", &v, L->d);
+	if (e)
+		return e;
+	L->p->stmt_scheme = tb_xstrdup(v);
+	if ((n = tb_y_get(m, "minimum-level")))
+		e = tb_y_int(L->doc, n, "require-statement.minimum-level", 1, 99, &L->p->stmt_min_level,
+			     L->d);
+	return e;
+}
+
 static enum tb_err load_doc(struct pl *L)
 {
 	static const char *const req[] = { "policy", NULL };
-	static const char *const opt[] = { "require", "report", "assessor", "accept-derived-mappings",
-					   NULL };
+	static const char *const opt[] = { "require",           "report",
+					   "assessor",          "accept-derived-mappings",
+					   "require-statement", NULL };
 	const struct tb_y_node *root = L->doc->root, *n;
 	enum tb_err e = tb_y_keys(L->doc, root, "the policy file", opt, req, L->d);
 	if (!e && (n = tb_y_get(root, "accept-derived-mappings")))
@@ -241,6 +261,8 @@ static enum tb_err load_doc(struct pl *L)
 		e = load_report(L, n);
 	if (!e && (n = tb_y_get(root, "assessor")))
 		e = load_assessor(L, n);
+	if (!e && (n = tb_y_get(root, "require-statement")))
+		e = load_statement_req(L, n);
 	return e;
 }
 
@@ -296,6 +318,7 @@ void tb_policy_free(struct tb_policy *p)
 		free(p->trusted[i].sha256);
 	}
 	free(p->trusted);
+	free(p->stmt_scheme);
 	free(p->path);
 	free(p->id);
 	free(p->description);
@@ -523,6 +546,27 @@ static void eval_signer(const struct tb_policy *p, const struct tb_facts *f, str
 	      f->signer_sha256);
 }
 
+/* require-statement: the statement verify --statement matched to the report. */
+static void eval_statement(const struct tb_policy *p, const struct tb_facts *f, struct tb_pverdict *v)
+{
+	if (!p->stmt_scheme)
+		return;
+	if (!f->statement_ok)
+		unmet(v,
+		      "the policy requires a statement (scheme %s) that matches the report: none "
+		      "was given (--statement) or it does not match",
+		      p->stmt_scheme);
+	else if (strcmp(f->statement_scheme, p->stmt_scheme) != 0)
+		unmet(v, "the statement is for scheme %s; the policy requires %s", f->statement_scheme,
+		      p->stmt_scheme);
+	else if (p->stmt_min_level && f->statement_level < p->stmt_min_level)
+		unmet(v,
+		      "the statement reaches level %ld of %s; the policy requires at least level %lld",
+		      f->statement_level, p->stmt_scheme, p->stmt_min_level);
+	else if (!p->stmt_min_level && !f->statement_qualifies)
+		unmet(v, "the %s statement does not qualify for its label", p->stmt_scheme);
+}
+
 void tb_policy_eval(const struct tb_policy *p, const struct tb_facts *f, time_t now,
 		    struct tb_pverdict *v)
 {
@@ -543,4 +587,5 @@ void tb_policy_eval(const struct tb_policy *p, const struct tb_facts *f, time_t 
 	eval_signer(p, f, v);
 	for (size_t i = 0; i < p->nreq; i++)
 		eval_require(p, &p->req[i], f, v);
+	eval_statement(p, f, v);
 }

@@ -48,6 +48,11 @@ struct tb_policy {
 	/* 0: a required item whose crosswalk mapping is only ours (authority
 	 * "derived"), or whose report does not say, is not met (issue 13). */
 	int accept_derived;
+	/* require-statement (issue 14): verify --statement must match a
+	 * statement of this scheme, at stmt_min_level or above (0: one that
+	 * qualifies for its label).  NULL: no statement required. */
+	char *stmt_scheme;
+	long long stmt_min_level;
 };
 
 TB_WUR enum tb_err tb_policy_parse(const char *name, const void *buf, size_t len,
@@ -81,6 +86,11 @@ struct tb_facts {
 	int signer_verified;
 	char signer_subject[512];
 	char signer_sha256[65];
+	/* The statement verify --statement matched to this report (statement.c). */
+	int statement_ok;
+	char statement_scheme[64];
+	long statement_level; /* 0: no level reached */
+	int statement_qualifies;
 };
 
 void tb_facts_cleanup(struct tb_facts *f);

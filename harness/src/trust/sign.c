@@ -14,90 +14,11 @@
 
 #include "base/sha256.h"
 #include "result/result.h"
+#include "trust/pemio.h"
+#include "trust/tsa.h"
 
 /* A signature from the clock's future by more than this is refused. */
 #define CLOCK_SKEW_S 300
-
-/* Never prompt on the terminal for a passphrase: an encrypted key fails. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return 0;
-}
-
-/* The most recent OpenSSL error as text (and the queue emptied). */
-static void ossl_reason(char *out, size_t outlen)
-{
-	unsigned long e, last = 0;
-	while ((e = ERR_get_error()) != 0)
-		last = e;
-	if (last)
-		ERR_error_string_n(last, out, outlen);
-	else
-		snprintf(out, outlen, "no further detail");
-}
-
-static enum tb_err read_small(const char *path, const char *what, char **buf, size_t *len,
-			      struct tb_diag *d)
-{
-	enum tb_err e = tb_file_read(path, TB_SIGN_MAX_PEM + 1, buf, len, d);
-	if (e)
-		return e;
-	if (*len > TB_SIGN_MAX_PEM) {
-		free(*buf);
-		*buf = NULL;
-		return tb_diag_set(d, TB_E_TOOBIG, "%s: the %s file is larger than %u bytes", path,
-				   what, TB_SIGN_MAX_PEM);
-	}
-	return TB_OK;
-}
-
-/* Every PEM certificate in a file, in order; NULL (and d set) on error or
- * when the file holds none. */
-static STACK_OF(X509) * load_certs(const char *path, const char *what, struct tb_diag *d)
-{
-	char *buf;
-	size_t len;
-	if (read_small(path, what, &buf, &len, d))
-		return NULL;
-	BIO *bio = BIO_new_mem_buf(buf, (int)len);
-	STACK_OF(X509) *certs = sk_X509_new_null();
-	X509 *x;
-	while (bio && certs && (x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL)))
-		if (!sk_X509_push(certs, x))
-			X509_free(x);
-	ERR_clear_error(); /* the loop ends on "no start line" */
-	BIO_free(bio);
-	free(buf);
-	if (!certs || sk_X509_num(certs) == 0) {
-		sk_X509_pop_free(certs, X509_free);
-		tb_diag_set(d, TB_E_FORMAT, "%s: no PEM certificate in the %s file", path, what);
-		return NULL;
-	}
-	return certs;
-}
-
-static EVP_PKEY *load_key(const char *path, struct tb_diag *d)
-{
-	char *buf;
-	size_t len;
-	if (read_small(path, "key", &buf, &len, d))
-		return NULL;
-	BIO *bio = BIO_new_mem_buf(buf, (int)len);
-	EVP_PKEY *k = bio ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL) : NULL;
-	BIO_free(bio);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	if (!k) {
-		char why[256];
-		ossl_reason(why, sizeof why);
-		tb_diag_set(d, TB_E_FORMAT, "%s: not an unencrypted PEM private key (%s)", path, why);
-	}
-	return k;
-}
 
 static enum tb_err cms_to_file(CMS_ContentInfo *cms, const char *out_path, struct tb_diag *d)
 {
@@ -110,8 +31,38 @@ static enum tb_err cms_to_file(CMS_ContentInfo *cms, const char *out_path, struc
 	return e;
 }
 
+/* Ask the TSA for a token over the signature value and store it as the
+ * SignerInfo's unsigned attribute id-aa-timeStampToken (RFC 3161
+ * appendix A, as CAdES-T does): the signed attributes, and so the
+ * signature, stay as they are. */
+static enum tb_err add_timestamp(CMS_ContentInfo *cms, const struct tb_tsa_src *tsa, struct tb_diag *d)
+{
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	ASN1_OCTET_STRING *sv = si ? CMS_SignerInfo_get0_signature(si) : NULL;
+	uint8_t *tok = NULL;
+	size_t toklen = 0;
+	if (!sv)
+		return tb_diag_set(d, TB_E_INTERNAL, "the signature has no signature value");
+	enum tb_err e = tb_tsa_stamp(tsa, ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv),
+				     &tok, &toklen, d);
+	if (!e && CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+						tok, (int)toklen) != 1) {
+		ERR_clear_error();
+		e = tb_diag_set(d, TB_E_INTERNAL, "cannot add the timestamp token to the signature");
+	}
+	free(tok);
+	return e;
+}
+
 enum tb_err tb_sign_file(const char *report_path, const char *key_path, const char *cert_path,
 			 const char *chain_path, const char *out_path, struct tb_diag *d)
+{
+	return tb_sign_file_tsa(report_path, key_path, cert_path, chain_path, NULL, out_path, d);
+}
+
+enum tb_err tb_sign_file_tsa(const char *report_path, const char *key_path, const char *cert_path,
+			     const char *chain_path, const struct tb_tsa_src *tsa, const char *out_path,
+			     struct tb_diag *d)
 {
 	char *report = NULL;
 	size_t rlen = 0;
@@ -128,8 +79,8 @@ enum tb_err tb_sign_file(const char *report_path, const char *key_path, const ch
 		goto out;
 	}
 	e = TB_E_FORMAT;
-	if (!(key = load_key(key_path, d)) || !(certs = load_certs(cert_path, "certificate", d)) ||
-	    (chain_path && !(chain = load_certs(chain_path, "chain", d))))
+	if (!(key = tb_pem_key(key_path, d)) || !(certs = tb_pem_certs(cert_path, "certificate", d)) ||
+	    (chain_path && !(chain = tb_pem_certs(chain_path, "chain", d))))
 		goto out;
 	X509 *cert = sk_X509_value(certs, 0);
 	if (X509_check_private_key(cert, key) != 1) {
@@ -146,10 +97,12 @@ enum tb_err tb_sign_file(const char *report_path, const char *key_path, const ch
 		      : NULL;
 	if (!cms) {
 		char why[256];
-		ossl_reason(why, sizeof why);
+		tb_ossl_reason(why, sizeof why);
 		e = tb_diag_set(d, TB_E_INTERNAL, "signing failed: %s", why);
 		goto out;
 	}
+	if (tsa && (e = add_timestamp(cms, tsa, d)))
+		goto out;
 	e = cms_to_file(cms, out_path, d);
 out:
 	CMS_ContentInfo_free(cms);
@@ -169,20 +122,6 @@ static void time_text(const ASN1_TIME *t, char out[32])
 	out[0] = '\0';
 	if (t && ASN1_TIME_to_tm(t, &tm) == 1)
 		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void name_text(const X509_NAME *n, char *out, size_t outlen)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p;
-	out[0] = '\0';
-	if (!b)
-		return;
-	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0) {
-		long len = BIO_get_mem_data(b, &p);
-		snprintf(out, outlen, "%.*s", (int)(len < 0 ? 0 : len), p);
-	}
-	BIO_free(b);
 }
 
 /* The signing-time attribute as time_t, or -1 when absent or unreadable. */
@@ -227,7 +166,7 @@ static void chain_verify(X509_STORE *store, X509 *signer, STACK_OF(X509) * untru
 		r->depth = X509_STORE_CTX_get_error_depth(ctx);
 		X509 *c = X509_STORE_CTX_get_current_cert(ctx);
 		if (c)
-			name_text(X509_get_subject_name(c), r->who, sizeof r->who);
+			tb_x509_name_text(X509_get_subject_name(c), r->who, sizeof r->who);
 	}
 	X509_STORE_CTX_free(ctx);
 	ERR_clear_error();
@@ -249,7 +188,7 @@ static int all_certs_in_chain(STACK_OF(X509) * carried, STACK_OF(X509) * chain)
 
 static X509_STORE *load_store(const char *ca_path, time_t now, struct tb_diag *d)
 {
-	STACK_OF(X509) *cas = load_certs(ca_path, "CA", d);
+	STACK_OF(X509) *cas = tb_pem_certs(ca_path, "CA", d);
 	X509_STORE *store = cas ? X509_STORE_new() : NULL;
 	for (int i = 0; store && i < sk_X509_num(cas); i++)
 		if (X509_STORE_add_cert(store, sk_X509_value(cas, i)) != 1) {
@@ -272,7 +211,7 @@ static CMS_ContentInfo *parse_sig(const uint8_t *sig, size_t siglen, struct tb_s
 	CMS_ContentInfo *cms = NULL;
 	if (siglen >= sizeof pem - 1 && memcmp(sig, pem, sizeof pem - 1) == 0) {
 		BIO *b = BIO_new_mem_buf(sig, (int)siglen);
-		cms = b ? PEM_read_bio_CMS(b, NULL, no_passphrase, NULL) : NULL;
+		cms = b ? PEM_read_bio_CMS(b, NULL, tb_pem_no_passphrase, NULL) : NULL;
 		BIO_free(b);
 	} else {
 		const unsigned char *p = sig;
@@ -358,9 +297,23 @@ static int versions_ok(CMS_ContentInfo *cms)
 	return (sdv == 1 && siv == 1) || (sdv == 3 && siv == 3);
 }
 
+/* Unsigned attributes are not covered by the signature: the only one
+ * trustbench writes (and accepts) is the timestamp token, which carries its
+ * own proof.  Any other could be changed without a trace. */
+static int unsigned_attrs_known(CMS_SignerInfo *si)
+{
+	for (int i = 0; i < CMS_unsigned_get_attr_count(si); i++) {
+		X509_ATTRIBUTE *a = CMS_unsigned_get_attr(si, i);
+		if (!a || OBJ_obj2nid(X509_ATTRIBUTE_get0_object(a)) != NID_id_smime_aa_timeStampToken)
+			return 0;
+	}
+	return 1;
+}
+
 /* What OpenSSL does not hold against a signature: the content type must be
- * id-data, the signature algorithm must fit the key and the digest, and
- * the versions must be the ones RFC 5652 prescribes. */
+ * id-data, the signature algorithm must fit the key and the digest, the
+ * versions must be the ones RFC 5652 prescribes, and the only unsigned
+ * attribute allowed is a timestamp token. */
 static int structure_ok(CMS_ContentInfo *cms, X509 *signer, struct tb_sigcheck *out)
 {
 	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
@@ -380,6 +333,8 @@ static int structure_ok(CMS_ContentInfo *cms, X509 *signer, struct tb_sigcheck *
 		why = "the signature algorithm does not fit the key and digest";
 	else if (!versions_ok(cms))
 		why = "the CMS version numbers are not the ones RFC 5652 prescribes";
+	else if (!unsigned_attrs_known(si))
+		why = "it carries an unsigned attribute other than a timestamp token";
 	if (why)
 		snprintf(out->sig_msg, sizeof out->sig_msg, "malformed signature: %s", why);
 	return why == NULL;
@@ -414,7 +369,7 @@ static X509 *check_math(CMS_ContentInfo *cms, const uint8_t *data, size_t len, s
 	BIO_free_all(content);
 	if (!signer) {
 		char why[256];
-		ossl_reason(why, sizeof why);
+		tb_ossl_reason(why, sizeof why);
 		snprintf(out->sig_msg, sizeof out->sig_msg,
 			 "the signature does not match the report's bytes (%s)", why);
 		return NULL;
@@ -429,8 +384,8 @@ static void describe_signer(X509 *signer, struct tb_sigcheck *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	name_text(X509_get_subject_name(signer), out->subject, sizeof out->subject);
-	name_text(X509_get_issuer_name(signer), out->issuer, sizeof out->issuer);
+	tb_x509_name_text(X509_get_subject_name(signer), out->subject, sizeof out->subject);
+	tb_x509_name_text(X509_get_issuer_name(signer), out->issuer, sizeof out->issuer);
 	time_text(X509_get0_notAfter(signer), out->not_after);
 	if (X509_digest(signer, EVP_sha256(), md, &n) == 1 && n == 32)
 		tb_sha256_hex(md, out->sha256);
@@ -482,7 +437,7 @@ static void check_chain(CMS_ContentInfo *cms, X509_STORE *store, X509 *signer, t
 			out->chain_ok = 1;
 		} else {
 			char why[256];
-			ossl_reason(why, sizeof why);
+			tb_ossl_reason(why, sizeof why);
 			snprintf(out->chain_msg, sizeof out->chain_msg, "CMS verification failed: %s",
 				 why);
 		}
@@ -493,11 +448,93 @@ static void check_chain(CMS_ContentInfo *cms, X509_STORE *store, X509 *signer, t
 	ERR_clear_error();
 }
 
+/* The id-aa-timeStampToken attribute: 0 when absent, 1 with its one value
+ * in *tok, -1 (why set) when it is there but not one token. */
+static int find_token(CMS_SignerInfo *si, const uint8_t **tok, size_t *len, char *why, size_t wlen)
+{
+	int idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+	if (idx < 0)
+		return 0;
+	X509_ATTRIBUTE *a = CMS_unsigned_get_attr(si, idx);
+	ASN1_TYPE *t = a && X509_ATTRIBUTE_count(a) == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+	if (CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, idx) >= 0) {
+		snprintf(why, wlen, "the signature carries more than one timestamp attribute");
+		return -1;
+	}
+	if (!t || t->type != V_ASN1_SEQUENCE || !t->value.sequence) {
+		snprintf(why, wlen, "the timestamp attribute does not hold exactly one token");
+		return -1;
+	}
+	*tok = t->value.sequence->data;
+	*len = (size_t)t->value.sequence->length;
+	return 1;
+}
+
+/* Check a timestamp token in the signature (see tb_sig_check_opts).
+ * Returns its genTime when it is valid and trusted, else -1. */
+static time_t check_timestamp(CMS_SignerInfo *si, const struct tb_sigopts *o, struct tb_sigcheck *out)
+{
+	const uint8_t *tok = NULL;
+	size_t toklen = 0;
+	char why[256];
+	int found = find_token(si, &tok, &toklen, why, sizeof why);
+	out->ts_present = found != 0;
+	if (found <= 0) {
+		out->ts_broken = found < 0;
+		snprintf(out->ts_msg, sizeof out->ts_msg, "%s", found < 0 ? why : "");
+		return (time_t)-1;
+	}
+	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+	struct tb_tsa_check tc;
+	struct tb_diag d = { 0 };
+	if (tb_tsa_token_check(tok, toklen, ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv),
+			       o->tsa_ca_path, o->now, &tc, &d) != TB_OK) {
+		out->ts_broken = 1;
+		snprintf(out->ts_msg, sizeof out->ts_msg, "%s", d.msg);
+		return (time_t)-1;
+	}
+	snprintf(out->ts_time, sizeof out->ts_time, "%s", tc.time);
+	snprintf(out->ts_tsa, sizeof out->ts_tsa, "%s", tc.tsa);
+	if (!tc.ok) {
+		out->ts_broken = 1;
+		snprintf(out->ts_msg, sizeof out->ts_msg, "%s", tc.msg);
+		return (time_t)-1;
+	}
+	if (!tc.trusted) {
+		snprintf(out->ts_msg, sizeof out->ts_msg,
+			 "intact and over this signature, but not checked against a trusted TSA "
+			 "(no TSA CA given), so nothing vouches for its time");
+		return (time_t)-1;
+	}
+	out->ts_ok = 1;
+	snprintf(out->ts_msg, sizeof out->ts_msg,
+		 "intact, over this signature, and its TSA chains to the given TSA CA");
+	return tc.gen_time;
+}
+
 enum tb_err tb_sig_check(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
 			 const char *ca_path, time_t now, struct tb_sigcheck *out, struct tb_diag *d)
 {
+	struct tb_sigopts o = { .ca_path = ca_path, .now = now };
+	return tb_sig_check_opts(data, len, sig, siglen, &o, out, d);
+}
+
+/* Is the TSA CA file usable?  Checked up front, token or not. */
+static int tsa_ca_usable(const char *path, struct tb_diag *d)
+{
+	STACK_OF(X509) *cas = tb_pem_certs(path, "TSA CA", d);
+	sk_X509_pop_free(cas, X509_free);
+	return cas != NULL;
+}
+
+enum tb_err tb_sig_check_opts(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
+			      const struct tb_sigopts *o, struct tb_sigcheck *out, struct tb_diag *d)
+{
+	time_t now = o->now;
 	memset(out, 0, sizeof *out);
-	X509_STORE *store = load_store(ca_path, now, d);
+	if (o->tsa_ca_path && !tsa_ca_usable(o->tsa_ca_path, d))
+		return TB_E_CONFIG;
+	X509_STORE *store = load_store(o->ca_path, now, d);
 	if (!store)
 		return TB_E_CONFIG;
 	snprintf(out->chain_msg, sizeof out->chain_msg, "not checked: the signature is broken");
@@ -512,7 +549,15 @@ enum tb_err tb_sig_check(const uint8_t *data, size_t len, const uint8_t *sig, si
 		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
 		time_t at = signing_time(si, out->signing_time);
 		describe_signer(signer, out);
-		check_chain(cms, store, signer, now, at, data, len, out);
+		out->expired_now = X509_cmp_time(X509_get0_notAfter(signer), &now) < 0;
+		/* A trusted timestamp proves the signature existed at its time:
+		 * the chain is judged then, not now. */
+		time_t ts = check_timestamp(si, o, out);
+		if (ts != (time_t)-1) {
+			out->chain_at_ts = 1;
+			X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), ts);
+		}
+		check_chain(cms, store, signer, ts != (time_t)-1 ? ts : now, at, data, len, out);
 	}
 	CMS_ContentInfo_free(cms);
 	X509_STORE_free(store);

@@ -444,22 +444,64 @@ static int print_policy(const struct tb_policy *p, const struct tb_facts *f, tim
 	return met;
 }
 
-/* Signature and chain lines; returns 1 when either is broken. */
-static int print_signature(const struct tb_sigcheck *sc, struct tb_facts *f, FILE *out)
+/* The timestamp line (only when the signature carries a token); returns 1
+ * when the token is broken. */
+static int print_timestamp(const struct tb_sigcheck *sc, const char *tsa_ca, FILE *out)
+{
+	if (!sc->sig_ok || !sc->ts_present)
+		return 0;
+	if (sc->ts_ok)
+		fprintf(out,
+			"timestamp: valid, by %s, at %s (RFC 3161 token over the signature, its TSA "
+			"chains to %s)\n",
+			sc->ts_tsa, sc->ts_time, tsa_ca);
+	else if (sc->ts_broken)
+		fprintf(out, "timestamp: BROKEN: %s\n", sc->ts_msg);
+	else
+		fprintf(out,
+			"timestamp: NOT CHECKED: a token by %s at %s is %s; give --tsa-ca to use it. "
+			"The chain is judged now\n",
+			sc->ts_tsa[0] ? sc->ts_tsa : "?", sc->ts_time[0] ? sc->ts_time : "?",
+			sc->ts_msg);
+	return sc->ts_broken;
+}
+
+static void print_chain(const struct tb_sigcheck *sc, FILE *out)
+{
+	if (sc->chain_ok && sc->chain_at_ts && sc->expired_now)
+		fprintf(out,
+			"chain:     OK: signer certificate expired %s, valid at the timestamped time "
+			"%s; issued by %s, chains to the given CA; sha256 %s\n",
+			sc->not_after, sc->ts_time, sc->issuer, sc->sha256);
+	else if (sc->chain_ok && sc->chain_at_ts)
+		fprintf(out,
+			"chain:     OK: issued by %s, chains to the given CA at the timestamped time "
+			"%s; certificate valid until %s; sha256 %s\n",
+			sc->issuer, sc->ts_time, sc->not_after, sc->sha256);
+	else if (sc->chain_ok)
+		fprintf(out,
+			"chain:     OK: issued by %s, chains to the given CA; certificate "
+			"valid until %s; sha256 %s\n",
+			sc->issuer, sc->not_after, sc->sha256);
+	else if (sc->chain_at_ts)
+		fprintf(out, "chain:     BROKEN: judged at the timestamped time %s: %s\n", sc->ts_time,
+			sc->chain_msg);
+	else
+		fprintf(out, "chain:     BROKEN: %s\n", sc->chain_msg);
+}
+
+/* Signature, timestamp and chain lines; returns 1 when any is broken. */
+static int print_signature(const struct tb_sigcheck *sc, const char *tsa_ca, struct tb_facts *f,
+			   FILE *out)
 {
 	if (sc->sig_ok)
 		fprintf(out, "signature: OK: matches the report's bytes; signed %s by %s\n",
 			sc->signing_time[0] ? sc->signing_time : "(no signing time)", sc->subject);
 	else
 		fprintf(out, "signature: BROKEN: %s\n", sc->sig_msg);
-	if (sc->chain_ok)
-		fprintf(out,
-			"chain:     OK: issued by %s, chains to the given CA; certificate "
-			"valid until %s; sha256 %s\n",
-			sc->issuer, sc->not_after, sc->sha256);
-	else
-		fprintf(out, "chain:     BROKEN: %s\n", sc->chain_msg);
-	f->signer_verified = sc->sig_ok && sc->chain_ok;
+	int ts_broken = print_timestamp(sc, tsa_ca, out);
+	print_chain(sc, out);
+	f->signer_verified = sc->sig_ok && sc->chain_ok && !ts_broken;
 	if (f->signer_verified) {
 		snprintf(f->signer_subject, sizeof f->signer_subject, "%s", sc->subject);
 		snprintf(f->signer_sha256, sizeof f->signer_sha256, "%s", sc->sha256);
@@ -574,8 +616,9 @@ int tb_verify(const struct tb_verify_opts *o, FILE *out)
 	if (load_inputs(o, sig_path, &in) != 0)
 		goto out_noreport;
 	struct tb_sigcheck *sc = tb_xcalloc(1, sizeof *sc);
-	if (tb_sig_check((const uint8_t *)in.report, in.rlen, (const uint8_t *)in.sig, in.siglen, o->ca,
-			 o->now, sc, &d) != TB_OK) {
+	struct tb_sigopts so = { .ca_path = o->ca, .tsa_ca_path = o->tsa_ca, .now = o->now };
+	if (tb_sig_check_opts((const uint8_t *)in.report, in.rlen, (const uint8_t *)in.sig, in.siglen,
+			      &so, sc, &d) != TB_OK) {
 		char msg[1024];
 		tb_diag_format(&d, msg, sizeof msg);
 		fprintf(stderr, "trustbench verify: %s\n", msg);
@@ -585,7 +628,7 @@ int tb_verify(const struct tb_verify_opts *o, FILE *out)
 	fprintf(out, "report:    %s (signature %s)\n", o->report, sig_path);
 	xmlDocPtr doc = NULL;
 	enum tb_err re = read_report(o->report, in.report, in.rlen, &r, &doc, &d);
-	broken |= print_signature(sc, &r.f, out);
+	broken |= print_signature(sc, o->tsa_ca, &r.f, out);
 	free(sc);
 	int schema = check_schema(doc, re, &d, o->report, o->schema, out);
 	xmlFreeDoc(doc);
@@ -593,6 +636,9 @@ int tb_verify(const struct tb_verify_opts *o, FILE *out)
 	broken |= evidence_step(o, re, &r, out);
 	if (!re)
 		print_assessor(&r.f, out);
+	if (o->statement && o->statement_step) /* the statement line, and its facts for the policy */
+		broken |= o->statement_step(o->statement, in.report, in.rlen, in.sig, in.siglen, o,
+					    re ? NULL : &r.f, out);
 	int met = 1;
 	if (in.policy)
 		met = re ? (fprintf(out, "policy:    NOT MET: the report cannot be read\n"), 0)

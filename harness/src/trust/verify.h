@@ -1,15 +1,17 @@
 /* verify.h: check a signed report (trustbench verify).
  *
- * One line per check: signature, chain, schema, evidence, assessor and,
- * with a policy, the policy.  The report is untrusted input: it is read
- * through report_load.h (no network, entities or DOCTYPE), and the paths it
- * names must stay under the evidence directory.  Every file the report names
- * by digest (evidence files and the capture) must be there and match: a
- * missing file breaks integrity just as an altered one does.
+ * One line per check: signature, timestamp (when the signature carries
+ * one), chain, schema, evidence, assessor and, with a policy, the policy.
+ * The report is untrusted input: it is read through report_load.h (no
+ * network, entities or DOCTYPE), and the paths it names must stay under
+ * the evidence directory.  Every file the report names by digest (evidence
+ * files and the capture) must be there and match: a missing file breaks
+ * integrity just as an altered one does.
  */
 #ifndef TB_VERIFY_H
 #define TB_VERIFY_H
 
+#include <stddef.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -29,6 +31,17 @@ struct tb_verify_opts {
 	 * the evidence was not examined. */
 	int report_only;
 	time_t now;
+	/* TSA certificates trusted for RFC 3161 timestamps (NULL: none): with
+	 * a valid token the signer's chain is judged at the token's time. */
+	const char *tsa_ca;
+	/* verify --statement: also check this statement matches the report,
+	 * with statement_step (trust/statement.h's tb_statement_step, given by
+	 * the caller so that verify does not depend on the statement code);
+	 * NULL: none. */
+	const char *statement;
+	int (*statement_step)(const char *path, const char *report, size_t rlen, const char *sig,
+			      size_t siglen, const struct tb_verify_opts *o, struct tb_facts *f,
+			      FILE *out);
 };
 
 /* Run every check, print one line each to out, and return the exit code. */

@@ -30,6 +30,21 @@ for dev in legacy hardened; do
 done
 LEGACY=$work/profiles/legacy.yaml
 HARDENED=$work/profiles/hardened.yaml
+# The hardened device throttles every login it offers, and the credential
+# phase honours each wait (an MQTT broker that answers "server unavailable"
+# for 2 s after each failure makes the 62-entry list take three minutes).
+# The lab's hardened runs stop each interface's list after 12 guesses: the
+# throttling shows long before, and make demo runs the whole list.
+HSUITE=$work/etsi-hardened.yaml
+awk '{ print } /family: "(default-credentials|brute-force)"/ { dc = 1 } dc && /^ *params:$/ { sub(/params:/, "max-attempts: 12"); print "  " $0; dc = 0 }' \
+  "$SUITE" >"$HSUITE"
+# Parts, each of which can run alone in a lab of its own (run.sh runs them
+# side by side): core (the legacy and hardened runs and what is judged from
+# them), full (the full suite, examiner decisions, hostile device, killed
+# run, bad input), services (firmware, TLS/SSH/MQTT, traffic, the hostile
+# device's issue 9 cases).  LAB_PARTS picks some; all by default.
+PARTS=" ${LAB_PARTS:-core full services} "
+want() { case "$PARTS" in *" $1 "*) return 0 ;; esac; return 1; }
 passed=0
 failed=0
 
@@ -51,13 +66,31 @@ valid() { # report
   if xmllint --noout --schema "$XSD" "$1" 2>"$work/xsd.err"; then ok "$1 validates against the XSD"
   else bad "$1 does not validate: $(head -3 "$work/xsd.err")"; fi
 }
+note_has() { # report case text: does an evidence note of the case contain text?
+  xp "$1" "//*[local-name()='result'][@id='$2']//*[local-name()='note']/text()" | grep -qF -- "$3"
+}
+expect_note() { # name report case text
+  if note_has "$2" "$3" "$4"; then ok "$1"; else bad "$1: no note with '$4' in $3"; fi
+}
+tx() { # report xpath-under-analysis
+  xp "$1" "$2"
+}
+reason() { xp "$1" "string(//*[local-name()='result'][@id='$2']/*[local-name()='reason'])"; }
+# trustbench firmware verify on the generated artefacts ($FW, set below).
+fwv() { # expected-rc name profile sig [manifest] [image]
+  local want=$1 name=$2 prof=$3 sig=$4 man=${5:-} img=${6:-fw-newer.bin} out
+  out=$("$TB" firmware verify "$FW/$img" --profile "$FW/profile-$prof.yaml" --sig "$FW/$sig" ${man:+--manifest "$FW/$man"} 2>&1)
+  local got=$?
+  if [ "$got" = "$want" ]; then ok "firmware verify: $name (exit $got)"; else bad "firmware verify: $name: exit $got: $out"; fi
+}
 run_tb() { # out profile [args...] -> sets rc
   local out=$1 profile=$2
   shift 2
-  "$TB" run --quiet --suite "$SUITE" --profile "$profile" --out "$out" "$@" >"$out.summary" 2>"$out.log"
+  "$TB" run --quiet --suite "${RUN_SUITE:-$SUITE}" --profile "$profile" --out "$out" "$@" >"$out.summary" 2>"$out.log"
   rc=$?
 }
 
+if want core; then
 echo "# legacy device: must fail 5.1-1 and 5.6-1"
 run_tb "$work/legacy" "$LEGACY" --only "$AUTOMATED,$SURFACE,$LOGINS"
 expect_eq "legacy: exit code 2 (non-conformant)" 2 "$rc"
@@ -104,7 +137,7 @@ if command -v tshark >/dev/null; then
 fi
 
 echo "# hardened device: must pass 5.1-1 and 5.6-1"
-run_tb "$work/hardened" "$HARDENED" --only "$AUTOMATED,$SURFACE,$LOGINS"
+RUN_SUITE=$HSUITE run_tb "$work/hardened" "$HARDENED" --only "$AUTOMATED,$SURFACE,$LOGINS"
 expect_eq "hardened: exit code 0 (all automated cases pass)" 0 "$rc"
 R=$work/hardened/report.xml
 valid "$R"
@@ -116,8 +149,11 @@ expect_eq "hardened: provision 5.6-1" pass "$(provision "$R" en-303-645 5.6-1)"
 if grep -q 'Kq7v-Xe2p-9mTr-Lw4d' -r "$work/hardened"; then bad "hardened: the declared credential leaked into the evidence"
 else ok "hardened: the declared credential is not in the report or evidence"; fi
 
+fi
+
+if want full; then
 echo "# full suite on the hardened device: examiner cases keep it undecided"
-run_tb "$work/full" "$HARDENED"
+RUN_SUITE=$HSUITE run_tb "$work/full" "$HARDENED"
 expect_eq "full: exit code 3 (awaiting examiners)" 3 "$rc"
 R=$work/full/report.xml
 valid "$R"
@@ -181,6 +217,9 @@ if [ -e "$work/none" ]; then bad "bad profile: output directory created"; else o
 "$TB" run --suite "$SUITE" 2>/dev/null
 expect_eq "missing arguments: exit code 1" 1 "$?"
 
+fi
+
+if want services; then
 echo "# firmware updates (issue 5): static verification and the update push test"
 FW=build/test-firmware
 FWCASES=5.3-2-2,5.3-7-1,5.3-9-1,5.3-10-1
@@ -221,13 +260,6 @@ expect_eq "fw hang: exit code 3" 3 "$rc"
 expect_eq "fw hang: push inconclusive" inconclusive "$(verdict "$work/fw-hang/report.xml" 5.3-2-2)"
 expect_eq "fw hang: the run goes on to the next case" pass "$(verdict "$work/fw-hang/report.xml" 5.3-7-1)"
 if [ "$took" -lt 40 ]; then ok "fw hang: finished in ${took}s"; else bad "fw hang: took ${took}s"; fi
-# trustbench firmware verify on the generated artefacts.
-fwv() { # expected-rc name profile sig [manifest] [image]
-  local want=$1 name=$2 prof=$3 sig=$4 man=${5:-} img=${6:-fw-newer.bin} out
-  out=$("$TB" firmware verify "$FW/$img" --profile "$FW/profile-$prof.yaml" --sig "$FW/$sig" ${man:+--manifest "$FW/$man"} 2>&1)
-  local got=$?
-  if [ "$got" = "$want" ]; then ok "firmware verify: $name (exit $got)"; else bad "firmware verify: $name: exit $got: $out"; fi
-}
 fwv 0 "ECDSA P-256 good" ecdsa fw-newer.sig fw-newer.manifest
 fwv 0 "Ed25519 good" ed25519 fw-newer.ed25519.sig fw-newer.manifest
 fwv 0 "RSA-3072 PSS good" rsa3072 fw-newer.rsa3072.sig fw-newer.manifest
@@ -243,12 +275,6 @@ fwv 2 "CMS flipped image" cms fw-newer.p7s "" fw-newer.flipped.bin
 
 echo "# TLS, SSH and MQTT (refsvc beside refdevice)"
 COMMS=5.1-3-2,5.5-1-2,5.5-4-2,5.5-5-2,5.5-7-2
-note_has() { # report case text: does an evidence note of the case contain text?
-  xp "$1" "//*[local-name()='result'][@id='$2']//*[local-name()='note']/text()" | grep -qF -- "$3"
-}
-expect_note() { # name report case text
-  if note_has "$2" "$3" "$4"; then ok "$1"; else bad "$1: no note with '$4' in $3"; fi
-}
 run_tb "$work/comms-leg" profiles/refdevice-legacy.yaml --only "$COMMS"
 R=$work/comms-leg/report.xml
 valid "$R"
@@ -322,9 +348,6 @@ done
 
 echo "# traffic capture (issue 3): each device's own cloud traffic, live and offline"
 TRAFFIC=5.5-6-2,5.8-1-2,5.8-2-2
-tx() { # report xpath-under-analysis
-  xp "$1" "$2"
-}
 for dev in legacy hardened; do
   run_tb "$work/tr-$dev" "profiles/refdevice-$dev.yaml" --only "$TRAFFIC"
   R=$work/tr-$dev/report.xml
@@ -442,10 +465,12 @@ if [ -n "$recv" ] && [ "$recv" -gt 0 ] && [ "$((recv - drop))" = "$inpcap" ]; th
   ok "capture: kernel-received $recv - kernel-dropped $drop = $inpcap packets in the file"
 else bad "capture: kernel-received '$recv' - kernel-dropped '$drop' but $inpcap packets in the file"; fi
 
+fi
+
+if want core; then
 echo "# attack surface (issue 11): UDP, service identity, amplification, disclosure"
 # From the legacy and hardened runs above (5.6-1-2 and the cases that judge its sweeps).
 R=$work/legacy/report.xml
-reason() { xp "$1" "string(//*[local-name()='result'][@id='$2']/*[local-name()='reason'])"; }
 expect_eq "legacy: 5.6-1-2 judges TCP and UDP" fail "$(verdict "$R" 5.6-1-2)"
 case "$(reason "$R" 5.6-1-2)" in *"8023 (telnet, IPv6 only, at 2001:2:0:1::10)"*)
   ok "legacy: the root shell reachable only over IPv6 is found and fails 5.6-1-2" ;;
@@ -567,6 +592,8 @@ expect_note "hardened: the owner is not locked out after the burst" "$R" 5.1-5-2
 masked=$(xp "$R" "string(//*[local-name()='capture']/@masked-secrets)")
 if [ "${masked:-0}" -gt 0 ]; then ok "hardened: the capture masks the declared credentials ($masked strings)"
 else bad "hardened: capture masked-secrets '${masked}'"; fi
+
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -127,6 +127,29 @@ pages=$(pdfinfo "$work/hardened.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
 expect_in "hardened PDF: page count" 5 14 "${pages:-0}"
 ls "$work"/*.src.*.html >/dev/null 2>&1 && bad "render left its temporary HTML behind" || ok "no temporary files left"
 
+echo "# the trustmark label on the first page"
+"$TB" label fixtures/label/statement-hardened.xml --svg "$work/label.svg" >/dev/null
+"$TB" render "$H" --label "$work/label.svg" --html "$work/labelled.html" --pdf "$work/labelled.pdf" >/dev/null
+expect_eq "render --label: exit 0" 0 $?
+has "HTML: the label is inlined as an SVG image" "$work/labelled.html" 'src="data:image/svg+xml;base64,'
+expect_eq "HTML: the label is the first thing on the page" trustmark \
+  "$(xp "$work/labelled.html" "string(//*[local-name()='body']/*[1]/@class)")"
+if xmllint --noout --nonet --dtdvalid "$XHTML_DTD" "$work/labelled.html" 2>/dev/null; then
+  ok "HTML with the label validates against XHTML 1.0 Strict"
+else bad "HTML with the label is not valid XHTML 1.0 Strict"; fi
+expect_eq "HTML without --label: no label" 0 \
+  "$(xp "$work/hardened.html" "count(//*[local-name()='div'][@class='trustmark'])")"
+pdftotext -f 1 -l 1 "$work/labelled.pdf" "$work/labelled-p1.txt" 2>/dev/null
+has "PDF: the label's text is on page 1" "$work/labelled-p1.txt" "Label valid until 2028-12-03"
+pdftoppm -r 150 -png -f 1 -l 1 -singlefile "$work/labelled.pdf" "$work/labelled-p1" 2>/dev/null
+expect_eq "PDF: the label's QR code on page 1 decodes (zbarimg) to the statement's URL" \
+  "https://registry.example.test/cls-style/$(sha256sum fixtures/label/statement-hardened.xml | cut -d' ' -f1)" \
+  "$(zbarimg --quiet --raw "$work/labelled-p1.png" 2>/dev/null)"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><image href="http://198.18.0.1/x.png"/></svg>\n' >"$work/evil.svg"
+"$TB" render "$H" --label "$work/evil.svg" --html "$work/evil.html" 2>/dev/null
+expect_eq "a label SVG with a link is refused (exit 1)" 1 $?
+[ -e "$work/evil.html" ] && bad "refused label still produced HTML" || ok "refused label produced nothing"
+
 echo "# bad input to render"
 printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<report xmlns="urn:trustbench:report:1">&x;</report>\n' >"$work/xxe.xml"
 "$TB" render "$work/xxe.xml" --html "$work/xxe.html" 2>"$work/xxe.err"
