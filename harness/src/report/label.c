@@ -302,30 +302,12 @@ static enum tb_err read_label_fields(xmlNodePtr root, struct tb_label *lbl, cons
 
 /* Parse untrusted XML (a statement, or a label SVG for render) under the
  * report reader's rule; the caller checks the root.  *doc, when set, is
- * the caller's to free, also on error. */
+ * the caller's to free. */
 static enum tb_err parse_untrusted(const char *buf, size_t len, const char *name, xmlDocPtr *doc,
 				   struct tb_diag *d)
 {
-	*doc = NULL;
-	if (len > TB_STATEMENT_MAX_BYTES)
-		return tb_diag_at(d, TB_E_TOOBIG, name, 0, 0,
-				  "larger than %u MiB: not a trustbench statement",
-				  TB_STATEMENT_MAX_BYTES >> 20);
-	enum tb_err e = tb_report_prescan(buf, len, name, d);
-	if (e)
-		return e;
-	/* NONET, and neither NOENT nor DTDLOAD: as report_load.c. */
-	xmlDocPtr x = xmlReadMemory(buf, (int)len, name, NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!x) {
-		const xmlError *err = xmlGetLastError();
-		return tb_diag_at(d, TB_E_FORMAT, name, err ? (unsigned long)err->line : 0, 0,
-				  "not well-formed XML");
-	}
-	*doc = x;
-	if (x->intSubset || x->extSubset)
-		return tb_diag_at(d, TB_E_FORMAT, name, 0, 0, "carries a DOCTYPE: refused");
-	return TB_OK;
+	return tb_xml_parse_untrusted(buf, len, name, TB_LABEL_MAX_INPUT,
+				      "trustbench statement or label", doc, d);
 }
 
 enum tb_err tb_label_parse(const char *buf, size_t len, const char *name, struct tb_label *lbl,
@@ -360,7 +342,7 @@ enum tb_err tb_label_load(const char *path, struct tb_label *lbl, struct tb_diag
 	char *buf;
 	size_t len;
 	memset(lbl, 0, sizeof *lbl);
-	enum tb_err e = tb_file_read(path, TB_STATEMENT_MAX_BYTES + 1, &buf, &len, d);
+	enum tb_err e = tb_file_read(path, TB_LABEL_MAX_INPUT + 1, &buf, &len, d);
 	if (e)
 		return e;
 	e = tb_label_parse(buf, len, path, lbl, d);

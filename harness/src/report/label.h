@@ -16,9 +16,9 @@
 #include "base/tb.h"
 
 #define TB_STATEMENT_NS "urn:trustbench:statement:1"
-#define TB_STATEMENT_MAX_BYTES (4u << 20) /* a statement is a few KiB */
-#define TB_LABEL_FIELD_MAX 256            /* bytes of one statement attribute we keep */
-#define TB_LABEL_URL_MAX 512              /* the QR code stays small and scannable */
+#define TB_LABEL_MAX_INPUT (4u << 20) /* a statement or a label SVG: a few KiB */
+#define TB_LABEL_FIELD_MAX 256        /* bytes of one statement attribute we keep */
+#define TB_LABEL_URL_MAX 512          /* the QR code stays small and scannable */
 #define TB_LABEL_REASONS_MAX 16384
 #define TB_LABEL_URL_PLACEHOLDER "{statement-sha256}"
 #define TB_LABEL_SVG_MAX_BYTES (1u << 20) /* a label SVG handed to render */

@@ -111,21 +111,13 @@ static enum tb_err prescan(const char *buf, size_t len, const char *name, struct
 	return TB_OK;
 }
 
-enum tb_err tb_report_prescan(const char *buf, size_t len, const char *name, struct tb_diag *d)
-{
-	return prescan(buf, len, name, d);
-}
-
-/* Parse under the one rule; root: "report", or NULL for either root the
- * schema defines (a report, or the standalone <traffic> of `analyze`). */
-static enum tb_err parse_rooted(const char *buf, size_t len, const char *name, const char *root,
-				xmlDocPtr *doc, struct tb_diag *d)
+enum tb_err tb_xml_parse_untrusted(const char *buf, size_t len, const char *name, size_t max,
+				   const char *what, xmlDocPtr *doc, struct tb_diag *d)
 {
 	*doc = NULL;
-	if (len > TB_REPORT_MAX_BYTES)
-		return tb_diag_at(d, TB_E_TOOBIG, name, 0, 0,
-				  "larger than %u MiB: not a trustbench report",
-				  TB_REPORT_MAX_BYTES >> 20);
+	if (len > max)
+		return tb_diag_at(d, TB_E_TOOBIG, name, 0, 0, "larger than %zu MiB: not a %s",
+				  max >> 20, what);
 	enum tb_err e = prescan(buf, len, name, d);
 	if (e)
 		return e;
@@ -139,11 +131,28 @@ static enum tb_err parse_rooted(const char *buf, size_t len, const char *name, c
 				  "not well-formed XML");
 	}
 	/* The scan refuses a DOCTYPE already; this holds even if it missed one. */
-	if (x->intSubset || x->extSubset)
-		e = tb_diag_at(d, TB_E_FORMAT, name, 0, 0, TB_REPORT_DTD_REFUSED);
-	else if (root ? !is_report_elem(xmlDocGetRootElement(x), root)
-		      : !is_report_elem(xmlDocGetRootElement(x), "report") &&
-				 !is_report_elem(xmlDocGetRootElement(x), "traffic"))
+	if (x->intSubset || x->extSubset) {
+		xmlFreeDoc(x);
+		return tb_diag_at(d, TB_E_FORMAT, name, 0, 0, TB_REPORT_DTD_REFUSED);
+	}
+	*doc = x;
+	return TB_OK;
+}
+
+/* Parse under the one rule; root: "report", or NULL for either root the
+ * schema defines (a report, or the standalone <traffic> of `analyze`). */
+static enum tb_err parse_rooted(const char *buf, size_t len, const char *name, const char *root,
+				xmlDocPtr *doc, struct tb_diag *d)
+{
+	xmlDocPtr x;
+	*doc = NULL;
+	enum tb_err e =
+		tb_xml_parse_untrusted(buf, len, name, TB_REPORT_MAX_BYTES, "trustbench report", &x, d);
+	if (e)
+		return e;
+	if (root ? !is_report_elem(xmlDocGetRootElement(x), root)
+		 : !is_report_elem(xmlDocGetRootElement(x), "report") &&
+			    !is_report_elem(xmlDocGetRootElement(x), "traffic"))
 		e = tb_diag_at(d, TB_E_FORMAT, name, 0, 0,
 			       "not a trustbench report (root element is not %s in %s)",
 			       root ? root : "report or traffic", TB_REPORT_NS);

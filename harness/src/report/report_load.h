@@ -35,9 +35,12 @@ TB_WUR enum tb_err tb_report_schema_check(xmlDocPtr doc, const char *name, const
  * tb_report_schema_check: what `validate` does.  Accepts either root the
  * schema defines: a report, or the standalone <traffic> of `analyze`. */
 TB_WUR enum tb_err tb_report_load_validate(const char *path, const char *xsd_path, struct tb_diag *d);
-/* The linear pre-scan of the rule above (a DOCTYPE, too many attributes on
- * one element), for the other untrusted XML trustbench reads (statements). */
-TB_WUR enum tb_err tb_report_prescan(const char *buf, size_t len, const char *name, struct tb_diag *d);
+/* The rule above for the other untrusted XML trustbench reads (statements,
+ * label SVGs): at most max bytes (else "not a <what>"), the linear pre-scan
+ * (no DOCTYPE, a bounded number of attributes per element), no network, no
+ * entities.  The caller checks the root and frees *doc. */
+TB_WUR enum tb_err tb_xml_parse_untrusted(const char *buf, size_t len, const char *name, size_t max,
+					  const char *what, xmlDocPtr *doc, struct tb_diag *d);
 /* First child element of parent named name in the report namespace, or NULL. */
 xmlNodePtr tb_report_child(xmlNodePtr parent, const char *name);
 /* Next sibling element after n named name in the report namespace, or NULL. */

@@ -43,21 +43,16 @@ static void base_name(const char *path, char *out, size_t n)
 static enum tb_err statement_parse(const char *buf, size_t len, const char *name, xmlDocPtr *doc,
 				   struct tb_diag *d)
 {
-	*doc = NULL;
-	/* The reports' linear pre-scan first: no DOCTYPE, a bounded number of
-	 * attributes per element (libxml2's check of them is quadratic). */
-	enum tb_err pe = tb_report_prescan(buf, len, name, d);
-	if (pe)
-		return pe;
-	xmlDocPtr x = xmlReadMemory(buf, (int)len, name, NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlNodePtr root = x ? xmlDocGetRootElement(x) : NULL;
-	enum tb_err e = TB_OK;
-	if (!x)
-		e = tb_diag_set(d, TB_E_FORMAT, "%s is not well-formed XML", name);
-	else if (x->intSubset || !root || !root->ns ||
-		 strcmp((const char *)root->ns->href, TB_STATEMENT_NS) != 0 ||
-		 strcmp((const char *)root->name, "statement") != 0)
+	xmlDocPtr x;
+	/* The reports' rule: no DOCTYPE, a bounded number of attributes per
+	 * element (libxml2's check of them is quadratic), no network. */
+	enum tb_err e = tb_xml_parse_untrusted(buf, len, name, TB_STATEMENT_MAX_BYTES,
+					       "trustbench statement", &x, d);
+	if (e)
+		return e;
+	xmlNodePtr root = xmlDocGetRootElement(x);
+	if (!root || !root->ns || strcmp((const char *)root->ns->href, TB_STATEMENT_NS) != 0 ||
+	    strcmp((const char *)root->name, "statement") != 0)
 		e = tb_diag_set(d, TB_E_FORMAT, "%s is not a trustbench statement (root element)",
 				name);
 	else
