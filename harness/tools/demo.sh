@@ -60,7 +60,8 @@ for dev in legacy hardened; do
       || { echo "demo: statement failed on $dev ($scheme)" >&2; exit 1; }
   done
   "$TB" verify "reports/out/$dev/report.xml" --ca reports/out/test-pki/ca.pem \
-    --statement "reports/out/$dev/statement-cls-style.xml" --policy profiles/policies/cls-style-level-1.yaml
+    --tsa-ca reports/out/test-pki/ca.pem --statement "reports/out/$dev/statement-cls-style.xml" \
+    --policy profiles/policies/cls-style-level-1.yaml
   rc=$?
   [ $rc -eq 0 ] || [ $rc -eq 2 ] || { echo "demo: verify --statement failed on $dev (exit $rc)" >&2; exit 1; }
 done
