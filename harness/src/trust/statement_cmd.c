@@ -1,5 +1,6 @@
 /* statement_cmd.c: `trustbench statement` (verify, derive, write all or
  * nothing) and the statement line of `verify --statement` (see statement.h). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <libgen.h>
 #include <libxml/parser.h>
@@ -420,6 +421,14 @@ int tb_statement_step(const char *path, const char *report, size_t rlen, const c
 		bad = 1;
 	} else {
 		bad = rederive(buf, len, &c, report, rlen, sc, &st, why, sizeof why);
+		/* A statement made with a checked timestamp names its time: without
+		 * --tsa-ca here, nothing vouches for that time, so it cannot match. */
+		if (bad && !sc->ts_ok && memmem(buf, len, "timestamped-at=", 15)) {
+			size_t n = strlen(why);
+			snprintf(why + n, sizeof why - n,
+				 " (the statement names a timestamped time: give --tsa-ca so "
+				 "that the report's timestamp token can vouch for it)");
+		}
 	}
 	if (bad)
 		fprintf(out, "statement: BROKEN: %s does not match the report: %s\n", path, why);
