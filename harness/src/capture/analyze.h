@@ -200,7 +200,7 @@ struct tb_analysis_loss {
 	uint64_t evicted_open;        /* open connections with payload dropped from the table */
 	uint64_t truncated;           /* frames whose payload the snap length cut short */
 	uint64_t telnet_untracked;    /* telnet connections whose logins were not followed */
-	uint64_t secrets_dropped;     /* secrets beyond TB_AN_MAX_SECRETS */
+	uint64_t secrets_dropped;     /* secrets not kept (table full, or the peers' share) */
 	uint64_t secrets_dropped_dut; /* of which the DUT sent */
 	uint64_t probes_dropped;      /* payload-less connections beyond TB_AN_MAX_PROBES */
 	uint64_t peers6_dropped;      /* the DUT's IPv6 frames with a peer beyond TB_AN_MAX_PEERS6 */
@@ -254,6 +254,7 @@ struct tb_analysis {
 	size_t nprobes;
 	struct tb_secret secrets[TB_AN_MAX_SECRETS];
 	size_t nsecrets;
+	size_t nsecrets_peer; /* of them sent to the device: at most half the table */
 	struct tb_name names[TB_AN_MAX_NAMES];
 	size_t nnames;
 	struct tb_window windows[TB_AN_MAX_WINDOWS];

@@ -342,6 +342,37 @@ START_TEST(lost_information_blocks_pass)
 }
 END_TEST
 
+/* The harness's own login guesses carry secrets to the device, hundreds of
+ * them in a credential phase: they must neither crowd out what the device
+ * itself sends nor count as information lost about the device. */
+START_TEST(harness_guesses_never_crowd_out_device_secrets)
+{
+	struct tb_analysis *a = tb_analysis_new(DUT);
+	char req[128], why[4096];
+	for (int i = 0; i < 100; i++) {
+		uint16_t sport = (uint16_t)(41000 + i);
+		snprintf(req, sizeof req,
+			 "GET /admin?token=guess%04dabcdefgh HTTP/1.1\r\nHost: d\r\n\r\n", i);
+		tcp(a, HARNESS, sport, DUT, 80, SYN, NULL);
+		tcp(a, DUT, 80, HARNESS, sport, SYN | ACK, NULL);
+		tcp(a, HARNESS, sport, DUT, 80, ACK, req);
+		tcp(a, DUT, 80, HARNESS, sport, ACK, "HTTP/1.1 401 Unauthorized\r\n\r\n");
+		tcp(a, HARNESS, sport, DUT, 80, RST | ACK, NULL);
+	}
+	phone_home(a, 50000);
+	tb_analysis_finish(a);
+	ck_assert_uint_gt(a->loss.secrets_dropped, 0);
+	ck_assert_uint_eq(a->loss.secrets_dropped_dut, 0);
+	ck_assert_uint_eq(tb_analysis_loss_describe(a, 0, why, sizeof why), 0);
+	int dut_secrets = 0;
+	for (size_t i = 0; i < a->nsecrets; i++)
+		dut_secrets += a->secrets[i].from_dut;
+	ck_assert_int_ge(dut_secrets, 2); /* the token and the Basic credentials */
+	ck_assert_int_eq(judge(a, "no-cleartext-secrets", 0, why, sizeof why), TB_V_FAIL);
+	tb_analysis_free(a);
+}
+END_TEST
+
 START_TEST(full_table_counts_open_connections_lost)
 {
 	/* More open device connections with payload than the table holds. */
@@ -461,6 +492,7 @@ Suite *conn_suite(void)
 	tcase_add_test(tc, short_secrets_fully_masked);
 	tcase_add_test(tc, timestamps_clamped_and_counted);
 	tcase_add_test(tc, lost_information_blocks_pass);
+	tcase_add_test(tc, harness_guesses_never_crowd_out_device_secrets);
 	tcase_add_test(tc, full_table_counts_open_connections_lost);
 	tcase_add_test(tc, payloadless_connections_evicted_without_loss);
 	tcase_add_test(tc, corrupt_record_named_with_its_frame);
