@@ -23,6 +23,12 @@ for dev in legacy hardened; do
   esac
   echo "exit code $rc: $meaning"
   "$TB" validate "$out/report.xml" || exit 1
+  # Anything the harness could not establish is said here, not only in the report.
+  for id in $(xmllint --xpath "//*[local-name()='result'][@verdict='inconclusive' or @verdict='error']/@id" \
+    "$out/report.xml" 2>/dev/null | grep -o '"[^"]*"' | tr -d '"'); do
+    echo "  $id $(xmllint --xpath "string(//*[local-name()='result'][@id='$id']/@verdict)" "$out/report.xml"):" \
+      "$(xmllint --xpath "string(//*[local-name()='result'][@id='$id']/*[local-name()='reason'])" "$out/report.xml")"
+  done
 done
 # Sign each report with a test-only lab key made now, then verify it against
 # the test-only CA and the example policies.  Only the certificates (CA, lab, TSA) are
