@@ -39,21 +39,6 @@ static const struct tb_param_def params[] = {
 	  .dflt = "15000" },
 };
 
-struct memsrc {
-	const uint8_t *p;
-	size_t len, off;
-};
-
-static long mem_read(void *arg, uint8_t *buf, size_t cap)
-{
-	struct memsrc *m = arg;
-	size_t n = m->len - m->off < cap ? m->len - m->off : cap;
-	if (n)
-		memcpy(buf, m->p + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
 static void put_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
@@ -156,11 +141,9 @@ static void push(struct push_ctx *pc, int i, struct step *s)
 				  .port = (uint16_t)pc->u->port,
 				  .path = pc->u->path,
 				  .timeout_ms = pc->timeout_ms };
-	struct memsrc src = { .p = s->body.p, .len = s->body.len };
-	struct tb_http_body body = { .content_type = "application/octet-stream",
-				     .length = s->body.len,
-				     .read = mem_read,
-				     .arg = &src };
+	struct tb_http_memsrc src;
+	struct tb_http_body body;
+	tb_http_body_mem(&body, &src, "application/octet-stream", s->body.p, s->body.len);
 	struct tb_http_exchange hr;
 	char name[64];
 	struct tb_fw_version before = pc->ver;

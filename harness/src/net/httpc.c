@@ -518,3 +518,23 @@ void tb_http_follow_free(struct tb_http_follow *f)
 {
 	tb_http_exchange_free(&f->last);
 }
+
+static long memsrc_read(void *arg, uint8_t *buf, size_t cap)
+{
+	struct tb_http_memsrc *m = arg;
+	size_t n = m->len - m->off < cap ? m->len - m->off : cap;
+	if (n)
+		memcpy(buf, m->p + m->off, n);
+	m->off += n;
+	return (long)n;
+}
+
+void tb_http_body_mem(struct tb_http_body *b, struct tb_http_memsrc *src, const char *content_type,
+		      const void *p, size_t len)
+{
+	*src = (struct tb_http_memsrc){ .p = p, .len = len };
+	*b = (struct tb_http_body){ .content_type = content_type,
+				    .length = len,
+				    .read = memsrc_read,
+				    .arg = src };
+}

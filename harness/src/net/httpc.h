@@ -68,6 +68,15 @@ struct tb_http_body {
 	uint64_t sent; /* out: body bytes the peer took */
 };
 
+/* A body held in memory: tb_http_body_mem fills b to read the len bytes at
+ * p through src (both must outlive the POST). */
+struct tb_http_memsrc {
+	const uint8_t *p;
+	size_t len, off;
+};
+void tb_http_body_mem(struct tb_http_body *b, struct tb_http_memsrc *src, const char *content_type,
+		      const void *p, size_t len);
+
 /* POST the body, streamed in 64 KiB pieces, under the same single deadline
  * and response cap as tb_http_get.  If the peer stops taking the body, its
  * early answer (e.g. 413) is still read.  Outcome in res->err/why. */

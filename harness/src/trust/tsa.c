@@ -278,20 +278,6 @@ enum tb_err tb_tsa_answer_local(const char *dir, const uint8_t *req, size_t reql
 
 /* ---- A TSA over HTTP (--tsa URL) ---- */
 
-struct membody {
-	const uint8_t *p;
-	size_t len, off;
-};
-
-static long membody_read(void *arg, uint8_t *buf, size_t cap)
-{
-	struct membody *m = arg;
-	size_t n = m->len - m->off < cap ? m->len - m->off : cap;
-	memcpy(buf, m->p + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
 /* The value of a Content-Type header is application/timestamp-reply
  * (parameters after ';' allowed). */
 static int is_ts_reply(const uint8_t *v, size_t len)
@@ -322,11 +308,9 @@ static enum tb_err http_exchange(const char *url, const uint8_t *req, size_t req
 				  .port = port,
 				  .path = path,
 				  .timeout_ms = TB_TSA_TIMEOUT_MS };
-	struct membody mb = { .p = req, .len = reqlen };
-	struct tb_http_body body = { .content_type = "application/timestamp-query",
-				     .length = reqlen,
-				     .read = membody_read,
-				     .arg = &mb };
+	struct tb_http_memsrc mb;
+	struct tb_http_body body;
+	tb_http_body_mem(&body, &mb, "application/timestamp-query", req, reqlen);
 	struct tb_http_exchange *x = tb_xcalloc(1, sizeof *x);
 	tb_http_post(&net, &rq, &body, x);
 	if (x->err)
