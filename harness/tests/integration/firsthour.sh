@@ -29,17 +29,7 @@ CASES=4-1-1,5.3-13-1
 work=$(mktemp -d)
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
-passed=0
-failed=0
-
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-expect_eq() { # name expected actual
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
-xp() { # file xpath
-  xmllint --xpath "$2" "$1" 2>/dev/null || true
-}
+. "$here/testlib.sh"
 valid() { # name report
   if xmllint --noout --schema "$XSD" "$2" 2>"$work/xsd.err"; then ok "$1: the report validates"
   else bad "$1: the report does not validate: $(head -3 "$work/xsd.err")"; fi

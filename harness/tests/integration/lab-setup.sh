@@ -13,11 +13,7 @@ root=$(cd "$here/../../.." && pwd)
 refdevice=${1:-${TB_REFDEVICE:-$root/build/refdevice}}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-
+. "$here/testlib.sh"
 real=$(command -v unshare)
 cat >"$work/unshare" <<SH
 #!/bin/sh

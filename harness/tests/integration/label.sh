@@ -15,14 +15,7 @@ GOOD=fixtures/label/statement-hardened.xml
 WITHHELD=fixtures/label/statement-withheld.xml
 work=$(mktemp -d)
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-expect_eq() { # name expected actual
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
+. "$here/testlib.sh"
 has() { # name file text
   if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $2"; fi
 }

@@ -33,17 +33,7 @@ work=$(mktemp -d)
 # themselves, and the loader prepares every case at load time: bring it along.
 cp -r testsuites/data testsuites/crosswalks "$work/"
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-expect_eq() { # name expected actual
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
-xp() { # file xpath
-  xmllint --xpath "$2" "$1" 2>/dev/null || true
-}
+. "$here/testlib.sh"
 verdict() { # report case-id
   xp "$1" "string(//*[local-name()='result'][@id='$2']/@verdict)"
 }

@@ -21,17 +21,7 @@ DEV6=2001:2:0:20::10 # the same over IPv6 (ipv6.pcap)
 PEER6=2001:2:0:20::1
 work=$(mktemp -d)
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-expect_eq() { # name expected actual
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
-xp() { # file xpath
-  xmllint --xpath "$2" "$1" 2>/dev/null || true
-}
+. "$here/testlib.sh"
 el() { # element name, namespace-free
   echo "*[local-name()='$1']"
 }

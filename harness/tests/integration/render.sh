@@ -24,14 +24,7 @@ CASES=4-1-1,5.1-1-1,5.1-1-2,5.2-1-1,5.2-1-2,5.3-13-1,5.6-1-1,5.2-2-1,5.3-2-1,5.5
 NCASES=10
 work=$(mktemp -d)
 [ -n "${TB_KEEP:-}" ] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-expect_eq() { # name expected actual
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
+. "$here/testlib.sh"
 expect_in() { # name min max actual
   if [ "$4" -ge "$2" ] 2>/dev/null && [ "$4" -le "$3" ]; then ok "$1 ($4)"
   else bad "$1: expected $2..$3, got '$4'"; fi
@@ -39,7 +32,6 @@ expect_in() { # name min max actual
 has() { # name file text
   if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $2"; fi
 }
-xp() { xmllint --xpath "$2" "$1" 2>/dev/null || true; }
 nverdict() { # report verdict -> number of results with it
   xp "$1" "count(//*[local-name()='result'][@verdict='$2'])"
 }
