@@ -24,9 +24,11 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check/credphase.h"
 #include "check/surface.h"
+#include "proto/p_location.h"
 
 #include "check/family.h"
 #include "check/chk_http_auth_internal.h"
@@ -57,7 +59,9 @@ struct target {
 	const char *path;
 };
 
-enum outcome { OUT_OPEN, OUT_PROTECTED, OUT_ABSENT, OUT_UNDECIDED, OUT_CLOSED };
+/* OUT_TO_TLS: the path only redirects to HTTPS on the device itself, where
+ * a target of its own judges the same path. */
+enum outcome { OUT_OPEN, OUT_PROTECTED, OUT_ABSENT, OUT_UNDECIDED, OUT_TO_TLS, OUT_CLOSED };
 
 /* Classify one unauthenticated answer. */
 TB_UNITTEST int http_auth_classify(int status)
@@ -154,9 +158,45 @@ static void record_hop(void *arg, const struct tb_http_hop *hop, const struct tb
 	tb_ev_exchange(arg, hop->url, x->request, x->reqlen, x->raw, x->rawlen);
 }
 
+/* A redirect the client refused to follow that goes to https:// on the
+ * device itself, to a port and path probed as a target of their own over
+ * TLS: then the plain-HTTP path serves nothing and the HTTPS one is judged
+ * where it is.  Returns 1 and the URL in out. */
+static int redirect_to_own_tls(struct tb_ctx *ctx, const struct tb_http_resp *h,
+			       const struct target *all, size_t n, char *out, size_t cap)
+{
+	static const char https[] = "https://";
+	const size_t k = sizeof https - 1;
+	char v[TB_LOCATION_MAX + 1], path[TB_LOCATION_MAX + 1];
+	if (!h->location || h->location_len <= k || h->location_len > TB_LOCATION_MAX - 1 ||
+	    strncasecmp((const char *)h->location, https, k) != 0)
+		return 0;
+	/* Read it as the http:// URL it would be, then put the TLS default port. */
+	int len = snprintf(v, sizeof v, "http://%.*s", (int)(h->location_len - k),
+			   (const char *)h->location + k);
+	uint32_t addr = ctx->profile->address;
+	uint16_t port = 80;
+	struct tb_diag d = { .msg = "" };
+	if (len <= 0 || tb_p_location((const uint8_t *)v, (size_t)len, &addr, &port, path, sizeof path,
+				      &d) != TB_OK)
+		return 0;
+	const char *host = v + 7;
+	if (host[strcspn(host, ":/")] != ':')
+		port = 443;
+	if (addr != ctx->profile->address || !tb_http_port_tls(ctx, port))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].port == port && tb_http_same_resource(all[i].path, path)) {
+			snprintf(out, cap, "https://%.*s", (int)(h->location_len - k),
+				 (const char *)h->location + k);
+			return 1;
+		}
+	return 0;
+}
+
 /* Fetch one admin path without credentials and classify it. */
-static int probe(struct tb_ctx *ctx, const struct target *t, int tmo, struct tb_result *res, char *url,
-		 size_t urlcap)
+static int probe(struct tb_ctx *ctx, const struct target *t, const struct target *all, size_t n,
+		 int tmo, struct tb_result *res, char *url, size_t urlcap)
 {
 	struct tb_http_req rq = { .addr = ctx->profile->address,
 				  .port = t->port,
@@ -164,14 +204,26 @@ static int probe(struct tb_ctx *ctx, const struct target *t, int tmo, struct tb_
 				  .timeout_ms = tmo,
 				  .tls = tb_http_port_tls(ctx, t->port) };
 	struct tb_http_follow f;
-	static const char *const what[] = { "served WITHOUT authentication", "asks for authentication",
-					    "does not exist", "undecided", "port closed" };
+	static const char *const what[] = { "served WITHOUT authentication",
+					    "asks for authentication",
+					    "does not exist",
+					    "undecided",
+					    "redirects to HTTPS",
+					    "port closed" };
 	int o;
+	char tls_url[TB_LOCATION_MAX + 1];
 	tb_http_url(&rq, url, urlcap);
 	tb_http_get_follow(&ctx->net, &rq, TB_HTTP_AUTH_MAX_HOPS, record_hop, res, &f);
 	const struct tb_http_exchange *hr = &f.last;
 	const char *via = f.nhops > 1 ? f.hops[f.nhops - 1].url : NULL;
-	if (f.end != TB_FOLLOW_DONE) {
+	if (f.end == TB_FOLLOW_REFUSED &&
+	    redirect_to_own_tls(ctx, &hr->resp, all, n, tls_url, sizeof tls_url)) {
+		o = OUT_TO_TLS;
+		tb_ev_note(res, url,
+			   "HTTP %d to %s: served only over HTTPS on the device, where that path is "
+			   "probed as a target of its own",
+			   hr->resp.status, tls_url);
+	} else if (f.end != TB_FOLLOW_DONE) {
 		o = OUT_UNDECIDED;
 		tb_ev_note(res, url, "undecided: %s", f.why);
 	} else if (hr->err == TB_E_REFUSED && hr->rawlen == 0 && f.nhops == 1) {
@@ -241,7 +293,7 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 
 	for (size_t i = 0; i < n; i++) {
 		char url[300];
-		int o = probe(ctx, &t[i], tmo, res, url, sizeof url);
+		int o = probe(ctx, &t[i], t, n, tmo, res, url, sizeof url);
 		if (o == OUT_OPEN && !first_open[0])
 			snprintf(first_open, sizeof first_open, "%s", url);
 		cnt[o]++;
@@ -260,6 +312,16 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	else if (cnt[OUT_UNDECIDED])
 		tb_result_set(res, TB_V_INCONCLUSIVE, "%u admin path(s) gave no usable answer",
 			      cnt[OUT_UNDECIDED]);
+	else if (cnt[OUT_TO_TLS] && !cnt[OUT_PROTECTED])
+		tb_result_set(res, TB_V_INCONCLUSIVE,
+			      "%u admin path(s) only redirect to HTTPS on the device, and no path "
+			      "there gave an answer that could be judged",
+			      cnt[OUT_TO_TLS]);
+	else if (cnt[OUT_PROTECTED] && cnt[OUT_TO_TLS])
+		tb_result_set(res, TB_V_PASS,
+			      "every admin path that exists (%u) requires authentication; %u more "
+			      "only redirect to HTTPS on the device, where they are judged",
+			      cnt[OUT_PROTECTED], cnt[OUT_TO_TLS]);
 	else if (cnt[OUT_PROTECTED])
 		tb_result_set(res, TB_V_PASS,
 			      "every admin path that exists (%u) requires authentication",

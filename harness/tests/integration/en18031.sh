@@ -123,11 +123,21 @@ expect_eq "hardened AUM-5-1-1 label-password DN-2a from the check" "yes/check" \
 expect_eq "hardened AUM-5-1-1 label-password DN-3 rests on a declaration" "yes/declaration" \
   "$(step "$R" AUM-5-1-1 label-password DN-3 answer)/$(step "$R" AUM-5-1-1 label-password DN-3 source)"
 expect_eq "hardened SCM-1-1" pass "$(verdict "$R" SCM-1-1)"
-expect_eq "hardened SCM-1-2 web-https" pass "$(item "$R" SCM-1-2 web-https verdict)"
-# Stated honestly in the profile: port 80 still serves /admin behind Basic,
-# and the broker on 1883 takes its password without TLS.
-expect_eq "hardened SCM-1-2 web-http" fail "$(item "$R" SCM-1-2 web-http verdict)"
-expect_eq "hardened SCM-1-2 mqtt" fail "$(item "$R" SCM-1-2 mqtt verdict)"
+# No credential in clear: port 80 only redirects to HTTPS (and serves
+# security.txt and the signed-firmware endpoint), the broker has no 1883.
+expect_eq "hardened SCM-1-2" pass "$(verdict "$R" SCM-1-2)"
+for ifc in web-http web-https ssh mqtts; do
+  expect_eq "hardened SCM-1-2 $ifc: DN-1 (declaration), DN-1a (TLS assessment)" \
+    "pass yes/declaration yes/check" \
+    "$(item "$R" SCM-1-2 $ifc verdict) $(step "$R" SCM-1-2 $ifc DN-1 answer)/$(step "$R" SCM-1-2 $ifc DN-1 source) $(step "$R" SCM-1-2 $ifc DN-1a answer)/$(step "$R" SCM-1-2 $ifc DN-1a source)"
+done
+expect_eq "hardened SCM-1-2: no plaintext MQTT interface left" "" "$(item "$R" SCM-1-2 mqtt verdict)"
+# The device backs those declarations: AUM-5-1-1's credential phase finds
+# no login on plain HTTP 80 or MQTT 1883, and guesses on the HTTPS admin.
+expect_eq "hardened: no login in clear on port 80 or 1883 (credential phase)" 0 \
+  "$(xp "$R" "count(//*[local-name()='result'][@id='AUM-5-1-1']//*[local-name()='note'][starts-with(@label,'http/80') or starts-with(@label,'http-form/80') or starts-with(@label,'mqtt/1883')][contains(.,' guesses in ')])")"
+expect_eq "hardened: the credential phase guessed on https/443/admin" 1 \
+  "$(xp "$R" "count(//*[local-name()='result'][@id='AUM-5-1-1']//*[local-name()='note'][@label='https/443/admin'][contains(.,' guesses in ')])")"
 expect_eq "hardened SCM-2-1 (declared TLS and SSH channels)" pass "$(verdict "$R" SCM-2-1)"
 expect_eq "hardened SCM-2-1 tls-channel DN-1" "yes/declaration" \
   "$(step "$R" SCM-2-1 tls-channel DN-1 answer)/$(step "$R" SCM-2-1 tls-channel DN-1 source)"
