@@ -42,6 +42,8 @@ for part in core full services; do
 done
 # The EN 18031-1 example suite's decision trees (issue 13).
 start en18031 lab "$here/en18031.sh" "$bin"
+# Malformed input against the reference devices' services (issue 15, 5.13-1).
+start robustness lab "$here/robustness.sh" "$bin"
 # The rest, one after the other in one slot: the devices' login surfaces as
 # ordinary clients see them, the latecomer device (it starts only on
 # request), lab.sh itself, and captures of real daemons (no lab needed).

@@ -551,7 +551,9 @@ START_TEST(real_etsi_suite)
 						 /* amplification, disclosure (issue 11) */
 						 "5.6-1-3", "5.6-2-2",
 						 /* brute-force protection (issue 12) */
-						 "5.1-5-2", NULL };
+						 "5.1-5-2",
+						 /* robustness against malformed input (issue 15) */
+						 "5.13-1-2", NULL };
 	struct tb_suite *s;
 	struct tb_diag d = { 0 };
 	enum tb_err e = tb_suite_load("testsuites/etsi-en-303-645.yaml", &s, &d);
