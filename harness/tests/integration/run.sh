@@ -47,7 +47,7 @@ start robustness lab "$here/robustness.sh" "$bin"
 # The rest, one after the other in one slot: the devices' login surfaces as
 # ordinary clients see them, the latecomer device (it starts only on
 # request), lab.sh itself, and captures of real daemons (no lab needed).
-start others bash -c 'rc=0; for s in "$@"; do echo "== ${s##*/}"; $s || rc=1; done; exit $rc' \
+start others bash -c 'rc=0; for s in "$@"; do n=${s%% *}; echo "== ${n##*/}"; $s || rc=1; done; exit $rc' \
   others "$here/lab-logins.sh" "$here/latecomer.sh $bin" "$here/lab-setup.sh" "$here/real-pcaps.sh $bin"
 wait
 
