@@ -16,34 +16,8 @@ export TRUSTBENCH_DATADIR=$root
 tmp=$(mktemp -d /tmp/tb-sign-verify.XXXXXX)
 chmod 0755 "$tmp" # run as real root drops to an unprivileged user, which must reach --out
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$here/cmdlib.sh"
 SUITE=testsuites/etsi-en-303-645.yaml
-
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -f "$tmp/out" ] && sed 's/^/       /' "$tmp/out"; }
-
-# expect NAME RC [PATTERN] -- CMD...: CMD exits RC and its output matches PATTERN.
-expect() {
-  local name=$1 want=$2 pat=$3
-  shift 4
-  "$@" >"$tmp/out" 2>&1
-  local rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    bad "$name (exit $rc, expected $want)"
-  elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
-    bad "$name (output lacks /$pat/)"
-  else
-    ok "$name"
-  fi
-}
-
-# flip FILE OFFSET: invert the lowest bit of one byte in place.
-flip() {
-  local b
-  b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
-  printf "\\$(printf %03o $((b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
 
 # fresh NAME: a pristine copy of the signed lab report directory.
 fresh() {
