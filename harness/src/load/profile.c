@@ -139,7 +139,7 @@ static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "scope", "interface", "intrusive", NULL };
 	static const char *const opt[] = { "rate-limit", "connect-timeout-ms", "observe-seconds",
-					   NULL };
+					   "cloud", "uplink", NULL };
 	struct tb_profile *p = L->p;
 	enum tb_err e = tb_y_keys(L->doc, m, "lab", opt, req, L->d);
 	if (e)
@@ -591,6 +591,94 @@ static enum tb_err opt_path(struct ploader *L, const struct tb_y_node *m, const 
 	return e;
 }
 
+/* IPv4 benchmarking range 198.18.0.0/15: the only addresses a lab cloud
+ * may have. */
+static int in_lab_range(uint32_t a)
+{
+	return (a & 0xfffe0000u) == 0xc6120000u;
+}
+
+static enum tb_err load_lab_trusted_ca(struct ploader *L, const struct tb_y_node *m)
+{
+	static const char *const req[] = { "certificate", "key", NULL };
+	struct tb_lab_cloud *c = &L->p->cloud;
+	enum tb_err e = tb_y_keys(L->doc, m, "lab.cloud.trusted-ca", NULL, req, L->d);
+	if (!e)
+		e = opt_path(L, m, "certificate", "lab.cloud.trusted-ca.certificate", &c->ca_cert);
+	if (!e)
+		e = opt_path(L, m, "key", "lab.cloud.trusted-ca.key", &c->ca_key);
+	return e;
+}
+
+static enum tb_err load_lab_cloud(struct ploader *L, const struct tb_y_node *m)
+{
+	static const char *const req[] = { "address", "name", "control-port", NULL };
+	static const char *const opt[] = { "trusted-ca", NULL };
+	struct tb_lab_cloud *c = &L->p->cloud;
+	long long port;
+	enum tb_err e = tb_y_keys(L->doc, m, "lab.cloud", opt, req, L->d);
+	c->present = 1;
+	if (!e)
+		e = req_str(L, m, "address", "lab.cloud.address", &c->address_text);
+	if (e)
+		return e;
+	if (tb_ipv4_parse(c->address_text, &c->address) != 0 || !in_lab_range(c->address))
+		return tb_y_errd(L->d, L->doc, tb_y_get(m, "address"),
+				 "lab.cloud.address '%s' is not an IPv4 address in the lab range "
+				 "198.18.0.0/15",
+				 c->address_text);
+	if (c->address == L->p->address)
+		return tb_y_errd(L->d, L->doc, tb_y_get(m, "address"),
+				 "lab.cloud.address is the DUT's own address");
+	if ((e = req_str(L, m, "name", "lab.cloud.name", &c->name)))
+		return e;
+	if (!c->name[0] || strlen(c->name) > 253 || strspn(c->name, "abcdefghijklmnopqrstuvwxyz"
+								"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+								"0123456789.-") != strlen(c->name))
+		return tb_y_errd(L->d, L->doc, tb_y_get(m, "name"),
+				 "lab.cloud.name '%s' is not a host name", c->name);
+	if ((e = tb_y_int(L->doc, tb_y_get(m, "control-port"), "lab.cloud.control-port", 1, 65535,
+			  &port, L->d)))
+		return e;
+	c->control_port = (long)port;
+	if (tb_y_get(m, "trusted-ca"))
+		return load_lab_trusted_ca(L, tb_y_get(m, "trusted-ca"));
+	return TB_OK;
+}
+
+static enum tb_err load_lab_uplink(struct ploader *L, const struct tb_y_node *m)
+{
+	static const char *const req[] = { "interface", NULL };
+	struct tb_lab_uplink *u = &L->p->uplink;
+	enum tb_err e = tb_y_keys(L->doc, m, "lab.uplink", NULL, req, L->d);
+	u->present = 1;
+	if (!e)
+		e = req_str(L, m, "interface", "lab.uplink.interface", &u->interface);
+	if (e)
+		return e;
+	if (!ifname_valid(u->interface))
+		return tb_y_errd(L->d, L->doc, tb_y_get(m, "interface"),
+				 "lab.uplink.interface '%s' is not a network interface name",
+				 u->interface);
+	if (strcmp(u->interface, L->p->interface) == 0)
+		return tb_y_errd(L->d, L->doc, tb_y_get(m, "interface"),
+				 "lab.uplink.interface is lab.interface: cutting it would cut the "
+				 "harness off the device, not the device off its cloud");
+	return TB_OK;
+}
+
+/* lab.cloud and lab.uplink (optional; after load_lab: they check against
+ * the DUT's address and lab.interface). */
+static enum tb_err load_lab_cloud_uplink(struct ploader *L, const struct tb_y_node *lab)
+{
+	enum tb_err e = TB_OK;
+	if (tb_y_get(lab, "cloud"))
+		e = load_lab_cloud(L, tb_y_get(lab, "cloud"));
+	if (!e && tb_y_get(lab, "uplink"))
+		e = load_lab_uplink(L, tb_y_get(lab, "uplink"));
+	return e;
+}
+
 static enum tb_err load_fw_artefact(struct ploader *L, const struct tb_y_node *m, const char *what,
 				    struct tb_fw_artefact *a)
 {
@@ -701,6 +789,8 @@ static enum tb_err load_profile_doc(struct ploader *L)
 	if (!e)
 		e = load_lab(L, tb_y_get(root, "lab"));
 	if (!e)
+		e = load_lab_cloud_uplink(L, tb_y_get(root, "lab"));
+	if (!e)
 		e = load_dut_ipv6(L, tb_y_get(root, "dut"));
 	if (!e)
 		e = load_declarations(L, tb_y_get(root, "declarations"));
@@ -764,6 +854,11 @@ void tb_profile_free(struct tb_profile *p)
 {
 	if (!p)
 		return;
+	free(p->cloud.address_text);
+	free(p->cloud.name);
+	free(p->cloud.ca_cert);
+	free(p->cloud.ca_key);
+	free(p->uplink.interface);
 	for (size_t i = 0; i < p->nfeatures; i++)
 		free(p->features[i].name);
 	for (size_t i = 0; i < p->nics; i++) {

@@ -109,6 +109,28 @@ struct tb_decl_items {
 	size_t n;
 };
 
+/* lab.cloud: the lab's stand-in for the vendor's cloud (fixtures/refdevice/
+ * cloud.c), whose certificate the harness may change through its control
+ * channel (chk_cloud_identity.c).  The harness talks to it only through a
+ * scope holding exactly this address. */
+struct tb_lab_cloud {
+	int present;
+	char *address_text;
+	uint32_t address; /* host byte order; inside 198.18.0.0/15, not the DUT */
+	char *name;       /* the name the device calls */
+	long control_port;
+	/* lab.cloud.trusted-ca: a CA the DUT trusts, for tests only (resolved
+	 * paths); both NULL when the profile names none. */
+	char *ca_cert, *ca_key;
+};
+
+/* lab.uplink: the harness-side interface that carries the DUT's traffic to
+ * its cloud, and only that (chk_outage.c cuts it). */
+struct tb_lab_uplink {
+	int present;
+	char *interface;
+};
+
 struct tb_profile {
 	char *path;
 	uint8_t sha256[32];
@@ -130,6 +152,8 @@ struct tb_profile {
 	long rate_limit; /* new connections per second */
 	long connect_timeout_ms;
 	long observe_seconds; /* idle observation before and after the tests */
+	struct tb_lab_cloud cloud;
+	struct tb_lab_uplink uplink;
 	struct tb_feature *features;
 	size_t nfeatures;
 	struct tb_ics *ics;
