@@ -10,6 +10,10 @@
      class) or generate-id(); device bytes only ever become text.
      Templates that walk strings split them in halves, so recursion depth
      stays logarithmic even for a hostile report.
+     A timeline is drawn as inline SVG (its own namespace, which the XHTML
+     1.0 DTD does not describe: a page with a timeline is XHTML 1.0 Strict
+     plus SVG).  Its attributes are only numbers computed from the report,
+     never strings copied from it.
 
      Parameters (set by trustbench render, always as quoted strings):
        report-sha256     SHA-256 of the exact report bytes
@@ -34,6 +38,10 @@
 
   <!-- The results that cover a framework item ("en-303-645 5.1-1"). -->
   <xsl:key name="refs" match="tb:result/tb:covers/tb:ref" use="concat(@framework, ' ', .)"/>
+
+  <!-- A timeline's connection attempts per whole second (its plot's bars). -->
+  <xsl:key name="tl-attempt-sec" match="tb:timeline/tb:event[@kind = 'attempt']"
+           use="concat(generate-id(..), ' ', floor(@t-ms div 1000))"/>
 
   <xsl:variable name="r" select="/tb:report"/>
   <xsl:variable name="dut" select="/tb:report/tb:dut"/>
@@ -109,6 +117,9 @@ div.exchange { margin: 0.2em 0 0.4em 0; }
 a { color: #0b4f8a; text-decoration: none; }
 dl.meta { margin: 0; }
 div.trustmark { margin: 0 0 1em 0; }
+table.evsummary th { width: 16em; }
+div.timeline { margin: 0.3em 0 0.8em 0; break-inside: avoid; page-break-inside: avoid; }
+div.timeline svg { display: block; width: 100%; max-width: 680px; height: auto; }
 div.trustmark img { width: 96mm; height: 54mm; display: block; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 9pt; }
@@ -289,6 +300,10 @@ div.trustmark img { width: 96mm; height: 54mm; display: block; }
         </tr>
       </thead>
       <tbody>
+        <!-- XHTML needs a row: a partial run may not have reached any item. -->
+        <xsl:if test="not(tb:item)">
+          <tr><td colspan="4">No item of this framework was reached by the test cases run.</td></tr>
+        </xsl:if>
         <xsl:for-each select="tb:item">
           <tr>
             <td><xsl:value-of select="@ref"/></td>
@@ -507,6 +522,7 @@ recorded: UTF-8 text (CR LF line ends shown as line breaks) or hex, 16 bytes a l
         </xsl:if>
       </p>
     </xsl:if>
+    <xsl:apply-templates select="tb:summary | tb:timeline"/>
     <xsl:if test="tb:note">
       <table class="notes">
         <thead><tr><th>Note</th><th>Text</th></tr></thead>
@@ -531,6 +547,295 @@ recorded: UTF-8 text (CR LF line ends shown as line breaks) or hex, 16 bytes a l
           </xsl:for-each>
         </tbody>
       </table>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Structured evidence: a summary is a small table, shown as is. -->
+  <xsl:template match="tb:evidence/tb:summary">
+    <table class="kv evsummary">
+      <thead><tr><th colspan="2"><xsl:value-of select="@label"/></th></tr></thead>
+      <tbody>
+        <xsl:for-each select="tb:fact">
+          <tr><th><xsl:value-of select="@name"/></th><td><xsl:value-of select="."/></td></tr>
+        </xsl:for-each>
+        <xsl:if test="not(tb:fact)"><tr><td colspan="2">(no facts)</td></tr></xsl:if>
+        <xsl:if test="@dropped">
+          <tr><td colspan="2" class="label">
+            <xsl:value-of select="concat(@dropped, ' further facts were not kept')"/>
+          </td></tr>
+        </xsl:if>
+      </tbody>
+    </table>
+  </xsl:template>
+
+  <!-- Structured evidence: a timeline as a plot.  Time runs left to right
+       (seconds from @started); spans are shaded and labelled; connection
+       attempts are bars, one per whole second, as high as the attempts in
+       that second (the scale goes to at least 5/s, so a device retrying
+       every 200 ms and one backing off look different); connections, probes
+       and other marks each have a row.  Every event is drawn (at most 4096
+       in a valid report), with nothing per event that recurses. -->
+  <xsl:template match="tb:evidence/tb:timeline">
+    <xsl:variable name="ok" select="tb:event[number(@t-ms) = number(@t-ms)]"/>
+    <xsl:variable name="spans" select="tb:span[number(@from-ms) = number(@from-ms) and number(@to-ms) = number(@to-ms)]"/>
+    <xsl:variable name="times" select="@end-ms[number(.) = number(.)] | $ok/@t-ms | $spans/@from-ms | $spans/@to-ms"/>
+    <xsl:variable name="tmin">
+      <xsl:for-each select="$times">
+        <xsl:sort select="." data-type="number" order="ascending"/>
+        <xsl:if test="position() = 1"><xsl:value-of select="number(.)"/></xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="tmax">
+      <xsl:for-each select="$times">
+        <xsl:sort select="." data-type="number" order="descending"/>
+        <xsl:if test="position() = 1"><xsl:value-of select="number(.)"/></xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <!-- The time axis: from 0 (or the earliest time, if before) to the latest. -->
+    <xsl:variable name="t0">
+      <xsl:choose>
+        <xsl:when test="number($tmin) &lt; 0"><xsl:value-of select="number($tmin)"/></xsl:when>
+        <xsl:otherwise>0</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="t1">
+      <xsl:choose>
+        <xsl:when test="number($tmax) &gt; number($t0)"><xsl:value-of select="number($tmax)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="number($t0) + 1000"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="tid" select="generate-id()"/>
+    <!-- The first attempt of each second: one bar each. -->
+    <xsl:variable name="firsts" select="$ok[@kind = 'attempt'][generate-id() = generate-id(key('tl-attempt-sec', concat($tid, ' ', floor(@t-ms div 1000)))[1])]"/>
+    <xsl:variable name="maxn">
+      <xsl:for-each select="$firsts">
+        <xsl:sort select="count(key('tl-attempt-sec', concat($tid, ' ', floor(@t-ms div 1000))))" data-type="number" order="descending"/>
+        <xsl:if test="position() = 1">
+          <xsl:value-of select="count(key('tl-attempt-sec', concat($tid, ' ', floor(@t-ms div 1000))))"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="ymax">
+      <xsl:choose>
+        <xsl:when test="number($maxn) &gt; 5"><xsl:value-of select="number($maxn)"/></xsl:when>
+        <xsl:otherwise>5</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <div class="timeline">
+      <p class="label">
+        <xsl:text>Timeline: </xsl:text>
+        <strong><xsl:value-of select="@label"/></strong>
+        <xsl:value-of select="concat(' (from ', @started, ', ', format-number(@end-ms div 1000, '0.###'), ' s)')"/>
+      </p>
+      <xsl:call-template name="tl-svg">
+        <xsl:with-param name="ok" select="$ok"/>
+        <xsl:with-param name="spans" select="$spans"/>
+        <xsl:with-param name="firsts" select="$firsts"/>
+        <xsl:with-param name="tid" select="$tid"/>
+        <xsl:with-param name="t0" select="number($t0)"/>
+        <xsl:with-param name="t1" select="number($t1)"/>
+        <xsl:with-param name="ymax" select="number($ymax)"/>
+      </xsl:call-template>
+      <p class="dir">
+        <xsl:value-of select="concat(count($ok[@kind = 'attempt']), ' connection attempts (at most ', number(concat('0', $maxn)), ' in one second), ',
+                              count($ok[@kind = 'connected']), ' connected, ',
+                              count($ok[@kind = 'probe-ok']), ' probes answered, ',
+                              count($ok[@kind = 'probe-fail']), ' probes failed, ',
+                              count($ok[@kind = 'mark']), ' other marks.')"/>
+        <xsl:for-each select="$spans">
+          <xsl:value-of select="concat(' ', @what, ': ', format-number(@from-ms div 1000, '0.###'), ' s to ', format-number(@to-ms div 1000, '0.###'), ' s.')"/>
+        </xsl:for-each>
+        <xsl:if test="@spans-dropped">
+          <xsl:value-of select="concat(' ', @spans-dropped, ' further spans were not kept.')"/>
+        </xsl:if>
+        <xsl:if test="@events-dropped">
+          <xsl:value-of select="concat(' ', @events-dropped, ' further events were not kept (only the first 4096 are; the plot ends with them).')"/>
+        </xsl:if>
+      </p>
+      <xsl:if test="tb:event[@kind = 'mark' and @what]">
+        <table class="notes">
+          <thead><tr><th>Mark at</th><th>What</th></tr></thead>
+          <tbody>
+            <xsl:for-each select="tb:event[@kind = 'mark' and @what]">
+              <tr><td class="nl"><xsl:value-of select="concat(format-number(@t-ms div 1000, '0.###'), ' s')"/></td>
+                <td><xsl:value-of select="@what"/></td></tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- The plot itself.  Geometry in px: the plot area starts at x 92 and is
+       572 wide; bars fill y 22..86, then a row each for connected, probe ok,
+       probe failed and other marks, the time axis at y 156, a legend. -->
+  <xsl:template name="tl-svg" xmlns="http://www.w3.org/2000/svg">
+    <xsl:param name="ok"/>
+    <xsl:param name="spans"/>
+    <xsl:param name="firsts"/>
+    <xsl:param name="tid"/>
+    <xsl:param name="t0"/>
+    <xsl:param name="t1"/>
+    <xsl:param name="ymax"/>
+    <xsl:variable name="L" select="92"/>
+    <xsl:variable name="W" select="572"/>
+    <xsl:variable name="sx" select="$W div ($t1 - $t0)"/>
+    <xsl:variable name="bw">
+      <xsl:choose>
+        <xsl:when test="1000 * $sx * 0.8 &gt; 1"><xsl:value-of select="1000 * $sx * 0.8"/></xsl:when>
+        <xsl:otherwise>1</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <svg width="680" height="212" viewBox="0 0 680 212" font-family="DejaVu Sans, Arial, sans-serif" font-size="9">
+      <rect x="{$L}" y="22" width="{$W}" height="134" fill="#fbfbfc" stroke="#c3c8cf" stroke-width="0.5"/>
+      <!-- the time axis: ticks, labels and grid lines, behind everything -->
+      <xsl:call-template name="tl-ticks">
+        <xsl:with-param name="t0" select="$t0"/>
+        <xsl:with-param name="t1" select="$t1"/>
+        <xsl:with-param name="sx" select="$sx"/>
+        <xsl:with-param name="L" select="$L"/>
+      </xsl:call-template>
+      <!-- spans -->
+      <xsl:for-each select="$spans">
+        <xsl:variable name="a">
+          <xsl:choose>
+            <xsl:when test="@to-ms &lt; @from-ms"><xsl:value-of select="@to-ms"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="@from-ms"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:variable name="x" select="$L + ($a - $t0) * $sx"/>
+        <rect class="tl-span" x="{format-number($x, '0.##')}" y="14"
+              width="{format-number((@to-ms - @from-ms) * $sx * (1 - 2 * (@to-ms &lt; @from-ms)), '0.##')}"
+              height="142" fill="#f2b8b5" fill-opacity="0.55"/>
+        <text x="{format-number($x + 2, '0.##')}" y="11" fill="#8a1c1c" font-weight="bold">
+          <xsl:value-of select="substring(@what, 1, 48)"/>
+        </text>
+      </xsl:for-each>
+      <!-- row labels and the bar scale -->
+      <text x="4" y="58">attempts / s</text>
+      <text x="4" y="105">connected</text>
+      <text x="4" y="119">probe ok</text>
+      <text x="4" y="133">probe failed</text>
+      <text x="4" y="147">other mark</text>
+      <line x1="{$L}" y1="22" x2="{$L + $W}" y2="22" stroke="#9aa5b1" stroke-width="0.5" stroke-dasharray="3,3"/>
+      <line x1="{$L}" y1="86" x2="{$L + $W}" y2="86" stroke="#9aa5b1" stroke-width="0.7"/>
+      <text x="{$L - 3}" y="25" text-anchor="end"><xsl:value-of select="$ymax"/></text>
+      <text x="{$L - 3}" y="89" text-anchor="end">0</text>
+      <xsl:for-each select="$firsts">
+        <xsl:variable name="sec" select="floor(@t-ms div 1000)"/>
+        <xsl:variable name="n" select="count(key('tl-attempt-sec', concat($tid, ' ', $sec)))"/>
+        <xsl:variable name="h" select="$n * 64 div $ymax"/>
+        <rect class="tl-bar" x="{format-number($L + ($sec * 1000 - $t0) * $sx, '0.##')}"
+              y="{format-number(86 - $h, '0.##')}" width="{format-number($bw, '0.##')}"
+              height="{format-number($h, '0.##')}" fill="#4a6fa5">
+          <title><xsl:value-of select="concat($n, ' attempts in second ', $sec)"/></title>
+        </rect>
+      </xsl:for-each>
+      <!-- one row per kind of instant -->
+      <xsl:for-each select="$ok[@kind = 'connected']">
+        <xsl:variable name="x" select="$L + (@t-ms - $t0) * $sx"/>
+        <rect class="tl-connected" x="{format-number($x - 1, '0.##')}" y="96" width="2" height="12" fill="#1a7f37">
+          <title><xsl:value-of select="concat(format-number(@t-ms div 1000, '0.###'), ' s: connected ', @what)"/></title>
+        </rect>
+      </xsl:for-each>
+      <xsl:for-each select="$ok[@kind = 'probe-ok']">
+        <circle class="tl-probe-ok" cx="{format-number($L + (@t-ms - $t0) * $sx, '0.##')}" cy="116" r="3.2" fill="#2e8b57">
+          <title><xsl:value-of select="concat(format-number(@t-ms div 1000, '0.###'), ' s: probe ok ', @what)"/></title>
+        </circle>
+      </xsl:for-each>
+      <xsl:for-each select="$ok[@kind = 'probe-fail']">
+        <xsl:variable name="x" select="$L + (@t-ms - $t0) * $sx"/>
+        <path class="tl-probe-fail" fill="none" stroke="#c0392b" stroke-width="1.6"
+              d="{concat('M', format-number($x - 3, '0.##'), ' 127 L', format-number($x + 3, '0.##'), ' 133 M',
+                         format-number($x - 3, '0.##'), ' 133 L', format-number($x + 3, '0.##'), ' 127')}">
+          <title><xsl:value-of select="concat(format-number(@t-ms div 1000, '0.###'), ' s: probe failed ', @what)"/></title>
+        </path>
+      </xsl:for-each>
+      <xsl:for-each select="$ok[@kind = 'mark']">
+        <xsl:variable name="x" select="$L + (@t-ms - $t0) * $sx"/>
+        <path class="tl-mark" fill="#6b4fa0"
+              d="{concat('M', format-number($x, '0.##'), ' 139 L', format-number($x + 3.5, '0.##'), ' 147 L', format-number($x - 3.5, '0.##'), ' 147 Z')}">
+          <title><xsl:value-of select="concat(format-number(@t-ms div 1000, '0.###'), ' s: ', @what)"/></title>
+        </path>
+      </xsl:for-each>
+      <line x1="{$L}" y1="156" x2="{$L + $W}" y2="156" stroke="#1b1b1b" stroke-width="0.8"/>
+      <text x="{$L + $W div 2}" y="182" text-anchor="middle" fill="#4a4a4a">seconds from the start of the timeline</text>
+      <!-- legend -->
+      <rect x="{$L}" y="194" width="14" height="9" fill="#f2b8b5" fill-opacity="0.55"/>
+      <text x="{$L + 18}" y="202">span (as labelled)</text>
+      <rect x="{$L + 120}" y="194" width="6" height="9" fill="#4a6fa5"/>
+      <text x="{$L + 130}" y="202">attempts in that second</text>
+      <rect x="{$L + 252}" y="193" width="2" height="11" fill="#1a7f37"/>
+      <text x="{$L + 258}" y="202">connected</text>
+      <circle cx="{$L + 320}" cy="198.5" r="3.2" fill="#2e8b57"/>
+      <text x="{$L + 326}" y="202">probe ok</text>
+      <path d="{concat('M', $L + 379, ' 195.5 L', $L + 385, ' 201.5 M', $L + 379, ' 201.5 L', $L + 385, ' 195.5')}" fill="none" stroke="#c0392b" stroke-width="1.6"/>
+      <text x="{$L + 390}" y="202">probe failed</text>
+      <path d="{concat('M', $L + 460, ' 194 L', $L + 463.5, ' 202 L', $L + 456.5, ' 202 Z')}" fill="#6b4fa0"/>
+      <text x="{$L + 467}" y="202">other mark</text>
+    </svg>
+  </xsl:template>
+
+  <!-- Ticks on the time axis: a round step giving at most about 11 ticks,
+       so the recursion is shallow whatever the times are. -->
+  <xsl:template name="tl-ticks" xmlns="http://www.w3.org/2000/svg">
+    <xsl:param name="t0"/>
+    <xsl:param name="t1"/>
+    <xsl:param name="sx"/>
+    <xsl:param name="L"/>
+    <xsl:variable name="d" select="($t1 - $t0) div 1000"/>
+    <xsl:variable name="step">
+      <xsl:choose>
+        <xsl:when test="$d &lt;= 2">0.2</xsl:when>
+        <xsl:when test="$d &lt;= 5">0.5</xsl:when>
+        <xsl:when test="$d &lt;= 10">1</xsl:when>
+        <xsl:when test="$d &lt;= 20">2</xsl:when>
+        <xsl:when test="$d &lt;= 50">5</xsl:when>
+        <xsl:when test="$d &lt;= 100">10</xsl:when>
+        <xsl:when test="$d &lt;= 200">20</xsl:when>
+        <xsl:when test="$d &lt;= 300">30</xsl:when>
+        <xsl:when test="$d &lt;= 600">60</xsl:when>
+        <xsl:when test="$d &lt;= 1200">120</xsl:when>
+        <xsl:when test="$d &lt;= 3000">300</xsl:when>
+        <xsl:when test="$d &lt;= 6000">600</xsl:when>
+        <xsl:when test="$d &lt;= 18000">1800</xsl:when>
+        <xsl:when test="$d &lt;= 36000">3600</xsl:when>
+        <xsl:otherwise><xsl:value-of select="ceiling($d div 10)"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:call-template name="tl-tick">
+      <xsl:with-param name="k" select="ceiling($t0 div 1000 div $step)"/>
+      <xsl:with-param name="last" select="floor($t1 div 1000 div $step)"/>
+      <xsl:with-param name="step" select="number($step)"/>
+      <xsl:with-param name="t0" select="$t0"/>
+      <xsl:with-param name="sx" select="$sx"/>
+      <xsl:with-param name="L" select="$L"/>
+      <xsl:with-param name="left" select="14"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tl-tick" xmlns="http://www.w3.org/2000/svg">
+    <xsl:param name="k"/>
+    <xsl:param name="last"/>
+    <xsl:param name="step"/>
+    <xsl:param name="t0"/>
+    <xsl:param name="sx"/>
+    <xsl:param name="L"/>
+    <xsl:param name="left"/>
+    <xsl:if test="$k &lt;= $last and $left &gt; 0">
+      <xsl:variable name="x" select="format-number($L + ($k * $step * 1000 - $t0) * $sx, '0.##')"/>
+      <line class="tl-tick" x1="{$x}" y1="156" x2="{$x}" y2="160" stroke="#1b1b1b" stroke-width="0.8"/>
+      <line x1="{$x}" y1="22" x2="{$x}" y2="156" stroke="#dde1e6" stroke-width="0.4"/>
+      <text x="{$x}" y="169" text-anchor="middle"><xsl:value-of select="concat(format-number($k * $step, '0.#'), ' s')"/></text>
+      <xsl:call-template name="tl-tick">
+        <xsl:with-param name="k" select="$k + 1"/>
+        <xsl:with-param name="last" select="$last"/>
+        <xsl:with-param name="step" select="$step"/>
+        <xsl:with-param name="t0" select="$t0"/>
+        <xsl:with-param name="sx" select="$sx"/>
+        <xsl:with-param name="L" select="$L"/>
+        <xsl:with-param name="left" select="$left - 1"/>
+      </xsl:call-template>
     </xsl:if>
   </xsl:template>
 

@@ -857,7 +857,7 @@ static void on_telnet(struct tb_analysis *a, struct tb_conn *c, const struct tb_
 	const uint8_t *p = k->payload;
 	size_t n = k->paylen, used;
 	while (n) {
-		enum tb_tl_event ev = tb_p_telnet_login_feed(tl, !client, p, n, &used);
+		enum tb_telnet_login_event ev = tb_p_telnet_login_feed(tl, !client, p, n, &used);
 		if (ev != TB_TL_NONE)
 			secret(a, c, out,
 			       ev == TB_TL_GOT_USER ? TB_SEC_TELNET_USER : TB_SEC_TELNET_PASS, tl->line,

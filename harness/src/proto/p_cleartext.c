@@ -336,8 +336,8 @@ static void server_byte(struct tb_telnet_login *s, uint8_t b)
 	s->prompt[s->promptlen++] = (uint8_t)tolower(b);
 }
 
-enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server, const uint8_t *p,
-					size_t n, size_t *used)
+enum tb_telnet_login_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server,
+						  const uint8_t *p, size_t n, size_t *used)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = p[i];
@@ -350,7 +350,8 @@ enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_serv
 		if (b == '\r' || b == '\n' || b == 0) {
 			if (s->expect == TB_TL_IDLE || s->linelen == 0)
 				continue;
-			enum tb_tl_event ev = s->expect == TB_TL_USER ? TB_TL_GOT_USER : TB_TL_GOT_PASS;
+			enum tb_telnet_login_event ev =
+				s->expect == TB_TL_USER ? TB_TL_GOT_USER : TB_TL_GOT_PASS;
 			s->expect = TB_TL_IDLE;
 			s->promptlen = 0;
 			*used = i + 1;

@@ -65,14 +65,14 @@ struct tb_telnet_login {
 	size_t linelen;
 };
 
-enum tb_tl_event { TB_TL_NONE, TB_TL_GOT_USER, TB_TL_GOT_PASS };
+enum tb_telnet_login_event { TB_TL_NONE, TB_TL_GOT_USER, TB_TL_GOT_PASS };
 
 void tb_p_telnet_login_init(struct tb_telnet_login *s);
 /* Feed bytes from the server (from_server = 1) or the client.  Returns the
  * first completed login line in these bytes (its value in s->line,
  * s->linelen) or TB_TL_NONE; *used says how many bytes were consumed, so
  * the caller feeds the rest again. */
-enum tb_tl_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server, const uint8_t *p,
-					size_t n, size_t *used);
+enum tb_telnet_login_event tb_p_telnet_login_feed(struct tb_telnet_login *s, int from_server,
+						  const uint8_t *p, size_t n, size_t *used);
 
 #endif

@@ -109,6 +109,53 @@ static void bytes_child(xmlNodePtr parent, const char *name, const uint8_t *buf,
 		tb_xml_attr_u(n, "kept", kept);
 }
 
+static void attr_i64(xmlNodePtr n, const char *name, int64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	xmlNewProp(n, X(name), X(buf));
+}
+
+/* <summary label [dropped]><fact name>value</fact>...</summary> */
+static void summary_ev_to_dom(const struct tb_ev_item *it, xmlNodePtr en)
+{
+	const struct tb_ev_summary_data *s = it->summary;
+	xmlNodePtr n = xmlNewChild(en, NULL, X("summary"), NULL);
+	tb_xml_attr(n, "label", it->label);
+	if (s->dropped)
+		tb_xml_attr_u(n, "dropped", s->dropped);
+	for (size_t i = 0; i < s->n; i++)
+		tb_xml_attr(tb_xml_text_child(n, "fact", s->value[i]), "name", s->name[i]);
+}
+
+/* <timeline label started end-ms [spans-dropped] [events-dropped]>
+ *   <span from-ms to-ms what/>... <event t-ms kind [what]/>... </timeline> */
+static void timeline_ev_to_dom(const struct tb_ev_item *it, xmlNodePtr en)
+{
+	const struct tb_ev_timeline_data *t = it->timeline;
+	xmlNodePtr n = xmlNewChild(en, NULL, X("timeline"), NULL);
+	tb_xml_attr(n, "label", it->label);
+	tb_xml_attr(n, "started", t->started);
+	attr_i64(n, "end-ms", t->end_ms);
+	if (t->spans_dropped)
+		tb_xml_attr_u(n, "spans-dropped", t->spans_dropped);
+	if (t->events_dropped)
+		tb_xml_attr_u(n, "events-dropped", t->events_dropped);
+	for (size_t i = 0; i < t->nspans; i++) {
+		xmlNodePtr sn = xmlNewChild(n, NULL, X("span"), NULL);
+		attr_i64(sn, "from-ms", t->spans[i].from_ms);
+		attr_i64(sn, "to-ms", t->spans[i].to_ms);
+		tb_xml_attr(sn, "what", t->spans[i].what);
+	}
+	for (size_t i = 0; i < t->nevents; i++) {
+		xmlNodePtr vn = xmlNewChild(n, NULL, X("event"), NULL);
+		attr_i64(vn, "t-ms", t->events[i].t_ms);
+		xmlNewProp(vn, X("kind"), X(tb_tl_kind_name(t->events[i].kind)));
+		if (t->events[i].what)
+			tb_xml_attr(vn, "what", t->events[i].what);
+	}
+}
+
 static void evidence_to_dom(const struct tb_result *r, xmlNodePtr parent)
 {
 	xmlNodePtr en = xmlNewChild(parent, NULL, X("evidence"), NULL);
@@ -135,6 +182,8 @@ static void evidence_to_dom(const struct tb_result *r, xmlNodePtr parent)
 			xmlNewProp(n, X("sha256"), X(it->sha256));
 			tb_xml_attr_u(n, "bytes", it->size);
 			break;
+		case TB_EV_SUMMARY: summary_ev_to_dom(it, en); break;
+		case TB_EV_TIMELINE: timeline_ev_to_dom(it, en); break;
 		}
 	}
 }

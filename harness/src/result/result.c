@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,120 @@ enum tb_err tb_ev_file(struct tb_ctx *ctx, struct tb_result *r, const char *name
 	return TB_OK;
 }
 
+/* A bounded copy of a caller's string (NULL stays NULL). */
+static char *text_copy(const char *s)
+{
+	return s ? tb_xstrndup(s, strnlen(s, TB_EV_TEXT_MAX)) : NULL;
+}
+
+void tb_ev_summary(struct tb_result *r, const char *label, const struct tb_ev_fact *facts, size_t n)
+{
+	struct tb_ev_item *it = ev_new(r, TB_EV_SUMMARY, label);
+	if (!it)
+		return;
+	struct tb_ev_summary_data *s = tb_xmalloc(sizeof *s);
+	size_t keep = facts ? (n < TB_EV_MAX_FACTS ? n : TB_EV_MAX_FACTS) : 0;
+	s->n = keep;
+	s->dropped = facts ? n - keep : 0;
+	s->name = tb_xrealloc(NULL, keep ? keep : 1, sizeof *s->name);
+	s->value = tb_xrealloc(NULL, keep ? keep : 1, sizeof *s->value);
+	for (size_t i = 0; i < keep; i++) {
+		s->name[i] = text_copy(facts[i].name ? facts[i].name : "");
+		s->value[i] = text_copy(facts[i].value ? facts[i].value : "");
+	}
+	it->summary = s;
+}
+
+/* Copy the first TB_EV_MAX_SPANS of the n spans (owning each what) into a
+ * new array; *dropped counts the rest.  events_copy: the same for events. */
+static struct tb_tl_span *spans_copy(const struct tb_tl_span *src, size_t n, size_t *kept,
+				     size_t *dropped)
+{
+	size_t keep = src ? (n < TB_EV_MAX_SPANS ? n : TB_EV_MAX_SPANS) : 0;
+	struct tb_tl_span *c = tb_xrealloc(NULL, keep ? keep : 1, sizeof *c);
+	for (size_t i = 0; i < keep; i++) {
+		c[i] = src[i];
+		c[i].what = text_copy(src[i].what ? src[i].what : "");
+	}
+	*kept = keep;
+	*dropped = src ? n - keep : 0;
+	return c;
+}
+
+static struct tb_tl_event *events_copy(const struct tb_tl_event *src, size_t n, size_t *kept,
+				       size_t *dropped)
+{
+	size_t keep = src ? (n < TB_EV_MAX_EVENTS ? n : TB_EV_MAX_EVENTS) : 0;
+	struct tb_tl_event *c = tb_xrealloc(NULL, keep ? keep : 1, sizeof *c);
+	for (size_t i = 0; i < keep; i++) {
+		c[i] = src[i];
+		c[i].what = text_copy(src[i].what);
+	}
+	*kept = keep;
+	*dropped = src ? n - keep : 0;
+	return c;
+}
+
+void tb_ev_timeline(struct tb_result *r, const char *label, const char *started, int64_t end_ms,
+		    const struct tb_tl_span *spans, size_t nspans, const struct tb_tl_event *ev,
+		    size_t nev)
+{
+	struct tb_ev_item *it = ev_new(r, TB_EV_TIMELINE, label);
+	if (!it)
+		return;
+	struct tb_ev_timeline_data *t = tb_xmalloc(sizeof *t);
+	t->started = text_copy(started ? started : "");
+	t->end_ms = end_ms;
+	t->spans = spans_copy(spans, nspans, &t->nspans, &t->spans_dropped);
+	t->events = events_copy(ev, nev, &t->nevents, &t->events_dropped);
+	it->timeline = t;
+}
+
+const char *tb_tl_kind_name(enum tb_tl_kind k)
+{
+	switch (k) {
+	case TB_TL_ATTEMPT: return "attempt";
+	case TB_TL_CONNECTED: return "connected";
+	case TB_TL_PROBE_OK: return "probe-ok";
+	case TB_TL_PROBE_FAIL: return "probe-fail";
+	case TB_TL_MARK: break;
+	}
+	return "mark"; /* TB_TL_MARK, and anything out of range */
+}
+
+/* The kept strings are ours: the const in the public structs is for callers. */
+static void owned_free(const char *p)
+{
+	free((void *)(uintptr_t)p);
+}
+
+static void summary_free(struct tb_ev_summary_data *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->name[i]);
+		free(s->value[i]);
+	}
+	free(s->name);
+	free(s->value);
+	free(s);
+}
+
+static void timeline_free(struct tb_ev_timeline_data *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nspans; i++)
+		owned_free(t->spans[i].what);
+	for (size_t i = 0; i < t->nevents; i++)
+		owned_free(t->events[i].what);
+	free(t->spans);
+	free(t->events);
+	free(t->started);
+	free(t);
+}
+
 void tb_result_cleanup(struct tb_result *r)
 {
 	for (size_t i = 0; i < r->nev; i++) {
@@ -152,6 +267,8 @@ void tb_result_cleanup(struct tb_result *r)
 		free(it->sent);
 		free(it->recv);
 		free(it->path);
+		summary_free(it->summary);
+		timeline_free(it->timeline);
 	}
 	free(r->ev);
 	free(r->reason);
@@ -162,8 +279,7 @@ void tb_result_cleanup(struct tb_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), 0 if invalid. Rejects
- * overlong forms, surrogates and code points above U+10FFFF. */
+/* See result.h: temporary file, fsync, rename, fsync of the directory. */
 enum tb_err tb_write_atomic(const char *path, const void *data, size_t len, struct tb_diag *d)
 {
 	char tmp[4096];

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # render.sh: `trustbench render` (XHTML, PDF), `run --junit` and `trustbench
 # diff`, on reports made by running trustbench against the reference devices
-# in the lab.  Usage: harness/tests/integration/render.sh PATH/TO/trustbench
+# in the lab, and on a fixture report carrying structured evidence (summary
+# tables, timeline plots; fixtures/reports/structured-evidence.xml).
+# Usage: harness/tests/integration/render.sh PATH/TO/trustbench
 # It re-runs itself inside fixtures/lab/lab.sh.  Each test prints ok/FAIL;
 # the last line is "N passed, N failed".
 set -uo pipefail
@@ -149,6 +151,67 @@ expect_eq "a report with a DTD is refused (exit 1)" 1 $?
 [ -e "$work/xxe.html" ] && bad "refused report still produced HTML" || ok "refused report produced nothing"
 "$TB" render "$work/missing.xml" --html "$work/m.html" 2>/dev/null
 expect_eq "missing report: exit 1" 1 $?
+
+echo "# structured evidence: summaries as tables, timelines as SVG plots"
+# A fixture report (no lab needed): a device retrying every 200 ms while the
+# uplink is cut, one backing off, and an empty timeline (see the file).
+S=fixtures/reports/structured-evidence.xml
+"$TB" validate "$S" >/dev/null
+expect_eq "the fixture is a valid report" 0 $?
+"$TB" render "$S" --html "$work/se.html" --pdf "$work/se.pdf" >/dev/null
+expect_eq "render --html --pdf of summaries and timelines: exit 0" 0 $?
+if xmllint --noout --nonet "$work/se.html" 2>/dev/null; then ok "HTML with plots is well-formed XML"
+else bad "HTML with plots does not parse"; fi
+svgx() { # n-th timeline, what inside its svg -> count
+  xp "$work/se.html" "count((//*[local-name()='div'][@class='timeline'])[$1]/*[local-name()='svg']//*[$2])"
+}
+expect_eq "one inline SVG per timeline" 3 "$(xp "$work/se.html" "count(//*[local-name()='svg'][namespace-uri()='http://www.w3.org/2000/svg'])")"
+expect_eq "summaries are tables" 3 "$(xp "$work/se.html" "count(//*[local-name()='table'][contains(@class,'evsummary')])")"
+expect_eq "summary row as given" "75 (5.0 per second)" \
+  "$(xp "$work/se.html" "string((//*[local-name()='table'][contains(@class,'evsummary')])[1]//*[local-name()='tr'][*[1]='connection attempts during the cut']/*[2])")"
+# hammering: 7 seconds with an attempt before the cut, 15 at 5/s during it, 10 after
+expect_eq "hammering: one bar per second with attempts" 32 "$(svgx 1 "@class='tl-bar'")"
+expect_eq "hammering: 15 bars at the full 5/s" 15 "$(svgx 1 "@class='tl-bar' and @height='64'")"
+expect_eq "hammering: connected marks" 17 "$(svgx 1 "@class='tl-connected'")"
+expect_eq "hammering: probe-ok marks" 19 "$(svgx 1 "@class='tl-probe-ok'")"
+expect_eq "hammering: probe-fail marks" 1 "$(svgx 1 "@class='tl-probe-fail'")"
+expect_eq "hammering: other marks" 1 "$(svgx 1 "@class='tl-mark'")"
+expect_eq "hammering: the cut is shaded" 1 "$(svgx 1 "@class='tl-span'")"
+expect_eq "hammering: the cut is labelled" "uplink cut" "$(xp "$work/se.html" "string((//*[local-name()='svg'])[1]//*[local-name()='text'][.='uplink cut'])")"
+expect_eq "hammering: time axis ticks 0..40 s every 5 s" 9 "$(svgx 1 "@class='tl-tick'")"
+# backing off: 7 + 5 + 9 seconds, never more than one attempt in a second
+expect_eq "backing off: bars" 21 "$(svgx 2 "@class='tl-bar'")"
+expect_eq "backing off: no bar above 1/s" 0 "$(svgx 2 "@class='tl-bar' and @height!='12.8'")"
+expect_eq "empty timeline: no bars, no marks" 0 "$(svgx 3 "starts-with(@class,'tl-') and @class!='tl-tick'")"
+pdftotext "$work/se.pdf" "$work/se.txt" 2>/dev/null
+has "PDF: the plot's legend is typeset" "$work/se.txt" "attempts in that second"
+has "PDF: the summary is typeset" "$work/se.txt" "outage campaign"
+# The bars' colour (#4a6fa5) is really drawn on the page with the first plot.
+pg=$(for i in $(seq 1 "$(pdfinfo "$work/se.pdf" | awk '/^Pages:/ {print $2}')"); do
+  pdftotext -f "$i" -l "$i" "$work/se.pdf" - 2>/dev/null | grep -q "hammering device" && { echo "$i"; break; }; done)
+pdftoppm -r 60 -f "${pg:-1}" -l "${pg:-1}" -singlefile "$work/se.pdf" "$work/se-page" 2>/dev/null
+bars=$(python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+parts = d.split(b"\n", 3)  # P6, size, maxval, pixels
+px = parts[3]
+print(sum(1 for i in range(0, len(px) - 2, 3) if abs(px[i] - 0x4a) < 12 and abs(px[i+1] - 0x6f) < 12 and abs(px[i+2] - 0xa5) < 12))
+' "$work/se-page.ppm" 2>/dev/null)
+expect_in "PDF: the bars are drawn (pixels in the bar colour)" 300 1000000 "${bars:-0}"
+# Signed, verified and diffed like any report; a changed event breaks the signature.
+mkdir -p "$work/se"
+cp "$S" "$work/se/report.xml"
+fixtures/keys/make-test-pki.sh "$work/pki" 5 >/dev/null 2>&1
+"$TB" sign "$work/se/report.xml" --key "$work/pki/lab.key" --cert "$work/pki/lab.pem" >/dev/null
+expect_eq "sign a report with a timeline: exit 0" 0 $?
+"$TB" verify "$work/se/report.xml" --ca "$work/pki/ca.pem" --report-only >/dev/null
+expect_eq "verify it: exit 0" 0 $?
+sed 's|<event t-ms="10200" kind="attempt"/>|<event t-ms="10200" kind="connected"/>|' "$S" >"$work/se/t.xml"
+cp "$work/se/report.xml.p7s" "$work/se/t.xml.p7s"
+"$TB" verify "$work/se/t.xml" --ca "$work/pki/ca.pem" --report-only >/dev/null
+expect_eq "verify a report whose timeline was changed: exit 4" 4 $?
+"$TB" diff "$S" "$S" >/dev/null
+expect_eq "diff of a report with timelines: exit 0" 0 $?
 
 echo "# diff"
 "$TB" diff "$L" "$L" >"$work/d0.txt"

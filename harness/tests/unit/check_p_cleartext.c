@@ -106,7 +106,7 @@ static int login_events(const char *server1, const char *client1, const char *se
 		for (int j = 0; j < 2; j++) {
 			size_t off = 0, used;
 			while (off < lens[j]) {
-				enum tb_tl_event ev =
+				enum tb_telnet_login_event ev =
 					tb_p_telnet_login_feed(&s, i % 2 == 0, pieces[j] + off,
 							       lens[j] - off, &used);
 				off += used;
@@ -162,7 +162,7 @@ static int login_transcript(const struct tl_step *steps, size_t nsteps, int byte
 		size_t n = strlen(steps[i].text);
 		for (size_t off = 0; off < n;) {
 			size_t used, want = bytewise ? 1 : n - off;
-			enum tb_tl_event ev =
+			enum tb_telnet_login_event ev =
 				tb_p_telnet_login_feed(&s, steps[i].from_server, p + off, want, &used);
 			off += used;
 			char *dst = ev == TB_TL_GOT_USER ? users : ev == TB_TL_GOT_PASS ? passes : NULL;
