@@ -22,6 +22,7 @@
 #include "net/net6.h"
 #include "capture/priv.h"
 #include "run/runcap.h"
+#include "net/linkctl.h"
 #include "run/treerun.h"
 #include "check/credphase.h"
 #include "check/surface.h"
@@ -243,6 +244,15 @@ static unsigned char *selection(const struct tb_suite *suite, const struct tb_ru
 	return sel;
 }
 
+/* Does the run have a selected case of this family? */
+static int runs_family(const struct tb_suite *suite, const struct tb_run_opts *o, const char *name)
+{
+	for (size_t i = 0; i < suite->ncases; i++)
+		if (strcmp(suite->cases[i].family->name, name) == 0 && selected(o, suite->cases[i].id))
+			return 1;
+	return 0;
+}
+
 /* Open IPv6 discovery's socket when the profile asks for discovery, or
  * say in found->how why there is none. */
 static void dut6_open(struct tb_net6_disc *s, const struct tb_profile *p, struct tb_net6_found *found)
@@ -314,6 +324,12 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 	 * before the drop, used after the "before" observation window. */
 	struct tb_net6_disc disc6 = { .fd = -1 };
 	dut6_open(&disc6, profile, &ctx.dut6);
+	/* The outage case's link keeper keeps CAP_NET_ADMIN: forked before the
+	 * drop, only for a run with an outage case (net/linkctl.h). */
+	if (runs_family(suite, opts, "outage"))
+		tb_linkctl_run_begin(profile->intrusive,
+				     profile->uplink.present ? profile->uplink.interface : NULL,
+				     opts->user);
 	/* Capture first, then give up privileges, before any device byte. */
 	struct tb_runcap rcap;
 	if (tb_runcap_begin(&rcap, profile, opts->outdir, opts->user, opts->quiet) != 0) {
@@ -388,6 +404,7 @@ write_failed : {
 }
 out:
 	tb_runcap_free(&rcap);
+	tb_linkctl_run_end(); /* after the capture writer, which holds a copy of its socket */
 	tb_surface_free(&surface);
 	tb_credphase_free(creds);
 	tb_net6_disc_close(&disc6);

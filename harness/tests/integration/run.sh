@@ -44,6 +44,8 @@ done
 start en18031 lab "$here/en18031.sh" "$bin"
 # Malformed input against the reference devices' services (issue 15, 5.13-1).
 start robustness lab "$here/robustness.sh" "$bin"
+# The uplink cut mid-run and the reconnection pattern (issue 15, 5.9-1/2/3).
+start outage lab "$here/outage.sh" "$bin"
 # The rest, one after the other in one slot: the devices' login surfaces as
 # ordinary clients see them, the latecomer device (it starts only on
 # request), lab.sh itself, and captures of real daemons (no lab needed).
