@@ -138,8 +138,9 @@ static int ifname_valid(const char *s)
 static enum tb_err load_lab(struct ploader *L, const struct tb_y_node *m)
 {
 	static const char *const req[] = { "scope", "interface", "intrusive", NULL };
-	static const char *const opt[] = { "rate-limit", "connect-timeout-ms", "observe-seconds",
-					   "cloud", "uplink", NULL };
+	static const char *const opt[] = { "rate-limit",      "connect-timeout-ms",
+					   "observe-seconds", "cloud",
+					   "uplink",          NULL };
 	struct tb_profile *p = L->p;
 	enum tb_err e = tb_y_keys(L->doc, m, "lab", opt, req, L->d);
 	if (e)
@@ -632,9 +633,11 @@ static enum tb_err load_lab_cloud(struct ploader *L, const struct tb_y_node *m)
 				 "lab.cloud.address is the DUT's own address");
 	if ((e = req_str(L, m, "name", "lab.cloud.name", &c->name)))
 		return e;
-	if (!c->name[0] || strlen(c->name) > 253 || strspn(c->name, "abcdefghijklmnopqrstuvwxyz"
-								"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-								"0123456789.-") != strlen(c->name))
+	if (!c->name[0] || strlen(c->name) > 253 ||
+	    strspn(c->name,
+		   "abcdefghijklmnopqrstuvwxyz"
+		   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789.-") != strlen(c->name))
 		return tb_y_errd(L->d, L->doc, tb_y_get(m, "name"),
 				 "lab.cloud.name '%s' is not a host name", c->name);
 	if ((e = tb_y_int(L->doc, tb_y_get(m, "control-port"), "lab.cloud.control-port", 1, 65535,

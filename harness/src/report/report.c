@@ -4,6 +4,7 @@
 #include "base/text.h"
 #include "load/profile.h"
 #include "load/suite.h"
+#include "load/tree.h"
 #include "report/crosswalk_xml.h"
 #include "report/tree_xml.h"
 #include "report/xmlout.h"
@@ -188,6 +189,24 @@ static void evidence_to_dom(const struct tb_result *r, xmlNodePtr parent)
 	}
 }
 
+/* Who decided the verdict: an examiner when one decided the case itself,
+ * or answered a node of its decision tree that the verdict walked through
+ * (the walk's step records the examiner, date and rationale); else the
+ * harness. */
+static const char *decided_by(const struct tb_result *r)
+{
+	if (r->examiner)
+		return "examiner";
+	for (size_t i = 0; r->walks && i < r->walks->n; i++) {
+		const struct tb_walk *w = &r->walks->v[i];
+		for (size_t k = 0; k < w->nsteps; k++)
+			if (w->steps[k].answer.ans != TB_ANS_NONE &&
+			    strcmp(w->steps[k].answer.source, "examiner") == 0)
+				return "examiner";
+	}
+	return "harness";
+}
+
 static void result_to_dom(const struct tb_suite *s, const struct tb_result *r, xmlNodePtr parent)
 {
 	const struct tb_case *c = r->tc;
@@ -196,7 +215,7 @@ static void result_to_dom(const struct tb_suite *s, const struct tb_result *r, x
 	tb_xml_attr(rn, "kind", tb_kind_name(c->kind));
 	tb_xml_attr(rn, "verdict", tb_verdict_name(r->verdict));
 	tb_xml_attr(rn, "check", c->family->name);
-	tb_xml_attr(rn, "decided-by", r->examiner ? "examiner" : "harness");
+	tb_xml_attr(rn, "decided-by", decided_by(r));
 	tb_xml_attr(rn, "started", r->started);
 	tb_xml_attr_u(rn, "duration-ms", (unsigned long long)(r->duration_ms < 0 ? 0 : r->duration_ms));
 	tb_xml_text_child(rn, "title", c->title);

@@ -90,6 +90,10 @@ D=$work/decided
 valid "$D/report.xml"
 expect_eq "legacy AUM-1-1-1 decided by the examiner at DN-3" "fail/examiner" \
   "$(verdict "$D/report.xml" AUM-1-1-1)/$(step "$D/report.xml" AUM-1-1-1 mqtt DN-3 source)"
+# Regression: the case said decided-by="harness" although its verdict
+# rests on the examiner's answer.
+expect_eq "legacy AUM-1-1-1 says the examiner decided it" examiner \
+  "$(xp "$D/report.xml" "string(//*[local-name()='result'][@id='AUM-1-1-1']/@decided-by)")"
 
 # Hardened, AUM-5-1-1 included: its credential phase refuses every guess on
 # every interface (the hardened device throttles, so it takes about a minute).

@@ -252,13 +252,14 @@ END_TEST
 START_TEST(lab_cloud_and_uplink)
 {
 	static const char lab[] = "  intrusive: false\n";
-	char *t = subst(lab, "  intrusive: true\n"
-			     "  cloud:\n"
-			     "    address: \"198.18.9.1\"\n"
-			     "    name: \"cloud.trustbench.lab\"\n"
-			     "    control-port: 7070\n"
-			     "    trusted-ca: { certificate: \"ca.pem\", key: \"ca.key\" }\n"
-			     "  uplink: { interface: \"tb-cld0\" }\n");
+	char *t = subst(lab,
+			"  intrusive: true\n"
+			"  cloud:\n"
+			"    address: \"198.18.9.1\"\n"
+			"    name: \"cloud.trustbench.lab\"\n"
+			"    control-port: 7070\n"
+			"    trusted-ca: { certificate: \"ca.pem\", key: \"ca.key\" }\n"
+			"  uplink: { interface: \"tb-cld0\" }\n");
 	struct tb_profile *p = load_ok(t);
 	ck_assert_int_eq(p->cloud.present, 1);
 	ck_assert_uint_eq(p->cloud.address, 0xc6120901u);
@@ -276,31 +277,37 @@ START_TEST(lab_cloud_and_uplink)
 	ck_assert_int_eq(p->uplink.present, 0);
 	tb_profile_free(p);
 	/* Without trusted-ca the paths stay NULL. */
-	t = subst(lab, "  intrusive: false\n  cloud: { address: \"198.19.0.1\", name: \"c.lab\", "
-		       "control-port: 1 }\n");
+	t = subst(lab,
+		  "  intrusive: false\n  cloud: { address: \"198.19.0.1\", name: \"c.lab\", "
+		  "control-port: 1 }\n");
 	p = load_ok(t);
 	ck_assert_ptr_null(p->cloud.ca_cert);
 	ck_assert_ptr_null(p->cloud.ca_key);
 	tb_profile_free(p);
 	free(t);
-	EXPECT_ERR(subst(lab, "  intrusive: false\n  cloud: { address: \"192.0.2.1\", name: \"c\", "
-			      "control-port: 7070 }\n"),
+	EXPECT_ERR(subst(lab,
+			 "  intrusive: false\n  cloud: { address: \"192.0.2.1\", name: \"c\", "
+			 "control-port: 7070 }\n"),
 		   "\"192.0.2.1\"", "not an IPv4 address in the lab range 198.18.0.0/15");
-	EXPECT_ERR(subst(lab, "  intrusive: false\n  cloud: { address: \"198.18.1.10\", name: \"c\", "
-			      "control-port: 7070 }\n"),
+	EXPECT_ERR(subst(lab,
+			 "  intrusive: false\n  cloud: { address: \"198.18.1.10\", name: \"c\", "
+			 "control-port: 7070 }\n"),
 		   "\"198.18.1.10\", name", "the DUT's own address");
-	EXPECT_ERR(subst(lab, "  intrusive: false\n  cloud: { address: \"198.18.9.1\", name: \"a b\", "
-			      "control-port: 7070 }\n"),
+	EXPECT_ERR(subst(lab,
+			 "  intrusive: false\n  cloud: { address: \"198.18.9.1\", name: \"a b\", "
+			 "control-port: 7070 }\n"),
 		   "\"a b\"", "lab.cloud.name 'a b' is not a host name");
-	EXPECT_ERR(subst(lab, "  intrusive: false\n  cloud: { address: \"198.18.9.1\", name: \"c\", "
-			      "control-port: 0 }\n"),
+	EXPECT_ERR(subst(lab,
+			 "  intrusive: false\n  cloud: { address: \"198.18.9.1\", name: \"c\", "
+			 "control-port: 0 }\n"),
 		   "0 }", "lab.cloud.control-port must be between 1 and 65535");
-	EXPECT_ERR(subst(lab, "  intrusive: false\n  cloud: { address: \"198.18.9.1\", name: \"c\" }\n"),
+	EXPECT_ERR(subst(lab,
+			 "  intrusive: false\n  cloud: { address: \"198.18.9.1\", name: \"c\" }\n"),
 		   "{ address", "control-port");
 	EXPECT_ERR(subst(lab, "  intrusive: false\n  uplink: { interface: \"tb-lab0\" }\n"),
 		   "\"tb-lab0\" }", "cutting it would cut the harness off the device");
-	EXPECT_ERR(subst(lab, "  intrusive: false\n  uplink: { interface: \"a;b\" }\n"),
-		   "\"a;b\"", "lab.uplink.interface 'a;b' is not a network interface name");
+	EXPECT_ERR(subst(lab, "  intrusive: false\n  uplink: { interface: \"a;b\" }\n"), "\"a;b\"",
+		   "lab.uplink.interface 'a;b' is not a network interface name");
 }
 END_TEST
 
