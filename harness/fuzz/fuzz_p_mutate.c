@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static uint8_t a[TB_MUT_MAX + 1], b[TB_MUT_MAX + 1];
 static char esc[4 * TB_MUT_MAX + 1];
 
-/* kind 0 HTTP, 1 MQTT, 2 telnet */
+/* kind 0 HTTP, 1 MQTT, 2 telnet, 3 CoAP, 4 UPnP SOAP */
 static size_t mutate(int kind, const uint8_t *req, size_t len, uint64_t seed, uint8_t *out, size_t cap,
 		     char what[TB_MUT_WHAT])
 {
@@ -21,6 +21,10 @@ static size_t mutate(int kind, const uint8_t *req, size_t len, uint64_t seed, ui
 		return tb_mut_http(req, len, seed, out, cap, what);
 	if (kind == 1)
 		return tb_mut_mqtt(req, len, seed, out, cap, what);
+	if (kind == 3)
+		return tb_mut_coap(req, len, seed, out, cap, what);
+	if (kind == 4)
+		return tb_mut_soap(req, len, seed, out, cap, what);
 	return tb_mut_telnet(req, len, seed, out, cap, what);
 }
 
@@ -46,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 8; i++)
 		seed = seed << 8 | data[i];
 	size_t cap = data[8] == 0xff ? TB_MUT_MAX : (size_t)data[8] * 61;
-	for (int kind = 0; kind < 3; kind++)
+	for (int kind = 0; kind < 5; kind++)
 		one(kind, data + 9, size - 9, seed, cap);
 	return 0;
 }

@@ -1,22 +1,29 @@
 /* chk_robustness.c: does malformed input crash the device's services?
  * (EN 303 645 5.13-1.)
  *
- * A bounded campaign: every plain-TCP HTTP, MQTT and telnet service the
- * profile declares or this run's exposure sweep identified first has to
- * answer a valid request (GET /, a CONNECT; telnet speaks first: any byte
- * after a client's opening negotiation); those that do get `inputs-per-service`
- * mutations of it (proto/p_mutate.h), each on a connection of its own, in
- * batches of `batch-size`.  After every batch each service is probed again
+ * A bounded campaign: every plain-TCP HTTP, MQTT and telnet service and
+ * every CoAP service over UDP the profile declares or this run's exposure
+ * sweeps identified first has to answer a valid request (GET /, a CONNECT;
+ * telnet speaks first: any byte after a client's opening negotiation; a CoAP
+ * CON GET /.well-known/core); those that do get `inputs-per-service`
+ * mutations of it (proto/p_mutate.h), each on a connection of its own (CoAP:
+ * a datagram of its own, chk_robustness_coap.c), in batches of
+ * `batch-size`.  After every batch each service is probed again
  * (connect, the valid request, an answer within liveness-timeout-ms, one
  * retry).  A service that no longer answers FAILs, with the batch that went
  * before it (every input escaped, the last one raw) and the seed, so the
  * vendor can replay it; when no service answers any more the device as a
- * whole stopped (a crash or a reboot).  Surviving the campaign is a PASS
- * that says what was sent and for how long, and that robustness testing
- * shows the presence of faults, never their absence.
+ * whole stopped (a crash or a reboot).  Where the device exposes its uptime
+ * (SNMP sysUpTime, chk_robustness_uptime.c) it is read before and after:
+ * one that went backwards is a reboot the services hid by coming back, a
+ * FAIL too.  Surviving the campaign is a PASS that says what was sent and
+ * for how long, and that robustness testing shows the presence of faults,
+ * never their absence; every outcome carries a summary table (seed, inputs,
+ * services, batches, probes, time, why it stopped, what the verdict rests
+ * on).
  *
- * Every connection goes through the scoped, rate-limited connect path with
- * a deadline on every operation.  Intrusive: without lab.intrusive: true
+ * Every connection and datagram goes through the scoped, rate-limited path
+ * (net.h, udp.h) with a deadline on every operation.  Intrusive: without lab.intrusive: true
  * the runner leaves it INCONCLUSIVE and nothing is sent.
  */
 #include <stdio.h>
@@ -26,6 +33,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#define TB_RB_MAIN /* the internal header's file-local functions are ours */
 #include "check/chk_robustness_internal.h"
 #include "check/family.h"
 #include "check/http_common.h"
@@ -33,6 +41,7 @@
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/net.h"
+#include "net/udp.h"
 #include "proto/p_mqttclient.h"
 #include "proto/p_mutate.h"
 #include "result/result.h"
@@ -81,14 +90,26 @@ static const struct tb_param_def params[] = {
 #define LIVE_TRIES 2
 #define LIVE_RETRY_MS 500
 #define MQTT_CLIENT_ID "tb-robustness"
+/* A CoAP input waits at most this long for an answer (or input-timeout-ms
+ * when shorter): a datagram has no connection to wait on, and most
+ * malformed ones are dropped in silence. */
+#define COAP_INPUT_WAIT_MS 50
+/* The valid GET mutations start from: fixed, so a seed replays exactly. */
+#define COAP_MUT_MID 0x7462
+#define SNMP_REQID_BEFORE 0x74620001
+#define SNMP_REQID_AFTER 0x74620002
+#define CAVEAT "robustness testing shows the presence of faults, never their absence"
 
 struct target {
 	uint16_t port;
+	int udp; /* CoAP over UDP; else TCP */
 	enum tb_rb_kind kind;
 	int live;      /* answered the valid request before the campaign */
 	unsigned sent; /* malformed inputs sent to it */
-	char name[24]; /* "tcp/80 (http)" */
+	char name[24]; /* "tcp/80 (http)", "udp/5683 (coap)" */
 	char why[200]; /* the last failed probe */
+	uint8_t *req;  /* SOAP: the valid request to its control URL (owned) */
+	size_t req_len;
 };
 
 struct input {
@@ -109,23 +130,49 @@ struct campaign {
 	size_t nt;
 	struct input *in; /* the current batch */
 	size_t nin;
-	uint8_t http[512], mqtt[64]; /* the valid requests */
-	size_t http_len, mqtt_len;
-	unsigned long total;
+	uint8_t http[512], mqtt[64], coap[64]; /* the valid requests */
+	size_t http_len, mqtt_len, coap_len;
+	unsigned long total, probes;
+	unsigned batches;
 	int budget_hit;
+	struct tb_udp udp; /* CoAP and the uptime's SNMP; open when udp_open */
+	int udp_open;
+	uint16_t coap_mid; /* the last probe's message ID */
+	struct tb_rb_uptime up_before, up_after;
+	char uptime_verdict[400]; /* what the uptime says, "" before it is judged */
 };
 
 static const char *kind_name(enum tb_rb_kind k)
 {
-	return k == TB_RB_HTTP ? "http" : k == TB_RB_MQTT ? "mqtt" : "telnet";
+	static const char *const names[] = { [TB_RB_HTTP] = "http",
+					     [TB_RB_MQTT] = "mqtt",
+					     [TB_RB_TELNET] = "telnet",
+					     [TB_RB_COAP] = "coap",
+					     [TB_RB_SOAP] = "soap" };
+	return names[k];
+}
+
+static const char *transport_of(enum tb_rb_kind k)
+{
+	return k == TB_RB_COAP ? "udp" : "tcp";
 }
 
 /* ---- what gets exercised ------------------------------------------------ */
 
-static int kind_of(const char *protocol, enum tb_rb_kind *k)
+/* What the campaign speaks to protocol over transport (NULL: tcp). */
+static int kind_of(const char *transport, const char *protocol, enum tb_rb_kind *k)
 {
-	if (strcmp(protocol, "http") == 0 || strcmp(protocol, "upnp") == 0) /* UPnP: HTTP */
+	int udp = transport && strcmp(transport, "udp") == 0;
+	if (!protocol || (!udp && transport && strcmp(transport, "tcp") != 0))
+		return 0;
+	if (udp) {
+		*k = TB_RB_COAP;
+		return strcmp(protocol, "coap") == 0;
+	}
+	if (strcmp(protocol, "http") == 0)
 		*k = TB_RB_HTTP;
+	else if (strcmp(protocol, "upnp") == 0) /* SOAP to its control URL (or HTTP) */
+		*k = TB_RB_SOAP;
 	else if (strcmp(protocol, "mqtt") == 0)
 		*k = TB_RB_MQTT;
 	else if (strcmp(protocol, "telnet") == 0)
@@ -137,10 +184,11 @@ static int kind_of(const char *protocol, enum tb_rb_kind *k)
 
 static void add_target(struct campaign *c, uint16_t port, enum tb_rb_kind k, const char *source)
 {
+	int udp = k == TB_RB_COAP;
 	for (size_t i = 0; i < c->nt; i++)
-		if (c->t[i].port == port)
+		if (c->t[i].port == port && c->t[i].udp == udp)
 			return;
-	if (tb_http_port_tls(c->ctx, port)) {
+	if (!udp && tb_http_port_tls(c->ctx, port)) {
 		tb_ev_note(c->res, "scope of the campaign",
 			   "tcp/%u (%s, %s) speaks TLS: not exercised (the campaign speaks plain TCP)",
 			   port, kind_name(k), source);
@@ -148,13 +196,13 @@ static void add_target(struct campaign *c, uint16_t port, enum tb_rb_kind k, con
 	}
 	if (c->nt == MAX_TARGETS) {
 		tb_ev_note(c->res, "scope of the campaign",
-			   "tcp/%u (%s): more than %d services, not exercised", port, kind_name(k),
-			   MAX_TARGETS);
+			   "%s/%u (%s): more than %d services, not exercised", transport_of(k), port,
+			   kind_name(k), MAX_TARGETS);
 		return;
 	}
 	struct target *t = &c->t[c->nt++];
-	*t = (struct target){ .port = port, .kind = k };
-	snprintf(t->name, sizeof t->name, "tcp/%u (%s)", port, kind_name(k));
+	*t = (struct target){ .port = port, .udp = udp, .kind = k };
+	snprintf(t->name, sizeof t->name, "%s/%u (%s)", transport_of(k), port, kind_name(k));
 }
 
 /* Declared services first, then what the run's exposure sweep identified. */
@@ -164,8 +212,8 @@ static void find_targets(struct campaign *c)
 	enum tb_rb_kind k;
 	for (size_t s = 0; s < p->nservices; s++) {
 		const struct tb_service *sv = &p->services[s];
-		if ((sv->transport && strcmp(sv->transport, "tcp") != 0) || sv->tls ||
-		    !kind_of(sv->protocol, &k) || sv->port < 1 || sv->port > 65535)
+		if (sv->tls || !kind_of(sv->transport, sv->protocol, &k) || sv->port < 1 ||
+		    sv->port > 65535)
 			continue;
 		add_target(c, (uint16_t)sv->port, k, "declared");
 	}
@@ -174,21 +222,26 @@ static void find_targets(struct campaign *c)
 	const struct tb_surface *sf = c->ctx->surface;
 	for (size_t s = 0; sf && s < sf->n; s++) {
 		const struct tb_endpoint *e = &sf->v[s];
-		if (strcmp(e->transport, "tcp") == 0 && strcmp(e->addr, host) == 0 &&
-		    kind_of(e->protocol, &k))
+		if (strcmp(e->addr, host) == 0 && kind_of(e->transport, e->protocol, &k))
 			add_target(c, e->port, k, "found by the exposure sweep");
 	}
-	if (!sf || !sf->tcp_case[0])
-		tb_ev_note(
-			c->res, "scope of the campaign",
-			"no exposure sweep ran before this case: only declared services are exercised");
+	if (!sf || !sf->tcp_case[0] || !sf->udp_case[0])
+		tb_ev_note(c->res, "scope of the campaign",
+			   "no %s exposure sweep ran before this case: only declared %s services "
+			   "are exercised",
+			   !sf || (!sf->tcp_case[0] && !sf->udp_case[0]) ? "TCP or UDP"
+			   : !sf->tcp_case[0]                            ? "TCP"
+									 : "UDP",
+			   !sf || (!sf->tcp_case[0] && !sf->udp_case[0]) ? "TCP and UDP"
+			   : !sf->tcp_case[0]                            ? "TCP"
+									 : "UDP");
 }
 
 /* ---- talking to one service ---------------------------------------------- */
 
 TB_UNITTEST int tb_rb_answered(enum tb_rb_kind k, const uint8_t *buf, size_t len)
 {
-	if (k == TB_RB_TELNET)
+	if (k == TB_RB_TELNET || k == TB_RB_COAP) /* CoAP: tb_rb_coap_answered */
 		return len > 0;
 	if (k == TB_RB_MQTT) {
 		if (len >= 1 && buf[0] != 0x20)
@@ -216,10 +269,23 @@ TB_UNITTEST int tb_rb_answered(enum tb_rb_kind k, const uint8_t *buf, size_t len
 static const uint8_t telnet_opening[] = { 255, 253, 1,   255, 253, 3,    255, 252,
 					  24,  'r', 'o', 'o', 't', '\r', '\n' };
 
-static void valid_request(const struct campaign *c, enum tb_rb_kind k, const uint8_t **req, size_t *len)
+static void valid_request(const struct campaign *c, const struct target *t, const uint8_t **req,
+			  size_t *len)
 {
-	*req = k == TB_RB_HTTP ? c->http : k == TB_RB_MQTT ? c->mqtt : telnet_opening;
-	*len = k == TB_RB_HTTP ? c->http_len : k == TB_RB_MQTT ? c->mqtt_len : sizeof telnet_opening;
+	enum tb_rb_kind k = t->kind;
+	if (k == TB_RB_SOAP) {
+		*req = t->req;
+		*len = t->req_len;
+		return;
+	}
+	*req = k == TB_RB_HTTP   ? c->http
+	       : k == TB_RB_MQTT ? c->mqtt
+	       : k == TB_RB_COAP ? c->coap
+				 : telnet_opening;
+	*len = k == TB_RB_HTTP   ? c->http_len
+	       : k == TB_RB_MQTT ? c->mqtt_len
+	       : k == TB_RB_COAP ? c->coap_len
+				 : sizeof telnet_opening;
 }
 
 static const char *connect_failure(enum tb_err e)
@@ -232,9 +298,33 @@ static const char *connect_failure(enum tb_err e)
 	}
 }
 
+/* The campaign's UDP prober, opened at first use; NULL when it cannot be. */
+static struct tb_udp *udp_of(struct campaign *c)
+{
+	if (c->udp_open)
+		return c->udp_open > 0 ? &c->udp : NULL;
+	struct tb_diag d = { .msg = "" };
+	if (tb_udp_open(&c->udp, &c->ctx->net, c->ctx->profile->address, &d) != TB_OK) {
+		tb_ev_note(c->res, "scope of the campaign", "no UDP socket: %s", d.msg);
+		c->udp_open = -1;
+		return NULL;
+	}
+	c->udp_open = 1;
+	return &c->udp;
+}
+
 /* One valid request and its answer: 1 answered, 0 not (why says how). */
 static int probe_once(struct campaign *c, struct target *t)
 {
+	c->probes++;
+	if (t->udp) {
+		struct tb_udp *u = udp_of(c);
+		if (!u) {
+			snprintf(t->why, sizeof t->why, "no UDP socket to probe it with");
+			return 0;
+		}
+		return tb_rb_coap_probe(u, t->port, ++c->coap_mid, c->live_ms, t->why, sizeof t->why);
+	}
 	struct tb_diag d = { 0 };
 	int fd = -1;
 	enum tb_err e = tb_net_connect(&c->ctx->net, c->ctx->profile->address, t->port, &fd, &d);
@@ -245,7 +335,7 @@ static int probe_once(struct campaign *c, struct target *t)
 	const uint8_t *req;
 	size_t rlen, got = 0, n;
 	uint8_t buf[64];
-	valid_request(c, t->kind, &req, &rlen);
+	valid_request(c, t, &req, &rlen);
 	int64_t deadline = tb_now_ms() + c->live_ms;
 	int ok = 0;
 	e = tb_net_send_all(fd, req, rlen, deadline);
@@ -284,10 +374,11 @@ static void pause_ms(int ms)
 }
 
 /* Is the service alive?  A second chance after a short pause, so that one
- * lost connection is not taken for a crash. */
+ * lost connection is not taken for a crash (CoAP retransmits its GET within
+ * the one try instead: chk_robustness_coap.c). */
 static int probe(struct campaign *c, struct target *t)
 {
-	for (int i = 0; i < LIVE_TRIES; i++) {
+	for (int i = 0; i < (t->udp ? 1 : LIVE_TRIES); i++) {
 		if (i)
 			pause_ms(LIVE_RETRY_MS);
 		if (tb_net_stop_requested())
@@ -303,6 +394,15 @@ static int probe(struct campaign *c, struct target *t)
  * -1 when the connection could not be made (the service may be gone). */
 static int send_input(struct campaign *c, struct target *t, const struct input *in)
 {
+	if (t->udp) {
+		struct tb_udp *u = udp_of(c);
+		int wait = c->input_ms < COAP_INPUT_WAIT_MS ? c->input_ms : COAP_INPUT_WAIT_MS;
+		if (!u || tb_rb_coap_send(u, t->port, in->data, in->len, wait) < 0)
+			return -1;
+		t->sent++;
+		c->total++;
+		return 0;
+	}
 	struct tb_diag d = { 0 };
 	int fd = -1;
 	if (tb_net_connect(&c->ctx->net, c->ctx->profile->address, t->port, &fd, &d))
@@ -327,12 +427,16 @@ static void make_input(const struct campaign *c, const struct target *t, uint32_
 	const uint8_t *req;
 	size_t rlen;
 	uint64_t seed = tb_mut_input_seed(c->seed, t->port, index);
-	valid_request(c, t->kind, &req, &rlen);
+	valid_request(c, t, &req, &rlen);
 	in->index = index;
 	if (t->kind == TB_RB_HTTP)
 		in->len = tb_mut_http(req, rlen, seed, in->data, TB_MUT_MAX, in->what);
 	else if (t->kind == TB_RB_MQTT)
 		in->len = tb_mut_mqtt(req, rlen, seed, in->data, TB_MUT_MAX, in->what);
+	else if (t->kind == TB_RB_COAP)
+		in->len = tb_mut_coap(req, rlen, seed, in->data, TB_MUT_MAX, in->what);
+	else if (t->kind == TB_RB_SOAP)
+		in->len = tb_mut_soap(req, rlen, seed, in->data, TB_MUT_MAX, in->what);
 	else
 		in->len = tb_mut_telnet(req, rlen, seed, in->data, TB_MUT_MAX, in->what);
 }
@@ -349,16 +453,21 @@ TB_UNITTEST char *tb_rb_batch_text(uint64_t seed, uint16_t port, enum tb_rb_kind
 	for (size_t i = 0; i < n; i++)
 		cap += 200 + v[i].len * 4;
 	char *s = tb_xmalloc(cap);
+	int udp = k == TB_RB_COAP;
+	int wait = udp && input_ms > COAP_INPUT_WAIT_MS ? COAP_INPUT_WAIT_MS : input_ms;
 	size_t at = (size_t)snprintf(
 		s, cap,
-		"# trustbench robustness campaign, seed %llu: the last batch sent to tcp/%u (%s)\n"
+		"# trustbench robustness campaign, seed %llu: the last batch sent to %s/%u (%s)\n"
 		"# Input i to port P is tb_mut_%s(valid request, tb_mut_input_seed(%llu, P, i))\n"
-		"# (harness/src/proto/p_mutate.c), sent on a connection of its own, then the\n"
-		"# sending side shut down and the answer read for up to %d ms.\n"
+		"# (harness/src/proto/p_mutate.c), %s for up to %d ms.\n"
 		"# Escapes: \\r \\n \\t \\\\ and \\xHH; everything else as is.\n"
 		"valid request (%zu bytes): ",
-		(unsigned long long)seed, port, kind_name(k), kind_name(k), (unsigned long long)seed,
-		input_ms, vlen);
+		(unsigned long long)seed, transport_of(k), port, kind_name(k), kind_name(k),
+		(unsigned long long)seed,
+		udp ? "sent as one datagram of its own, then the first answer waited"
+		    : "sent on a connection of its own, then the\n# sending side shut down and the "
+		      "answer read",
+		wait, vlen);
 	at += tb_mut_escape(valid, vlen, s + at, cap - at);
 	for (size_t i = 0; i < n && at < cap; i++) {
 		at += (size_t)snprintf(s + at, cap - at, "\ninput %u: %s, %zu bytes\n", v[i].index,
@@ -380,7 +489,7 @@ static void batch_evidence(struct campaign *c, const struct target *t, unsigned 
 {
 	const uint8_t *req;
 	size_t rlen, len;
-	valid_request(c, t->kind, &req, &rlen);
+	valid_request(c, t, &req, &rlen);
 	struct tb_rb_sent *v = tb_xcalloc(c->nin ? c->nin : 1, sizeof *v);
 	for (size_t i = 0; i < c->nin; i++)
 		v[i] = (struct tb_rb_sent){ c->in[i].index, c->in[i].what, c->in[i].data,
@@ -388,7 +497,7 @@ static void batch_evidence(struct campaign *c, const struct target *t, unsigned 
 	char *text =
 		tb_rb_batch_text(c->seed, t->port, t->kind, req, rlen, v, c->nin, c->input_ms, &len);
 	free(v);
-	snprintf(file, cap, "robustness-tcp%u-batch%u.txt", t->port, batch_no);
+	snprintf(file, cap, "robustness-%s%u-batch%u.txt", transport_of(t->kind), t->port, batch_no);
 	if (tb_ev_file(c->ctx, c->res, file, text, len))
 		tb_ev_note(c->res, "evidence", "could not write %s: the inputs are in the notes only",
 			   file);
@@ -397,10 +506,11 @@ static void batch_evidence(struct campaign *c, const struct target *t, unsigned 
 		return;
 	const struct input *last = &c->in[c->nin - 1];
 	char name[64], label[160];
-	snprintf(name, sizeof name, "robustness-tcp%u-input%u.bin", t->port, last->index);
+	snprintf(name, sizeof name, "robustness-%s%u-input%u.bin", transport_of(t->kind), t->port,
+		 last->index);
 	if (tb_ev_file(c->ctx, c->res, name, last->data, last->len))
 		tb_ev_note(c->res, "evidence", "could not write %s", name);
-	snprintf(label, sizeof label, "last input to tcp/%u: input %u, %s", t->port, last->index,
+	snprintf(label, sizeof label, "last input to %s: input %u, %s", t->name, last->index,
 		 last->what);
 	tb_ev_exchange(c->res, label, last->data, last->len, NULL, 0);
 }
@@ -429,11 +539,11 @@ static size_t live_count(const struct campaign *c)
 	return n;
 }
 
-/* Was port exercised (it answered before the campaign)? */
+/* Was TCP port exercised (it answered before the campaign)? */
 static int exercised(const struct campaign *c, long port)
 {
 	for (size_t i = 0; i < c->nt; i++)
-		if (c->t[i].port == port && c->t[i].live)
+		if (c->t[i].port == port && !c->t[i].udp && c->t[i].live)
 			return 1;
 	return 0;
 }
@@ -470,10 +580,8 @@ static void fail(struct campaign *c, struct target *t, size_t victim, size_t dea
 	batch_evidence(c, t, batch_no, file, sizeof file);
 	for (size_t i = 0; i < c->nt; i++)
 		if (c->t[i].live < 0)
-			tb_ev_note(c->res, "liveness",
-				   "tcp/%u (%s) stopped answering after batch %u to tcp/%u: %s",
-				   c->t[i].port, kind_name(c->t[i].kind), batch_no, t->port,
-				   c->t[i].why);
+			tb_ev_note(c->res, "liveness", "%s stopped answering after batch %u to %s: %s",
+				   c->t[i].name, batch_no, t->name, c->t[i].why);
 	uint32_t first = c->nin ? c->in[0].index : 0;
 	uint32_t lastix = c->nin ? c->in[c->nin - 1].index : 0;
 	unsigned tried = 0, up = dead == live_count(c) ? other_ports(c, &tried) : 1;
@@ -486,11 +594,10 @@ static void fail(struct campaign *c, struct target *t, size_t victim, size_t dea
 			      file);
 	else
 		tb_result_set(c->res, TB_V_FAIL,
-			      "tcp/%u (%s) stopped answering (%s) after malformed inputs %u-%u of seed "
+			      "%s stopped answering (%s) after malformed inputs %u-%u of seed "
 			      "%llu%s%s; the inputs are in %s (%lu inputs sent in all)",
-			      v->port, kind_name(v->kind), v->why, first, lastix,
-			      (unsigned long long)c->seed, v == t ? "" : " to ", v == t ? "" : t->name,
-			      file, c->total);
+			      v->name, v->why, first, lastix, (unsigned long long)c->seed,
+			      v == t ? "" : " to ", v == t ? "" : t->name, file, c->total);
 }
 
 /* One batch to t from input `from`; 1 when the time budget ran out first. */
@@ -513,7 +620,7 @@ static int run_batch(struct campaign *c, struct target *t, uint32_t from)
  * after each batch; 1 when it ended in a FAIL. */
 static int campaign(struct campaign *c)
 {
-	unsigned batch_no = 0;
+	unsigned *batch_no = &c->batches;
 	for (uint32_t from = 0; from < (uint32_t)c->per_service; from += (uint32_t)c->batch) {
 		for (size_t ti = 0; ti < c->nt; ti++) {
 			struct target *t = &c->t[ti];
@@ -522,10 +629,10 @@ static int campaign(struct campaign *c)
 			if (tb_net_stop_requested())
 				return 0;
 			c->budget_hit = run_batch(c, t, from);
-			batch_no++;
+			++*batch_no;
 			size_t victim = 0, dead = check_all(c, &victim);
 			if (dead) {
-				fail(c, t, victim, dead, batch_no);
+				fail(c, t, victim, dead, *batch_no);
 				return 1;
 			}
 			if (c->budget_hit)
@@ -557,6 +664,8 @@ static void campaign_init(struct campaign *c, struct tb_ctx *ctx, const struct t
 			 host);
 	c->http_len = n > 0 && (size_t)n < sizeof c->http ? (size_t)n : 0;
 	c->mqtt_len = tb_mqtt_build_connect(c->mqtt, sizeof c->mqtt, MQTT_CLIENT_ID, 30, NULL, NULL);
+	static const uint8_t tok[TB_RB_COAP_TKL] = { 't', 'b', 'r', 'b' };
+	c->coap_len = tb_rb_coap_get(COAP_MUT_MID, tok, c->coap, sizeof c->coap);
 	c->in = tb_xcalloc((size_t)c->batch, sizeof *c->in);
 	for (long i = 0; i < c->batch; i++)
 		c->in[i].data = tb_xmalloc(TB_MUT_MAX);
@@ -567,6 +676,26 @@ static void campaign_free(struct campaign *c)
 	for (long i = 0; c->in && i < c->batch; i++)
 		free(c->in[i].data);
 	free(c->in);
+	if (c->udp_open > 0)
+		tb_udp_close(&c->udp);
+	for (size_t i = 0; i < c->nt; i++)
+		free(c->t[i].req);
+}
+
+/* A UPnP service gets SOAP to its control URL, found in its description;
+ * without one it is exercised as the HTTP server it is. */
+static void soap_setup(struct campaign *c, struct target *t)
+{
+	char host[16], how[400];
+	tb_ipv4_format(c->ctx->profile->address, host);
+	t->req = tb_xmalloc(1024);
+	if (!tb_rb_soap_target(c->ctx, t->port, host, t->req, &t->req_len, 1024, how, sizeof how)) {
+		free(t->req);
+		t->req = NULL;
+		t->kind = TB_RB_HTTP;
+		snprintf(t->name, sizeof t->name, "tcp/%u (http)", t->port);
+	}
+	tb_ev_note(c->res, "scope of the campaign", "%s, UPnP: %s", t->name, how);
 }
 
 /* Which services answer a valid request before anything malformed is sent. */
@@ -575,15 +704,55 @@ static size_t baseline(struct campaign *c)
 	size_t n = 0;
 	for (size_t i = 0; i < c->nt; i++) {
 		struct target *t = &c->t[i];
+		if (t->kind == TB_RB_SOAP)
+			soap_setup(c, t);
 		t->live = probe(c, t);
 		n += (size_t)t->live;
 		if (!t->live)
 			tb_ev_note(c->res, "before the campaign",
-				   "tcp/%u (%s) did not answer a valid request (%s): not exercised",
-				   t->port, kind_name(t->kind), t->why);
+				   "%s did not answer a valid request (%s): not exercised", t->name,
+				   t->why);
 	}
 	return n;
 }
+
+/* ---- the uptime sign of a reboot ------------------------------------------ */
+
+static void uptime_before(struct campaign *c)
+{
+	struct tb_udp *u = udp_of(c);
+	if (u)
+		tb_rb_uptime_read(c->ctx, u, SNMP_REQID_BEFORE, &c->up_before);
+	tb_ev_note(c->res, "uptime before the campaign", "%s",
+		   c->up_before.have ? c->up_before.how : c->up_before.why);
+}
+
+/* Read the uptime again and judge it; 1 when it shows a reboot. */
+static int uptime_after(struct campaign *c)
+{
+	struct tb_udp *u = udp_of(c);
+	if (!c->up_before.have) {
+		snprintf(c->uptime_verdict, sizeof c->uptime_verdict, "not exposed: %s",
+			 c->up_before.why);
+		return 0;
+	}
+	if (u)
+		tb_rb_uptime_read(c->ctx, u, SNMP_REQID_AFTER, &c->up_after);
+	if (!c->up_after.have) {
+		snprintf(c->uptime_verdict, sizeof c->uptime_verdict,
+			 "%.2f s before the campaign, not readable after it (%s)",
+			 c->up_before.ticks / 100.0, c->up_after.why);
+		tb_ev_note(c->res, "uptime after the campaign", "%s", c->uptime_verdict);
+		return 0;
+	}
+	enum tb_rb_reboot r = tb_rb_reboot_judge(c->up_before.ticks, c->up_after.ticks,
+						 c->up_after.at_ms - c->up_before.at_ms,
+						 c->uptime_verdict, sizeof c->uptime_verdict);
+	tb_ev_note(c->res, "uptime after the campaign", "%s (%s)", c->uptime_verdict, c->up_after.how);
+	return r == TB_RB_UP_REBOOTED;
+}
+
+/* ---- verdicts and the summary ---------------------------------------------- */
 
 /* "tcp/80 (http) 200 inputs, tcp/1883 (mqtt) 200 inputs" */
 static void summary(const struct campaign *c, char *out, size_t cap)
@@ -592,15 +761,21 @@ static void summary(const struct campaign *c, char *out, size_t cap)
 	out[0] = '\0';
 	for (size_t i = 0; i < c->nt && at < cap; i++)
 		if (c->t[i].live)
-			at += (size_t)snprintf(out + at, cap - at, "%stcp/%u (%s) %u inputs",
-					       at ? ", " : "", c->t[i].port, kind_name(c->t[i].kind),
-					       c->t[i].sent);
+			at += (size_t)snprintf(out + at, cap - at, "%s%s %u inputs", at ? ", " : "",
+					       c->t[i].name, c->t[i].sent);
 }
 
-static void judge_survival(struct campaign *c)
+static double spent_s(const struct campaign *c)
+{
+	return (double)(tb_now_ms() - c->start_ms) / 1000.0;
+}
+
+/* Every service answered after every batch: PASS, unless the uptime shows
+ * a reboot they hid (FAIL) or the run was interrupted. */
+static void judge_survival(struct campaign *c, int rebooted)
 {
 	char what[600];
-	double secs = (double)(tb_now_ms() - c->start_ms) / 1000.0;
+	double secs = spent_s(c);
 	summary(c, what, sizeof what);
 	tb_ev_note(
 		c->res, "campaign",
@@ -613,11 +788,75 @@ static void judge_survival(struct campaign *c)
 			      c->total);
 		return;
 	}
+	if (rebooted) {
+		tb_result_set(c->res, TB_V_FAIL,
+			      "the device rebooted during the campaign though every service answered "
+			      "again after each batch: %s; %lu malformed inputs of seed %llu (%s), the "
+			      "batches replay from the seed",
+			      c->uptime_verdict, c->total, (unsigned long long)c->seed, what);
+		return;
+	}
 	tb_result_set(c->res, TB_V_PASS,
-		      "survived %lu malformed inputs in %.2f s (%s; seed %llu)%s; robustness testing "
-		      "shows the presence of faults, never their absence",
-		      c->total, secs, what, (unsigned long long)c->seed,
+		      "survived %lu malformed inputs in %.2f s (%s; seed %llu)%s; " CAVEAT, c->total,
+		      secs, what, (unsigned long long)c->seed,
 		      c->budget_hit ? ", cut short by the time budget" : "");
+}
+
+#define FACT_NAME 48
+#define FACT_TEXT 640
+
+/* The campaign as a table (result.h tb_ev_summary): what was sent where,
+ * how often liveness was checked, how long it took, why it stopped and
+ * what the verdict rests on. */
+static void summary_table(const struct campaign *c, int failed, int rebooted)
+{
+	enum { SEED, TOTAL, SERVICES, BATCHES, PROBES, TIME, STOPPED, UPTIME, BASIS, CAVEAT_F, NFIX };
+	static char val[NFIX][FACT_TEXT], pname[MAX_TARGETS][FACT_NAME], pval[MAX_TARGETS][32];
+	struct tb_ev_fact f[NFIX + MAX_TARGETS];
+	size_t n = 0, at = 0;
+	snprintf(val[SEED], FACT_TEXT, "%llu", (unsigned long long)c->seed);
+	snprintf(val[TOTAL], FACT_TEXT, "%lu", c->total);
+	val[SERVICES][0] = '\0';
+	for (size_t i = 0; i < c->nt && at < FACT_TEXT; i++)
+		at += (size_t)snprintf(val[SERVICES] + at, FACT_TEXT - at, "%s%s%s", at ? ", " : "",
+				       c->t[i].name,
+				       c->t[i].live ? ""
+						    : " (no answer to a valid request: not exercised)");
+	snprintf(val[BATCHES], FACT_TEXT, "%u (up to %ld inputs each)", c->batches, c->batch);
+	snprintf(val[PROBES], FACT_TEXT, "%lu (a valid request, answered within %d ms, one retry)",
+		 c->probes, c->live_ms);
+	snprintf(val[TIME], FACT_TEXT, "%.2f s (budget %lld s)", spent_s(c),
+		 (long long)((c->end_ms - c->start_ms) / 1000));
+	snprintf(val[STOPPED], FACT_TEXT, "%s",
+		 tb_net_stop_requested() ? "yes: the run was interrupted"
+		 : failed                ? "yes: a service stopped answering (see the reason)"
+		 : c->budget_hit         ? "yes: the time budget ran out"
+					 : "no: every input was sent");
+	snprintf(val[UPTIME], FACT_TEXT, "%s", c->uptime_verdict[0] ? c->uptime_verdict : "not read");
+	snprintf(val[BASIS], FACT_TEXT, "%s",
+		 failed     ? "a service that answered a valid request before the campaign did not "
+			      "answer one after a batch (one retry)"
+		 : rebooted ? "the device's uptime showed a reboot during the campaign"
+			    : "every exercised service answered a valid request after every batch, "
+			      "and no reboot was seen");
+	snprintf(val[CAVEAT_F], FACT_TEXT, "%s", CAVEAT);
+	static const char *const names[NFIX] = {
+		"seed",          "inputs in all",   "services targeted",
+		"batches",       "liveness probes", "time spent",
+		"stopped early", "uptime",          "verdict basis",
+		"note"
+	};
+	for (int i = 0; i < NFIX; i++)
+		f[n++] = (struct tb_ev_fact){ names[i], val[i] };
+	for (size_t i = 0, k = 0; i < c->nt; i++) {
+		if (!c->t[i].live)
+			continue;
+		snprintf(pname[k], FACT_NAME, "inputs to %s", c->t[i].name);
+		snprintf(pval[k], sizeof pval[k], "%u", c->t[i].sent);
+		f[n++] = (struct tb_ev_fact){ pname[k], pval[k] };
+		k++;
+	}
+	tb_ev_summary(c->res, "robustness campaign", f, n);
 }
 
 static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *res)
@@ -625,27 +864,32 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	struct campaign c;
 	campaign_init(&c, ctx, tc, res);
 	find_targets(&c);
-	if (!c.nt)
+	if (!c.nt) {
 		tb_result_set(res, TB_V_INCONCLUSIVE,
-			      "no plain-TCP HTTP, MQTT or telnet service declared or found: nothing to "
-			      "exercise");
-	else if (!baseline(&c))
+			      "no plain-TCP HTTP, MQTT or telnet service nor CoAP over UDP declared or "
+			      "found: nothing to exercise");
+	} else if (!baseline(&c)) {
 		tb_result_set(res, TB_V_INCONCLUSIVE,
-			      "none of the %zu HTTP/MQTT/telnet service(s) answered a valid request "
-			      "before the "
-			      "campaign: nothing to judge a crash against",
+			      "none of the %zu HTTP/MQTT/telnet/CoAP service(s) answered a valid "
+			      "request before the campaign: nothing to judge a crash against",
 			      c.nt);
-	else if (!campaign(&c))
-		judge_survival(&c);
+	} else {
+		uptime_before(&c);
+		int failed = campaign(&c);
+		int rebooted = uptime_after(&c);
+		if (!failed)
+			judge_survival(&c, rebooted);
+		summary_table(&c, failed, rebooted);
+	}
 	campaign_free(&c);
 }
 
 const struct tb_check_family tb_check_robustness = {
 	.name = "robustness",
 	.summary =
-		"sends seeded malformed HTTP requests, MQTT CONNECTs and telnet negotiations to "
-		"each service, probing every service after each batch: one that stops answering "
-		"fails",
+		"sends seeded malformed HTTP requests, MQTT CONNECTs, telnet negotiations and "
+		"CoAP messages to each service, probing every service after each batch: one that "
+		"stops answering, or an uptime that shows a reboot, fails",
 	.params = params,
 	.nparams = sizeof params / sizeof params[0],
 	.flags = TB_FAM_INTRUSIVE,

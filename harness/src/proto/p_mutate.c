@@ -590,6 +590,431 @@ size_t tb_mut_telnet(const uint8_t *neg, size_t len, uint64_t seed, uint8_t *out
 	return b.len;
 }
 
+/* ---- CoAP (RFC 7252 3.1) --------------------------------------------------- */
+
+enum coap_op {
+	C_TOKEN_OVER_8,
+	C_TOKEN_BEYOND,
+	C_DELTA_15,
+	C_LENGTH_15,
+	C_EXT13_CUT,
+	C_EXT14_CUT,
+	C_LENGTH_BEYOND,
+	C_EXT14_BEYOND,
+	C_NUMBER_OVERFLOW,
+	C_MARKER_NO_PAYLOAD,
+	C_UNKNOWN_CRITICAL,
+	C_MANY_OPTIONS,
+	C_LONG_OPTION,
+	C_BAD_VERSION,
+	C_BAD_CODE,
+	C_TRUNCATE,
+	C_BIT_FLIPS,
+	C_NOPS
+};
+
+static const char *const coap_op_name[C_NOPS] = {
+	[C_TOKEN_OVER_8] = "token length over 8",
+	[C_TOKEN_BEYOND] = "token length beyond the message",
+	[C_DELTA_15] = "option delta of the reserved nibble 15",
+	[C_LENGTH_15] = "option length of the reserved nibble 15",
+	[C_EXT13_CUT] = "13 extension byte cut off",
+	[C_EXT14_CUT] = "14 extension bytes cut off",
+	[C_LENGTH_BEYOND] = "option length beyond the message",
+	[C_EXT14_BEYOND] = "extended option length beyond the message",
+	[C_NUMBER_OVERFLOW] = "option number past 65535",
+	[C_MARKER_NO_PAYLOAD] = "payload marker without payload",
+	[C_UNKNOWN_CRITICAL] = "unknown critical option",
+	[C_MANY_OPTIONS] = "hundreds of options",
+	[C_LONG_OPTION] = "oversized option value",
+	[C_BAD_VERSION] = "unknown CoAP version",
+	[C_BAD_CODE] = "reserved code or empty message with content",
+	[C_TRUNCATE] = "truncated message",
+	[C_BIT_FLIPS] = "flipped bits",
+};
+
+/* Where the valid message's options end (the payload marker, the end, or
+ * the first malformed option) and the number of its last option. */
+struct coap_at {
+	size_t opts, end;
+	unsigned long last;
+	int ok; /* a header and token were there */
+};
+
+static struct coap_at coap_of(const uint8_t *m, size_t len)
+{
+	struct coap_at c = { 0 };
+	size_t tkl = len ? m[0] & 15u : 0;
+	if (len < 4 || tkl > 8 || len < 4 + tkl)
+		return c;
+	c.ok = 1;
+	c.opts = c.end = 4 + tkl;
+	for (size_t i = c.opts; i < len && m[i] != 0xff;) {
+		unsigned long f[2] = { m[i] >> 4, m[i] & 15u };
+		size_t j = i + 1;
+		for (int k = 0; k < 2; k++) {
+			if (f[k] == 15)
+				return c;
+			size_t ext = f[k] == 13 ? 1 : f[k] == 14 ? 2 : 0;
+			if (len - j < ext)
+				return c;
+			if (ext == 1)
+				f[k] = 13u + m[j];
+			else if (ext == 2)
+				f[k] = 269u + ((unsigned long)m[j] << 8 | m[j + 1]);
+			j += ext;
+		}
+		if (f[1] > len - j)
+			return c;
+		c.last += f[0];
+		i = j + f[1];
+		c.end = i;
+	}
+	return c;
+}
+
+/* One option's header: delta and length with their 13/14 extensions. */
+static void put_opt_head(struct obuf *b, uint32_t delta, uint32_t len)
+{
+	uint32_t v[2] = { delta, len };
+	uint8_t nib[2];
+	for (int k = 0; k < 2; k++)
+		nib[k] = v[k] < 13 ? (uint8_t)v[k] : v[k] < 269 ? 13 : 14;
+	put_byte(b, (uint8_t)(nib[0] << 4 | nib[1]));
+	for (int k = 0; k < 2; k++) {
+		if (nib[k] == 13) {
+			put_byte(b, (uint8_t)(v[k] - 13));
+		} else if (nib[k] == 14) {
+			put_byte(b, (uint8_t)((v[k] - 269) >> 8));
+			put_byte(b, (uint8_t)(v[k] - 269));
+		}
+	}
+}
+
+static size_t coap_op(enum coap_op op, const uint8_t *m, size_t len, struct tb_mut_rng *r,
+		      struct obuf *b)
+{
+	struct coap_at c = coap_of(m, len);
+	static const uint8_t codes[] = { 0x20, 0xc0, 0xe0, 0xff, 0x00 };
+	static const uint32_t unknown_critical[] = { 2049, 4097, 9999, 65001 };
+
+	if (!c.ok && op != C_TRUNCATE)
+		op = C_BIT_FLIPS;
+	switch (op) {
+	case C_TOKEN_OVER_8: {
+		uint8_t tkl = (uint8_t)(9 + tb_mut_below(r, 7));
+		with_byte(b, m, len, 0, (uint8_t)((m[0] & 0xf0) | tkl));
+		return tkl;
+	}
+	case C_TOKEN_BEYOND: {
+		uint32_t k = tb_mut_below(r, 8); /* token bytes that are there */
+		put_byte(b, (uint8_t)((m[0] & 0xf0) | 8));
+		put(b, m + 1, 3);
+		put_fill(b, 0x5a, k);
+		return 0;
+	}
+	case C_DELTA_15:
+	case C_LENGTH_15: {
+		uint32_t other = tb_mut_below(r, 15); /* 0..14: never the 0xff marker */
+		uint32_t n = 1 + tb_mut_below(r, 16);
+		put(b, m, c.end);
+		put_byte(b, (uint8_t)(op == C_DELTA_15 ? 0xf0 | other : other << 4 | 0x0f));
+		put_fill(b, 'x', n);
+		put(b, m + c.end, len - c.end);
+		return 0;
+	}
+	case C_EXT13_CUT:
+		put(b, m, c.end);
+		put_byte(b, tb_mut_below(r, 2) ? 0xd0 : 0x0d);
+		return 0;
+	case C_EXT14_CUT:
+		put(b, m, c.end);
+		put_byte(b, tb_mut_below(r, 2) ? 0xe0 : 0x0e);
+		put_byte(b, (uint8_t)tb_mut_below(r, 256));
+		return 0;
+	case C_LENGTH_BEYOND: {
+		uint32_t n = 2 + tb_mut_below(r, 11), have = tb_mut_below(r, n);
+		put(b, m, c.end);
+		put_byte(b, (uint8_t)n); /* delta 0: Uri-Path again */
+		put_fill(b, 'y', have);
+		return n;
+	}
+	case C_EXT14_BEYOND: {
+		uint32_t n = 1024 + tb_mut_below(r, 65535 - 1024);
+		put(b, m, c.end);
+		put_opt_head(b, 0, n + 269);
+		put_fill(b, 'z', tb_mut_below(r, 64));
+		return n + 269;
+	}
+	case C_NUMBER_OVERFLOW: {
+		uint32_t k = 1 + tb_mut_below(r, 4);
+		put(b, m, c.end);
+		for (uint32_t i = 0; i < k; i++)
+			put_opt_head(b, 65535 + 269, 0); /* each alone past 65535 */
+		return k;
+	}
+	case C_MARKER_NO_PAYLOAD:
+		put(b, m, c.end);
+		put_byte(b, 0xff);
+		return 0;
+	case C_UNKNOWN_CRITICAL: {
+		uint32_t num = unknown_critical[tb_mut_below(r, 4)];
+		uint32_t n = tb_mut_below(r, 8);
+		put(b, m, c.end);
+		put_opt_head(b, num > c.last ? num - (uint32_t)c.last : 0, n);
+		put_fill(b, 'u', n);
+		put(b, m + c.end, len - c.end);
+		return num;
+	}
+	case C_MANY_OPTIONS: {
+		uint32_t k = 50 + tb_mut_below(r, 450);
+		put(b, m, c.end);
+		for (uint32_t i = 0; i < k; i++) {
+			put_byte(b, 0x01); /* delta 0, one byte: the last option again */
+			put_byte(b, 'a');
+		}
+		put(b, m + c.end, len - c.end);
+		return k;
+	}
+	case C_LONG_OPTION: {
+		uint32_t n = 270 + tb_mut_below(r, 2730);
+		put(b, m, c.end);
+		put_opt_head(b, 0, n);
+		put_fill(b, 'P', n);
+		put(b, m + c.end, len - c.end);
+		return n;
+	}
+	case C_BAD_VERSION: {
+		static const uint8_t versions[] = { 0x00, 0x80, 0xc0 };
+		with_byte(b, m, len, 0, (uint8_t)((m[0] & 0x3f) | versions[tb_mut_below(r, 3)]));
+		return 0;
+	}
+	case C_BAD_CODE: with_byte(b, m, len, 1, codes[tb_mut_below(r, sizeof codes)]); return 0;
+	case C_TRUNCATE: put(b, m, len ? tb_mut_below(r, (uint32_t)len) : 0); return 0;
+	case C_BIT_FLIPS:
+	case C_NOPS: break;
+	}
+	put(b, m, len);
+	corrupt(b, r, 1);
+	return 0;
+}
+
+size_t tb_mut_coap(const uint8_t *msg, size_t len, uint64_t seed, uint8_t *out, size_t cap,
+		   char what[TB_MUT_WHAT])
+{
+	struct tb_mut_rng r = { seed };
+	struct obuf b = { out, 0, cap_of(cap) };
+	enum coap_op op = (enum coap_op)tb_mut_below(&r, C_NOPS);
+	size_t n = coap_op(op, msg, len, &r, &b);
+	describe(what, coap_op_name[op], n);
+	return b.len;
+}
+
+/* ---- UPnP SOAP control requests (UDA 1.x: an HTTP POST, XML body) ---------- */
+
+enum soap_op {
+	S_CUT_XML,
+	S_UNCLOSED,
+	S_DEEP_NESTING,
+	S_ENTITY_BOMB,
+	S_WRONG_ACTION,
+	S_NO_ACTION,
+	S_BAD_ENVELOPE,
+	S_HUGE_ARGUMENT,
+	S_INVALID_BYTES,
+	S_LENGTH_SHORT,
+	S_LENGTH_LONG,
+	S_BIT_FLIPS,
+	S_NOPS
+};
+
+static const char *const soap_op_name[S_NOPS] = {
+	[S_CUT_XML] = "XML body cut off",
+	[S_UNCLOSED] = "closing tags turned into opening tags",
+	[S_DEEP_NESTING] = "deeply nested elements",
+	[S_ENTITY_BOMB] = "nested entity expansion (billion laughs)",
+	[S_WRONG_ACTION] = "wrong or malformed SOAPAction",
+	[S_NO_ACTION] = "no SOAPAction header",
+	[S_BAD_ENVELOPE] = "envelope in the wrong namespace",
+	[S_HUGE_ARGUMENT] = "oversized argument",
+	[S_INVALID_BYTES] = "invalid bytes in the body",
+	[S_LENGTH_SHORT] = "Content-Length shorter than the body",
+	[S_LENGTH_LONG] = "Content-Length longer than the body",
+	[S_BIT_FLIPS] = "flipped bits in the body",
+};
+
+/* Does the header line [p, p+n) have this name (case-insensitive)? */
+static int header_is(const uint8_t *p, size_t n, const char *name)
+{
+	size_t k = strlen(name);
+	if (n <= k || p[k] != ':')
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		if ((p[i] | 0x20) != (name[i] | 0x20))
+			return 0;
+	return 1;
+}
+
+/* The request's head (without its blank line) with Content-Length (and,
+ * with drop_action, SOAPAction) left out, a SOAPAction of action (when not
+ * NULL), Content-Length cl, the blank line. */
+static void soap_head(struct obuf *b, const uint8_t *req, size_t head, int drop_action,
+		      const char *action, size_t cl)
+{
+	char text[64];
+	for (size_t i = 0; i < head;) {
+		const uint8_t *lf = memchr(req + i, '\n', head - i);
+		size_t end = lf ? (size_t)(lf - req) + 1 : head;
+		if (!header_is(req + i, end - i, "Content-Length") &&
+		    !(drop_action && header_is(req + i, end - i, "SOAPAction")))
+			put(b, req + i, end - i);
+		i = end;
+	}
+	if (action) {
+		put_str(b, "SOAPAction: ");
+		put_str(b, action);
+		put_str(b, "\r\n");
+	}
+	snprintf(text, sizeof text, "Content-Length: %zu\r\n\r\n", cl);
+	put_str(b, text);
+}
+
+/* Where the head ends (past its blank line); len when there is none. */
+static size_t soap_body_at(const uint8_t *req, size_t len)
+{
+	for (size_t i = 0; i + 4 <= len; i++)
+		if (memcmp(req + i, "\r\n\r\n", 4) == 0)
+			return i + 4;
+	return len;
+}
+
+/* Offset just past the first `tag` in the body (its start when absent). */
+static size_t after(const uint8_t *body, size_t n, const char *tag)
+{
+	size_t k = strlen(tag);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(body + i, tag, k) == 0)
+			return i + k;
+	return 0;
+}
+
+/* The body, every occurrence of `from` replaced by `to`. */
+static void replaced(struct obuf *b, const uint8_t *body, size_t n, const char *from, const char *to)
+{
+	size_t k = strlen(from);
+	for (size_t i = 0; i < n;) {
+		if (i + k <= n && memcmp(body + i, from, k) == 0) {
+			put_str(b, to);
+			i += k;
+		} else {
+			put_byte(b, body[i++]);
+		}
+	}
+}
+
+/* Build the new body of op in nb; returns the size for the description.
+ * *action gets the SOAPAction to set instead of the valid one (NULL: keep). */
+static size_t soap_body(enum soap_op op, const uint8_t *body, size_t n, struct tb_mut_rng *r,
+			struct obuf *nb, const char **action)
+{
+	static const char *const actions[] = {
+		"\"urn:schemas-upnp-org:service:NoSuchService:1#NoSuchAction\"",
+		"urn:schemas-upnp-org:service:ContentDirectory:1#Browse", /* no quotes */
+		"\"#\"",
+		"\"\"",
+		"\"urn:schemas-upnp-org:service:ContentDirectory:1#Browse\"", /* another action */
+		"\"urn:schemas-upnp-org:service:ContentDirectory:1#GetSystemUpdateID\x01\xff\"",
+	};
+	static const char bomb[] =
+		"<!DOCTYPE s [<!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">"
+		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c "
+		"\"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+		"<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e "
+		"\"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
+		"<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g "
+		"\"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">]>";
+	size_t at, k;
+
+	switch (op) {
+	case S_CUT_XML: /* the bytes cut off: at least one */
+		k = n > 1 ? 1 + tb_mut_below(r, (uint32_t)n - 1) : n;
+		put(nb, body, n - k);
+		return k;
+	case S_UNCLOSED: replaced(nb, body, n, "</", "<"); return 0;
+	case S_DEEP_NESTING:
+		k = 500 + tb_mut_below(r, 1500);
+		at = after(body, n, "<s:Body>");
+		put(nb, body, at);
+		for (size_t i = 0; i < k; i++)
+			put_str(nb, "<a>");
+		for (size_t i = 0; i < k; i++)
+			put_str(nb, "</a>");
+		put(nb, body + at, n - at);
+		return k;
+	case S_ENTITY_BOMB:
+		at = after(body, n, "?>"); /* after the XML declaration */
+		put(nb, body, at);
+		put_str(nb, bomb);
+		k = after(body + at, n - at, "<s:Body>");
+		put(nb, body + at, k);
+		put_str(nb, "&g;");
+		put(nb, body + at + k, n - at - k);
+		return 0;
+	case S_WRONG_ACTION:
+		*action = actions[tb_mut_below(r, sizeof actions / sizeof actions[0])];
+		put(nb, body, n);
+		return 0;
+	case S_NO_ACTION: put(nb, body, n); return 0;
+	case S_BAD_ENVELOPE:
+		replaced(nb, body, n, "http://schemas.xmlsoap.org/soap/envelope/", "urn:tb:not-soap");
+		return 0;
+	case S_HUGE_ARGUMENT:
+		k = 1024 + tb_mut_below(r, 7168);
+		at = after(body, n, "<s:Body>");
+		at += after(body + at, n - at, ">"); /* inside the action's element */
+		put(nb, body, at);
+		put_str(nb, "<ObjectID>");
+		put_fill(nb, 'A', k);
+		put_str(nb, "</ObjectID>");
+		put(nb, body + at, n - at);
+		return k;
+	case S_INVALID_BYTES:
+	case S_BIT_FLIPS:
+		put(nb, body, n);
+		corrupt(nb, r, op == S_BIT_FLIPS);
+		return 0;
+	case S_LENGTH_SHORT:
+	case S_LENGTH_LONG:
+	case S_NOPS: break;
+	}
+	put(nb, body, n);
+	return 0;
+}
+
+size_t tb_mut_soap(const uint8_t *req, size_t len, uint64_t seed, uint8_t *out, size_t cap,
+		   char what[TB_MUT_WHAT])
+{
+	struct tb_mut_rng r = { seed };
+	struct obuf b = { out, 0, cap_of(cap) };
+	uint8_t tmp[TB_MUT_MAX];
+	struct obuf nb = { tmp, 0, sizeof tmp };
+	enum soap_op op = (enum soap_op)tb_mut_below(&r, S_NOPS);
+	size_t at = soap_body_at(req, len), head = at >= 2 ? at - 2 : at;
+	const char *action = NULL;
+	size_t n = soap_body(op, req + at, len - at, &r, &nb, &action);
+	size_t cl = nb.len;
+	if (op == S_LENGTH_SHORT)
+		cl = nb.len ? tb_mut_below(&r, (uint32_t)nb.len) : 0;
+	else if (op == S_LENGTH_LONG)
+		cl = nb.len + 1 + tb_mut_below(&r, 1000000);
+	if (op == S_LENGTH_SHORT || op == S_LENGTH_LONG) /* the size of the lie */
+		n = cl > nb.len ? cl - nb.len : nb.len - cl;
+	soap_head(&b, req, head, op == S_NO_ACTION || action != NULL, action, cl);
+	put(&b, tmp, nb.len);
+	describe(what, soap_op_name[op], n);
+	return b.len;
+}
+
 /* ---- evidence -------------------------------------------------------------- */
 
 size_t tb_mut_escape(const uint8_t *in, size_t len, char *out, size_t cap)

@@ -1,7 +1,7 @@
 /* p_mutate.h: a pure, seeded mutator of valid requests for robustness testing.
  *
  * Given a valid request (an HTTP/1.1 request head, an MQTT CONNECT, what a
- * telnet client sends first) and a 64-bit seed, returns one malformed
+ * telnet client sends first, a CoAP GET, a UPnP SOAP POST) and a 64-bit seed, returns one malformed
  * variant of it: oversized fields, missing line ends, huge or negative
  * Content-Length, invalid bytes, truncation, lying length fields, broken
  * option negotiation.  The same request and seed give the same
@@ -49,6 +49,26 @@ size_t tb_mut_mqtt(const uint8_t *pkt, size_t len, uint64_t seed, uint8_t *out, 
  * mixes, likewise. */
 size_t tb_mut_telnet(const uint8_t *neg, size_t len, uint64_t seed, uint8_t *out, size_t cap,
 		     char what[TB_MUT_WHAT]);
+
+/* Mutate a CoAP message over UDP (RFC 7252: 4-byte header, token, options,
+ * optional payload after the 0xff marker), likewise: token length over 8 or
+ * beyond the message, options with the reserved nibble 15 in their delta
+ * or length (that is no payload marker), 13/14 extensions cut off or lying
+ * beyond the message, option numbers past 65535, a payload marker with no
+ * payload, unknown critical options, floods of options, bad versions and
+ * codes, truncation.  Every option mutation goes after the valid options,
+ * so the message's own options still parse up to it. */
+size_t tb_mut_coap(const uint8_t *msg, size_t len, uint64_t seed, uint8_t *out, size_t cap,
+		   char what[TB_MUT_WHAT]);
+
+/* Mutate a UPnP SOAP control request (an HTTP POST head, a blank line, a
+ * SOAP envelope) in its body and SOAPAction, likewise: XML cut off, closing
+ * tags turned into opening ones, deep nesting, nested entities, wrong or no
+ * SOAPAction, the wrong envelope namespace, an oversized argument, invalid
+ * bytes, Content-Length shorter or longer than the body.  Content-Length
+ * is rewritten to the new body except where it is the lie. */
+size_t tb_mut_soap(const uint8_t *req, size_t len, uint64_t seed, uint8_t *out, size_t cap,
+		   char what[TB_MUT_WHAT]);
 
 /* Escape bytes for evidence a vendor can paste into C or Python: printable
  * ASCII as is (backslash doubled), \r \n \t, everything else \xHH.  Always
