@@ -46,6 +46,8 @@ start en18031 lab "$here/en18031.sh" "$bin"
 start robustness lab "$here/robustness.sh" "$bin"
 # The uplink cut mid-run and the reconnection pattern (issue 15, 5.9-1/2/3).
 start outage lab "$here/outage.sh" "$bin"
+# A forged cloud certificate (issue 15, 5.5-1/5.8-1/5.8-2): one lab per device.
+start cloud-identity env TB_REFDEVICE="$REFDEVICE" "$here/cloud-identity.sh" "$bin"
 # The rest, one after the other in one slot: the devices' login surfaces as
 # ordinary clients see them, the latecomer device (it starts only on
 # request), lab.sh itself, and captures of real daemons (no lab needed).
