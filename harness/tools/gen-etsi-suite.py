@@ -5,7 +5,7 @@ The suite has one group per provision of ETSI EN 303 645 V2.1.1 (Table B.1) and
 one test case per test case of ETSI TS 103 701 V1.1.1 (a -1 conceptual case, a
 -2 functional case, or just one of them, as in TS 103 701 V1.1.1), plus our
 own extra functional cases where EXTRA_FUNCTIONAL says so (5.6-1-3
-amplification).
+amplification, 5.5-1-3 forged cloud).
 
 Every title and every guidance string below is our own short paraphrase. No
 standard text is copied here; keep it that way when editing.
@@ -95,7 +95,7 @@ FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL = {"5.3-9"}
 MIXED = {"5.3-10"}
 # Functional cases of our own beyond TS 103 701's pair (issue 11:
 # amplification, filed under 5.6-1 by our mapping).
-EXTRA_FUNCTIONAL = {"5.6-1": 1}
+EXTRA_FUNCTIONAL = {"5.6-1": 1, "5.5-1": 1}
 
 # Every provision of EN 303 645 V2.1.1, in document order (68 including 4-1).
 V211_PROVISIONS = (
@@ -204,6 +204,22 @@ AMPLIFICATION_NOTE = {
 ROBUSTNESS = {"family": "robustness", "params": {
     "seed": 303645, "inputs-per-service": 200, "batch-size": 20, "time-budget-s": 180,
     "liveness-timeout-ms": 3000}}
+
+# Forged cloud (issue 15): the lab cloud presents, in turn, a self-signed
+# certificate, one for another name, an expired one and one from a CA made
+# at test time, then its genuine one; a device that talks over any forged
+# channel fails.  Filed under 5.5-1 (our own extra case) and covering 5.8-1
+# and 5.8-2 too: the data the device sends its cloud is only confidential if
+# it checks whom it talks to.
+CLOUD_IDENTITY = {"family": "cloud-identity", "params": {"per-certificate-s": 12, "genuine-s": 20}}
+
+# Lost link (issue 15): the lab cuts the device's uplink to its cloud, probes
+# its local services during the outage and times its reconnection.  The rule
+# table below is the suite's: at most one attempt per second at peak,
+# growing intervals, back within 20 s, local services answering throughout.
+OUTAGE = {"family": "outage", "params": {
+    "outage-s": 20, "max-peak-attempts-per-s": 1, "intervals-must-grow": True,
+    "max-recovery-s": 20, "local-services-must-answer": True}}
 
 # What each open port discloses without authentication (banners, headers,
 # error pages, SSDP/UPnP, mDNS, SNMP, CoAP), from the exposure sweeps of the
@@ -439,6 +455,10 @@ GROUPS = [
             "suites, key sizes) are best practice and support the Security Guarantees claimed.")),
         ("f", "Observed traffic uses the declared secure protocols",
          TLS_RULES),
+        ("f", "The device refuses to talk to a cloud with a forged certificate",
+         CLOUD_IDENTITY, {"also-covers": ["5.8-1", "5.8-2"], "comment": [
+             "Our own case, not a TS 103 701 test case: intrusive (it changes what the lab",
+             "cloud presents), and it needs lab.cloud in the profile."]}),
     ]),
     ("5.5-2", "R", "Network and security functions use reviewed or evaluated implementations", [
         ("c", "Declared network and security implementations have been reviewed or evaluated",
@@ -634,10 +654,10 @@ GROUPS = [
          ex(["23-ResMech", "11-ComMech"],
             "Review IXIT 23-ResMech and Resilience Measures in IXIT 11-ComMech for how the DUT reconnects, e.g. "
             "back-off with jitter rather than immediate retries that could overload infrastructure.")),
-        ("f", "The DUT reconnects without flooding the network",
-         ex(["23-ResMech"],
-            "Restore connectivity after an outage and record the DUT's reconnection attempts (rate, timing, "
-            "protocols), comparing them with the behaviour declared in IXIT 23-ResMech.")),
+        ("f", "The DUT keeps its local services through an uplink outage and reconnects without flooding",
+         OUTAGE, {"also-covers": ["5.9-1", "5.9-2"], "comment": [
+             "Intrusive: the harness cuts lab.uplink (never lab.interface) for outage-s and",
+             "restores it; power outages (5.9-1, 5.9-2) stay with the examiner."]}),
     ]),
 
     # --- 5.10 Examine system telemetry data ----------------------------
@@ -832,12 +852,12 @@ def applies_when(status):
 def build():
     groups = []
     for pid, status, title, cases in GROUPS:
-        covers = [("en-303-645", [pid])]
         cond = applies_when(status)
         out_cases = []
         for n, case in enumerate(cases, 1):
             kind, ctitle, check = case[:3]
             extra = case[3] if len(case) > 3 else {}
+            covers = [("en-303-645", [pid] + extra.get("also-covers", []))]
             out_cases.append({
                 "id": "%s-%d" % (pid, n),
                 "kind": KIND_NAMES[kind],
@@ -864,11 +884,11 @@ def self_check(groups, registry):
 
     cases = [c for g in groups for c in g["cases"]]
     kinds = [c["kind"] for c in cases]
-    assert len(cases) == 110, len(cases)
+    assert len(cases) == 111, len(cases)
     # TS 103 701 V1.1.1: 62 conceptual, 46 functional, 1 both; plus our
-    # amplification case, and 5.3-9-1 run functionally in place of conceptually.
+    # amplification and forged-cloud cases, and 5.3-9-1 run functionally in place of conceptually.
     assert kinds.count("conceptual") == 62 - len(FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL), kinds.count("conceptual")
-    assert kinds.count("functional") == 47 + len(FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL), kinds.count("functional")
+    assert kinds.count("functional") == 48 + len(FUNCTIONAL_IN_PLACE_OF_CONCEPTUAL), kinds.count("functional")
     assert kinds.count("conceptual-functional") == 1
     case_ids = [c["id"] for c in cases]
     assert len(set(case_ids)) == len(case_ids), "duplicate case id"
@@ -927,7 +947,7 @@ def self_check(groups, registry):
         "5.5-6-2": "traffic", "5.8-1-2": "traffic", "5.8-2-2": "traffic",
         "5.3-2-2": "firmware-update-push", "5.3-7-1": "firmware-image",
         "5.3-9-1": "firmware-update-push", "5.3-10-1": "firmware-update-push",
-        "5.13-1-2": "robustness",
+        "5.13-1-2": "robustness", "5.5-1-3": "cloud-identity", "5.9-3-2": "outage",
     }, automated
     return {
         "groups": len(groups), "cases": len(cases),
@@ -980,8 +1000,8 @@ HEADER = """\
 # One group per provision of EN 303 645 V2.1.1 (status from its Table B.1) and
 # one case per test case of ETSI TS 103 701 V1.1.1 (-1 conceptual, -2
 # functional, 5.3-10-1 both). Titles and guidance are our own paraphrases,
-# not the standards' text. 5.6-1-3 (amplification) is our own addition, not a
-# TS 103 701 test case.
+# not the standards' text. 5.6-1-3 (amplification) and 5.5-1-3 (a forged
+# cloud) are our own additions, not TS 103 701 test cases.
 #
 # covers names only EN 303 645 provisions.  The UK CoP, PSTI and OTA items
 # come from the crosswalk files named under suite.crosswalks (relative to this

@@ -95,7 +95,7 @@ S=$work/sum.stdout E=$work/sum.stderr
 expect_eq "summary: outcome" "outcome: fail" "$(grep '^outcome:' "$S")"
 expect_eq "summary: exit code" "exit-code: 2" "$(grep '^exit-code:' "$S")"
 expect_eq "summary: status" "status: complete" "$(grep '^status:' "$S")"
-expect_eq "summary: selected" "selected: 2 of 110 test cases (--only)" "$(grep '^selected:' "$S")"
+expect_eq "summary: selected" "selected: 2 of 111 test cases (--only)" "$(grep '^selected:' "$S")"
 expect_eq "summary: fail count" "fail: 2" "$(grep '^fail:' "$S")"
 expect_eq "summary: one failed: line per FAIL" 2 "$(grep -c '^failed: ' "$S")"
 expect_eq "summary: report path" "report: $work/sum/report.xml" "$(grep '^report:' "$S")"
@@ -113,7 +113,7 @@ expect_eq "--only: total-cases counts the selection" 2 "$(xp "$R" 'string(/*/@to
 expect_eq "--only: completed-cases" 2 "$(xp "$R" 'string(/*/@completed-cases)')"
 expect_eq "--only: run/@selection" only "$(xp "$R" "string(/*/*[local-name()='run']/@selection)")"
 expect_eq "--only: run/@selected-cases" 2 "$(xp "$R" "string(/*/*[local-name()='run']/@selected-cases)")"
-expect_eq "--only: run/@suite-cases" 110 "$(xp "$R" "string(/*/*[local-name()='run']/@suite-cases)")"
+expect_eq "--only: run/@suite-cases" 111 "$(xp "$R" "string(/*/*[local-name()='run']/@suite-cases)")"
 expect_eq "--only: the selected cases, in suite order" "4-1-1 5.3-13-1" \
   "$(xp "$R" "/*/*[local-name()='run']/*[local-name()='selected']/@case" | grep -o '"[^"]*"' | tr -d '"' | paste -sd' ')"
 "$TB" validate "$R" >/dev/null 2>&1

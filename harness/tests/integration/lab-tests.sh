@@ -161,7 +161,7 @@ RUN_SUITE=$HSUITE run_tb "$work/full" "$HARDENED"
 expect_eq "full: exit code 3 (awaiting examiners)" 3 "$rc"
 R=$work/full/report.xml
 valid "$R"
-expect_eq "full: 110 results" 110 "$(xp "$R" "count(//*[local-name()='result'])")"
+expect_eq "full: 111 results" 111 "$(xp "$R" "count(//*[local-name()='result'])")"
 expect_eq "full: no examiner case passes by default" 0 \
   "$(xp "$R" "count(//*[local-name()='result'][@check='examiner'][@verdict='pass'])")"
 expect_eq "full: N/A from the ICS carries the justification" not-applicable "$(verdict "$R" 5.3-14-1)"
