@@ -26,7 +26,10 @@ case "$what" in
   # nmap: the service identity is compared with nmap -sV in the lab tests.
   # mosquitto-clients, curl, openssh-client, sshpass, python3: lab-logins.sh
   # shows the reference devices' logins as ordinary clients see them.
-  check) pkgs+=(check tshark clang-format nmap mosquitto-clients curl openssh-client sshpass python3) ;;
+  # lighttpd, mosquitto, libcoap3-bin, snmpd, snmp: real-daemons.sh runs the
+  # robustness campaign against Debian's own daemons.
+  check) pkgs+=(check tshark clang-format nmap mosquitto-clients curl openssh-client sshpass python3
+                lighttpd mosquitto libcoap3-bin snmpd snmp) ;;
   lint) pkgs+=(clang-format) ;;
   coverage) pkgs+=(check lcov) ;;
   # /usr/bin/time -v: peak memory in bench-firmware.sh; hydra: bench-creds.sh
