@@ -160,13 +160,16 @@ static const struct tb_ci_port *port_in(const struct tb_ci_phase *ph, uint16_t p
 	return NULL;
 }
 
-/* FAIL on the first forged certificate accepted (application data first). */
+/* FAIL on the first forged certificate the device sent application data
+ * over.  A handshake that completed without data is not enough: real
+ * clients (curl, for one) verify the chain during the handshake but match
+ * the name only after it, then break off without sending anything
+ * (judge_silent below). */
 static int judge_accepted(const struct tb_ci_facts *f, char *why, size_t cap)
 {
 	int pick = -1;
-	for (int k = 0; k < TB_CI_NFORGED; k++)
-		if (f->forged[k].accepted &&
-		    (pick < 0 || (f->forged[k].with_data && !f->forged[pick].with_data)))
+	for (int k = 0; k < TB_CI_NFORGED && pick < 0; k++)
+		if (f->forged[k].with_data)
 			pick = k;
 	if (pick < 0)
 		return 0;
@@ -174,28 +177,50 @@ static int judge_accepted(const struct tb_ci_facts *f, char *why, size_t cap)
 	char others[160] = "";
 	size_t o = 0;
 	for (int k = 0; k < TB_CI_NFORGED; k++)
-		if (k != pick && f->forged[k].accepted && o < sizeof others)
+		if (k != pick && f->forged[k].with_data && o < sizeof others)
 			o += (size_t)snprintf(others + o, sizeof others - o, "%s%s", o ? ", " : "",
 					      tb_ci_forged_name((enum tb_ci_forged)k));
 	const struct tb_ci_port *pt = NULL;
-	for (size_t i = 0; i < ph->nports; i++)
-		if (ph->ports[i].accepted && (!pt || (ph->ports[i].with_data && !pt->with_data)))
+	for (size_t i = 0; i < ph->nports && !pt; i++)
+		if (ph->ports[i].with_data)
 			pt = &ph->ports[i];
-	if (ph->with_data)
-		snprintf(why, cap,
-			 "the device accepted a forged cloud certificate (%s): it completed %u TLS "
-			 "handshake(s) and sent application data over it (tcp/%u: %llu bytes)%s%s",
-			 tb_ci_forged_name((enum tb_ci_forged)pick), ph->accepted, pt ? pt->port : 0,
-			 pt ? (unsigned long long)pt->appbytes : 0ULL, o ? "; it also accepted: " : "",
-			 others);
-	else
-		snprintf(why, cap,
-			 "the device accepted a forged cloud certificate (%s): it completed %u TLS "
-			 "handshake(s) on tcp/%u but sent no application data over it; a device that "
-			 "completes the handshake trusts the certificate%s%s",
-			 tb_ci_forged_name((enum tb_ci_forged)pick), ph->accepted, pt ? pt->port : 0,
-			 o ? "; it also accepted: " : "", others);
+	snprintf(why, cap,
+		 "the device accepted a forged cloud certificate (%s): it completed %u TLS "
+		 "handshake(s) and sent application data over it (tcp/%u: %llu bytes)%s%s",
+		 tb_ci_forged_name((enum tb_ci_forged)pick), ph->accepted, pt ? pt->port : 0,
+		 pt ? (unsigned long long)pt->appbytes : 0ULL, o ? "; it also sent data over: " : "",
+		 others);
 	return 1;
+}
+
+/* Handshakes over a forged certificate that completed but carried no data:
+ * a refusal after the handshake only when the device does send data to the
+ * genuine cloud on that port (else silence proves nothing).  Returns 1 with
+ * the INCONCLUSIVE reason; else 0, with *silent the number of such
+ * handshakes. */
+static int judge_silent(const struct tb_ci_facts *f, char *why, size_t cap, unsigned *silent)
+{
+	*silent = 0;
+	for (int k = 0; k < TB_CI_NFORGED; k++)
+		for (size_t i = 0; i < f->forged[k].nports; i++) {
+			const struct tb_ci_port *pt = &f->forged[k].ports[i];
+			if (!pt->accepted)
+				continue;
+			const struct tb_ci_port *g = port_in(&f->genuine, pt->port);
+			if (!g || !g->with_data) {
+				snprintf(
+					why, cap,
+					"the device completed the TLS handshake over a forged "
+					"certificate (%s) on tcp/%u and sent nothing, but it sent "
+					"nothing to "
+					"the genuine cloud there either: whether it trusted the forged "
+					"certificate cannot be told",
+					tb_ci_forged_name((enum tb_ci_forged)k), pt->port);
+				return 1;
+			}
+			*silent += pt->accepted;
+		}
+	return 0;
 }
 
 /* INCONCLUSIVE when some forged phase or port was not tried, or the genuine
@@ -264,10 +289,19 @@ TB_UNITTEST enum tb_verdict tb_ci_judge(const struct tb_ci_facts *f, char *why, 
 				 TB_CI_MAX_PORTS);
 			return TB_V_INCONCLUSIVE;
 		}
-	char plist[64] = "";
+	unsigned silent;
+	if (judge_silent(f, why, cap, &silent))
+		return TB_V_INCONCLUSIVE;
+	char plist[64] = "", after[200] = "";
 	size_t o = 0;
 	for (size_t i = 0; i < np && o < sizeof plist; i++)
 		o += (size_t)snprintf(plist + o, sizeof plist - o, "%stcp/%u", i ? ", " : "", ports[i]);
+	if (silent)
+		snprintf(after, sizeof after,
+			 " (%u of the refusals came after a completed handshake: the device broke "
+			 "off without sending anything, as clients that match the name only after "
+			 "the handshake do)",
+			 silent);
 	if (!f->trusted_ca) {
 		snprintf(why, cap,
 			 "the device refused the self-signed and untrusted-CA certificates on %s and "
@@ -279,9 +313,9 @@ TB_UNITTEST enum tb_verdict tb_ci_judge(const struct tb_ci_facts *f, char *why, 
 	}
 	snprintf(why, cap,
 		 "the device refused all four forged cloud certificates (self-signed, another name, "
-		 "expired, untrusted CA) on every port it used (%s) and completed TLS with the "
+		 "expired, untrusted CA) on every port it used (%s)%s and completed TLS with the "
 		 "genuine cloud",
-		 plist);
+		 plist, after);
 	return TB_V_PASS;
 }
 

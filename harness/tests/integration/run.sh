@@ -50,11 +50,12 @@ start outage lab "$here/outage.sh" "$bin"
 start cloud-identity env TB_REFDEVICE="$REFDEVICE" "$here/cloud-identity.sh" "$bin"
 # The rest, one after the other in one slot: the devices' login surfaces as
 # ordinary clients see them, the latecomer device (it starts only on
-# request), lab.sh itself, captures of real daemons and the robustness
-# campaign against real daemons (no lab needed: a namespace of its own).
+# request), lab.sh itself, captures of real daemons, the robustness campaign
+# against real daemons and the forged cloud against a real client (no lab
+# needed: each makes a namespace of its own).
 start others bash -c 'rc=0; for s in "$@"; do n=${s%% *}; echo "== ${n##*/}"; $s || rc=1; done; exit $rc' \
   others "$here/lab-logins.sh" "$here/latecomer.sh $bin" "$here/lab-setup.sh" "$here/real-pcaps.sh $bin" \
-  "$here/real-daemons.sh $bin"
+  "$here/real-daemons.sh $bin" "$here/real-clients.sh $bin"
 wait
 
 rc=0

@@ -540,27 +540,29 @@ static int in_list(const char *id, const char *const *list)
 
 START_TEST(real_etsi_suite)
 {
-	static const char *const automated[] = { "4-1-1", "5.1-1-1", "5.1-1-2", "5.1-2-2", "5.2-1-1",
-						 "5.2-1-2", "5.3-13-1", "5.6-1-1", "5.6-1-2",
-						 /* firmware updates (issue 5) */
-						 "5.3-2-2", "5.3-7-1", "5.3-9-1", "5.3-10-1",
-						 /* traffic capture (issue 3) */
-						 "5.5-6-2", "5.8-1-2", "5.8-2-2",
-						 /* tls, ssh, mqtt, http-auth (issue 4) */
-						 "5.1-3-2", "5.5-1-2", "5.5-4-2", "5.5-5-2", "5.5-7-2",
-						 /* amplification, disclosure (issue 11) */
-						 "5.6-1-3", "5.6-2-2",
-						 /* brute-force protection (issue 12) */
-						 "5.1-5-2",
-						 /* robustness against malformed input (issue 15) */
-						 "5.13-1-2", NULL };
+	static const char *const automated[] = {
+		"4-1-1", "5.1-1-1", "5.1-1-2", "5.1-2-2", "5.2-1-1", "5.2-1-2", "5.3-13-1", "5.6-1-1",
+		"5.6-1-2",
+		/* firmware updates (issue 5) */
+		"5.3-2-2", "5.3-7-1", "5.3-9-1", "5.3-10-1",
+		/* traffic capture (issue 3) */
+		"5.5-6-2", "5.8-1-2", "5.8-2-2",
+		/* tls, ssh, mqtt, http-auth (issue 4) */
+		"5.1-3-2", "5.5-1-2", "5.5-4-2", "5.5-5-2", "5.5-7-2",
+		/* amplification, disclosure (issue 11) */
+		"5.6-1-3", "5.6-2-2",
+		/* brute-force protection (issue 12) */
+		"5.1-5-2",
+		/* robustness, a forged cloud, a lost uplink (issue 15) */
+		"5.13-1-2", "5.5-1-3", "5.9-3-2", NULL
+	};
 	struct tb_suite *s;
 	struct tb_diag d = { 0 };
 	enum tb_err e = tb_suite_load("testsuites/etsi-en-303-645.yaml", &s, &d);
 	ck_assert_msg(e == TB_OK, "%lu:%lu %s", d.line, d.col, d.msg);
 	ck_assert_str_eq(s->dir, "testsuites");
 	ck_assert_uint_eq(s->ngroups, 68);
-	ck_assert_uint_eq(s->ncases, 110);
+	ck_assert_uint_eq(s->ncases, 111);
 	for (size_t i = 0; i < s->ncases; i++) {
 		const struct tb_case *c = &s->cases[i];
 		ck_assert_msg(c->family != NULL, "%s has no family", c->id);
@@ -577,6 +579,12 @@ START_TEST(real_etsi_suite)
 	/* Issue 13: 5.3-9-1 runs a functional push, so it says functional. */
 	ck_assert_int_eq(tb_suite_find_case(s, "5.3-9-1")->kind, TB_KIND_FUNCTIONAL);
 	ck_assert_ptr_nonnull(strstr(tb_suite_find_case(s, "5.3-9-1")->title, "conceptually"));
+	/* Issue 15: the forged cloud also covers the personal-data provisions. */
+	const struct tb_case *ci = tb_suite_find_case(s, "5.5-1-3");
+	ck_assert_str_eq(ci->family->name, "cloud-identity");
+	ck_assert_uint_eq(ci->ncovers[TB_FW_EN303645], 3);
+	ck_assert_str_eq(ci->covers[TB_FW_EN303645][2], "5.8-2");
+	ck_assert_str_eq(tb_suite_find_case(s, "5.9-3-2")->family->name, "outage");
 	tb_suite_free(s);
 }
 END_TEST
