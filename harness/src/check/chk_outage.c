@@ -264,8 +264,18 @@ enum tb_verdict tb_og_judge(const struct tb_og_rules *r, const struct tb_og_fact
 	int unjudged = 0;
 	unsigned nb = rules(r, f, &broken, &met, &unjudged);
 	if (nb) {
-		snprintf(why, cap, "%u rule(s) broken: %s", nb, b + 2);
+		snprintf(why, cap, "%u rule(s) broken: %s%s", nb, b + 2,
+			 f->capture_lost ? " (the capture lost packets: the attempts counted are a "
+					   "lower bound)"
+					 : "");
 		return TB_V_FAIL;
+	}
+	if (f->capture_lost) {
+		snprintf(why, cap,
+			 "the capture lost %llu packet(s) during the case, so attempts may be missing "
+			 "from the count; the rules hold on what was seen: %s",
+			 f->capture_lost, m + 2);
+		return TB_V_INCONCLUSIVE;
 	}
 	if (unjudged) {
 		snprintf(why, cap,
@@ -289,6 +299,7 @@ struct probe_ev {
 struct outage {
 	struct tb_ctx *ctx;
 	struct tb_result *res;
+	uint64_t dropped0; /* the capture's kernel drop count at the start of the case */
 	struct tb_linkctl *keeper;
 	uint32_t cloud;
 	long baseline_s, outage_s, probe_ms, window_s;
@@ -687,7 +698,9 @@ static void cut_and_judge(struct outage *o)
 				 .window_s = o->window_s,
 				 .probes = o->outage_probes,
 				 .probes_failed = o->outage_failed,
-				 .first_probe_failure = o->first_failure[0] ? o->first_failure : NULL };
+				 .first_probe_failure = o->first_failure[0] ? o->first_failure : NULL,
+				 /* reread() synced the capture's counters just now */
+				 .capture_lost = o->ctx->capture->dropped - o->dropped0 };
 	for (size_t i = 0; i < o->nport; i++)
 		f.services += (unsigned)o->live[i];
 	evidence(o, &f, s, ns);
@@ -722,6 +735,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 		return;
 	}
 	find_services(&o);
+	(void)tb_capture_sync(ctx->capture, SYNC_MS);
+	o.dropped0 = ctx->capture->dropped;
 	o.t0 = tb_wall_now();
 	tb_utc_now(o.started);
 	tb_attempts_init(&o.att, ctx->profile->address, o.cloud, o.t0, 1e18);

@@ -62,12 +62,16 @@ struct tb_og_facts {
 	unsigned services;               /* local TCP services that answered before the cut */
 	unsigned probes, probes_failed;  /* during the outage */
 	const char *first_probe_failure; /* "tcp/80 at +4.1 s: connection refused", or NULL */
+	/* Packets the kernel dropped from the capture during the case: the
+	 * attempts seen are then a lower bound. */
+	unsigned long long capture_lost;
 };
 
 /* The verdict and its reason: INCONCLUSIVE when the device never called
  * home, the run was interrupted, or a rule could not be judged (no local
- * service to probe) and none broke; FAIL naming every broken rule with its
- * numbers; PASS listing every rule met. */
+ * service to probe, or packets lost from the capture could hide attempts)
+ * and none broke; FAIL naming every broken rule with its numbers; PASS
+ * listing every rule met. */
 enum tb_verdict tb_og_judge(const struct tb_og_rules *r, const struct tb_og_facts *f, char *why,
 			    size_t cap);
 

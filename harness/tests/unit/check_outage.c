@@ -214,6 +214,24 @@ START_TEST(judge_is_inconclusive_when_it_cannot_tell)
 }
 END_TEST
 
+/* Packets the capture lost could hide attempts: a polite pattern is then no
+ * PASS, while a broken rule stands (what was seen is a lower bound). */
+START_TEST(judge_does_not_pass_on_a_capture_that_lost_packets)
+{
+	struct tb_og_series s[1] = { series(443, 5, 1, 1, 1) };
+	struct tb_og_facts f = polite(s, 1);
+	char why[2048];
+	f.capture_lost = 7;
+	ck_assert_int_eq(tb_og_judge(&defaults, &f, why, sizeof why), TB_V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(why, "the capture lost 7 packet(s) during the case"));
+	struct tb_og_series h[1] = { series(443, 60, 5, 1, 0) };
+	f = polite(h, 1);
+	f.capture_lost = 7;
+	ck_assert_int_eq(tb_og_judge(&defaults, &f, why, sizeof why), TB_V_FAIL);
+	ck_assert_ptr_nonnull(strstr(why, "the attempts counted are a lower bound"));
+}
+END_TEST
+
 START_TEST(the_family_is_intrusive_with_its_rule_table)
 {
 	ck_assert(tb_check_outage.flags & TB_FAM_INTRUSIVE);
@@ -285,6 +303,7 @@ Suite *outage_suite(void)
 	tcase_add_test(tc, judge_fails_a_hammering_device_naming_every_rule);
 	tcase_add_test(tc, judge_fails_a_device_that_never_comes_back);
 	tcase_add_test(tc, judge_is_inconclusive_when_it_cannot_tell);
+	tcase_add_test(tc, judge_does_not_pass_on_a_capture_that_lost_packets);
 	tcase_add_test(tc, the_family_is_intrusive_with_its_rule_table);
 	tcase_add_test(tc, nothing_is_cut_without_a_cloud_or_a_keeper);
 	suite_add_tcase(s, tc);
