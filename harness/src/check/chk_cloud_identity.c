@@ -511,7 +511,8 @@ struct ci_run {
 	const struct tb_lab_cloud *cloud;
 	struct tb_ci_ctl ctl;
 	int per_cert_s, genuine_s;
-	struct tb_tc_ca trusted, untrusted;
+	struct tb_tc_ca trusted, untrusted; /* trusted: loaded here (outside a run) */
+	const struct tb_tc_ca *signer_ca;   /* the trusted CA, or NULL */
 	int have_trusted;
 	struct tb_testcert certs[TB_CI_NFORGED];
 	struct phase_rec rec[TB_CI_NFORGED + 1]; /* the forged ones, then genuine */
@@ -677,6 +678,23 @@ static void restore_genuine(struct ci_run *r)
 
 /* ---- certificates ------------------------------------------------------- */
 
+/* The profile's trusted CA: the one the runner read before privileges were
+ * dropped, or (outside a run) read from its files now. */
+static enum tb_err trusted_ca(struct ci_run *r, struct tb_diag *d)
+{
+	const struct tb_ctx *ctx = r->ctx;
+	if (ctx->cloud_ca) {
+		r->signer_ca = ctx->cloud_ca;
+		return TB_OK;
+	}
+	if (ctx->cloud_ca_error && ctx->cloud_ca_error[0])
+		return tb_diag_set(d, TB_E_CONFIG, "%s", ctx->cloud_ca_error);
+	enum tb_err e = tb_tc_ca_load(r->cloud->ca_cert, r->cloud->ca_key, &r->trusted, d);
+	if (!e)
+		r->signer_ca = &r->trusted;
+	return e;
+}
+
 static enum tb_err mint_all(struct ci_run *r, struct tb_diag *d)
 {
 	time_t now = time(NULL);
@@ -687,12 +705,12 @@ static enum tb_err mint_all(struct ci_run *r, struct tb_diag *d)
 	if (e)
 		return e;
 	if (r->cloud->ca_cert && r->cloud->ca_key) {
-		e = tb_tc_ca_load(r->cloud->ca_cert, r->cloud->ca_key, &r->trusted, d);
+		e = trusted_ca(r, d);
 		if (e)
 			return e;
 		r->have_trusted = 1;
 	}
-	const struct tb_tc_ca *signer = r->have_trusted ? &r->trusted : &r->untrusted;
+	const struct tb_tc_ca *signer = r->have_trusted ? r->signer_ca : &r->untrusted;
 	e = tb_tc_mint(name, "self-signed", NULL, now - 3600, now + 86400, &r->certs[TB_CI_SELF_SIGNED],
 		       d);
 	if (!e)

@@ -14,6 +14,7 @@ struct tb_surface;
 struct tb_credphase;
 struct tb_decisions;
 struct tb_result;
+struct tb_tc_ca;
 
 /* Built once by the runner; families read it and reach the device only
  * through net (the one scoped, rate-limited connect path). */
@@ -42,6 +43,12 @@ struct tb_ctx {
 	const struct tb_decisions *decisions;
 	const struct tb_result *results;
 	const size_t *nresults;
+	/* The profile's lab.cloud.trusted-ca, read before privileges are
+	 * dropped (its key may be readable by root alone) when the run has a
+	 * cloud-identity case: the CA, or NULL with the reason it could not be
+	 * read in cloud_ca_error ("" when nothing was to be read). */
+	const struct tb_tc_ca *cloud_ca;
+	const char *cloud_ca_error;
 };
 
 #endif

@@ -23,6 +23,7 @@
 #include "capture/priv.h"
 #include "run/runcap.h"
 #include "net/linkctl.h"
+#include "trust/testcerts.h"
 #include "run/treerun.h"
 #include "check/credphase.h"
 #include "check/surface.h"
@@ -253,6 +254,17 @@ static int runs_family(const struct tb_suite *suite, const struct tb_run_opts *o
 	return 0;
 }
 
+/* Read lab.cloud.trusted-ca into ca (nothing when the profile names none),
+ * or say in err why it could not be. */
+static void load_cloud_ca(const struct tb_profile *p, struct tb_tc_ca *ca, char *err, size_t cap)
+{
+	struct tb_diag d = { 0 };
+	if (!p->cloud.present || !p->cloud.ca_cert || !p->cloud.ca_key)
+		return;
+	if (tb_tc_ca_load(p->cloud.ca_cert, p->cloud.ca_key, ca, &d) != TB_OK)
+		snprintf(err, cap, "%s", d.msg[0] ? d.msg : "the trusted CA could not be read");
+}
+
 /* Open IPv6 discovery's socket when the profile asks for discovery, or
  * say in found->how why there is none. */
 static void dut6_open(struct tb_net6_disc *s, const struct tb_profile *p, struct tb_net6_found *found)
@@ -330,6 +342,14 @@ static int run_here(const struct tb_suite *suite, const struct tb_profile *profi
 		tb_linkctl_run_begin(profile->intrusive,
 				     profile->uplink.present ? profile->uplink.interface : NULL,
 				     opts->user);
+	/* The cloud-identity case's trusted test CA: its key may be readable
+	 * by root alone, so it is read now, before the drop. */
+	struct tb_tc_ca cloud_ca = { 0 };
+	char cloud_ca_error[600] = "";
+	if (runs_family(suite, opts, "cloud-identity"))
+		load_cloud_ca(profile, &cloud_ca, cloud_ca_error, sizeof cloud_ca_error);
+	ctx.cloud_ca = cloud_ca.cert ? &cloud_ca : NULL;
+	ctx.cloud_ca_error = cloud_ca_error;
 	/* Capture first, then give up privileges, before any device byte. */
 	struct tb_runcap rcap;
 	if (tb_runcap_begin(&rcap, profile, opts->outdir, opts->user, opts->quiet) != 0) {
@@ -405,6 +425,7 @@ write_failed : {
 out:
 	tb_runcap_free(&rcap);
 	tb_linkctl_run_end(); /* after the capture writer, which holds a copy of its socket */
+	tb_tc_ca_free(&cloud_ca);
 	tb_surface_free(&surface);
 	tb_credphase_free(creds);
 	tb_net6_disc_close(&disc6);

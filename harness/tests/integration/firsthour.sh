@@ -180,6 +180,22 @@ else
   expect_eq "killed run: nothing belongs to anyone else" "" \
     "$(find "$work/mine/killed" \( ! -uid $U -o ! -gid $G \) -printf '%p ')"
 
+  # The forged cloud's trusted test CA has a key only root may read: the
+  # run reads it before it drops to nobody.  (No cloud listens here, so the
+  # case stops at its control channel, once the certificates are made.)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+    -subj "/O=trustbench TEST ONLY/CN=firsthour test CA" -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
+  chmod 600 "$work/ca.key"
+  sed -e "s#\.\./build/lab-cloud/cloud-ca-TEST-ONLY\.pem#$work/ca.pem#" \
+    -e "s#\.\./build/lab-cloud/cloud-ca-TEST-ONLY\.key#$work/ca.key#" "$work/profile.yaml" >"$work/ca-profile.yaml"
+  SUDO_UID=$U SUDO_GID=$G "$TB" run --quiet --suite "$SUITE" --profile "$work/ca-profile.yaml" \
+    --out "$work/mine/cloud" --only 5.5-1-3 >/dev/null 2>&1
+  why=$(xp "$work/mine/cloud/report.xml" "string(//*[local-name()='result'][@id='5.5-1-3']/*[local-name()='reason'])")
+  case $why in
+    *"control channel"*) ok "sudo run: the root-only CA key was read before the drop (the case reached the cloud's control channel)" ;;
+    *) bad "sudo run: the root-only CA key: $why" ;;
+  esac
+
   # Without sudo: the caller is root, and so is the output (not nobody).
   run_tb "$work/rootrun" --only "$CASES"
   expect_eq "root run without sudo: output belongs to root" "" \
