@@ -1,7 +1,8 @@
 /* chk_robustness.c: does malformed input crash the device's services?
  * (EN 303 645 5.13-1.)
  *
- * A bounded campaign: every plain-TCP HTTP, MQTT and telnet service and
+ * A bounded campaign: every HTTP, MQTT and telnet service (inside TLS where
+ * the service speaks TLS: each input then ends with close_notify) and
  * every CoAP service over UDP the profile declares or this run's exposure
  * sweeps identified first has to answer a valid request (GET /, a CONNECT;
  * telnet speaks first: any byte after a client's opening negotiation; a CoAP
@@ -29,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "base/clock.h"
@@ -41,6 +41,7 @@
 #include "load/profile.h"
 #include "load/suite.h"
 #include "net/net.h"
+#include "net/tls.h"
 #include "net/udp.h"
 #include "proto/p_mqttclient.h"
 #include "proto/p_mutate.h"
@@ -103,10 +104,11 @@ static const struct tb_param_def params[] = {
 struct target {
 	uint16_t port;
 	int udp; /* CoAP over UDP; else TCP */
+	int tls; /* TCP inside TLS (declared tls: true, or the sweep found TLS) */
 	enum tb_rb_kind kind;
 	int live;      /* answered the valid request before the campaign */
 	unsigned sent; /* malformed inputs sent to it */
-	char name[24]; /* "tcp/80 (http)", "udp/5683 (coap)" */
+	char name[40]; /* "tcp/80 (http)", "udp/5683 (coap)", "tcp/8883 (mqtt over TLS)" */
 	char why[200]; /* the last failed probe */
 	uint8_t *req;  /* SOAP: the valid request to its control URL (owned) */
 	size_t req_len;
@@ -169,7 +171,7 @@ static int kind_of(const char *transport, const char *protocol, enum tb_rb_kind 
 		*k = TB_RB_COAP;
 		return strcmp(protocol, "coap") == 0;
 	}
-	if (strcmp(protocol, "http") == 0)
+	if (strcmp(protocol, "http") == 0 || strcmp(protocol, "https") == 0)
 		*k = TB_RB_HTTP;
 	else if (strcmp(protocol, "upnp") == 0) /* SOAP to its control URL (or HTTP) */
 		*k = TB_RB_SOAP;
@@ -182,18 +184,19 @@ static int kind_of(const char *transport, const char *protocol, enum tb_rb_kind 
 	return 1;
 }
 
-static void add_target(struct campaign *c, uint16_t port, enum tb_rb_kind k, const char *source)
+/* tls: the profile declares the service tls: true (else the sweep may have
+ * found TLS there: tb_http_port_tls). */
+static void add_target(struct campaign *c, uint16_t port, enum tb_rb_kind k, int tls,
+		       const char *source)
 {
 	int udp = k == TB_RB_COAP;
 	for (size_t i = 0; i < c->nt; i++)
 		if (c->t[i].port == port && c->t[i].udp == udp)
 			return;
-	if (!udp && tb_http_port_tls(c->ctx, port)) {
-		tb_ev_note(c->res, "scope of the campaign",
-			   "tcp/%u (%s, %s) speaks TLS: not exercised (the campaign speaks plain TCP)",
-			   port, kind_name(k), source);
-		return;
-	}
+	(void)source;
+	tls = !udp && (tls || tb_http_port_tls(c->ctx, port));
+	if (tls && k == TB_RB_SOAP)
+		k = TB_RB_HTTP; /* the description is fetched in clear: inside TLS, plain HTTP */
 	if (c->nt == MAX_TARGETS) {
 		tb_ev_note(c->res, "scope of the campaign",
 			   "%s/%u (%s): more than %d services, not exercised", transport_of(k), port,
@@ -201,8 +204,9 @@ static void add_target(struct campaign *c, uint16_t port, enum tb_rb_kind k, con
 		return;
 	}
 	struct target *t = &c->t[c->nt++];
-	*t = (struct target){ .port = port, .udp = udp, .kind = k };
-	snprintf(t->name, sizeof t->name, "%s/%u (%s)", transport_of(k), port, kind_name(k));
+	*t = (struct target){ .port = port, .udp = udp, .tls = tls, .kind = k };
+	snprintf(t->name, sizeof t->name, "%s/%u (%s%s)", transport_of(k), port, kind_name(k),
+		 tls ? " over TLS" : "");
 }
 
 /* Declared services first, then what the run's exposure sweep identified. */
@@ -212,10 +216,9 @@ static void find_targets(struct campaign *c)
 	enum tb_rb_kind k;
 	for (size_t s = 0; s < p->nservices; s++) {
 		const struct tb_service *sv = &p->services[s];
-		if (sv->tls || !kind_of(sv->transport, sv->protocol, &k) || sv->port < 1 ||
-		    sv->port > 65535)
+		if (!kind_of(sv->transport, sv->protocol, &k) || sv->port < 1 || sv->port > 65535)
 			continue;
-		add_target(c, (uint16_t)sv->port, k, "declared");
+		add_target(c, (uint16_t)sv->port, k, sv->tls, "declared");
 	}
 	char host[16];
 	tb_ipv4_format(p->address, host);
@@ -223,7 +226,7 @@ static void find_targets(struct campaign *c)
 	for (size_t s = 0; sf && s < sf->n; s++) {
 		const struct tb_endpoint *e = &sf->v[s];
 		if (strcmp(e->addr, host) == 0 && kind_of(e->transport, e->protocol, &k))
-			add_target(c, e->port, k, "found by the exposure sweep");
+			add_target(c, e->port, k, 0, "found by the exposure sweep");
 	}
 	if (!sf || !sf->tcp_case[0] || !sf->udp_case[0])
 		tb_ev_note(c->res, "scope of the campaign",
@@ -313,6 +316,31 @@ static struct tb_udp *udp_of(struct campaign *c)
 	return &c->udp;
 }
 
+/* A connection to the service: plain TCP, or TLS over it (within
+ * timeout_ms).  A TLS handshake the service refuses or does not finish is
+ * TB_E_FORMAT with t->why saying so; else the connect's error. */
+static enum tb_err open_chan(struct campaign *c, struct target *t, int timeout_ms, struct tb_chan *ch)
+{
+	struct tb_diag d = { 0 };
+	*ch = (struct tb_chan){ .fd = -1 };
+	if (!t->tls)
+		return tb_net_connect(&c->ctx->net, c->ctx->profile->address, t->port, &ch->fd, &d);
+	struct tb_tls_result tr;
+	tb_tls_open(&c->ctx->net, c->ctx->profile->address, t->port, timeout_ms, &tr, &ch->tls);
+	switch (tr.outcome) {
+	case TB_TLS_OK: return TB_OK;
+	case TB_TLS_CLOSED: return TB_E_REFUSED;
+	case TB_TLS_TIMEOUT: return TB_E_TIMEOUT;
+	case TB_TLS_LOCAL:
+		if (strstr(tr.why, "outside the lab scope"))
+			return TB_E_SCOPE;
+		break;
+	default: break;
+	}
+	snprintf(t->why, sizeof t->why, "TLS handshake failed: %s", tr.why[0] ? tr.why : "refused");
+	return TB_E_FORMAT;
+}
+
 /* One valid request and its answer: 1 answered, 0 not (why says how). */
 static int probe_once(struct campaign *c, struct target *t)
 {
@@ -325,22 +353,22 @@ static int probe_once(struct campaign *c, struct target *t)
 		}
 		return tb_rb_coap_probe(u, t->port, ++c->coap_mid, c->live_ms, t->why, sizeof t->why);
 	}
-	struct tb_diag d = { 0 };
-	int fd = -1;
-	enum tb_err e = tb_net_connect(&c->ctx->net, c->ctx->profile->address, t->port, &fd, &d);
+	struct tb_chan ch;
+	int64_t deadline = tb_now_ms() + c->live_ms;
+	enum tb_err e = open_chan(c, t, c->live_ms, &ch);
 	if (e) {
-		snprintf(t->why, sizeof t->why, "%s", connect_failure(e));
+		if (e != TB_E_FORMAT) /* TB_E_FORMAT: open_chan said why */
+			snprintf(t->why, sizeof t->why, "%s", connect_failure(e));
 		return 0;
 	}
 	const uint8_t *req;
 	size_t rlen, got = 0, n;
 	uint8_t buf[64];
 	valid_request(c, t, &req, &rlen);
-	int64_t deadline = tb_now_ms() + c->live_ms;
 	int ok = 0;
-	e = tb_net_send_all(fd, req, rlen, deadline);
+	e = tb_chan_send(&ch, req, rlen, deadline);
 	while (!e && !ok && got < sizeof buf) {
-		e = tb_net_recv(fd, buf + got, sizeof buf - got, &n, deadline);
+		e = tb_chan_recv(&ch, buf + got, sizeof buf - got, &n, deadline);
 		if (e || n == 0)
 			break;
 		got += n;
@@ -348,7 +376,7 @@ static int probe_once(struct campaign *c, struct target *t)
 		if (ok < 0)
 			break;
 	}
-	tb_net_close(&fd);
+	tb_chan_close(&ch, 0);
 	if (ok > 0)
 		return 1;
 	char esc[100];
@@ -403,19 +431,21 @@ static int send_input(struct campaign *c, struct target *t, const struct input *
 		c->total++;
 		return 0;
 	}
-	struct tb_diag d = { 0 };
-	int fd = -1;
-	if (tb_net_connect(&c->ctx->net, c->ctx->profile->address, t->port, &fd, &d))
+	struct tb_chan ch;
+	/* The handshake gets the liveness deadline: a busy TLS stack is not a
+	 * malformed input's fault. */
+	if (open_chan(c, t, c->live_ms, &ch))
 		return -1;
 	int64_t deadline = tb_now_ms() + c->input_ms;
 	uint8_t buf[REPLY_CAP];
 	size_t n;
-	/* A device that stops reading mid-input is judged by the probe, not here. */
-	if (tb_net_send_all(fd, in->data, in->len, deadline) == TB_OK)
-		shutdown(fd, SHUT_WR);
-	while (tb_net_recv(fd, buf, sizeof buf, &n, deadline) == TB_OK && n > 0)
+	/* A device that stops reading mid-input is judged by the probe, not
+	 * here. */
+	if (tb_chan_send(&ch, in->data, in->len, deadline) == TB_OK)
+		tb_chan_end_input(&ch);
+	while (tb_chan_recv(&ch, buf, sizeof buf, &n, deadline) == TB_OK && n > 0)
 		;
-	tb_net_close(&fd);
+	tb_chan_close(&ch, 0);
 	t->sent++;
 	c->total++;
 	return 0;
@@ -866,8 +896,8 @@ static void run(struct tb_ctx *ctx, const struct tb_case *tc, struct tb_result *
 	find_targets(&c);
 	if (!c.nt) {
 		tb_result_set(res, TB_V_INCONCLUSIVE,
-			      "no plain-TCP HTTP, MQTT or telnet service nor CoAP over UDP declared or "
-			      "found: nothing to exercise");
+			      "no HTTP, MQTT or telnet service (plain or inside TLS) nor CoAP over UDP "
+			      "declared or found: nothing to exercise");
 	} else if (!baseline(&c)) {
 		tb_result_set(res, TB_V_INCONCLUSIVE,
 			      "none of the %zu HTTP/MQTT/telnet/CoAP service(s) answered a valid "

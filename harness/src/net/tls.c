@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -375,6 +376,25 @@ void tb_tls_close(struct tb_tls_conn *c)
 	free(c);
 }
 
+void tb_tls_open(struct tb_net *net, uint32_t addr, uint16_t port, int timeout_ms,
+		 struct tb_tls_result *res, struct tb_tls_conn **conn)
+{
+	static const enum tb_tls_ver vers[] = { TB_TLS13, TB_TLS12 };
+	int64_t deadline = tb_now_ms() + timeout_ms;
+	*conn = NULL;
+	memset(res, 0, sizeof *res);
+	res->outcome = TB_TLS_TIMEOUT;
+	for (size_t i = 0; i < sizeof vers / sizeof vers[0]; i++) {
+		int64_t left = deadline - tb_now_ms();
+		if (left <= 0)
+			return;
+		struct tb_tls_probe pr = { .ver = vers[i], .timeout_ms = (int)left };
+		tb_tls_handshake(net, addr, port, &pr, res, conn);
+		if (res->outcome != TB_TLS_REFUSED)
+			return; /* open, or closed, not TLS, timed out, out of scope */
+	}
+}
+
 enum tb_err tb_chan_send(struct tb_chan *c, const void *buf, size_t len, int64_t deadline_ms)
 {
 	return c->tls ? tb_tls_send(c->tls, buf, len, deadline_ms)
@@ -385,6 +405,16 @@ enum tb_err tb_chan_recv(struct tb_chan *c, void *buf, size_t cap, size_t *got, 
 {
 	return c->tls ? tb_tls_recv(c->tls, buf, cap, got, deadline_ms)
 		      : tb_net_recv(c->fd, buf, cap, got, deadline_ms);
+}
+
+void tb_chan_end_input(struct tb_chan *c)
+{
+	if (c->tls) {
+		(void)SSL_shutdown(c->tls->ssl); /* sends close_notify; the peer's may follow */
+		ERR_clear_error();
+	} else if (c->fd >= 0) {
+		(void)shutdown(c->fd, SHUT_WR);
+	}
 }
 
 void tb_chan_close(struct tb_chan *c, int abortive)

@@ -77,6 +77,12 @@ TB_WUR enum tb_err tb_tls_send(struct tb_tls_conn *c, const void *buf, size_t le
 TB_WUR enum tb_err tb_tls_recv(struct tb_tls_conn *c, void *buf, size_t cap, size_t *got,
 			       int64_t deadline_ms);
 void tb_tls_close(struct tb_tls_conn *c);
+/* Open a TLS connection for an application exchange within timeout_ms:
+ * TLS 1.3 first, then 1.2 when the device refuses it (which versions it
+ * should accept is the tls check's business).  The outcome and why are in
+ * res; on TB_TLS_OK *conn is open. */
+void tb_tls_open(struct tb_net *net, uint32_t addr, uint16_t port, int timeout_ms,
+		 struct tb_tls_result *res, struct tb_tls_conn **conn);
 
 /* The byte stream of one exchange: the scoped socket, or TLS over it, behind
  * one pair of calls (HTTP, MQTT and the login drivers speak both). */
@@ -88,6 +94,9 @@ enum tb_err tb_chan_send(struct tb_chan *c, const void *buf, size_t len, int64_t
 /* TB_OK with *got == 0: the peer closed. */
 TB_WUR enum tb_err tb_chan_recv(struct tb_chan *c, void *buf, size_t cap, size_t *got,
 				int64_t deadline_ms);
+/* Say the request is complete: a TCP half-close, or TLS's close_notify (the
+ * peer reads the end of its input; answers can still be read). */
+void tb_chan_end_input(struct tb_chan *c);
 /* Close either; abortive: reset a plain socket rather than close it
  * gracefully (nothing left to say to a device). */
 void tb_chan_close(struct tb_chan *c, int abortive);

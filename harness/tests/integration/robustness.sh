@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # robustness.sh: does malformed input crash the device (5.13-1, issue 15)?
 # The robustness campaign on the reference devices: without intrusive
-# consent nothing is sent (INCONCLUSIVE); legacy's telnet and MQTT survive;
+# consent nothing is sent (INCONCLUSIVE); legacy's telnet, MQTT, UPnP SOAP and
+# TLS services survive;
 # legacy's and hostile's web servers stop on a negative Content-Length (FAIL,
 # with the seed and the last inputs in the evidence, and the port really
 # refuses afterwards); legacy's and hostile's CoAP (udp/5683) go silent after
 # an option with the reserved nibble 15 (FAIL, the input in the evidence,
 # and a valid GET really gets no answer afterwards); hardened survives the
-# whole campaign (PASS with the count of inputs).  Every campaign carries a
+# whole campaign, inside TLS on 443 and 8883 too (PASS with the count of
+# inputs).  Every campaign carries a
 # summary table (seed, inputs, services, batches, probes, time, why it
 # stopped, uptime, verdict basis, the caveat), and legacy's SNMP sysUpTime
 # is read before and after (no reboot).  Runs inside the lab:
@@ -101,8 +103,9 @@ expect_in "no consent: the reason names the missing consent" "lab.intrusive: fal
 expect_eq "no consent: no connection made" 0 "$(xp "$R" "string(//*[local-name()='lab']/@connections)")"
 
 # 2. Legacy without its web service in the profile, with its UPnP server
-# (tcp/5000, undeclared by its vendor) declared: telnet, MQTT and the SOAP
-# control URL its description names survive.
+# (tcp/5000, undeclared by its vendor) declared: telnet, MQTT, the SOAP
+# control URL its description names and its TLS services (HTTPS on 443,
+# MQTT over TLS on 8883) survive.
 grep -v '^    - { port: 80, transport: "tcp", protocol: "http"' profiles/refdevice-legacy.yaml |
   sed '/^  services:$/a\    - { port: 5000, transport: "tcp", protocol: "upnp", description: "UPnP", purpose: "Discovery", in-use: true }' \
   >"$work/profiles/noweb.yaml"
@@ -114,7 +117,9 @@ why=$(reason "$R")
 expect_in "legacy without web: 200 negotiations to telnet 23" "tcp/23 (telnet) 200 inputs" "$why"
 expect_in "legacy without web: 200 CONNECTs to 1883" "tcp/1883 (mqtt) 200 inputs" "$why"
 expect_in "legacy without web: 200 SOAP requests to 5000" "tcp/5000 (soap) 200 inputs" "$why"
-expect_in "legacy without web: 600 inputs in all" "survived 600 malformed inputs" "$why"
+expect_in "legacy without web: 200 requests inside TLS to 443" "tcp/443 (http over TLS) 200 inputs" "$why"
+expect_in "legacy without web: 200 CONNECTs inside TLS to 8883" "tcp/8883 (mqtt over TLS) 200 inputs" "$why"
+expect_in "legacy without web: 1000 inputs in all" "survived 1000 malformed inputs" "$why"
 notes=$(xp "$R" "string(//*[local-name()='result'][@id='$CASE'])")
 expect_in "legacy without web: the control URL from the description" "SOAP POSTs to /ctl/cds (urn:schemas-upnp-org:service:ContentDirectory:1), from the description at /rootDesc.xml" "$notes"
 summary_ok "legacy without web" "$R"
@@ -199,13 +204,17 @@ R=$work/hardened/report.xml
 valid "$R"
 expect_eq "hardened: $CASE pass" pass "$(verdict "$R")"
 why=$(reason "$R")
-expect_in "hardened: the count of inputs" "survived 200 malformed inputs" "$why"
+# Its TLS services too (it has no other plain-TCP service than port 80):
+# the inputs go inside TLS, each input ends with close_notify.
+expect_in "hardened: the count of inputs" "survived 600 malformed inputs" "$why"
+expect_in "hardened: HTTPS on 443 exercised inside TLS" "tcp/443 (http over TLS) 200 inputs" "$why"
+expect_in "hardened: MQTT over TLS on 8883 exercised" "tcp/8883 (mqtt over TLS) 200 inputs" "$why"
 expect_in "hardened: the seed" "seed $SEED" "$why"
 expect_in "hardened: faults, never their absence" "presence of faults, never their absence" "$why"
 if answers "$TB_LAB_HARDENED" 80; then ok "hardened: port 80 answers after the campaign"
 else bad "hardened: port 80 closed after the campaign"; fi
 summary_ok hardened "$R"
-expect_eq "hardened: the summary counts the inputs" 200 "$(fact "$R" "inputs in all")"
+expect_eq "hardened: the summary counts the inputs" 600 "$(fact "$R" "inputs in all")"
 expect_in "hardened: SNMPv3 only: no uptime to read, said so" "not exposed" "$(fact "$R" uptime)"
 expect_in "hardened: the verdict basis" "answered a valid request after every batch" "$(fact "$R" "verdict basis")"
 

@@ -25,6 +25,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include "check/chk_robustness_internal.h"
 #include "check/ctx.h"
 #include "check/family.h"
@@ -91,6 +95,77 @@ static pid_t fake_device(enum fake how, uint16_t *port)
 			int c = accept(ls, NULL, NULL);
 			if (c >= 0)
 				fake_serve(ls, c, how);
+		}
+	}
+	close(ls);
+	return pid;
+}
+
+/* ---- a fake HTTPS device on loopback ---- */
+
+static SSL_CTX *fake_tls_ctx(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *crt = X509_new();
+	ck_assert(ctx && key && crt);
+	ASN1_INTEGER_set(X509_get_serialNumber(crt), 1);
+	X509_gmtime_adj(X509_getm_notBefore(crt), 0);
+	X509_gmtime_adj(X509_getm_notAfter(crt), 3600);
+	X509_set_pubkey(crt, key);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(crt), "CN", MBSTRING_ASC,
+				   (const unsigned char *)"fake TEST ONLY", -1, -1, 0);
+	X509_set_issuer_name(crt, X509_get_subject_name(crt));
+	ck_assert(X509_sign(crt, key, EVP_sha256()) > 0);
+	ck_assert_int_eq(SSL_CTX_use_certificate(ctx, crt), 1);
+	ck_assert_int_eq(SSL_CTX_use_PrivateKey(ctx, key), 1);
+	X509_free(crt);
+	EVP_PKEY_free(key);
+	return ctx;
+}
+
+/* Like fake_serve, inside TLS: the head, or the input up to its
+ * close_notify, then 400; the fragile one stops on a negative
+ * Content-Length. */
+static void fake_tls_serve(SSL_CTX *ctx, int ls, int c, enum fake how)
+{
+	static char in[20000];
+	size_t n = 0;
+	int r;
+	struct timeval tv = { 1, 0 };
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	SSL *ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, c);
+	if (SSL_accept(ssl) == 1) {
+		while (n < sizeof in - 1 && (r = SSL_read(ssl, in + n, (int)(sizeof in - 1 - n))) > 0) {
+			n += (size_t)r;
+			if (memmem(in, n, "\r\n\r\n", 4))
+				break;
+		}
+		if (how == FAKE_FRAGILE && memmem(in, n, "Content-Length: -", 17)) {
+			close(ls);
+			close(c);
+			_exit(0);
+		}
+		static const char ans[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+		(void)SSL_write(ssl, ans, sizeof ans - 1);
+	}
+	SSL_free(ssl);
+	close(c);
+}
+
+static pid_t fake_tls_device(enum fake how, uint16_t *port)
+{
+	int ls = listen_any(port);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		SSL_CTX *ctx = fake_tls_ctx();
+		for (;;) {
+			int c = accept(ls, NULL, NULL);
+			if (c >= 0)
+				fake_tls_serve(ctx, ls, c, how);
 		}
 	}
 	close(ls);
@@ -202,8 +277,9 @@ static void run_case_on(const char *transport, const char *protocol, uint16_t po
 		 "declarations:\n"
 		 "  services:\n"
 		 "    - { port: %u, transport: \"%s\", protocol: \"%s\", description: \"web\", "
-		 "in-use: true }\n%s",
-		 port, transport, protocol, extra_line);
+		 "in-use: true%s }\n%s",
+		 port, transport, protocol, strcmp(protocol, "https") == 0 ? ", tls: true" : "",
+		 extra_line);
 	struct tb_diag d = { 0 };
 	struct tb_suite *s;
 	struct tb_profile *p;
@@ -314,6 +390,28 @@ START_TEST(device_down_on_every_port)
 			     "other declared TCP port(s): a crash or a reboot)"),
 		      "%s", o.text);
 	ck_assert_msg(strstr(o.text, "not exercised: connection refused"), "%s", o.text);
+	remove_dir(o.dir);
+}
+END_TEST
+
+/* A web server that speaks only TLS (declared tls: true) gets its inputs
+ * inside TLS: the fragile one is found, the robust one survives (the
+ * campaign once left every TLS service alone). */
+START_TEST(tls_services_get_their_inputs_inside_tls)
+{
+	uint16_t port;
+	static struct outcome o;
+	pid_t pid = fake_tls_device(FAKE_FRAGILE, &port);
+	run_case_on("tcp", "https", port, 0, 0, &o);
+	stop(pid);
+	ck_assert_msg(o.v == TB_V_FAIL, "%s", o.text);
+	ck_assert_msg(strstr(o.text, "(http over TLS) stopped answering"), "%s", o.text);
+	remove_dir(o.dir);
+	pid = fake_tls_device(FAKE_ROBUST, &port);
+	run_case_on("tcp", "https", port, 0, 0, &o);
+	stop(pid);
+	ck_assert_msg(o.v == TB_V_PASS, "%s", o.text);
+	ck_assert_msg(strstr(o.text, "(http over TLS) 60 inputs"), "%s", o.text);
 	remove_dir(o.dir);
 }
 END_TEST
@@ -634,6 +732,7 @@ Suite *robustness_suite(void)
 	tcase_add_test(tc, fragile_server_fails_with_the_inputs);
 	tcase_add_test(tc, device_down_on_every_port);
 	tcase_add_test(tc, robust_server_passes_with_the_count);
+	tcase_add_test(tc, tls_services_get_their_inputs_inside_tls);
 	tcase_add_test(tc, mute_server_is_inconclusive);
 	tcase_add_test(tc, out_of_scope_device_is_never_touched);
 	tcase_add_test(tc, family_is_intrusive);
