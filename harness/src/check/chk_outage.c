@@ -243,6 +243,16 @@ static unsigned rules(const struct tb_og_rules *r, const struct tb_og_facts *f, 
 	else
 		put(met, "; %u local service(s) answered all %u probes during the outage", f->services,
 		    f->probes);
+	if (f->services && f->after_failed)
+		nb++, put(broken,
+			  "; %u of %u local service(s) did not answer after the recovery: not back in "
+			  "its declared state (%s)",
+			  f->after_failed, f->after_probes,
+			  f->first_after_failure ? f->first_after_failure : "?");
+	else if (f->services && f->after_probes)
+		put(met,
+		    "; back in its declared state: every local service answered after the "
+		    "recovery");
 	return nb;
 }
 
@@ -310,6 +320,8 @@ struct outage {
 	struct probe_ev *probes;
 	size_t nprobes;
 	unsigned outage_probes, outage_failed;
+	unsigned after_probes, after_failed; /* once the recovery is over */
+	char first_after_failure[160];
 	char first_failure[160];
 	double t0, t_cut, t_restore, t_end;
 	char started[32];
@@ -338,11 +350,14 @@ static const char *connect_failure(enum tb_err e)
 	}
 }
 
-/* Probe every service once (only those live before the cut, during it). */
-static void probe_round(struct outage *o, int outage)
+enum round { ROUND_BEFORE, ROUND_OUTAGE, ROUND_AFTER };
+
+/* Probe every service once (after the baseline, only those that answered
+ * before the cut). */
+static void probe_round(struct outage *o, enum round when)
 {
 	for (size_t i = 0; i < o->nport && !tb_net_stop_requested(); i++) {
-		if (outage && !o->live[i])
+		if (when != ROUND_BEFORE && !o->live[i])
 			continue;
 		struct tb_diag d = { 0 };
 		int fd = -1;
@@ -352,8 +367,15 @@ static void probe_round(struct outage *o, int outage)
 		double ts = tb_wall_now();
 		if (o->nprobes < MAX_PROBES)
 			o->probes[o->nprobes++] = (struct probe_ev){ ts, e == TB_OK, o->port[i] };
-		if (!outage) {
+		if (when == ROUND_BEFORE) {
 			o->live[i] |= e == TB_OK;
+			continue;
+		}
+		if (when == ROUND_AFTER) {
+			o->after_probes++;
+			if (e != TB_OK && !o->after_failed++)
+				snprintf(o->first_after_failure, sizeof o->first_after_failure,
+					 "first: tcp/%u: %s", o->port[i], connect_failure(e));
 			continue;
 		}
 		o->outage_probes++;
@@ -396,7 +418,7 @@ static int baseline(struct outage *o, struct tb_diag *d)
 	int probed = 0;
 	while (!tb_net_stop_requested()) {
 		if (!probed) {
-			probe_round(o, 0);
+			probe_round(o, ROUND_BEFORE);
 			probed = 1;
 		}
 		if (reread(o, d) != TB_OK)
@@ -425,7 +447,7 @@ static void outage_phase(struct outage *o)
 	double end = o->t_cut + (double)o->outage_s;
 	while (!tb_net_stop_requested() && tb_wall_now() < end) {
 		double next = tb_wall_now() + (double)o->probe_ms / 1000.0;
-		probe_round(o, 1);
+		probe_round(o, ROUND_OUTAGE);
 		nap_until(next < end ? next : end);
 	}
 }
@@ -451,6 +473,8 @@ static void recovery_phase(struct outage *o)
 		if (c > 0 && tb_wall_now() >= c + SETTLE_S)
 			break;
 	}
+	/* Back in its declared state: its local services answer too. */
+	probe_round(o, ROUND_AFTER);
 }
 
 /* The outage's attempts, one series per cloud port. */
@@ -699,6 +723,10 @@ static void cut_and_judge(struct outage *o)
 				 .probes = o->outage_probes,
 				 .probes_failed = o->outage_failed,
 				 .first_probe_failure = o->first_failure[0] ? o->first_failure : NULL,
+				 .after_probes = o->after_probes,
+				 .after_failed = o->after_failed,
+				 .first_after_failure =
+					 o->first_after_failure[0] ? o->first_after_failure : NULL,
 				 /* reread() synced the capture's counters just now */
 				 .capture_lost = o->ctx->capture->dropped - o->dropped0 };
 	for (size_t i = 0; i < o->nport; i++)

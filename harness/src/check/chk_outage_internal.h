@@ -62,6 +62,9 @@ struct tb_og_facts {
 	unsigned services;               /* local TCP services that answered before the cut */
 	unsigned probes, probes_failed;  /* during the outage */
 	const char *first_probe_failure; /* "tcp/80 at +4.1 s: connection refused", or NULL */
+	/* Once the recovery is over (the device back in its declared state). */
+	unsigned after_probes, after_failed;
+	const char *first_after_failure; /* "first: tcp/80: connection refused", or NULL */
 	/* Packets the kernel dropped from the capture during the case: the
 	 * attempts seen are then a lower bound. */
 	unsigned long long capture_lost;

@@ -120,6 +120,7 @@ expect_in "hardened: every rule met" "every rule met" "$why"
 expect_in "hardened: the intervals grow" "grow (first" "$why"
 expect_in "hardened: reconnected" "reconnected" "$why"
 expect_in "hardened: local services answered" "answered all" "$why"
+expect_in "hardened: back in its declared state (its services answer after the recovery)" "back in its declared state" "$why"
 expect_eq "hardened: the timeline has the cut" 1 "$(cut_span "$R")"
 expect_eq "hardened: a connection after the restore" true \
   "$(xp "$R" "boolean($(res)//*[local-name()='event'][@kind='connected'])")"

@@ -214,6 +214,27 @@ START_TEST(judge_is_inconclusive_when_it_cannot_tell)
 }
 END_TEST
 
+/* Back in its declared state: the local services answer once the recovery
+ * is over, or the rule breaks. */
+START_TEST(judge_checks_the_services_after_the_recovery)
+{
+	struct tb_og_series s[1] = { series(443, 5, 1, 1, 1) };
+	struct tb_og_facts f = polite(s, 1);
+	char why[2048];
+	f.after_probes = 2;
+	ck_assert_int_eq(tb_og_judge(&defaults, &f, why, sizeof why), TB_V_PASS);
+	ck_assert_ptr_nonnull(strstr(why, "back in its declared state"));
+	f.after_failed = 1;
+	f.first_after_failure = "first: tcp/80: connection refused";
+	ck_assert_int_eq(tb_og_judge(&defaults, &f, why, sizeof why), TB_V_FAIL);
+	ck_assert_msg(strstr(why,
+			     "1 rule(s) broken: 1 of 2 local service(s) did not answer after "
+			     "the recovery: not back in its declared state (first: tcp/80: "
+			     "connection refused)"),
+		      "%s", why);
+}
+END_TEST
+
 /* Packets the capture lost could hide attempts: a polite pattern is then no
  * PASS, while a broken rule stands (what was seen is a lower bound). */
 START_TEST(judge_does_not_pass_on_a_capture_that_lost_packets)
@@ -304,6 +325,7 @@ Suite *outage_suite(void)
 	tcase_add_test(tc, judge_fails_a_device_that_never_comes_back);
 	tcase_add_test(tc, judge_is_inconclusive_when_it_cannot_tell);
 	tcase_add_test(tc, judge_does_not_pass_on_a_capture_that_lost_packets);
+	tcase_add_test(tc, judge_checks_the_services_after_the_recovery);
 	tcase_add_test(tc, the_family_is_intrusive_with_its_rule_table);
 	tcase_add_test(tc, nothing_is_cut_without_a_cloud_or_a_keeper);
 	suite_add_tcase(s, tc);
