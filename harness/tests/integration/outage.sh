@@ -23,9 +23,6 @@ work=$(mktemp -d)
 trap 'ip link set "$UPLINK" up 2>/dev/null
   if [ -n "${TB_KEEP_WORK:-}" ]; then echo "work kept in $work"; else rm -rf "$work"; fi' EXIT
 
-expect_in() { # name needle haystack
-  case "$3" in *"$2"*) ok "$1" ;; *) bad "$1: no '$2' in '$3'" ;; esac
-}
 res() { echo "//*[local-name()='result'][@id='$CASE']"; }
 verdict() { xp "$1" "string($(res)/@verdict)"; }
 reason() { xp "$1" "string($(res)/*[local-name()='reason'])"; }

@@ -38,7 +38,6 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=harness/tests/integration/testlib.sh
 . "$here/testlib.sh"
-expect_in() { case "$3" in *"$2"*) ok "$1" ;; *) bad "$1: no '$2' in '$3'" ;; esac; }
 verdict() { xp "$1" "string(//*[local-name()='result'][@id='$CASE']/@verdict)"; }
 reason() { xp "$1" "string(//*[local-name()='result'][@id='$CASE']/*[local-name()='reason'])"; }
 

@@ -40,9 +40,6 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=harness/tests/integration/testlib.sh
 . "$here/testlib.sh"
-expect_in() { # name needle haystack
-  case "$3" in *"$2"*) ok "$1" ;; *) bad "$1: no '$2' in '$3'" ;; esac
-}
 valid() { # report
   if xmllint --noout --schema reports/schema/trustbench-report.xsd "$1" 2>"$work/xsd.err"; then
     ok "the report validates against the XSD"
